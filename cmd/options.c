@@ -1,0 +1,117 @@
+/* Table-driven option parsing (see options.h). */
+#include "options.h"
+
+#include <string.h>
+
+/* Whether the option name NAME equals the typed TEXT (LENGTH bytes), with
+ * '_' and '-' the same. */
+static bool name_equals(const char *name, const char *text, size_t length)
+{
+    if (strlen(name) != length)
+        return false;
+    for (size_t i = 0; i < length; i++) {
+        char a = name[i] == '_' ? '-' : name[i];
+        char b = text[i] == '_' ? '-' : text[i];
+        if (a != b)
+            return false;
+    }
+    return true;
+}
+
+static const struct hd_option *find_long(const struct hd_option *table, const char *text,
+                                         size_t length)
+{
+    for (const struct hd_option *o = table; o->name; o++)
+        if (name_equals(o->name, text, length))
+            return o;
+    return NULL;
+}
+
+static const struct hd_option *find_short(const struct hd_option *table, char ch)
+{
+    for (const struct hd_option *o = table; o->name; o++)
+        if (o->short_name && o->short_name == ch)
+            return o;
+    return NULL;
+}
+
+/* Apply option O with its argument VALUE (NULL when none was given). */
+static int apply(const struct hd_option *o, const char *value, const char *typed,
+                 struct hd_error *err)
+{
+    if (o->kind != HD_OPTION_STRING && value)
+        return hd_error_set(err, NULL, 0, "option '%s' takes no argument", typed);
+    switch (o->kind) {
+    case HD_OPTION_FLAG:
+    case HD_OPTION_HELP:
+        *(bool *)o->target = true;
+        break;
+    case HD_OPTION_CHOICE:
+        *(int *)o->target = o->value;
+        break;
+    case HD_OPTION_STRING:
+        if (!value)
+            return hd_error_set(err, NULL, 0, "option '%s' needs %s", typed,
+                                o->argument ? o->argument : "an argument");
+        *(const char **)o->target = value;
+        break;
+    }
+    return 0;
+}
+
+int hd_options_parse(const struct hd_option *table, int argc, char **argv,
+                     const char **positional, int *n_positional, struct hd_error *err)
+{
+    *n_positional = 0;
+    bool options_ended = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_ended || arg[0] != '-' || arg[1] == '\0') {
+            positional[(*n_positional)++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_ended = true;
+            continue;
+        }
+        const struct hd_option *o;
+        const char *value = NULL;
+        if (arg[1] != '-' && arg[2] == '\0') {
+            o = find_short(table, arg[1]);
+        } else {
+            const char *name = arg + (arg[1] == '-' ? 2 : 1);
+            const char *equals = strchr(name, '=');
+            size_t length = equals ? (size_t)(equals - name) : strlen(name);
+            o = find_long(table, name, length);
+            if (equals)
+                value = equals + 1;
+        }
+        if (!o)
+            return hd_error_set(err, NULL, 0, "unknown option '%s' (see --help)", arg);
+        if (o->kind == HD_OPTION_STRING && !value) {
+            if (i + 1 >= argc)
+                return hd_error_set(err, NULL, 0, "option '%s' needs %s", arg,
+                                    o->argument ? o->argument : "an argument");
+            value = argv[++i];
+        }
+        if (apply(o, value, arg, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void hd_options_print_help(FILE *out, const struct hd_option *table)
+{
+    for (const struct hd_option *o = table; o->name; o++) {
+        if (!o->help)
+            continue;
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+                     o->argument ? " " : "", o->argument ? o->argument : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->argument ? "=" : "",
+                     o->argument ? o->argument : "");
+        fprintf(out, "  %-30s %s\n", left, o->help);
+    }
+}

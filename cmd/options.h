@@ -1,0 +1,42 @@
+/* Command-line options declared as data: one table gives both parsing and
+ * --help, in the manner of git's parse-options. */
+#ifndef HD_OPTIONS_H
+#define HD_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "error.h"
+
+enum hd_option_kind {
+    HD_OPTION_FLAG,   /* sets *(bool *)target = true */
+    HD_OPTION_CHOICE, /* sets *(int *)target = value; several options share a target */
+    HD_OPTION_STRING, /* *(const char **)target = the argument */
+    HD_OPTION_HELP,   /* sets *(bool *)target; the caller prints help */
+};
+
+struct hd_option {
+    const char *name;     /* long name with dashes, e.g. "inuse-space"; also
+                             matched with '_' for '-' and with one dash */
+    char short_name;      /* e.g. 'o', or 0 */
+    enum hd_option_kind kind;
+    void *target;
+    int value;            /* for HD_OPTION_CHOICE */
+    const char *argument; /* for HD_OPTION_STRING: what --help calls it */
+    const char *help;     /* one line; NULL hides the option from --help
+                             (an alias of the option above it) */
+};
+
+/* Parse ARGV[1..ARGC) against TABLE (ended by an entry with a NULL name).
+ * Accepts --name, -name, --name=value, --name value, -o value, and "--" to
+ * end options; '_' and '-' are the same in names.  Non-options are stored,
+ * in order, into POSITIONAL (room for ARGC entries), their count into
+ * *N_POSITIONAL.  Returns 0, or -1 with *ERR set (unknown option, missing
+ * or unexpected argument). */
+int hd_options_parse(const struct hd_option *table, int argc, char **argv,
+                     const char **positional, int *n_positional, struct hd_error *err);
+
+/* Print the options of TABLE, one per line with their help, to OUT. */
+void hd_options_print_help(FILE *out, const struct hd_option *table);
+
+#endif

@@ -1,0 +1,102 @@
+/* Counts and address lists (see counts.h). */
+#include "counts.h"
+
+#include <stdlib.h>
+
+#include "unsample.h"
+
+/* One integer field; NAME says which for the message. */
+static int read_field(struct hd_cursor *c, int64_t *value, bool may_be_negative,
+                      const char *name, const char *file, long line, struct hd_error *err)
+{
+    hd_cursor_skip_blanks(c);
+    switch (hd_cursor_int(c, value)) {
+    case HD_NUMBER_OK:
+        break;
+    case HD_NUMBER_MISSING:
+        return hd_error_set(err, file, line,
+                            "expected the %s count as in 'A: B [C: D]'", name);
+    case HD_NUMBER_OVERFLOW:
+        return hd_error_set(err, file, line, "the %s count does not fit in 64 bits", name);
+    }
+    if (*value < 0 && !may_be_negative)
+        return hd_error_set(err, file, line, "negative %s count %lld", name,
+                            (long long)*value);
+    hd_cursor_skip_blanks(c);
+    return 0;
+}
+
+static int expect(struct hd_cursor *c, const char *lit, const char *file, long line,
+                  struct hd_error *err)
+{
+    if (!hd_cursor_accept(c, lit))
+        return hd_error_set(err, file, line, "expected '%s' in 'A: B [C: D]'", lit);
+    return 0;
+}
+
+int hd_counts_read(struct hd_cursor *c, struct hd_counts *n, const char *file, long line,
+                   struct hd_error *err)
+{
+    if (read_field(c, &n->inuse_objects, true, "in-use objects", file, line, err) ||
+        expect(c, ":", file, line, err) ||
+        read_field(c, &n->inuse_bytes, true, "in-use bytes", file, line, err) ||
+        expect(c, "[", file, line, err) ||
+        read_field(c, &n->alloc_objects, false, "allocated objects", file, line, err) ||
+        expect(c, ":", file, line, err) ||
+        read_field(c, &n->alloc_bytes, false, "allocated bytes", file, line, err) ||
+        expect(c, "]", file, line, err))
+        return -1;
+    return 0;
+}
+
+int64_t hd_counts_read_stack(struct hd_profile *profile, struct hd_cursor *c,
+                             uint32_t **scratch, size_t *capacity, const char *file,
+                             long line, struct hd_error *err)
+{
+    uint32_t depth = 0;
+    for (;;) {
+        hd_cursor_skip_blanks(c);
+        if (hd_cursor_at_end(c))
+            break;
+        uint64_t address;
+        enum hd_number_status st = hd_cursor_hex(c, false, &address);
+        if (st == HD_NUMBER_OVERFLOW)
+            return hd_error_set(err, file, line, "stack address does not fit in 64 bits");
+        if (st != HD_NUMBER_OK || (!hd_cursor_at_end(c) && *c->p != ' ' && *c->p != '\t'))
+            return hd_error_set(err, file, line, "stack address is not a hex number");
+        if (depth == *capacity) {
+            *capacity = *capacity ? 2 * *capacity : 64;
+            *scratch = realloc(*scratch, *capacity * sizeof **scratch);
+            if (!*scratch)
+                abort();
+        }
+        (*scratch)[depth++] = hd_profile_intern_address(profile, address);
+    }
+    if (depth == 0)
+        return hd_error_set(err, file, line, "stack has no addresses after '@'");
+    return hd_profile_intern_stack(profile, *scratch, depth);
+}
+
+void hd_counts_to_values(const struct hd_profile *profile, const struct hd_counts *n,
+                         long line, struct hd_count_warnings *warned, struct hd_values *v)
+{
+    if ((n->inuse_objects < 0 || n->inuse_bytes < 0) && !warned->negative) {
+        warned->negative = true;
+        hd_warn("%s:%ld: negative in-use count (%lld: %lld), kept as written and not "
+                "unsampled; later such lines are not reported",
+                profile->path, line, (long long)n->inuse_objects, (long long)n->inuse_bytes);
+    } else if (n->inuse_objects == 0 && n->inuse_bytes != 0 && !warned->zero_objects) {
+        warned->zero_objects = true;
+        hd_warn("%s:%ld: %lld in-use bytes but 0 in-use objects, kept as written and not "
+                "unsampled; later such lines are not reported",
+                profile->path, line, (long long)n->inuse_bytes);
+    }
+    v->inuse_objects = (double)n->inuse_objects;
+    v->inuse_bytes = (double)n->inuse_bytes;
+    v->alloc_objects = (double)n->alloc_objects;
+    v->alloc_bytes = (double)n->alloc_bytes;
+    hd_unsample_pair(profile->sampling, profile->sample_period, &v->inuse_objects,
+                     &v->inuse_bytes);
+    hd_unsample_pair(profile->sampling, profile->sample_period, &v->alloc_objects,
+                     &v->alloc_bytes);
+}

@@ -1,0 +1,44 @@
+/* The pieces both text formats share: the "A: B [C: D]" counts and the
+ * list of stack addresses. */
+#ifndef HD_COUNTS_H
+#define HD_COUNTS_H
+
+#include "profile.h"
+#include "lines.h"
+
+/* The four numbers of "A: B [C: D]" as written. */
+struct hd_counts {
+    int64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes;
+};
+
+/* Read "A: B [C: D]" at C, with any blanks around the punctuation.
+ * The allocated pair may not be negative; a negative in-use pair is read
+ * (callers warn).  Returns 0, or -1 with *ERR set for FILE:LINE. */
+int hd_counts_read(struct hd_cursor *c, struct hd_counts *counts, const char *file,
+                   long line, struct hd_error *err);
+
+/* Read the hex addresses that fill the rest of C (blank-separated, "0x"
+ * optional) as a stack, leaf first, interning each address in PROFILE.
+ * *SCRATCH (of *CAPACITY ids) is grown as needed and reused across
+ * calls.  Returns the stack id, or -1 with *ERR set: no address at all,
+ * a token that is not hex, or an address over 64 bits. */
+int64_t hd_counts_read_stack(struct hd_profile *profile, struct hd_cursor *c,
+                             uint32_t **scratch, size_t *capacity, const char *file,
+                             long line, struct hd_error *err);
+
+/* Which odd counts a file has already been warned about. */
+struct hd_count_warnings {
+    bool negative;     /* a negative in-use pair */
+    bool zero_objects; /* in-use bytes with no in-use objects */
+};
+
+/* Turn COUNTS into sample values, unsampled per PROFILE's sampling, and
+ * warn, once per file and cause (tracked in *WARNED), about counts that
+ * producers should not write but some do (gperftools#953): a negative
+ * in-use pair, or in-use bytes with no objects.  Both are kept as written,
+ * not unsampled. */
+void hd_counts_to_values(const struct hd_profile *profile, const struct hd_counts *counts,
+                         long line, struct hd_count_warnings *warned,
+                         struct hd_values *values);
+
+#endif

@@ -1,0 +1,83 @@
+/* Errors and the once-only warning channel (see error.h). */
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int hd_error_set(struct hd_error *err, const char *file, long line,
+                 const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+char *hd_error_format(const struct hd_error *err, char *buf, unsigned long size)
+{
+    if (err->file[0] && err->line > 0)
+        snprintf(buf, size, "%s:%ld: %s", err->file, err->line, err->message);
+    else if (err->file[0])
+        snprintf(buf, size, "%s: %s", err->file, err->message);
+    else
+        snprintf(buf, size, "%s", err->message);
+    return buf;
+}
+
+static void print_warning(void *context, const char *text)
+{
+    (void)context;
+    fprintf(stderr, "heapdiff: warning: %s\n", text);
+}
+
+static hd_warning_sink *warning_sink = print_warning;
+static void *warning_context;
+
+/* Messages already said.  Few distinct warnings exist per run (one per
+ * cause, per module), so a linear list is enough. */
+static char **said;
+static size_t n_said, capacity_said;
+
+void hd_warning_set_sink(hd_warning_sink *sink, void *context)
+{
+    warning_sink = sink ? sink : print_warning;
+    warning_context = context;
+}
+
+void hd_warn(const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; i < n_said; i++)
+        if (strcmp(said[i], text) == 0)
+            return;
+    if (n_said == capacity_said) {
+        capacity_said = capacity_said ? 2 * capacity_said : 16;
+        said = realloc(said, capacity_said * sizeof *said);
+        if (!said)
+            abort();
+    }
+    said[n_said] = strdup(text);
+    if (!said[n_said])
+        abort();
+    n_said++;
+    warning_sink(warning_context, text);
+}
+
+void hd_warning_reset(void)
+{
+    for (size_t i = 0; i < n_said; i++)
+        free(said[i]);
+    free(said);
+    said = NULL;
+    n_said = capacity_said = 0;
+}

@@ -1,0 +1,18 @@
+/* The per-format readers behind hd_parse_buffer().  Each reads the lines
+ * after the first (the header line is handed over already read) and fills
+ * PROFILE, including its maps section.  Return 0, or -1 with *ERR set. */
+#ifndef HD_FORMATS_H
+#define HD_FORMATS_H
+
+#include "profile.h"
+#include "lines.h"
+
+/* gperftools / jemalloc 2.x-3.x: HEADER is the "heap profile: ..." line. */
+int hd_parse_legacy(struct hd_profile *profile, const struct hd_line *header,
+                    struct hd_lines *lines, struct hd_error *err);
+
+/* jemalloc >= 4: HEADER is the "heap_v2/R" line. */
+int hd_parse_threaded(struct hd_profile *profile, const struct hd_line *header,
+                      struct hd_lines *lines, struct hd_error *err);
+
+#endif

@@ -1,0 +1,131 @@
+/* mmap and gunzip (see input.h). */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static bool is_gzip(const unsigned char *p, size_t n)
+{
+    return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+/* Inflate the gzip data IN (possibly several concatenated members) into a
+ * malloc'ed buffer. */
+static int inflate_gzip(struct hd_input *in, const char *path, size_t max_size,
+                        struct hd_error *err)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 32) != Z_OK)
+        return hd_error_set(err, path, 0, "cannot start gzip decoder");
+    size_t capacity = in->mapped_size * 4 + 4096, used = 0;
+    char *out = malloc(capacity);
+    if (!out)
+        abort();
+    z.next_in = in->mapped;
+    z.avail_in = (uInt)in->mapped_size;
+    int rc = Z_OK;
+    for (;;) {
+        if (used == capacity) {
+            if (capacity >= max_size) {
+                free(out);
+                inflateEnd(&z);
+                return hd_error_set(err, path, 0,
+                                    "gzip data inflates to more than %zu bytes", max_size);
+            }
+            capacity = capacity * 2 > max_size ? max_size : capacity * 2;
+            out = realloc(out, capacity);
+            if (!out)
+                abort();
+        }
+        z.next_out = (Bytef *)out + used;
+        z.avail_out = (uInt)(capacity - used);
+        rc = inflate(&z, Z_NO_FLUSH);
+        used = capacity - z.avail_out;
+        if (rc == Z_STREAM_END) {
+            /* Another member may follow, as gzip concatenation allows. */
+            if (z.avail_in > 0 && is_gzip(z.next_in, z.avail_in)) {
+                inflateReset(&z);
+                continue;
+            }
+            break;
+        }
+        if (rc == Z_BUF_ERROR && z.avail_in == 0) {
+            free(out);
+            inflateEnd(&z);
+            return hd_error_set(err, path, 0, "truncated gzip data");
+        }
+        if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            free(out);
+            inflateEnd(&z);
+            return hd_error_set(err, path, 0, "corrupt gzip data (%s)",
+                                z.msg ? z.msg : "inflate failed");
+        }
+    }
+    inflateEnd(&z);
+    in->inflated = out;
+    in->data = out;
+    in->size = used;
+    in->compressed = true;
+    return 0;
+}
+
+int hd_input_open(struct hd_input *in, const char *path, size_t max_size,
+                  struct hd_error *err)
+{
+    memset(in, 0, sizeof *in);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return hd_error_set(err, path, 0, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return hd_error_set(err, path, 0, "not a regular file");
+    }
+    if ((unsigned long long)st.st_size > max_size) {
+        close(fd);
+        return hd_error_set(err, path, 0, "file is larger than %zu bytes", max_size);
+    }
+    in->mapped_size = (size_t)st.st_size;
+    if (in->mapped_size > 0) {
+        in->mapped = mmap(NULL, in->mapped_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (in->mapped == MAP_FAILED) {
+            in->mapped = NULL;
+            close(fd);
+            return hd_error_set(err, path, 0, "cannot map: %s", strerror(errno));
+        }
+    }
+    close(fd);
+    in->data = in->mapped;
+    in->size = in->mapped_size;
+    if (is_gzip(in->mapped, in->mapped_size) && inflate_gzip(in, path, max_size, err) != 0) {
+        hd_input_close(in);
+        return -1;
+    }
+    return 0;
+}
+
+void hd_input_close(struct hd_input *in)
+{
+    if (in->mapped)
+        munmap(in->mapped, in->mapped_size);
+    free(in->inflated);
+    memset(in, 0, sizeof *in);
+}
+
+bool hd_input_is_elf(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    unsigned char magic[4];
+    ssize_t n = read(fd, magic, sizeof magic);
+    close(fd);
+    return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
+}

@@ -1,0 +1,33 @@
+/* Reading an input file into memory: mmap'ed as is, or inflated when it
+ * is gzip-compressed (detected by its magic bytes, not its name). */
+#ifndef HD_INPUT_H
+#define HD_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct hd_input {
+    const char *data; /* size bytes; not NUL-terminated */
+    size_t size;
+    bool compressed;  /* the file was gzip data; data is the inflated text */
+    void *mapped;     /* private: the mmap'ed file, or NULL */
+    size_t mapped_size;
+    char *inflated;   /* private: malloc'ed inflated text, or NULL */
+};
+
+/* Map PATH and inflate it if it is gzip data.  Returns 0, or -1 with *ERR
+ * set (unreadable file, corrupt or truncated gzip data, or inflated data
+ * larger than MAX_SIZE bytes). */
+int hd_input_open(struct hd_input *in, const char *path, size_t max_size,
+                  struct hd_error *err);
+
+/* Release what hd_input_open() took.  Safe on a zeroed struct. */
+void hd_input_close(struct hd_input *in);
+
+/* Whether the first bytes of the file at PATH are the ELF magic.  False
+ * when it cannot be read. */
+bool hd_input_is_elf(const char *path);
+
+#endif

@@ -1,0 +1,90 @@
+/* Format detection and dispatch (see parse.h). */
+#include "parse.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "formats.h"
+#include "input.h"
+#include "lines.h"
+
+/* Name the producer from the allocator library in the maps: the text
+ * formats do not say who wrote them. */
+static void detect_producer(struct hd_profile *p)
+{
+    if (p->format == HD_FORMAT_THREADED)
+        return;
+    p->producer = HD_PRODUCER_GPERFTOOLS;
+    for (size_t i = 0; i < p->n_mappings; i++)
+        if (strstr(p->mappings[i].path, "libjemalloc")) {
+            p->producer = HD_PRODUCER_JEMALLOC_3;
+            return;
+        }
+}
+
+struct hd_profile *hd_parse_buffer(const char *name, const char *data, size_t size,
+                                   struct hd_error *err)
+{
+    if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
+        hd_error_set(err, name, 0, "this is an ELF binary, not a heap profile "
+                                   "(the binary, if any, goes before the profiles)");
+        return NULL;
+    }
+    if (size == 0) {
+        hd_error_set(err, name, 0, "empty file, not a heap profile");
+        return NULL;
+    }
+    if (memchr(data, '\0', size < 4096 ? size : 4096)) {
+        hd_error_set(err, name, 0, "binary data, not a heap profile");
+        return NULL;
+    }
+    struct hd_profile *p = hd_profile_new(name);
+    struct hd_lines lines;
+    hd_lines_init(&lines, data, size);
+    struct hd_line line;
+    int rc = -1;
+    /* Lines starting with '%' may precede the header; "%warn" ones carry a
+     * message for the user (FORMATS.md §1.1). */
+    for (;;) {
+        if (!hd_lines_next(&lines, &line)) {
+            hd_error_set(err, name, lines.number, "no heap profile header");
+            goto out;
+        }
+        if (!hd_line_starts_with(&line, "%"))
+            break;
+        if (hd_line_starts_with(&line, "%warn"))
+            hd_warn("%s:%ld: the profiler said: %.*s", name, lines.number,
+                    (int)(line.length > 5 ? line.length - 5 : 0), line.start + 5);
+    }
+    struct hd_line trimmed = line;
+    while (trimmed.length && (*trimmed.start == ' ' || *trimmed.start == '\t')) {
+        trimmed.start++;
+        trimmed.length--;
+    }
+    if (hd_line_starts_with(&trimmed, "heap profile:"))
+        rc = hd_parse_legacy(p, &line, &lines, err);
+    else if (hd_line_starts_with(&trimmed, "heap_v2/"))
+        rc = hd_parse_threaded(p, &line, &lines, err);
+    else
+        hd_error_set(err, name, lines.number,
+                     "not a heap profile: expected 'heap profile:' (gperftools) or "
+                     "'heap_v2/RATE' (jemalloc), found '%.*s'",
+                     (int)(line.length > 40 ? 40 : line.length), line.start);
+out:
+    if (rc != 0) {
+        hd_profile_free(p);
+        return NULL;
+    }
+    detect_producer(p);
+    return p;
+}
+
+struct hd_profile *hd_parse_file(const char *path, struct hd_error *err)
+{
+    struct hd_input in;
+    if (hd_input_open(&in, path, HD_PARSE_MAX_BYTES, err) != 0)
+        return NULL;
+    struct hd_profile *p = hd_parse_buffer(path, in.data, in.size, err);
+    hd_input_close(&in);
+    return p;
+}

@@ -1,0 +1,118 @@
+/* jemalloc >= 4's threaded "heap_v2/R" text (FORMATS.md §1.2). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counts.h"
+#include "formats.h"
+#include "maps.h"
+
+/* Read the thread field "t*" or "tN" and its colon at C.  *THREAD becomes
+ * HD_ALL_THREADS for "t*".  False when C is not at one. */
+static bool read_thread(struct hd_cursor *c, long *thread)
+{
+    if (!hd_cursor_accept(c, "t"))
+        return false;
+    if (hd_cursor_accept(c, "*:")) {
+        *thread = HD_ALL_THREADS;
+        return true;
+    }
+    int64_t uid;
+    if (hd_cursor_int(c, &uid) != HD_NUMBER_OK || uid < 0 || !hd_cursor_accept(c, ":"))
+        return false;
+    *thread = (long)uid;
+    return true;
+}
+
+int hd_parse_threaded(struct hd_profile *p, const struct hd_line *header,
+                      struct hd_lines *lines, struct hd_error *err)
+{
+    p->format = HD_FORMAT_THREADED;
+    p->producer = HD_PRODUCER_JEMALLOC;
+    snprintf(p->type, sizeof p->type, "heap_v2");
+    struct hd_cursor c;
+    hd_cursor_init(&c, header);
+    int64_t rate;
+    if (!hd_cursor_accept(&c, "heap_v2/") || hd_cursor_int(&c, &rate) != HD_NUMBER_OK ||
+        rate <= 0 || (hd_cursor_skip_blanks(&c), !hd_cursor_at_end(&c)))
+        return hd_error_set(err, p->path, 1,
+                            "expected 'heap_v2/RATE' with a positive sampling rate");
+    p->sampling = HD_SAMPLING_V2;
+    p->sample_period = (double)rate;
+
+    struct hd_count_warnings warned = {false, false};
+    uint32_t *scratch = NULL;
+    size_t capacity = 0;
+    int64_t stack = -1;         /* the stack of the last "@" line */
+    long stack_line = 0;        /* where it was */
+    bool stack_has_total = false;
+    int rc = -1;
+    struct hd_line line;
+    for (;;) {
+        if (!hd_lines_next(lines, &line)) {
+            hd_error_set(err, p->path, lines->number,
+                         "truncated: the file ends before its maps section "
+                         "(MAPPED_LIBRARIES:)");
+            goto out;
+        }
+        if (!line.terminated) {
+            hd_error_set(err, p->path, lines->number, "truncated: the last line is cut off");
+            goto out;
+        }
+        bool end = hd_maps_is_marker(&line);
+        if (end || hd_line_starts_with(&line, "@")) {
+            if (stack >= 0 && !stack_has_total) {
+                hd_error_set(err, p->path, stack_line, "stack has no 't*:' line");
+                goto out;
+            }
+            if (end)
+                break;
+        }
+        if (hd_line_is_blank(&line))
+            continue;
+        hd_cursor_init(&c, &line);
+        if (hd_cursor_accept(&c, "@")) {
+            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, p->path, lines->number,
+                                         err);
+            if (stack < 0)
+                goto out;
+            stack_line = lines->number;
+            stack_has_total = false;
+            continue;
+        }
+        long thread;
+        hd_cursor_skip_blanks(&c);
+        if (!read_thread(&c, &thread)) {
+            hd_error_set(err, p->path, lines->number,
+                         "expected '@ addresses' or 'tN: A: B [C: D]'");
+            goto out;
+        }
+        struct hd_counts counts;
+        if (hd_counts_read(&c, &counts, p->path, lines->number, err) != 0)
+            goto out;
+        /* jemalloc may append the thread's name; the totals line has none. */
+        hd_cursor_skip_blanks(&c);
+        if (thread == HD_ALL_THREADS && !hd_cursor_at_end(&c)) {
+            hd_error_set(err, p->path, lines->number, "unexpected text after 't*:' counts");
+            goto out;
+        }
+        if (stack < 0)
+            continue; /* the header block of whole-profile totals */
+        if (thread == HD_ALL_THREADS) {
+            if (stack_has_total) {
+                hd_error_set(err, p->path, lines->number, "second 't*:' line for one stack");
+                goto out;
+            }
+            stack_has_total = true;
+        }
+        struct hd_values v;
+        hd_counts_to_values(p, &counts, lines->number, &warned, &v);
+        if (thread == HD_ALL_THREADS && (v.alloc_objects != 0 || v.alloc_bytes != 0))
+            p->has_alloc_values = true;
+        hd_profile_add_sample(p, (uint32_t)stack, thread, &v);
+    }
+    rc = hd_maps_parse(p, lines, p->path, err);
+out:
+    free(scratch);
+    return rc;
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install every Debian 12 package heapdiff needs to build, test and compare
+# itself with its peers.  Does nothing when all of them are present.
+# Runs apt-get as root, or through sudo when not root.
+set -euo pipefail
+
+packages=(
+  # build
+  meson ninja-build pkg-config gcc g++
+  libelf-dev libdwarf-dev libgraphviz-dev zlib1g-dev libiberty-dev
+  libpcre2-dev libjansson-dev
+  # tests
+  libcriterion-dev
+  # profilers that make the live test's profiles
+  libgoogle-perftools4 libjemalloc2
+  # peers used as oracles: google-pprof, jeprof
+  google-perftools libjemalloc-dev
+  # symbolizer test material
+  clang llvm dwz elfutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
