@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# regenerate.sh — rebuild heapdiff's test fixtures from scratch.
+#
+#   testdata/regenerate.sh            # everything, then peer-totals.sh
+#   testdata/regenerate.sh --no-peers # skip peer-totals.sh
+#
+# Steps (see testdata/README.md for what every file is):
+#   1. build bin/libleak.so, bin/leaky, bin/leaky_cpp from src/
+#   2. run them under tcmalloc (HEAPPROFILE) and jemalloc (prof:true), rename
+#      the snapshots into profiles/, gzip a few
+#   3. check that every real profile holds exactly the growth the programs
+#      are designed to produce (expected/header-sums.txt records header vs.
+#      line sums)
+#   4. derive variants/ and bad/ from the real profiles (awk/sed only)
+#   5. run peer-totals.sh (expected/peer-totals.txt)
+#
+# Everything is deterministic except addresses (ASLR), inode numbers and
+# pids inside the maps sections.  The sampled jemalloc runs are made with
+# ASLR off (setarch -R) because jemalloc seeds its sampler from a thread
+# address: with it off their sample counts repeat from run to run on the
+# same machine.
+#
+# Owns bin/ profiles/ variants/ bad/ expected/; never touches sym/ or src/.
+set -euo pipefail
+
+TD=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$TD"
+
+TCMALLOC=/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4
+JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+TICKS=4
+# Byte intervals so large that tcmalloc never dumps on its own.
+NEVER=1099511627776
+
+run_peers=1
+[ "${1:-}" = "--no-peers" ] && run_peers=0
+
+for f in "$TCMALLOC" "$JEMALLOC"; do
+	[ -e "$f" ] || { echo "regenerate: $f missing (scripts/setup.sh)" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+die() { echo "regenerate: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------
+# 1. binaries
+# -ffile-prefix-map makes the DWARF paths relative (comp_dir ".", files
+# "src/leaky.c"), so the binaries do not depend on where the tree lives.
+echo "regenerate: building bin/" >&2
+rm -rf bin
+mkdir -p bin
+CFLAGS=(-O2 -g -Wall -Wextra "-ffile-prefix-map=$TD=.")
+gcc "${CFLAGS[@]}" -fPIC -shared -o bin/libleak.so src/libleak.c
+# shellcheck disable=SC2016 # $ORIGIN is for the linker, not the shell
+gcc "${CFLAGS[@]}" -o bin/leaky src/leaky.c -Lbin -lleak '-Wl,-rpath,$ORIGIN' -ldl
+g++ "${CFLAGS[@]}" -o bin/leaky_cpp src/leaky_cpp.cc -ldl
+# inlined_alloc and Pool<T>::make must not exist as functions of their own.
+if nm bin/leaky | grep -q inlined_alloc; then die "inlined_alloc was not inlined"; fi
+if nm -C bin/leaky_cpp | grep -q 'Pool<app::Node>::make'; then die "Pool::make was not inlined"; fi
+
+# ---------------------------------------------------------------------------
+# 2. real profiles
+rm -rf profiles
+mkdir -p profiles
+
+# Clean environment: nothing inherited from the caller's MALLOC_CONF etc.
+run_env() { env -i PATH=/usr/bin:/bin "$@"; }
+
+# tc_run NAME PROGRAM: HEAPPROFILE run; snapshots profiles/NAME.000k.heap
+tc_run() {
+	local name=$1 prog=$2 d=$tmp/$1
+	mkdir -p "$d"
+	run_env LD_PRELOAD="$TCMALLOC" HEAPPROFILE="$d/$name" \
+		HEAP_PROFILE_ALLOCATION_INTERVAL=$NEVER \
+		HEAP_PROFILE_INUSE_INTERVAL=$NEVER \
+		HEAP_PROFILE_TIME_INTERVAL=0 \
+		"$TD/bin/$prog" $TICKS 2>"$d.log" || die "$name: $prog failed: $(cat "$d.log")"
+	local n
+	n=$(find "$d" -type f | wc -l)
+	[ "$n" -eq $TICKS ] || die "$name: expected $TICKS snapshots, got $n: $(ls "$d")"
+	for k in $(seq 1 $TICKS); do
+		mv "$d/$name.$(printf %04d "$k").heap" profiles/
+	done
+}
+
+# je_run NAME PROGRAM SETARCH CONF: jemalloc run; snapshots
+# <prefix>.<pid>.<seq>.m<seq>.heap renamed to profiles/NAME.<seq+1>.heap
+je_run() {
+	local name=$1 prog=$2 norand=$3 conf=$4 d=$tmp/$1 pre=()
+	mkdir -p "$d"
+	if [ "$norand" = norand ]; then
+		if setarch "$(uname -m)" -R true 2>/dev/null; then
+			pre=(setarch "$(uname -m)" -R)
+		else
+			echo "regenerate: warning: setarch -R unavailable, $name sample counts will vary" >&2
+		fi
+	fi
+	run_env LD_PRELOAD="$JEMALLOC" \
+		MALLOC_CONF="prof:true,prof_active:true,prof_final:false,prof_gdump:false,prof_leak:false,lg_prof_interval:-1,$conf,prof_prefix:$d/je" \
+		"${pre[@]}" "$TD/bin/$prog" $TICKS 2>"$d.log" || die "$name: $prog failed: $(cat "$d.log")"
+	grep -q 'prof.dump") = 0' "$d.log" || die "$name: mallctl(prof.dump) failed: $(cat "$d.log")"
+	local n
+	n=$(find "$d" -type f | wc -l)
+	[ "$n" -eq $TICKS ] || die "$name: expected $TICKS snapshots, got $n: $(ls "$d")"
+	for k in $(seq 1 $TICKS); do
+		local s=$((k - 1)) f
+		f=$(echo "$d"/je.*."$s".m"$s".heap)
+		[ -f "$f" ] || die "$name: no snapshot $s"
+		mv "$f" "profiles/$name.$k.heap"
+	done
+}
+
+echo "regenerate: running under tcmalloc and jemalloc" >&2
+tc_run tc-run1 leaky
+tc_run tc-run2 leaky
+tc_run tc-cpp leaky_cpp
+je_run je-unsampled-run1 leaky rand lg_prof_sample:0,prof_accum:false
+je_run je-unsampled-run2 leaky rand lg_prof_sample:0,prof_accum:false
+je_run je-accum leaky rand lg_prof_sample:0,prof_accum:true
+je_run je-sampled leaky norand lg_prof_sample:12,prof_accum:false
+je_run je-sampled-accum leaky norand lg_prof_sample:12,prof_accum:true
+je_run je-cpp-accum leaky_cpp rand lg_prof_sample:0,prof_accum:true
+
+# the two runs of each pair must differ by ASLR
+main_start() { grep -m1 "bin/leaky$" "$1" | cut -d- -f1; }
+[ "$(main_start profiles/tc-run1.0001.heap)" != "$(main_start profiles/tc-run2.0001.heap)" ] ||
+	echo "regenerate: warning: tc-run1 and tc-run2 have the same load address (ASLR off?)" >&2
+[ "$(main_start profiles/je-unsampled-run1.1.heap)" != "$(main_start profiles/je-unsampled-run2.1.heap)" ] ||
+	echo "regenerate: warning: je-unsampled-run1/2 have the same load address (ASLR off?)" >&2
+
+# gzip'ed copies (-n: no name or time stamp in the header, so reproducible)
+gzip -9 -n -c profiles/tc-run1.0002.heap >profiles/tc-run1.0002.heap.gz
+gzip -9 -n -c profiles/je-unsampled-run1.2.heap >profiles/je-unsampled-run1.2.heap.gz
+gzip -9 -n -c profiles/tc-run1.0003.heap >profiles/tc-run1.0003-gzipped.heap
+
+# ---------------------------------------------------------------------------
+# 3. check the designed growth; record header sums
+#
+# sums FILE -> "A B C D" summed over the stack lines (legacy: every
+# "A: B [C: D] @" line; jemalloc threaded: the "t*:" line after each "@").
+sums() {
+	awk '
+	NR == 1 && /^heap_v2\// { threaded = 1; next }
+	/^MAPPED_LIBRARIES:/ || /--- Memory map:/ { exit }
+	threaded && /^@/ { instack = 1; next }
+	threaded && instack && /^ *t\*:/ {
+		gsub(/[:\[\]]/, " "); a += $2; b += $3; c += $4; d += $5; instack = 0; next }
+	!threaded && NR > 1 && /@/ {
+		s = $0; sub(/@.*/, "", s); gsub(/[:\[\]]/, " ", s); split(s, v, " ")
+		a += v[1]; b += v[2]; c += v[3]; d += v[4] }
+	END { printf "%d %d %d %d\n", a, b, c, d }' "$1"
+}
+# header FILE -> "A B C D" from the header ("heap profile:" or "t*:" line 2)
+header() {
+	awk '
+	NR == 1 && /^heap profile:/ { s = $0; sub(/^heap profile:/, "", s); sub(/@.*/, "", s)
+		gsub(/[:\[\]]/, " ", s); split(s, v, " "); print v[1], v[2], v[3], v[4]; exit }
+	NR == 2 { gsub(/[:\[\]]/, " "); print $2, $3, $4, $5; exit }' "$1"
+}
+
+# expect FILE "A B C D": the line sums must be exactly the designed values
+expect() {
+	local got
+	got=$(sums "$1")
+	[ "$got" = "$2" ] || die "$1: line sums are '$got', designed '$2'"
+}
+for k in $(seq 1 $TICKS); do
+	# leaky, snapshot k: in-use 1015k+64 objects, 662400k+65536 bytes;
+	# allocated adds churn: 50k objects, 3276800k bytes.
+	io=$((1015 * k + 64)) ib=$((662400 * k + 65536))
+	ao=$((io + 50 * k)) ab=$((ib + 3276800 * k))
+	expect "profiles/tc-run1.$(printf %04d "$k").heap" "$io $ib $ao $ab"
+	expect "profiles/tc-run2.$(printf %04d "$k").heap" "$io $ib $ao $ab"
+	# jemalloc: plus libstdc++'s emergency EH pool (1 x 81920 B, allocated
+	# before main because libjemalloc.so.2 links libstdc++).
+	expect "profiles/je-unsampled-run1.$k.heap" "$((io + 1)) $((ib + 81920)) 0 0"
+	expect "profiles/je-unsampled-run2.$k.heap" "$((io + 1)) $((ib + 81920)) 0 0"
+	expect "profiles/je-accum.$k.heap" "$((io + 1)) $((ib + 81920)) $((ao + 1)) $((ab + 81920))"
+	# leaky_cpp, snapshot k: in-use 26k+3 objects, 180224k+15360 bytes;
+	# allocated adds transient(): 10k objects, 8184k bytes.
+	io=$((26 * k + 3)) ib=$((180224 * k + 15360))
+	ao=$((io + 10 * k)) ab=$((ib + 8184 * k))
+	expect "profiles/tc-cpp.$(printf %04d "$k").heap" "$io $ib $ao $ab"
+	expect "profiles/je-cpp-accum.$k.heap" "$((io + 1)) $((ib + 81920)) $((ao + 1)) $((ab + 81920))"
+done
+
+{
+	echo "# header sums vs. line sums of every real profile (written by regenerate.sh)"
+	echo "# file<TAB>header A B C D<TAB>sum of stack lines A B C D<TAB>equal?"
+	for f in profiles/*.heap; do
+		case $f in *-gzipped.heap) continue ;; esac
+		h=$(header "$f") s=$(sums "$f")
+		eq=no
+		[ "$h" = "$s" ] && eq=yes
+		printf '%s\t%s\t%s\t%s\n' "${f#profiles/}" "$h" "$s" "$eq"
+	done
+} >expected/header-sums.txt
+
+# ---------------------------------------------------------------------------
+# 4. variants/ and bad/
+rm -rf variants bad
+mkdir -p variants bad
+
+TC=profiles/tc-run1.0002.heap     # tcmalloc source of most derived files
+JEU=profiles/je-unsampled-run1.2.heap
+JES=profiles/je-sampled.2.heap
+JEA=profiles/je-accum.2.heap
+
+# maps FILE: the maps section, from the MAPPED_LIBRARIES: line on
+maps() { sed -n '/^MAPPED_LIBRARIES:/,$p' "$1"; }
+
+# je3 THREADED_FILE TYPE: jemalloc 3.x legacy text made from a jemalloc 5
+# threaded file: header sums of the t* lines, unpadded sample lines, a
+# blank line, then the maps copied verbatim (as jemalloc 3.x does).
+je3() {
+	awk -v type="$2" '
+	NR == 1 { next }
+	/^MAPPED_LIBRARIES:/ { inmaps = 1 }
+	inmaps { maps = maps $0 "\n"; next }
+	/^@/ { stack = substr($0, 2); next }
+	stack != "" && /^ *t\*:/ {
+		gsub(/[:\[\]]/, " "); n++
+		line[n] = sprintf("%s: %s [%s: %s] @%s", $2, $3, $4, $5, stack)
+		a += $2; b += $3; c += $4; d += $5; stack = ""; next }
+	END {
+		printf "heap profile: %d: %d [%d: %d] @ %s\n", a, b, c, d, type
+		for (i = 1; i <= n; i++) print line[i]
+		printf "\n%s", maps }' "$1"
+}
+je3 "$JES" heap_v2/4096 >variants/je3-sampled.heap
+je3 "$JES" heapprofile >variants/je3-sampled-heapprofile.heap
+je3 "$JEU" heapprofile >variants/je3-unsampled.heap
+je3 "$JEA" heapprofile >variants/je3-accum.heap
+
+# tcmalloc text with CRLF line ends
+sed 's/$/\r/' "$TC" >variants/tc-crlf.heap
+# %warn lines (and one other % line) before the header
+{
+	echo "%warn some text"
+	echo "%warn a second warning: heap profile may be incomplete"
+	cat "$TC"
+} >variants/tc-warn.heap
+# Google's "--- Memory map: ---" marker instead of MAPPED_LIBRARIES:
+sed 's/^MAPPED_LIBRARIES:$/--- Memory map: ---/' "$TC" >variants/tc-memory-map-marker.heap
+# the header line alone: no samples, no maps
+head -1 "$TC" >variants/tc-header-only.heap
+
+# Header variants: FORMATS.md section 2.3's worked example, three lines with
+# real stacks from $TC: recurse (2: 524288 [4: 1048576]), small_objects
+# (10: 480 [10: 480]) and linear_leak (1: 10000 [1: 10000]).  The stack of a
+# line is found by its object size (bytes / objects) in $TC.
+stack_of() { # FILE OBJECT_SIZE -> " 0x... 0x..." of the first such line
+	awk -v sz="$2" 'NR > 1 && /@/ { s = $0; sub(/@.*/, "", s); gsub(/[:\[\]]/, " ", s)
+		split(s, v, " "); if (v[1] > 0 && v[2] / v[1] == sz) { sub(/^[^@]*@/, ""); print; exit } }' "$1"
+}
+s_rec=$(stack_of "$TC" 262144)
+s_small=$(stack_of "$TC" 48)
+s_lin=$(stack_of "$TC" 4096)
+if [ -z "$s_rec" ] || [ -z "$s_small" ] || [ -z "$s_lin" ]; then
+	die "stacks for the header variants not found"
+fi
+hdr_variant() { # NAME "HEADER-NUMBERS" "TYPE-SUFFIX"
+	{
+		printf 'heap profile: %s%s\n' "$2" "$3"
+		printf '%6d: %8d [%6d: %8d] @%s\n' 2 524288 4 1048576 "$s_rec"
+		printf '%6d: %8d [%6d: %8d] @%s\n' 10 480 10 480 "$s_small"
+		printf '%6d: %8d [%6d: %8d] @%s\n' 1 10000 1 10000 "$s_lin"
+		printf '\n'
+		maps "$TC"
+	} >"variants/$1"
+}
+SUMS='    13:   534768 [    15:  1059056]'
+hdr_variant hdr-heapprofile.heap "$SUMS" ' @ heapprofile'
+hdr_variant hdr-heapprofile-trailing-space.heap "$SUMS" ' @ heapprofile '
+hdr_variant hdr-heap_v2-524288.heap "$SUMS" ' @ heap_v2/524288'
+hdr_variant hdr-heap_v2-norate.heap "$SUMS" ' @ heap_v2'
+hdr_variant hdr-heap-1048576.heap "$SUMS" ' @ heap/1048576'
+hdr_variant hdr-heap-norate.heap "$SUMS" ' @ heap'
+hdr_variant hdr-growth.heap "$SUMS" ' @ growth'
+# no "@ TYPE": A=C and B=D in the header (perl: v1 sampling with 131072)...
+hdr_variant hdr-notype-eq.heap '    13:   534768 [    13:   534768]' ''
+# ...and pairs differing (perl: no scaling)
+hdr_variant hdr-notype-ne.heap "$SUMS" ''
+
+# --- bad inputs ---
+: >bad/empty.heap
+# cut in the middle of the 3rd sample line (inside an address)
+head -c "$(($(head -3 "$TC" | wc -c) + 40))" "$TC" >bad/truncated-mid-line.heap
+# cut at a line boundary after the samples, before the blank line + maps
+sed -n '1,/^$/p' "$TC" | sed '/^$/d' >bad/truncated-before-maps.heap
+# cut in the middle of a jemalloc threaded file (inside a stack line)
+head -c "$(($(head -5 "$JEU" | wc -c) + 30))" "$JEU" >bad/je-truncated-mid-line.heap
+# a garbage line between two sample lines
+sed '3a this is not a sample line' "$TC" >bad/garbage-line.heap
+# in-use bytes of line 2 = 2^64 (overflows uint64)
+sed -E '2s/^( *[0-9]+: +)[0-9]+/\118446744073709551616/' "$TC" >bad/overflow-64bit.heap
+# in-use bytes of line 2 = 2^63 (fits uint64, overflows int64)
+sed -E '2s/^( *[0-9]+: +)[0-9]+/\19223372036854775808/' "$TC" >bad/overflow-int64.heap
+# negative allocated count on line 2
+sed -E '2s/\[ *([0-9]+):/[ -\1:/' "$TC" >bad/negative-alloc-count.heap
+# a sample line with nothing after "@"
+sed -E '2s/@.*$/@/' "$TC" >bad/stack-no-addresses.heap
+# an unparsable line inside the maps section (after MAPPED_LIBRARIES:)
+sed '/^MAPPED_LIBRARIES:$/a zzzz-yyyy r-xp garbage that is not a maps line' "$TC" >bad/bad-maps-line.heap
+# jemalloc threaded file whose 2nd stack has a garbage t* count line
+awk '/^@/ { at++ } at == 2 && /^ *t\*:/ && !done { print "  t*: 1: 26214x [0: 0]"; done = 1; next } { print }' \
+	"$JEU" >bad/je-garbage-count-line.heap
+# jemalloc threaded header without a sample rate
+sed '1s/^heap_v2\/.*/heap_v2/' "$JEU" >bad/je-header-no-rate.heap
+# gzip: truncated stream, CRC mismatch, corrupt deflate data
+gzip -9 -n -c "$TC" >"$tmp/tc.gz"
+gzsize=$(wc -c <"$tmp/tc.gz")
+head -c $((gzsize / 2)) "$tmp/tc.gz" >bad/truncated.heap.gz
+cp "$tmp/tc.gz" bad/crc-mismatch.heap.gz
+printf '\xde\xad\xbe\xef' | dd of=bad/crc-mismatch.heap.gz bs=1 seek=$((gzsize - 8)) conv=notrunc status=none
+cp "$tmp/tc.gz" bad/corrupt-deflate.heap.gz
+head -c 64 /dev/zero | tr '\0' '\377' | dd of=bad/corrupt-deflate.heap.gz bs=1 seek=40 conv=notrunc status=none
+for f in bad/*.gz; do
+	if gzip -t "$f" 2>/dev/null; then die "$f is a valid gzip file"; fi
+done
+
+# ---------------------------------------------------------------------------
+# 5. peer totals
+if [ $run_peers -eq 1 ]; then
+	echo "regenerate: running peer-totals.sh" >&2
+	"$TD/peer-totals.sh"
+fi
+echo "regenerate: done" >&2
