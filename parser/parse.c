@@ -63,7 +63,7 @@ struct hd_profile *hd_parse_buffer(const char *name, const char *data, size_t si
     }
     if (hd_line_starts_with(&trimmed, "heap profile:"))
         rc = hd_parse_legacy(p, &line, &lines, err);
-    else if (hd_line_starts_with(&trimmed, "heap_v2/"))
+    else if (hd_line_starts_with(&trimmed, "heap_v2"))
         rc = hd_parse_threaded(p, &line, &lines, err);
     else
         hd_error_set(err, name, lines.number,

@@ -1,0 +1,630 @@
+/* Parser tests: every header variant, the unsampling math (worked examples
+ * from FORMATS.md §2.3-2.4), the maps section, and every bad input. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "profile.h"
+
+/* ---- helpers ---- */
+
+static char warnings[4096];
+
+static void collect_warning(void *context, const char *text)
+{
+    (void)context;
+    strncat(warnings, text, sizeof warnings - strlen(warnings) - 2);
+    strcat(warnings, "\n");
+}
+
+static void setup(void)
+{
+    warnings[0] = '\0';
+    hd_warning_reset();
+    hd_warning_set_sink(collect_warning, NULL);
+}
+
+static void teardown(void)
+{
+    hd_warning_reset();
+    hd_warning_set_sink(NULL, NULL);
+}
+
+TestSuite(parser, .init = setup, .fini = teardown);
+
+/* A maps section covering the addresses used below: 0x1000.. is the
+ * program, 0x7f0000001000.. a shared library. */
+#define MAPS                                                                            \
+    "\nMAPPED_LIBRARIES:\n"                                                             \
+    "00001000-00003000 r-xp 00001000 00:00 1234       /srv/app\n"                       \
+    "7f0000001000-7f0000002000 r-xp 00001000 08:01 99 /usr/lib/libleak.so\n"
+
+static struct hd_profile *parse_text(const char *text)
+{
+    struct hd_error err;
+    struct hd_profile *p = hd_parse_buffer("test.heap", text, strlen(text), &err);
+    cr_assert_not_null(p, "parse failed: %s:%ld: %s", err.file, err.line, err.message);
+    return p;
+}
+
+/* Parse TEXT expecting failure at LINE with MESSAGE inside the message. */
+static void expect_error(const char *text, long line, const char *message)
+{
+    struct hd_error err;
+    struct hd_profile *p = hd_parse_buffer("bad.heap", text, strlen(text), &err);
+    cr_assert_null(p, "bad input was accepted");
+    cr_expect_eq(err.line, line, "error at line %ld, want %ld (%s)", err.line, line,
+                 err.message);
+    cr_expect(strstr(err.message, message), "message '%s' lacks '%s'", err.message, message);
+}
+
+static const char *fixture(const char *relative)
+{
+    static char path[4096];
+    const char *root = getenv("HD_TESTDATA");
+    snprintf(path, sizeof path, "%s/%s", root ? root : "testdata", relative);
+    return path;
+}
+
+/* ---- gperftools headers and unsampling (FORMATS.md §2) ---- */
+
+Test(parser, heapprofile_values_are_exact)
+{
+    struct hd_profile *p = parse_text(
+        "heap profile:   3:  1000 [   5:  2000] @ heapprofile\n"
+        "     2:      600 [     3:     1200] @ 0x00001100 0x00001200\n"
+        "     1:      400 [     2:      800] @ 0x00001300\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
+    cr_assert_str_eq(p->type, "heapprofile");
+    cr_assert_eq(p->producer, HD_PRODUCER_GPERFTOOLS);
+    struct hd_values t = hd_profile_total(p);
+    cr_assert_float_eq(t.inuse_objects, 3, 1e-9);
+    cr_assert_float_eq(t.inuse_bytes, 1000, 1e-9);
+    cr_assert_float_eq(t.alloc_objects, 5, 1e-9);
+    cr_assert_float_eq(t.alloc_bytes, 2000, 1e-9);
+    cr_assert(p->has_alloc_values);
+    hd_profile_free(p);
+}
+
+Test(parser, heap_v2_applies_poisson_scaling_to_each_pair)
+{
+    /* FORMATS.md §2.3: 2: 524288 [4: 1048576] at heap_v2/524288 -> avg
+     * 262144, scale 2.5414940825 -> 5.082988 / 1332474.85 (pprof-pl). */
+    struct hd_profile *p = parse_text(
+        "heap profile: 2: 524288 [4: 1048576] @ heap_v2/524288\n"
+        "2: 524288 [4: 1048576] @ 0x1100 0x1200\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_V2);
+    cr_assert_float_eq(p->sample_period, 524288, 0);
+    struct hd_values t = hd_profile_total(p);
+    cr_assert_float_eq(t.inuse_objects, 5.082988, 1e-5);
+    cr_assert_float_eq(t.inuse_bytes, 1332474.85, 0.01);
+    cr_assert_float_eq(t.alloc_objects, 2 * 5.082988, 1e-5);
+    cr_assert_float_eq(t.alloc_bytes, 2 * 1332474.85, 0.02);
+    hd_profile_free(p);
+}
+
+Test(parser, heap_v2_small_objects_scale_up_a_lot)
+{
+    /* FORMATS.md §2.3: 10: 480 at R = 524288 -> scale 10923.1667 ->
+     * 109231.67 objects / 5243120.0 bytes. */
+    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2/524288\n"
+                                      "10: 480 [10: 480] @ 0x1100\n" MAPS);
+    struct hd_values t = hd_profile_total(p);
+    cr_assert_float_eq(t.inuse_objects, 109231.67, 0.01);
+    cr_assert_float_eq(t.inuse_bytes, 5243120.0, 0.5);
+    hd_profile_free(p);
+}
+
+Test(parser, heap_with_rate_uses_v1_with_half_the_rate)
+{
+    /* FORMATS.md §2.3: heap/1048576 -> R' = 524288, ratio 0.5 < 1 ->
+     * 4 / 1048576 (perl's rule, heapdiff's choice). */
+    struct hd_profile *p = parse_text("heap profile: 2: 524288 [4: 1048576] @ heap/1048576\n"
+                                      "2: 524288 [4: 1048576] @ 0x1100\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_V1);
+    cr_assert_float_eq(p->sample_period, 524288, 0);
+    struct hd_values t = hd_profile_total(p);
+    cr_assert_float_eq(t.inuse_objects, 4, 1e-9);
+    cr_assert_float_eq(t.inuse_bytes, 1048576, 1e-6);
+    /* The allocated pair has the same average, so the same ratio. */
+    cr_assert_float_eq(t.alloc_objects, 8, 1e-9);
+    cr_assert_float_eq(t.alloc_bytes, 2097152, 1e-6);
+    hd_profile_free(p);
+}
+
+Test(parser, heap_without_rate_uses_v1_with_128k)
+{
+    /* avg 262144 >= 131072: ratio 2, values unchanged (FORMATS.md §2.3);
+     * 10: 480 -> ratio 48/131072 -> 27306.67 objects, 1310720 bytes. */
+    struct hd_profile *p = parse_text("heap profile: 12: 524768 [14: 1049056] @ heap\n"
+                                      "2: 524288 [4: 1048576] @ 0x1100\n"
+                                      "10: 480 [10: 480] @ 0x1200\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_V1);
+    cr_assert_float_eq(p->sample_period, 131072, 0);
+    struct hd_values t = hd_profile_total(p);
+    cr_assert_float_eq(t.inuse_objects, 2 + 10 * 131072.0 / 48, 1e-6);
+    cr_assert_float_eq(t.inuse_bytes, 524288 + 1310720, 1e-6);
+    hd_profile_free(p);
+}
+
+Test(parser, heap_v2_without_rate_assumes_128k_and_warns)
+{
+    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2\n"
+                                      "10: 480 [10: 480] @ 0x1100\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_V2);
+    cr_assert_float_eq(p->sample_period, 131072, 0);
+    cr_assert(strstr(warnings, "names no sampling rate"), "warnings: %s", warnings);
+    /* scale = 1/(1-exp(-48/131072)) */
+    double scale = 1.0 / (1.0 - exp(-48.0 / 131072.0));
+    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 480 * scale, 1e-3);
+    hd_profile_free(p);
+}
+
+Test(parser, no_type_with_equal_pairs_is_v1_sampled)
+{
+    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480]\n"
+                                      "10: 480 [10: 480] @ 0x1100\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_V1);
+    cr_assert_str_eq(p->type, "");
+    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 1310720, 1e-6);
+    hd_profile_free(p);
+}
+
+Test(parser, no_type_with_different_pairs_is_exact)
+{
+    struct hd_profile *p = parse_text("heap profile: 10: 480 [20: 960]\n"
+                                      "10: 480 [20: 960] @ 0x1100\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
+    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 480, 0);
+    hd_profile_free(p);
+}
+
+Test(parser, growth_profiles_are_unscaled_in_use_growth)
+{
+    struct hd_profile *p = parse_text("heap profile: 3: 300 [3: 300] @ growth\n"
+                                      "3: 300 [3: 300] @ 0x1100\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
+    struct hd_values t = hd_profile_total(p);
+    cr_assert_float_eq(t.inuse_bytes, 300, 0);
+    cr_assert_float_eq(t.alloc_bytes, 0, 0);
+    cr_assert_not(p->has_alloc_values);
+    hd_profile_free(p);
+}
+
+Test(parser, heapprofile_with_trailing_space_is_still_heapprofile)
+{
+    /* Go pprof ignores the space; perl makes it v1 (FORMATS.md §2.1). */
+    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480] @ heapprofile \n"
+                                      "10: 480 [10: 480] @ 0x1100\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
+    hd_profile_free(p);
+}
+
+Test(parser, unknown_type_is_refused)
+{
+    expect_error("heap profile: 1: 1 [1: 1] @ fragmentation\n1: 1 [1: 1] @ 0x1100\n" MAPS, 1,
+                 "unknown heap profile type 'fragmentation'");
+}
+
+Test(parser, zero_rate_means_unsampled_with_a_warning)
+{
+    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2/0\n"
+                                      "10: 480 [10: 480] @ 0x1100\n" MAPS);
+    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
+    cr_assert(strstr(warnings, "sampling rate 0"));
+    hd_profile_free(p);
+}
+
+Test(parser, padding_and_tabs_are_accepted)
+{
+    struct hd_profile *p = parse_text("heap profile:\t1:\t10 [ 1 :10 ] @ heapprofile\n"
+                                      "\t1:\t10\t[\t1:\t10\t]\t@\t0x1100\t0x1200\t\n" MAPS);
+    cr_assert_eq(p->n_samples, 1);
+    cr_assert_eq(p->stacks[0].depth, 2);
+    hd_profile_free(p);
+}
+
+Test(parser, identical_stacks_merge_into_one_sample)
+{
+    struct hd_profile *p = parse_text("heap profile: 3: 30 [3: 30] @ heapprofile\n"
+                                      "1: 10 [1: 10] @ 0x1100 0x1200\n"
+                                      "2: 20 [2: 20] @ 0x1100 0x1200\n"
+                                      "0: 0 [0: 0] @ 0x1200\n" MAPS);
+    cr_assert_eq(p->n_stacks, 2);
+    cr_assert_eq(p->n_samples, 2);
+    cr_assert_eq(p->n_locations, 2);
+    cr_assert_float_eq(p->samples[0].values.inuse_bytes, 30, 0);
+    hd_profile_free(p);
+}
+
+Test(parser, negative_in_use_counts_are_kept_with_one_warning)
+{
+    /* gperftools#953: producers have written -1 counts; heapdiff keeps the
+     * numbers and says so once. */
+    struct hd_profile *p = parse_text("heap profile: 0: 0 [2: 20] @ heapprofile\n"
+                                      "-1: -10 [1: 10] @ 0x1100\n"
+                                      "-1: -10 [1: 10] @ 0x1200\n"
+                                      "0: 100 [1: 100] @ 0x1300\n" MAPS);
+    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 80, 0);
+    cr_assert(strstr(warnings, "test.heap:2: negative in-use count"), "%s", warnings);
+    cr_assert_null(strstr(warnings, "test.heap:3:"), "warned twice: %s", warnings);
+    cr_assert(strstr(warnings, "test.heap:4: 100 in-use bytes but 0 in-use objects"), "%s",
+              warnings);
+    hd_profile_free(p);
+}
+
+Test(parser, percent_warn_lines_are_reported_and_skipped)
+{
+    struct hd_profile *p = parse_text("%warn profile may be incomplete\n"
+                                      "%other line\n"
+                                      "heap profile: 1: 10 [1: 10] @ heapprofile\n"
+                                      "1: 10 [1: 10] @ 0x1100\n" MAPS);
+    cr_assert(strstr(warnings, "the profiler said:  profile may be incomplete"), "%s",
+              warnings);
+    cr_assert_eq(p->n_samples, 1);
+    hd_profile_free(p);
+}
+
+Test(parser, crlf_line_ends_read_like_lf)
+{
+    struct hd_profile *p = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\r\n"
+                                      "1: 10 [1: 10] @ 0x1100\r\n\r\nMAPPED_LIBRARIES:\r\n"
+                                      "00001000-00003000 r-xp 00001000 00:00 1 /srv/app\r\n");
+    cr_assert_eq(p->n_mappings, 1);
+    cr_assert_str_eq(p->mappings[0].path, "/srv/app");
+    cr_assert_eq(p->locations[0].offset, 0x1100);
+    hd_profile_free(p);
+}
+
+Test(parser, header_only_profile_is_empty_not_an_error)
+{
+    struct hd_profile *p = parse_text("heap profile: 0: 0 [0: 0] @ heapprofile\n" MAPS);
+    cr_assert_eq(p->n_samples, 0);
+    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 0, 0);
+    hd_profile_free(p);
+}
+
+/* ---- jemalloc (FORMATS.md §1.2, §1.3, §2.4) ---- */
+
+static const char threaded[] =
+    "heap_v2/4096\n"
+    "  t*: 288: 469034 [0: 0]\n"
+    "  t0: 288: 469034 [0: 0]\n"
+    "@ 0x7f0000001100 0x1100 0x1200\n"
+    "  t*: 46: 457424 [0: 0]\n"
+    "  t0: 40: 397760 [0: 0]\n"
+    "  t3: 6: 59664 [0: 0] worker\n"
+    "@ 0x7f0000001100 0x1300\n"
+    "  t*: 242: 11610 [0: 0]\n"
+    "  t0: 242: 11610 [0: 0]\n" MAPS;
+
+Test(parser, jemalloc_unsamples_prebiased_counts_once)
+{
+    /* FORMATS.md §2.4: t*: 46: 457424 (50 live 10000-byte objects,
+     * R = 4096) -> 50.45 objects, 501691.5 bytes; t*: 242: 11610
+     * (20000 x 48 B) -> 20782.6 objects, 997048 bytes. */
+    struct hd_profile *p = parse_text(threaded);
+    cr_assert_eq(p->format, HD_FORMAT_THREADED);
+    cr_assert_eq(p->producer, HD_PRODUCER_JEMALLOC);
+    cr_assert_eq(p->n_samples, 2);
+    cr_assert_float_eq(p->samples[0].values.inuse_objects, 50.45, 0.01);
+    cr_assert_float_eq(p->samples[0].values.inuse_bytes, 501691.5, 0.5);
+    cr_assert_float_eq(p->samples[1].values.inuse_objects, 20782.6, 0.1);
+    cr_assert_float_eq(p->samples[1].values.inuse_bytes, 997048, 1);
+    cr_assert_not(p->has_alloc_values);
+    hd_profile_free(p);
+}
+
+Test(parser, jemalloc_thread_lines_are_kept_apart_from_totals)
+{
+    struct hd_profile *p = parse_text(threaded);
+    cr_assert_eq(p->n_thread_samples, 3);
+    cr_assert_eq(p->thread_samples[0].thread, 0);
+    cr_assert_eq(p->thread_samples[1].thread, 3);
+    cr_assert_eq(p->thread_samples[1].stack, p->samples[0].stack);
+    /* 6: 59664, avg 9944 as the total line: the same scale 1.0967757. */
+    cr_assert_float_eq(p->thread_samples[1].values.inuse_bytes, 59664 * 1.0967757, 1);
+    hd_profile_free(p);
+}
+
+Test(parser, jemalloc_accumulated_pair_is_read)
+{
+    struct hd_profile *p = parse_text("heap_v2/1\n  t*: 1: 4096 [3: 12288]\n"
+                                      "@ 0x1100\n  t*: 1: 4096 [3: 12288]\n" MAPS);
+    cr_assert(p->has_alloc_values);
+    /* R = 1: scale 1/(1 - exp(-4096)) = 1 exactly in doubles. */
+    cr_assert_float_eq(p->samples[0].values.alloc_bytes, 12288, 1e-9);
+    cr_assert_float_eq(p->samples[0].values.alloc_objects, 3, 1e-9);
+    hd_profile_free(p);
+}
+
+Test(parser, jemalloc_3_legacy_text_is_recognized_by_its_library)
+{
+    struct hd_profile *p = parse_text(
+        "heap profile: 30: 1966080 [0: 0] @ heap_v2/4096\n"
+        "30: 1966080 [0: 0] @ 0x7f0000001100 0x1100\n"
+        "\nMAPPED_LIBRARIES:\n"
+        "00001000-00003000 r-xp 00001000 fe:00 1 /srv/app\n"
+        "7f0000001000-7f0000002000 r-xp 00001000 fe:00 2 /usr/lib/libjemalloc.so.1\n");
+    cr_assert_eq(p->producer, HD_PRODUCER_JEMALLOC_3);
+    cr_assert_eq(p->format, HD_FORMAT_LEGACY);
+    /* avg 65536, R 4096: scale 1/(1 - exp(-16)). */
+    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 1966080 / (1 - exp(-16.0)), 1e-3);
+    cr_assert(p->locations[0].is_allocator, "frame in libjemalloc is an allocator frame");
+    cr_assert_not(p->locations[1].is_allocator);
+    hd_profile_free(p);
+}
+
+Test(parser, jemalloc_stack_without_totals_line_is_refused)
+{
+    expect_error("heap_v2/4096\n  t*: 1: 10 [0: 0]\n@ 0x1100\n  t0: 1: 10 [0: 0]\n"
+                 "@ 0x1200\n  t*: 1: 10 [0: 0]\n" MAPS,
+                 3, "stack has no 't*:' line");
+}
+
+Test(parser, jemalloc_second_totals_line_is_refused)
+{
+    expect_error("heap_v2/4096\n@ 0x1100\n  t*: 1: 10 [0: 0]\n  t*: 1: 10 [0: 0]\n" MAPS, 4,
+                 "second 't*:' line");
+}
+
+Test(parser, jemalloc_header_needs_a_positive_rate)
+{
+    expect_error("heap_v2/0\n" MAPS, 1, "positive sampling rate");
+    expect_error("heap_v2\n" MAPS, 1, "positive sampling rate");
+}
+
+/* ---- maps section (FORMATS.md §1.4) ---- */
+
+Test(parser, addresses_are_normalized_to_file_offsets)
+{
+    struct hd_profile *p = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\n"
+                                      "1: 10 [1: 10] @ 0x7f0000001129 0x1100 0x9999\n" MAPS);
+    const struct hd_location *lib = &p->locations[0], *app = &p->locations[1],
+                             *none = &p->locations[2];
+    cr_assert_str_eq(p->mappings[lib->mapping].path, "/usr/lib/libleak.so");
+    cr_assert_eq(lib->offset, 0x1129); /* 0x7f0000001129 - start + 0x1000 */
+    cr_assert_eq(lib->address, 0x7f0000001129);
+    cr_assert_eq(app->offset, 0x1100);
+    cr_assert_eq(none->mapping, HD_NO_MAPPING);
+    cr_assert_eq(none->offset, 0x9999);
+    hd_profile_free(p);
+}
+
+Test(parser, maps_forms_deleted_spaces_cooked_and_definitions)
+{
+    struct hd_profile *p = parse_text(
+        "heap profile: 1: 10 [1: 10] @ heapprofile\n"
+        "1: 10 [1: 10] @ 0x1100\n"
+        "--- Memory map: ---\n"
+        "build=/home/me/build\n"
+        "00001000-00003000 r-xp 00001000 00:00 1 $build/app\n"
+        "00004000-00005000 rw-p 00000000 00:00 0\n"
+        "0x00006000-0x00007000 r-xp 0x00000000 00:00 1 /tmp/lib plugin.so (deleted)\n"
+        "40000000-40015000: /lib/ld-2.3.2.so\n"
+        "50000000-50001000 /opt/brief.so\n"
+        "\n");
+    cr_assert_eq(p->n_mappings, 5);
+    cr_assert_str_eq(p->mappings[0].path, "/home/me/build/app");
+    cr_assert_str_eq(p->mappings[1].path, "");
+    cr_assert_not(p->mappings[1].executable);
+    cr_assert_str_eq(p->mappings[2].path, "/tmp/lib plugin.so");
+    cr_assert(p->mappings[2].deleted);
+    cr_assert_str_eq(p->mappings[3].path, "/lib/ld-2.3.2.so");
+    cr_assert_eq(p->mappings[3].offset, 0);
+    cr_assert_str_eq(p->mappings[4].path, "/opt/brief.so");
+    cr_assert_eq(hd_profile_main_mapping(p), 0);
+    hd_profile_free(p);
+}
+
+Test(parser, unparsable_maps_line_names_its_line)
+{
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] @ 0x1100\n"
+                 "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /a\n"
+                 "this is not a mapping\n",
+                 6, "cannot parse maps line");
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] @ 0x1100\n"
+                 "\nMAPPED_LIBRARIES:\n00003000-00001000 r-xp 00001000 00:00 1 /a\n",
+                 5, "mapping ends before it starts");
+}
+
+/* ---- model arithmetic ---- */
+
+Test(parser, subtracting_a_base_from_another_run_matches_by_file_offset)
+{
+    /* The same stack at different load addresses (ASLR) cancels out; a
+     * stack only in the base comes back negative. */
+    struct hd_profile *base = parse_text(
+        "heap profile: 2: 300 [2: 300] @ heapprofile\n"
+        "1: 100 [1: 100] @ 0x555500001100 0x7f1000001129\n"
+        "1: 200 [1: 200] @ 0x555500001200\n"
+        "\nMAPPED_LIBRARIES:\n"
+        "555500001000-555500003000 r-xp 00001000 00:00 1 /srv/app\n"
+        "7f1000001000-7f1000002000 r-xp 00001000 00:00 2 /usr/lib/libleak.so\n");
+    struct hd_profile *cur = parse_text(
+        "heap profile: 2: 500 [2: 500] @ heapprofile\n"
+        "1: 400 [1: 400] @ 0x666600001100 0x7f2000001129\n"
+        "1: 100 [1: 100] @ 0x666600001300\n"
+        "\nMAPPED_LIBRARIES:\n"
+        "666600001000-666600003000 r-xp 00001000 00:00 1 /srv/app\n"
+        "7f2000001000-7f2000002000 r-xp 00001000 00:00 2 /usr/lib/libleak.so\n");
+    hd_profile_merge(cur, base, -1.0);
+    cr_assert_eq(cur->n_stacks, 3, "the shared stack was not matched");
+    cr_assert_float_eq(cur->samples[0].values.inuse_bytes, 300, 0);
+    cr_assert_float_eq(cur->samples[1].values.inuse_bytes, 100, 0);
+    cr_assert_float_eq(cur->samples[2].values.inuse_bytes, -200, 0);
+    cr_assert_float_eq(hd_profile_total(cur).inuse_bytes, 200, 0);
+    cr_assert_eq(cur->n_mappings, 2, "mappings were duplicated");
+    /* The base-only location got an address in the current layout. */
+    const struct hd_stack *gone = &cur->stacks[cur->samples[2].stack];
+    cr_assert_eq(cur->locations[gone->locations[0]].address, 0x666600001200);
+    hd_profile_free(base);
+    hd_profile_free(cur);
+}
+
+Test(parser, merging_sums_profiles_and_copies_missing_mappings)
+{
+    struct hd_profile *a = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\n"
+                                      "1: 10 [1: 10] @ 0x1100\n" MAPS);
+    struct hd_profile *b = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\n"
+                                      "1: 10 [1: 10] @ 0x2100\n"
+                                      "\nMAPPED_LIBRARIES:\n"
+                                      "00002000-00003000 r-xp 00000000 00:00 1 /opt/other\n");
+    hd_profile_merge(a, b, 1.0);
+    cr_assert_eq(a->n_samples, 2);
+    cr_assert_eq(a->n_mappings, 3);
+    cr_assert_str_eq(a->mappings[2].path, "/opt/other");
+    cr_assert_float_eq(hd_profile_total(a).inuse_bytes, 20, 0);
+    hd_profile_free(a);
+    hd_profile_free(b);
+}
+
+Test(parser, a_million_frames_intern_to_few_stacks)
+{
+    /* 20000 lines over 100 distinct stacks of depth 50. */
+    size_t size = 20000 * 600 + 4096, used = 0;
+    char *text = malloc(size);
+    used += (size_t)sprintf(text, "heap profile: 0: 0 [0: 0] @ heapprofile\n");
+    for (int i = 0; i < 20000; i++) {
+        used += (size_t)sprintf(text + used, "1: 8 [1: 8] @");
+        for (int d = 0; d < 50; d++)
+            used += (size_t)sprintf(text + used, " 0x%x", 0x1000 + (i % 100) * 64 + d);
+        text[used++] = '\n';
+    }
+    used += (size_t)sprintf(text + used, "%s", MAPS);
+    struct hd_error err;
+    struct hd_profile *p = hd_parse_buffer("big.heap", text, used, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    cr_assert_eq(p->n_stacks, 100);
+    cr_assert_eq(p->n_samples, 100);
+    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 160000, 0);
+    hd_profile_free(p);
+    free(text);
+}
+
+/* ---- bad input: one clear message with file and line ---- */
+
+Test(parser, empty_file_is_refused)
+{
+    expect_error("", 0, "empty file");
+}
+
+Test(parser, text_that_is_no_profile_is_refused)
+{
+    expect_error("hello world\n", 1, "not a heap profile");
+    expect_error("%warn only a warning\n", 1, "no heap profile header");
+}
+
+Test(parser, elf_binary_is_not_a_profile)
+{
+    expect_error("\177ELF\2\1\1\0\0\0\0\0", 0, "ELF binary, not a heap profile");
+}
+
+Test(parser, garbage_line_among_samples_is_refused)
+{
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] @ 0x1100\n"
+                 "what is this\n" MAPS,
+                 3, "expected the in-use objects count");
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] 0x1100\n" MAPS, 2,
+                 "expected '@'");
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] @ 0x1100 zz\n" MAPS,
+                 2, "not a hex number");
+}
+
+Test(parser, overflowing_numbers_are_refused)
+{
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n"
+                 "1: 9223372036854775808 [1: 10] @ 0x1100\n" MAPS,
+                 2, "in-use bytes count does not fit in 64 bits");
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n"
+                 "1: 10 [1: 10] @ 0x11112222333344445\n" MAPS,
+                 2, "address does not fit in 64 bits");
+}
+
+Test(parser, negative_allocated_count_is_refused)
+{
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [-1: 10] @ 0x1100\n" MAPS,
+                 2, "negative allocated objects count -1");
+}
+
+Test(parser, stack_without_addresses_is_refused)
+{
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] @\n" MAPS, 2,
+                 "stack has no addresses");
+    expect_error("heap_v2/4096\n@ \n  t*: 1: 10 [0: 0]\n" MAPS, 2, "stack has no addresses");
+}
+
+Test(parser, truncated_files_are_refused)
+{
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] @ 0x11", 2,
+                 "truncated: the last line is cut off");
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] @ 0x1100\n", 2,
+                 "truncated: the file ends before its maps section");
+    expect_error("heap profile: 1: 10 [1: 10] @ heapprofile\n1: 10 [1: 10] @ 0x1100\n"
+                 "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 000",
+                 5, "truncated");
+}
+
+/* ---- fixtures: real files from testdata/ ---- */
+
+Test(parser, gzip_is_detected_by_content_not_name)
+{
+    struct hd_error err;
+    struct hd_profile *plain = hd_parse_file(fixture("profiles/tc-run1.0003.heap"), &err);
+    cr_assert_not_null(plain, "%s", err.message);
+    struct hd_profile *gz = hd_parse_file(fixture("profiles/tc-run1.0003-gzipped.heap"), &err);
+    cr_assert_not_null(gz, "%s", err.message);
+    cr_assert_eq(gz->n_samples, plain->n_samples);
+    cr_assert_float_eq(hd_profile_total(gz).inuse_bytes, hd_profile_total(plain).inuse_bytes, 0);
+    hd_profile_free(plain);
+    hd_profile_free(gz);
+}
+
+struct bad_fixture {
+    const char *file;
+    long line;
+    const char *message;
+};
+
+Test(parser, every_bad_fixture_gets_its_message)
+{
+    static const struct bad_fixture cases[] = {
+        {"bad/empty.heap", 0, "empty file"},
+        {"bad/truncated-mid-line.heap", 4, "truncated: the last line is cut off"},
+        {"bad/truncated-before-maps.heap", 8, "truncated: the file ends before its maps"},
+        {"bad/garbage-line.heap", 4, "expected the in-use objects count"},
+        {"bad/overflow-64bit.heap", 2, "does not fit in 64 bits"},
+        {"bad/overflow-int64.heap", 2, "does not fit in 64 bits"},
+        {"bad/negative-alloc-count.heap", 2, "negative allocated objects count"},
+        {"bad/stack-no-addresses.heap", 2, "stack has no addresses"},
+        {"bad/bad-maps-line.heap", 11, "cannot parse maps line"},
+        {"bad/je-garbage-count-line.heap", 8, "expected '['"},
+        {"bad/je-truncated-mid-line.heap", 7, "truncated"},
+        {"bad/je-header-no-rate.heap", 1, "positive sampling rate"},
+        {"bad/truncated.heap.gz", 0, "truncated gzip data"},
+        {"bad/corrupt-deflate.heap.gz", 0, "corrupt gzip data"},
+        {"bad/crc-mismatch.heap.gz", 0, "corrupt gzip data"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct hd_error err;
+        struct hd_profile *p = hd_parse_file(fixture(cases[i].file), &err);
+        cr_expect_null(p, "%s was accepted", cases[i].file);
+        hd_profile_free(p);
+        cr_expect_eq(err.line, cases[i].line, "%s: line %ld, want %ld", cases[i].file,
+                     err.line, cases[i].line);
+        cr_expect(strstr(err.message, cases[i].message), "%s: message '%s' lacks '%s'",
+                  cases[i].file, err.message, cases[i].message);
+        cr_expect(strstr(err.file, cases[i].file), "%s: error names '%s'", cases[i].file,
+                  err.file);
+    }
+}
+
+Test(parser, missing_file_is_an_error_not_a_crash)
+{
+    struct hd_error err;
+    cr_assert_null(hd_parse_file(fixture("no/such/file.heap"), &err));
+    cr_assert(strstr(err.message, "cannot open"), "%s", err.message);
+}
