@@ -1,0 +1,243 @@
+/* End-to-end tests of the heapdiff command: what a user types, what it
+ * prints, and its exit status.  The expected totals come from the peers
+ * (testdata/expected/peer-totals.txt) or from the fixture programs. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct run {
+    int status;      /* exit status, or -1 when it did not exit normally */
+    char out[65536]; /* standard output */
+    char err[8192];  /* standard error */
+};
+
+static void read_all(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+/* Run heapdiff with the NULL-terminated arguments, from the testdata
+ * directory, capturing both streams. */
+static struct run *heapdiff(const char *first, ...)
+{
+    static struct run r;
+    const char *argv[64];
+    int argc = 0;
+    argv[argc++] = getenv("HEAPDIFF");
+    cr_assert_not_null(argv[0], "HEAPDIFF is not set");
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+
+    char out_path[] = "/tmp/hd-cli-out-XXXXXX", err_path[] = "/tmp/hd-cli-err-XXXXXX";
+    int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    const char *testdata = getenv("HD_TESTDATA");
+    cr_assert(testdata && chdir(testdata) == 0, "cannot enter HD_TESTDATA");
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &actions, NULL, (char *const *)argv, environ);
+    cr_assert_eq(rc, 0, "cannot run %s", argv[0]);
+    int wstatus;
+    waitpid(pid, &wstatus, 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_fd);
+    close(err_fd);
+    r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+    read_all(out_path, r.out, sizeof r.out);
+    read_all(err_path, r.err, sizeof r.err);
+    unlink(out_path);
+    unlink(err_path);
+    return &r;
+}
+
+/* The first line of R's output. */
+static const char *first_line(const struct run *r, char *buf, size_t size)
+{
+    size_t n = strcspn(r->out, "\n");
+    snprintf(buf, size, "%.*s", (int)n, r->out);
+    return buf;
+}
+
+/* ---- bad input: "heapdiff: FILE:LINE: message", exit 2 ---- */
+
+static void expect_failure(const struct run *r, const char *stderr_text)
+{
+    cr_expect_eq(r->status, 2, "exit status %d, want 2 (stderr: %s)", r->status, r->err);
+    cr_expect(strstr(r->err, stderr_text), "stderr '%s' lacks '%s'", r->err, stderr_text);
+    cr_expect_eq(strchr(r->err, '\n'), r->err + strlen(r->err) - 1,
+                 "more than one line on stderr: %s", r->err);
+    cr_expect_str_eq(r->out, "", "something on stdout: %s", r->out);
+}
+
+Test(cli, empty_file_exits_2)
+{
+    expect_failure(heapdiff("bad/empty.heap", NULL),
+                   "heapdiff: bad/empty.heap: empty file, not a heap profile\n");
+}
+
+Test(cli, truncated_file_exits_2)
+{
+    expect_failure(heapdiff("bad/truncated-mid-line.heap", NULL),
+                   "heapdiff: bad/truncated-mid-line.heap:4: truncated: the last line is "
+                   "cut off\n");
+    expect_failure(heapdiff("bad/truncated-before-maps.heap", NULL),
+                   "heapdiff: bad/truncated-before-maps.heap:8: truncated: the file ends "
+                   "before its maps section");
+    expect_failure(heapdiff("bad/truncated.heap.gz", NULL),
+                   "heapdiff: bad/truncated.heap.gz: truncated gzip data\n");
+}
+
+Test(cli, garbage_line_exits_2)
+{
+    expect_failure(heapdiff("bad/garbage-line.heap", NULL),
+                   "heapdiff: bad/garbage-line.heap:4: expected the in-use objects count");
+}
+
+Test(cli, overflowing_number_exits_2)
+{
+    expect_failure(heapdiff("bad/overflow-64bit.heap", NULL),
+                   "heapdiff: bad/overflow-64bit.heap:2: the in-use bytes count does not fit "
+                   "in 64 bits\n");
+}
+
+Test(cli, negative_allocated_count_exits_2)
+{
+    expect_failure(heapdiff("bad/negative-alloc-count.heap", NULL),
+                   "heapdiff: bad/negative-alloc-count.heap:2: negative allocated objects "
+                   "count -2\n");
+}
+
+Test(cli, stack_without_addresses_exits_2)
+{
+    expect_failure(heapdiff("bad/stack-no-addresses.heap", NULL),
+                   "heapdiff: bad/stack-no-addresses.heap:2: stack has no addresses after "
+                   "'@'\n");
+}
+
+Test(cli, unparsable_maps_line_exits_2)
+{
+    expect_failure(heapdiff("bad/bad-maps-line.heap", NULL),
+                   "heapdiff: bad/bad-maps-line.heap:11: cannot parse maps line");
+}
+
+Test(cli, binary_where_a_profile_belongs_exits_2)
+{
+    /* The first argument is taken as the binary; a second binary is not. */
+    expect_failure(heapdiff("bin/leaky", "bin/leaky", NULL),
+                   "heapdiff: bin/leaky: this is an ELF binary, not a heap profile");
+    expect_failure(heapdiff("profiles/tc-run1.0001.heap", "bin/leaky", NULL),
+                   "heapdiff: bin/leaky: this is an ELF binary, not a heap profile");
+    expect_failure(heapdiff("--base", "bin/leaky", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: bin/leaky: this is an ELF binary");
+}
+
+Test(cli, missing_file_exits_2)
+{
+    expect_failure(heapdiff("no-such.heap", NULL),
+                   "heapdiff: no-such.heap: cannot open: No such file or directory\n");
+}
+
+Test(cli, usage_errors_exit_2)
+{
+    expect_failure(heapdiff("--no-such-option", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: unknown option '--no-such-option'");
+    expect_failure(heapdiff("--inuse_space", "--alloc_space", "profiles/tc-run1.0001.heap",
+                            NULL),
+                   "heapdiff: choose one of");
+    expect_failure(heapdiff("--base", NULL), "heapdiff: option '--base' needs FILE\n");
+    struct run *r = heapdiff("bin/leaky", NULL);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "heapdiff: no profile given"), "%s", r->err);
+}
+
+Test(cli, alloc_values_of_a_profile_without_them_exit_2)
+{
+    expect_failure(heapdiff("--alloc_space", "profiles/je-unsampled-run1.2.heap", NULL),
+                   "heapdiff: profiles/je-unsampled-run1.2.heap: has no allocated values");
+}
+
+/* ---- reports ---- */
+
+Test(cli, help_is_generated_from_the_option_table)
+{
+    struct run *r = heapdiff("--help", NULL);
+    cr_assert_eq(r->status, 0);
+    cr_expect(strstr(r->out, "--base=FILE"), "%s", r->out);
+    cr_expect(strstr(r->out, "--inuse-objects"), "%s", r->out);
+    cr_expect(strstr(r->out, "-o, --output FILE"), "%s", r->out);
+}
+
+Test(cli, total_equals_google_pprof_on_a_tcmalloc_profile)
+{
+    /* google-pprof --text --show_bytes bin/leaky tc-run1.0002.heap:
+     * "Total: 1390336 B" (testdata/expected/peer-totals.txt). */
+    char line[256];
+    struct run *r = heapdiff("--show_bytes", "bin/leaky", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert_str_eq(first_line(r, line, sizeof line), "Total: 1390336 B");
+}
+
+Test(cli, option_spellings_are_interchangeable)
+{
+    char a[256], b[256], c[256];
+    struct run *r = heapdiff("--inuse_objects", "profiles/tc-run1.0002.heap", NULL);
+    first_line(r, a, sizeof a);
+    r = heapdiff("--inuse-objects", "--text", "profiles/tc-run1.0002.heap", NULL);
+    first_line(r, b, sizeof b);
+    r = heapdiff("-inuse_objects", "-text", "profiles/tc-run1.0002.heap", NULL);
+    first_line(r, c, sizeof c);
+    cr_assert_str_eq(a, b);
+    cr_assert_str_eq(a, c);
+    cr_assert(strstr(a, "objects"), "%s", a);
+}
+
+Test(cli, base_diff_across_runs_shows_only_the_growth)
+{
+    /* Snapshot 2 of run 2 minus snapshot 1 of run 1: the two runs load the
+     * program at different addresses, yet the shared stacks cancel.  The
+     * growth per tick is the program's (testdata/README.md). */
+    struct run *r = heapdiff("--show_bytes", "--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run2.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Base:    727936 B  profiles/tc-run1.0001.heap\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "Current: 1390336 B  profiles/tc-run2.0002.heap\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "Total: 662400 B  (current minus base; percentages are of this "
+                             "delta)\n"),
+              "%s", r->out);
+    /* No row may be a leftover of unmatched stacks: every flat is >= 0. */
+    cr_expect_null(strstr(r->out, "\n  -"), "%s", r->out);
+}
+
+Test(cli, output_file_is_written_atomically)
+{
+    char path[] = "/tmp/hd-cli-report-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    struct run *r = heapdiff("-o", path, "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert_str_eq(r->out, "");
+    char text[4096];
+    read_all(path, text, sizeof text);
+    cr_assert(strncmp(text, "Total: 1.3 MB\n", 14) == 0, "%s", text);
+    unlink(path);
+}
