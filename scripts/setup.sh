@@ -15,7 +15,9 @@ packages=(
   libgoogle-perftools4 libjemalloc2
   # peers used as oracles: google-pprof, jeprof
   google-perftools libjemalloc-dev
-  # symbolizer test material
+  # symbolizer: zstd-compressed debug sections; test material (debug
+  # files of python3.11 and libc, compilers and tools for the fixtures)
+  libzstd-dev python3.11-dbg libc6-dbg
   clang llvm dwz elfutils
 )
 

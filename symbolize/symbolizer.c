@@ -1,0 +1,478 @@
+/* The symbolizer's public API: modules opened once, results cached per
+ * unique (module, offset), names and files interned (see symbolizer.h). */
+#include "symbolizer.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "sym_debuginfo.h"
+#include "sym_demangle.h"
+#include "sym_dwarf.h"
+#include "sym_elf.h"
+#include "error.h"
+
+#define MAX_FRAMES 64
+#define TRIED_SIZE 2048
+
+enum module_kind {
+    MODULE_PATH,     /* opened at (a prefix of) its own path */
+    MODULE_MAIN,     /* options.main_binary standing in for the main mapping */
+    MODULE_UNMAPPED, /* options.main_binary, looked up by raw address */
+};
+
+struct module {
+    const char *key;            /* the path asked for (arena); "" for MAIN
+                                   and UNMAPPED */
+    enum module_kind kind;
+    enum hd_sym_status problem; /* HD_SYM_RESOLVED when usable, else why not */
+    const char *path;           /* the file read (arena), or KEY */
+    struct hd_sym_elf *elf;     /* NULL unless usable */
+    struct hd_sym_elf *debug;   /* separate debug file, or NULL */
+    struct hd_sym_elf *alt;     /* dwz supplementary file, or NULL */
+    struct hd_sym_dwarf *dwarf; /* over DEBUG or ELF; NULL without DWARF */
+    bool warned_dwarf;          /* hd_sym_dwarf_problem() was reported */
+};
+
+struct slot {
+    uint32_t module;   /* module id + 1; 0 = empty slot */
+    uint64_t offset;   /* the return offset asked for */
+    struct hd_sym_location *location;
+};
+
+struct hd_symbolizer {
+    struct hd_sym_options options; /* strings point into ARENA */
+    const char **debug_dirs;       /* search list: options' dirs, the
+                                      sysroot's and the system's */
+    size_t n_debug_dirs;
+    struct hd_arena *arena;        /* results, frames, interned strings */
+    struct module *modules;
+    size_t n_modules, cap_modules;
+    struct slot *slots;            /* open addressing; power of two */
+    size_t n_slots, used_slots;
+    const char **strings;          /* interned strings, open addressing */
+    size_t n_strings, used_strings;
+    struct hd_sym_stats stats;
+};
+
+/* ---- small utilities ---- */
+
+static char *arena_strdup(struct hd_arena *arena, const char *s)
+{
+    return hd_arena_strndup(arena, s, strlen(s));
+}
+
+static uint64_t hash_bytes(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static uint64_t hash_key(uint32_t module, uint64_t offset)
+{
+    uint64_t h = (offset ^ ((uint64_t)module << 40)) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 29);
+}
+
+/* The interned copy of S: equal strings give the same pointer. */
+static const char *intern(struct hd_symbolizer *sym, const char *s)
+{
+    if (!s)
+        return NULL;
+    if (2 * (sym->used_strings + 1) > sym->n_strings) {
+        size_t n = sym->n_strings ? 2 * sym->n_strings : 1024;
+        const char **fresh = calloc(n, sizeof *fresh);
+        if (!fresh)
+            abort();
+        for (size_t i = 0; i < sym->n_strings; i++) {
+            const char *old = sym->strings[i];
+            if (!old)
+                continue;
+            size_t j = hash_bytes(old) & (n - 1);
+            while (fresh[j])
+                j = (j + 1) & (n - 1);
+            fresh[j] = old;
+        }
+        free(sym->strings);
+        sym->strings = fresh;
+        sym->n_strings = n;
+    }
+    size_t j = hash_bytes(s) & (sym->n_strings - 1);
+    while (sym->strings[j]) {
+        if (strcmp(sym->strings[j], s) == 0)
+            return sym->strings[j];
+        j = (j + 1) & (sym->n_strings - 1);
+    }
+    sym->strings[j] = arena_strdup(sym->arena, s);
+    sym->used_strings++;
+    return sym->strings[j];
+}
+
+/* ---- options ---- */
+
+void hd_sym_options_init(struct hd_sym_options *options)
+{
+    memset(options, 0, sizeof *options);
+    options->demangle = true;
+}
+
+static const char *const *copy_list(struct hd_arena *arena,
+                                    const char *const *list, size_t n)
+{
+    const char **copy = hd_arena_alloc(arena, (n + 1) * sizeof *copy);
+    for (size_t i = 0; i < n; i++)
+        copy[i] = arena_strdup(arena, list[i]);
+    return copy;
+}
+
+struct hd_symbolizer *hd_sym_new(const struct hd_sym_options *options)
+{
+    struct hd_symbolizer *sym = calloc(1, sizeof *sym);
+    if (!sym)
+        abort();
+    sym->arena = hd_arena_new();
+    struct hd_sym_options *o = &sym->options;
+    *o = *options;
+    if (o->main_binary)
+        o->main_binary = arena_strdup(sym->arena, o->main_binary);
+    if (o->sysroot)
+        o->sysroot = arena_strdup(sym->arena, o->sysroot);
+    o->lib_prefixes = copy_list(sym->arena, o->lib_prefixes, o->n_lib_prefixes);
+    o->debug_dirs = copy_list(sym->arena, o->debug_dirs, o->n_debug_dirs);
+
+    size_t n = o->n_debug_dirs + 2;
+    sym->debug_dirs = hd_arena_alloc(sym->arena, n * sizeof *sym->debug_dirs);
+    for (size_t i = 0; i < o->n_debug_dirs; i++)
+        sym->debug_dirs[sym->n_debug_dirs++] = o->debug_dirs[i];
+    if (!o->no_system_debug_dirs) {
+        if (o->sysroot) {
+            char path[PATH_MAX];
+            snprintf(path, sizeof path, "%s/usr/lib/debug", o->sysroot);
+            sym->debug_dirs[sym->n_debug_dirs++] = arena_strdup(sym->arena, path);
+        }
+        sym->debug_dirs[sym->n_debug_dirs++] = "/usr/lib/debug";
+    }
+    return sym;
+}
+
+void hd_sym_free(struct hd_symbolizer *sym)
+{
+    if (!sym)
+        return;
+    for (size_t i = 0; i < sym->n_modules; i++) {
+        struct module *m = &sym->modules[i];
+        hd_sym_dwarf_close(m->dwarf);
+        hd_sym_elf_close(m->alt);
+        hd_sym_elf_close(m->debug);
+        hd_sym_elf_close(m->elf);
+    }
+    free(sym->modules);
+    free(sym->slots);
+    free(sym->strings);
+    hd_arena_free(sym->arena);
+    free(sym);
+}
+
+void hd_sym_get_stats(const struct hd_symbolizer *sym, struct hd_sym_stats *out)
+{
+    *out = sym->stats;
+    out->units_decoded = 0;
+    for (size_t i = 0; i < sym->n_modules; i++)
+        if (sym->modules[i].dwarf)
+            out->units_decoded += hd_sym_dwarf_units_decoded(sym->modules[i].dwarf);
+}
+
+/* ---- modules ---- */
+
+/* Mappings that are no file: "" (anonymous), "[heap]", "[vdso]",
+ * "[stack]", "[anon:...]", and the kernel's pseudo-paths (FORMATS.md §3.2). */
+static bool is_pseudo_path(const char *path)
+{
+    return path[0] == '\0' || path[0] == '[' || strncmp(path, "linux-vdso", 10) == 0 ||
+           strncmp(path, "/dev/", 5) == 0 || strncmp(path, "//anon", 6) == 0 ||
+           strncmp(path, "/memfd:", 7) == 0 || strncmp(path, "/SYSV", 5) == 0;
+}
+
+static void add_candidate(char (*cands)[PATH_MAX], size_t *n, size_t max,
+                          const char *a, const char *b, const char *c)
+{
+    if (*n < max &&
+        snprintf(cands[*n], PATH_MAX, "%s%s%s", a, b, c ? c : "") < PATH_MAX)
+        (*n)++;
+}
+
+/* Open M's object file: for a mapped library, --sysroot and each
+ * --lib-prefix first (a CI artifact's copies), then the path itself. */
+static bool open_object(struct hd_symbolizer *sym, struct module *m, const char *path,
+                        bool search_prefixes)
+{
+    enum { MAX_CANDIDATES = 34 };
+    static char cands[MAX_CANDIDATES][PATH_MAX];
+    size_t n = 0;
+    const struct hd_sym_options *o = &sym->options;
+    if (search_prefixes) {
+        if (o->sysroot)
+            add_candidate(cands, &n, MAX_CANDIDATES, o->sysroot, path[0] == '/' ? "" : "/", path);
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        for (size_t i = 0; i < o->n_lib_prefixes && n + 2 < MAX_CANDIDATES; i++) {
+            add_candidate(cands, &n, MAX_CANDIDATES, o->lib_prefixes[i], "/", base);
+            if (path[0] == '/')
+                add_candidate(cands, &n, MAX_CANDIDATES, o->lib_prefixes[i], path, NULL);
+        }
+    }
+    add_candidate(cands, &n, MAX_CANDIDATES, path, "", NULL);
+    char tried[TRIED_SIZE] = "", why[256] = "", first_why[256] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(tried);
+        snprintf(tried + len, sizeof tried - len, "%s%s", len ? ", " : "", cands[i]);
+        if (hd_sym_elf_open(cands[i], &m->elf, why, sizeof why) == 0) {
+            m->path = arena_strdup(sym->arena, cands[i]);
+            return true;
+        }
+        if (!first_why[0] || strcmp(why, strerror(2)) != 0)
+            snprintf(first_why, sizeof first_why, "%s", why);
+    }
+    if (n == 1)
+        hd_warn("%s: cannot read: %s", path, first_why);
+    else
+        hd_warn("%s: cannot read: %s (tried %s)", path, first_why, tried);
+    return false;
+}
+
+/* Find M's debug info (its own, or a separate file, plus a dwz file) and
+ * warn once when there is none or it is unusable. */
+static void open_debug_info(struct hd_symbolizer *sym, struct module *m)
+{
+    struct hd_sym_debug_dirs dirs = {sym->debug_dirs, sym->n_debug_dirs};
+    char tried[TRIED_SIZE] = "", why[256] = "";
+    struct hd_sym_elf *source = m->elf;
+    if (!hd_sym_elf_has_section(m->elf, ".debug_info")) {
+        m->debug = hd_sym_find_debug_file(m->elf, &dirs, tried, sizeof tried);
+        if (m->debug)
+            source = m->debug;
+    }
+    if (!hd_sym_elf_has_section(source, ".debug_info")) {
+        if (tried[0])
+            hd_warn("%s: no debug info (looked for %s)", m->path, tried);
+        else
+            hd_warn("%s: no debug info (no build-id or debuglink to find it by)",
+                    m->path);
+        return;
+    }
+    if (hd_sym_has_alt_link(source)) {
+        char alt_tried[TRIED_SIZE] = "";
+        m->alt = hd_sym_find_alt_file(source, &dirs, alt_tried, sizeof alt_tried);
+        if (!m->alt)
+            hd_warn("%s: dwz supplementary file not found (tried %s); names "
+                    "defined there are missing", source->path, alt_tried);
+    }
+    int rc = hd_sym_dwarf_open(source, m->alt, &m->dwarf, why, sizeof why);
+    if (rc < 0)
+        hd_warn("%s: unreadable debug info: %s", source->path, why);
+}
+
+static uint32_t add_module(struct hd_symbolizer *sym, const char *key,
+                           enum module_kind kind)
+{
+    if (sym->n_modules == sym->cap_modules) {
+        sym->cap_modules = sym->cap_modules ? 2 * sym->cap_modules : 16;
+        sym->modules = realloc(sym->modules, sym->cap_modules * sizeof *sym->modules);
+        if (!sym->modules)
+            abort();
+    }
+    struct module *m = &sym->modules[sym->n_modules];
+    memset(m, 0, sizeof *m);
+    m->key = arena_strdup(sym->arena, key);
+    m->kind = kind;
+    m->path = m->key;
+    m->problem = HD_SYM_RESOLVED;
+    const char *path = kind == MODULE_PATH ? key : sym->options.main_binary;
+    if (!path) {
+        m->problem = HD_SYM_MODULE_NOT_FOUND;
+    } else if (kind == MODULE_PATH && is_pseudo_path(path)) {
+        m->problem = HD_SYM_NOT_SYMBOLIZABLE;
+    } else if (!open_object(sym, m, path, kind == MODULE_PATH)) {
+        m->problem = HD_SYM_MODULE_NOT_FOUND;
+    } else {
+        sym->stats.modules_opened++;
+        open_debug_info(sym, m);
+        if (!m->dwarf && !hd_sym_elf_count_symbols(m->elf, HD_SYM_SYMTAB) &&
+            !hd_sym_elf_count_symbols(m->elf, HD_SYM_DYNSYM) &&
+            !(m->debug && hd_sym_elf_count_symbols(m->debug, HD_SYM_SYMTAB)))
+            hd_warn("%s: no symbol table", m->path);
+    }
+    return (uint32_t)sym->n_modules++;
+}
+
+static uint32_t find_module(struct hd_symbolizer *sym, const char *key,
+                            enum module_kind kind)
+{
+    for (size_t i = 0; i < sym->n_modules; i++)
+        if (sym->modules[i].kind == kind && strcmp(sym->modules[i].key, key) == 0)
+            return (uint32_t)i;
+    return add_module(sym, key, kind);
+}
+
+/* ---- lookups ---- */
+
+static const struct hd_sym_symbol *find_symbol(struct module *m, uint64_t vaddr)
+{
+    const struct hd_sym_symbol *s = hd_sym_elf_find_symbol(m->elf, HD_SYM_SYMTAB, vaddr);
+    if (!s && m->debug)
+        s = hd_sym_elf_find_symbol(m->debug, HD_SYM_SYMTAB, vaddr);
+    if (!s)
+        s = hd_sym_elf_find_symbol(m->elf, HD_SYM_DYNSYM, vaddr);
+    return s;
+}
+
+static const char *display_name(struct hd_symbolizer *sym, const char *raw)
+{
+    if (!raw)
+        return NULL;
+    char *name = hd_sym_display_name(raw, sym->options.demangle,
+                                     sym->options.full_names);
+    const char *interned = intern(sym, name);
+    free(name);
+    return interned;
+}
+
+/* Fill LOC's frames for VADDR in module M: DWARF's inline chain, with
+ * the out-of-line function named by the symbol table when DWARF cannot;
+ * the symbol alone when DWARF does not cover VADDR. */
+static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vaddr,
+                      struct hd_sym_location *loc)
+{
+    struct hd_sym_dwarf_frame raw[MAX_FRAMES];
+    size_t n = m->dwarf ? hd_sym_dwarf_lookup(m->dwarf, vaddr, raw, MAX_FRAMES) : 0;
+    if (m->dwarf && !m->warned_dwarf && hd_sym_dwarf_problem(m->dwarf)) {
+        m->warned_dwarf = true;
+        hd_warn("%s: bad debug info, some frames may lack names or lines: %s",
+                m->path, hd_sym_dwarf_problem(m->dwarf));
+    }
+    const struct hd_sym_symbol *s = find_symbol(m, vaddr);
+    if (n == 0 && !s) {
+        loc->status = HD_SYM_NO_SYMBOL;
+        return;
+    }
+    if (n == 0) {
+        raw[0] = (struct hd_sym_dwarf_frame){.name = s->name, .name_is_linkage = true};
+        n = 1;
+    } else if (s && (!raw[0].name || (!raw[0].name_is_linkage && hd_sym_is_mangled(s->name)))) {
+        /* DWARF gave no name, or only a bare one for a C++ function whose
+         * symbol is mangled (GCC omits DW_AT_linkage_name for functions
+         * in anonymous namespaces): the symbol says more, as in
+         * llvm-symbolizer's output. */
+        raw[0].name = s->name;
+    }
+    struct hd_sym_frame *frames = hd_arena_alloc(sym->arena, n * sizeof *frames);
+    for (size_t i = 0; i < n; i++) {
+        frames[i] = (struct hd_sym_frame){.function = display_name(sym, raw[i].name),
+                                          .file = intern(sym, raw[i].file),
+                                          .line = raw[i].line,
+                                          .inlined = raw[i].inlined};
+    }
+    loc->status = HD_SYM_RESOLVED;
+    loc->frames = frames;
+    loc->n_frames = (uint32_t)n;
+}
+
+/* The main binary given on the command line must hold the main mapping's
+ * offsets in its load segments; say once per mapped path when it does not
+ * (DESIGN.md: "with a warning when its load segments do not fit"). */
+static void check_main_layout(const struct module *m, const char *mapped_path,
+                              uint64_t offset, bool fits)
+{
+    if (!fits)
+        hd_warn("%s: its load segments do not fit the main program's mapping "
+                "(%s, file offset 0x%llx): wrong binary?", m->path,
+                mapped_path ? mapped_path : "?", (unsigned long long)offset);
+}
+
+/* The result for RETURN_OFFSET in module M (MAPPED_PATH: the path the
+ * caller gave, for messages), allocated in the arena. */
+static struct hd_sym_location *new_location(struct hd_symbolizer *sym,
+                                            struct module *m,
+                                            const char *mapped_path,
+                                            uint64_t return_offset)
+{
+    struct hd_sym_location *loc = hd_arena_alloc(sym->arena, sizeof *loc);
+    memset(loc, 0, sizeof *loc);
+    loc->module = m->elf ? m->path : (m->kind == MODULE_PATH ? m->key : mapped_path);
+    if (loc->module)
+        loc->module = intern(sym, loc->module);
+    if (m->problem != HD_SYM_RESOLVED) {
+        loc->status = m->problem;
+        return loc;
+    }
+    uint64_t at = return_offset ? return_offset - 1 : 0;
+    uint64_t vaddr = at;
+    bool inside = m->kind == MODULE_UNMAPPED ? hd_sym_elf_has_vaddr(m->elf, vaddr)
+                                             : hd_sym_elf_offset_to_vaddr(m->elf, at, &vaddr);
+    if (m->kind == MODULE_MAIN)
+        check_main_layout(m, mapped_path, at, inside);
+    if (!inside || return_offset == 0) {
+        loc->status = HD_SYM_OUTSIDE_MODULE;
+        return loc;
+    }
+    loc->vaddr = vaddr;
+    symbolize(sym, m, vaddr, loc);
+    return loc;
+}
+
+static struct slot *find_slot(struct hd_symbolizer *sym, uint32_t module, uint64_t offset)
+{
+    if (2 * (sym->used_slots + 1) > sym->n_slots) {
+        size_t n = sym->n_slots ? 2 * sym->n_slots : 4096;
+        struct slot *fresh = calloc(n, sizeof *fresh);
+        if (!fresh)
+            abort();
+        for (size_t i = 0; i < sym->n_slots; i++) {
+            struct slot *old = &sym->slots[i];
+            if (!old->module)
+                continue;
+            size_t j = hash_key(old->module, old->offset) & (n - 1);
+            while (fresh[j].module)
+                j = (j + 1) & (n - 1);
+            fresh[j] = *old;
+        }
+        free(sym->slots);
+        sym->slots = fresh;
+        sym->n_slots = n;
+    }
+    size_t j = hash_key(module + 1, offset) & (sym->n_slots - 1);
+    while (sym->slots[j].module &&
+           !(sym->slots[j].module == module + 1 && sym->slots[j].offset == offset))
+        j = (j + 1) & (sym->n_slots - 1);
+    return &sym->slots[j];
+}
+
+int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_main,
+                  uint64_t return_offset, const struct hd_sym_location **out)
+{
+    if (!sym || !out)
+        return -1;
+    sym->stats.lookups++;
+    uint32_t id;
+    if (!module_path)
+        id = find_module(sym, "", MODULE_UNMAPPED);
+    else if (is_main && sym->options.main_binary)
+        id = find_module(sym, "", MODULE_MAIN);
+    else
+        id = find_module(sym, module_path, MODULE_PATH);
+    struct slot *slot = find_slot(sym, id, return_offset);
+    if (!slot->module) {
+        slot->module = id + 1;
+        slot->offset = return_offset;
+        slot->location = new_location(sym, &sym->modules[id], module_path,
+                                      return_offset);
+        sym->used_slots++;
+        sym->stats.unique_addresses++;
+    }
+    *out = slot->location;
+    return 0;
+}

@@ -1,0 +1,135 @@
+/* The symbolizer: (module, file offset of a return address) -> the frames
+ * at that address {function, file, line}, inline chain included.
+ *
+ * Everything happens in-process (ELF via libelf, DWARF via libdwarf); no
+ * addr2line, nm, objdump or c++filt is ever run (DESIGN.md).  Each module
+ * (an ELF file named in a profile's maps) is opened once, its debug file
+ * found once, its DWARF decoded lazily one compilation unit at a time, and
+ * each unique (module, offset) symbolized once; results are cached and
+ * immutable.
+ *
+ * Ownership: the symbolizer owns every result and string it hands out;
+ * they live until hd_sym_free().  Not thread-safe. */
+#ifndef HD_SYMBOLIZER_H
+#define HD_SYMBOLIZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hd_symbolizer;
+
+struct hd_sym_options {
+    /* The BINARY given on the command line, or NULL.  It stands in for the
+     * mapping the caller flags as the main program, whatever that
+     * mapping's path, and is used for unmapped addresses. */
+    const char *main_binary;
+    /* --lib-prefix DIR (repeatable): a library mapped as /x/y/libz.so is
+     * also looked for as DIR/libz.so and DIR/x/y/libz.so. */
+    const char *const *lib_prefixes;
+    size_t n_lib_prefixes;
+    /* --sysroot DIR: a module at /x/y is looked for as DIR/x/y first; the
+     * sysroot's /usr/lib/debug is searched for debug files too. NULL: none. */
+    const char *sysroot;
+    /* --debug-dir DIR (repeatable): searched for separate debug files by
+     * build-id (DIR/.build-id/xx/rest.debug) and by debuglink name
+     * (DIR/name, DIR/<object's dir>/name), before /usr/lib/debug. */
+    const char *const *debug_dirs;
+    size_t n_debug_dirs;
+    bool demangle;   /* demangle C++ and Rust names (default true) */
+    bool full_names; /* keep argument lists and template arguments
+                        (default false: shortened like pprof, FORMATS §4.1) */
+    /* Only for tests: do not search the system's /usr/lib/debug. */
+    bool no_system_debug_dirs;
+};
+
+/* Fill OPTIONS with the defaults: nothing set, demangle on, short names. */
+void hd_sym_options_init(struct hd_sym_options *options);
+
+enum hd_sym_status {
+    HD_SYM_RESOLVED,         /* n_frames >= 1: a function name or a
+                                file:line (or both) was found */
+    HD_SYM_NO_SYMBOL,        /* the module was read but the address lies in
+                                no known function */
+    HD_SYM_MODULE_NOT_FOUND, /* the file could not be opened or is no ELF */
+    HD_SYM_NOT_SYMBOLIZABLE, /* [vdso], [heap], [stack], anonymous */
+    HD_SYM_OUTSIDE_MODULE,   /* the offset lies in no PT_LOAD segment */
+};
+
+/* One frame at an address.  Frames come outermost first. */
+struct hd_sym_frame {
+    const char *function; /* demangled/shortened per options; NULL when
+                             unknown */
+    const char *file;     /* source file as DWARF names it (directory joined);
+                             NULL when unknown */
+    unsigned line;        /* 1-based; 0 when unknown.  For a frame that has
+                             an inlined callee, the line of the call
+                             (DW_AT_call_line of that callee) */
+    bool inlined;         /* this frame was inlined into the previous one */
+};
+
+struct hd_sym_location {
+    enum hd_sym_status status;
+    const char *module;   /* the file actually read (after substitution of
+                             the main binary or a --lib-prefix), else the
+                             path asked for; NULL for unmapped lookups
+                             without a main binary */
+    uint64_t vaddr;       /* the ELF virtual address looked up (return
+                             address - 1); 0 when not computed */
+    uint32_t n_frames;    /* 0 unless status == HD_SYM_RESOLVED, then >= 1 */
+    const struct hd_sym_frame *frames; /* frames[0] is the real (out-of-line)
+                             function containing the pc, frames[n-1] the
+                             innermost inlined callee */
+};
+
+/* A new symbolizer.  OPTIONS (and the strings and arrays it points to) are
+ * copied.  Never fails: problems with files show up per lookup. */
+struct hd_symbolizer *hd_sym_new(const struct hd_sym_options *options);
+
+/* Free the symbolizer, every module it opened, and every result and string
+ * it handed out.  NULL is fine. */
+void hd_sym_free(struct hd_symbolizer *sym);
+
+/* Symbolize the return address at file offset RETURN_OFFSET of the file
+ * MODULE_PATH (as the profile's maps name it, " (deleted)" already removed).
+ * 1 is subtracted before lookup (DESIGN.md: every frame, leaf included).
+ * The offset is turned into an ELF virtual address through the PT_LOAD
+ * segment holding it: vaddr = offset - p_offset + p_vaddr.
+ *
+ * MODULE_PATH NULL means the address had no mapping: RETURN_OFFSET is then a
+ * raw address, looked up as a virtual address in options.main_binary.
+ * IS_MAIN says this mapping is the main program: options.main_binary (when
+ * set) is read instead of MODULE_PATH, with one warning if its load
+ * segments do not cover the offset.
+ *
+ * Sets *OUT to the cached result and returns 0.  Problems with the module
+ * (not found, no symbols, no debug info, bad ELF/DWARF) are reported once
+ * per module through hd_warn() and show in (*OUT)->status; they are not
+ * errors.  Returns -1 only for invalid arguments (SYM or OUT NULL). */
+int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path,
+                  bool is_main, uint64_t return_offset,
+                  const struct hd_sym_location **out);
+
+/* Counters, for tests and the benchmark. */
+struct hd_sym_stats {
+    size_t modules_opened;    /* ELF files successfully opened */
+    size_t lookups;           /* calls to hd_sym_lookup */
+    size_t unique_addresses;  /* distinct (module, offset) symbolized */
+    size_t units_decoded;     /* DWARF compilation units decoded */
+};
+void hd_sym_get_stats(const struct hd_symbolizer *sym, struct hd_sym_stats *out);
+
+/* --- allocator frames (symbolize/allocator.c) --- */
+
+/* Whether NAME (a demangled function name as the lookup gives it; a full
+ * name is matched by its short form) is an allocator function whose frames
+ * a heap report drops: the union of perl pprof's, jeprof's and Go pprof's
+ * lists (FORMATS.md §3.4) plus jemalloc's and tcmalloc's internals.
+ * NULL: false. */
+bool hd_sym_is_allocator_function(const char *name);
+
+/* Whether PATH names a dedicated allocator library (libjemalloc*,
+ * libtcmalloc*), whose leaf frames are all dropped.  libc is not one. */
+bool hd_sym_is_allocator_module(const char *path);
+
+#endif

@@ -1,0 +1,813 @@
+/* The symbolizer, against the fixtures of testdata/sym (built by
+ * testdata/sym/build.sh) and against the system's python3.11 with
+ * python3.11-dbg.
+ *
+ * Expected values come from llvm-symbolizer 14: build.sh writes, for every
+ * call site in each fixture, the file offset of the return address and
+ * llvm-symbolizer's frames for (return address - 1) into <fixture>.expected.
+ * The table tests replay those files; the other tests pin one behaviour
+ * each, with the value's source stated. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "sym_demangle.h"
+#include "symbolizer.h"
+
+/* ---- helpers ---- */
+
+static char warnings[16384];
+
+static void collect_warning(void *context, const char *text)
+{
+    (void)context;
+    size_t len = strlen(warnings);
+    snprintf(warnings + len, sizeof warnings - len, "%s\n", text);
+}
+
+static void setup(void)
+{
+    warnings[0] = '\0';
+    hd_warning_reset();
+    hd_warning_set_sink(collect_warning, NULL);
+}
+
+static void teardown(void)
+{
+    hd_warning_set_sink(NULL, NULL);
+    hd_warning_reset();
+}
+
+TestSuite(symbolize, .init = setup, .fini = teardown);
+
+static const char *testdata(const char *rel)
+{
+    static char paths[8][4096];
+    static int next;
+    const char *root = getenv("HD_TESTDATA");
+    cr_assert(root, "HD_TESTDATA must point to testdata/");
+    char *p = paths[next++ % 8];
+    snprintf(p, sizeof paths[0], "%s/sym/%s", root, rel);
+    return p;
+}
+
+static struct hd_symbolizer *new_symbolizer(bool full_names, const char *debug_dir)
+{
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    o.full_names = full_names;
+    o.no_system_debug_dirs = true;
+    static const char *dirs[1];
+    if (debug_dir) {
+        dirs[0] = debug_dir;
+        o.debug_dirs = dirs;
+        o.n_debug_dirs = 1;
+    }
+    return hd_sym_new(&o);
+}
+
+static const struct hd_sym_location *lookup(struct hd_symbolizer *sym,
+                                            const char *module, uint64_t offset)
+{
+    const struct hd_sym_location *loc = NULL;
+    cr_assert_eq(hd_sym_lookup(sym, module, false, offset, &loc), 0);
+    cr_assert_not_null(loc);
+    return loc;
+}
+
+static void assert_frame(const struct hd_sym_location *loc, uint32_t i,
+                         const char *function, const char *file, unsigned line)
+{
+    cr_assert_gt(loc->n_frames, i, "frame %u missing (have %u)", i, loc->n_frames);
+    const struct hd_sym_frame *f = &loc->frames[i];
+    if (function)
+        cr_assert_str_eq(f->function ? f->function : "(null)", function);
+    else
+        cr_assert_null(f->function, "frame %u: %s", i, f->function);
+    if (file)
+        cr_assert_str_eq(f->file ? f->file : "(null)", file);
+    cr_assert_eq(f->line, line, "frame %u (%s): line %u, expected %u", i,
+                 function ? function : "?", f->line, line);
+    cr_assert_eq(f->inlined, i > 0, "frame %u inlined flag", i);
+}
+
+/* Replay <expected> (see the file comment) against MODULE. */
+static void check_expected(struct hd_symbolizer *sym, const char *module,
+                           const char *expected)
+{
+    FILE *f = fopen(expected, "r");
+    cr_assert_not_null(f, "%s: %s", expected, strerror(errno));
+    char line[4096];
+    const struct hd_sym_location *loc = NULL;
+    uint32_t frame = 0;
+    unsigned long long offset = 0;
+    size_t entries = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || !line[0])
+            continue;
+        if (line[0] == '@') {
+            if (loc)
+                cr_assert_eq(loc->n_frames, frame, "%s+0x%llx: %u frames, expected %u",
+                             module, offset, loc->n_frames, frame);
+            offset = strtoull(line + 2, NULL, 16);
+            loc = lookup(sym, module, offset);
+            cr_assert_eq(loc->status, HD_SYM_RESOLVED, "%s+0x%llx: status %d", module,
+                         offset, loc->status);
+            frame = 0;
+            entries++;
+            continue;
+        }
+        char *function = line, *file = strchr(line, '\t');
+        cr_assert_not_null(file);
+        *file++ = '\0';
+        char *lineno = strchr(file, '\t');
+        cr_assert_not_null(lineno);
+        *lineno++ = '\0';
+        cr_assert_gt(loc->n_frames, frame, "%s+0x%llx: missing frame %u (%s)", module,
+                     offset, frame, function);
+        const struct hd_sym_frame *fr = &loc->frames[frame];
+        cr_assert_str_eq(fr->function ? fr->function : "(null)", function,
+                         "%s+0x%llx frame %u: \"%s\", expected \"%s\"", module, offset,
+                         frame, fr->function ? fr->function : "(null)", function);
+        cr_assert_str_eq(fr->file ? fr->file : "??", file,
+                         "%s+0x%llx frame %u (%s): file %s", module, offset, frame,
+                         function, fr->file ? fr->file : "??");
+        cr_assert_eq(fr->line, (unsigned)atoi(lineno), "%s+0x%llx frame %u (%s): line %u",
+                     module, offset, frame, function, fr->line);
+        cr_assert_eq(fr->inlined, frame > 0);
+        frame++;
+    }
+    if (loc)
+        cr_assert_eq(loc->n_frames, frame, "%s+0x%llx: %u frames, expected %u", module,
+                     offset, loc->n_frames, frame);
+    fclose(f);
+    cr_assert_gt(entries, 0);
+}
+
+static void check_fixture(const char *name, const char *expected_of, const char *debug_dir)
+{
+    char expected[256];
+    snprintf(expected, sizeof expected, "bin/%s.expected", expected_of ? expected_of : name);
+    char bin[256];
+    snprintf(bin, sizeof bin, "bin/%s", name);
+    struct hd_symbolizer *sym = new_symbolizer(true, debug_dir ? testdata(debug_dir) : NULL);
+    check_expected(sym, testdata(bin), testdata(expected));
+    hd_sym_free(sym);
+}
+
+/* ---- every call site of every fixture, as llvm-symbolizer reads it ---- */
+
+Test(symbolize, gcc_O0_dwarf4_pie_matches_llvm_symbolizer) { check_fixture("c-gcc-O0-dw4-pie", NULL, NULL); }
+Test(symbolize, gcc_O2_dwarf5_pie_matches_llvm_symbolizer) { check_fixture("c-gcc-O2-dw5-pie", NULL, NULL); }
+Test(symbolize, gcc_O2_dwarf4_nonpie_matches_llvm_symbolizer) { check_fixture("c-gcc-O2-dw4-nopie", NULL, NULL); }
+Test(symbolize, clang_O0_dwarf5_nonpie_matches_llvm_symbolizer) { check_fixture("c-clang-O0-dw5-nopie", NULL, NULL); }
+Test(symbolize, clang_O2_dwarf5_pie_without_aranges_matches_llvm_symbolizer) { check_fixture("c-clang-O2-dw5-pie", NULL, NULL); }
+Test(symbolize, clang_O2_dwarf4_nonpie_matches_llvm_symbolizer) { check_fixture("c-clang-O2-dw4-nopie", NULL, NULL); }
+Test(symbolize, shared_library_text_in_second_segment_matches_llvm_symbolizer) { check_fixture("libsymlib.so", NULL, NULL); }
+Test(symbolize, cxx_gcc_O2_dwarf5_matches_llvm_symbolizer) { check_fixture("cxx-gcc-O2-dw5", NULL, NULL); }
+Test(symbolize, cxx_gcc_O1_dwarf4_matches_llvm_symbolizer) { check_fixture("cxx-gcc-O1-dw4", NULL, NULL); }
+Test(symbolize, cxx_clang_O2_dwarf4_matches_llvm_symbolizer) { check_fixture("cxx-clang-O2-dw4", NULL, NULL); }
+Test(symbolize, cxx_clang_O0_dwarf5_matches_llvm_symbolizer) { check_fixture("cxx-clang-O0-dw5", NULL, NULL); }
+
+/* Same code as the binary they were made from, debug info elsewhere. */
+Test(symbolize, separate_debug_file_found_by_build_id_in_debug_dir)
+{
+    check_fixture("c-buildid", "c-gcc-O2-dw5-pie", "debug");
+    cr_assert_str_empty(warnings, "%s", warnings);
+}
+Test(symbolize, separate_debug_file_found_by_debuglink_in_dot_debug_dir)
+{
+    check_fixture("c-debuglink", "c-clang-O2-dw5-pie", NULL);
+    cr_assert_str_empty(warnings, "%s", warnings);
+}
+Test(symbolize, shf_compressed_zlib_sections_are_read) { check_fixture("c-zlib", "c-gcc-O2-dw4-nopie", NULL); }
+Test(symbolize, shf_compressed_zstd_sections_are_read) { check_fixture("cxx-zstd", "cxx-gcc-O2-dw5", NULL); }
+Test(symbolize, legacy_zdebug_sections_are_read) { check_fixture("c-zdebug", "c-clang-O2-dw4-nopie", NULL); }
+Test(symbolize, dwz_supplementary_file_gnu_forms)
+{
+    check_fixture("cxx-dwz-a", "cxx-gcc-O2-dw5", NULL);
+    check_fixture("cxx-dwz-b", "cxx-gcc-O1-dw4", NULL);
+    cr_assert_str_empty(warnings, "%s", warnings);
+}
+Test(symbolize, dwz_supplementary_file_dwarf5_sup_forms)
+{
+    check_fixture("cxx-dwz5-a", "cxx-gcc-O2-dw5", NULL);
+    check_fixture("cxx-dwz5-b", "cxx-gcc-O1-dw4", NULL);
+    cr_assert_str_empty(warnings, "%s", warnings);
+}
+
+/* ---- behaviours, one by one ---- */
+
+/* demo.c's small_objects calls inlined_alloc (always_inline), which calls
+ * leaf_alloc at demo.c:19; the call sits in small_objects' loop at demo.c:26.
+ * The return-address offset 0x11fa comes from c-gcc-O2-dw5-pie.expected
+ * (objdump + llvm-symbolizer). */
+Test(symbolize, inline_chain_is_outermost_first_with_call_lines)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const struct hd_sym_location *loc = lookup(sym, testdata("bin/c-gcc-O2-dw5-pie"), 0x11fa);
+    cr_assert_eq(loc->status, HD_SYM_RESOLVED);
+    cr_assert_eq(loc->n_frames, 2);
+    assert_frame(loc, 0, "small_objects", "/src/demo.c", 26);
+    assert_frame(loc, 1, "inlined_alloc", "/src/demo.c", 19);
+    hd_sym_free(sym);
+}
+
+/* header_objects inlines header_alloc (helpers.h:18), which inlines
+ * deep_alloc (helpers.h:12) calling leaf_alloc: the outer frames' files are
+ * DW_AT_call_file, not the function's own file.  From
+ * c-gcc-O2-dw5-pie.expected (llvm-symbolizer). */
+Test(symbolize, inlined_frames_from_a_header_carry_their_call_files)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const struct hd_sym_location *loc = lookup(sym, testdata("bin/c-gcc-O2-dw5-pie"), 0x1278);
+    cr_assert_eq(loc->n_frames, 3);
+    assert_frame(loc, 0, "header_objects", "/src/demo.c", 35);
+    assert_frame(loc, 1, "header_alloc", "/src/helpers.h", 18);
+    assert_frame(loc, 2, "deep_alloc", "/src/helpers.h", 12);
+    hd_sym_free(sym);
+}
+
+/* Default names are shortened like pprof (FORMATS.md §4.1): no argument
+ * lists, no template arguments, no GCC clone suffix.  The full names are in
+ * cxx-gcc-O2-dw5.expected. */
+Test(symbolize, cxx_names_are_shortened_by_default)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/cxx-gcc-O2-dw5");
+    const struct hd_sym_location *loc = lookup(sym, bin, 0x11ca);
+    cr_assert_eq(loc->n_frames, 2);
+    assert_frame(loc, 0, "(anonymous namespace)::make_widgets", "/src/tmpl.cc", 45);
+    assert_frame(loc, 1, "app::Pool::take", "/src/tmpl.cc", 15);
+    loc = lookup(sym, bin, 0x1259);
+    assert_frame(loc, 0, "app::Pool::grow", "/src/tmpl.cc", 26);
+    hd_sym_free(sym);
+}
+
+/* --no-demangle: the DWARF linkage name as written
+ * (readelf -wi: DW_AT_linkage_name of Pool<Widget>::grow). */
+Test(symbolize, no_demangle_keeps_linkage_names)
+{
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    o.demangle = false;
+    o.no_system_debug_dirs = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    const struct hd_sym_location *loc = lookup(sym, testdata("bin/cxx-gcc-O2-dw5"), 0x1259);
+    assert_frame(loc, 0, "_ZN3app4PoolINS_6WidgetEE4growEm", "/src/tmpl.cc", 26);
+    hd_sym_free(sym);
+}
+
+/* c-symtab-only is c-gcc-O2-dw5-pie without DWARF: names from .symtab
+ * (nm: leaf_alloc at 0x11c0, size 0x...), no file or line, and one "no debug
+ * info" warning for the module however many lookups. */
+Test(symbolize, symtab_gives_names_when_there_is_no_dwarf)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/c-symtab-only");
+    const struct hd_sym_location *loc = lookup(sym, bin, 0x11c9);
+    cr_assert_eq(loc->status, HD_SYM_RESOLVED);
+    cr_assert_eq(loc->n_frames, 1);
+    cr_assert_str_eq(loc->frames[0].function, "leaf_alloc");
+    cr_assert_null(loc->frames[0].file);
+    cr_assert_eq(loc->frames[0].line, 0);
+    loc = lookup(sym, bin, 0x11fa);
+    cr_assert_str_eq(loc->frames[0].function, "small_objects");
+    cr_assert_not_null(strstr(warnings, "c-symtab-only: no debug info"), "%s", warnings);
+    cr_assert_eq(strstr(warnings, "\n") + 1, warnings + strlen(warnings),
+                 "one warning only: %s", warnings);
+    hd_sym_free(sym);
+}
+
+/* libsymlib-stripped.so keeps only .dynsym: exported functions still get
+ * their names (lib_outer's call at 0x113c, libsymlib.so.expected). */
+Test(symbolize, dynsym_gives_names_of_exported_functions)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const struct hd_sym_location *loc =
+        lookup(sym, testdata("bin/libsymlib-stripped.so"), 0x113d);
+    cr_assert_eq(loc->status, HD_SYM_RESOLVED);
+    cr_assert_str_eq(loc->frames[0].function, "lib_outer");
+    cr_assert_null(loc->frames[0].file);
+    hd_sym_free(sym);
+}
+
+/* File offset 0x11 lies in the ELF header, inside the first PT_LOAD but in
+ * no function: no name, not the nearest symbol (DESIGN.md). */
+Test(symbolize, address_outside_every_function_has_no_name)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const struct hd_sym_location *loc = lookup(sym, testdata("bin/c-symtab-only"), 0x11);
+    cr_assert_eq(loc->status, HD_SYM_NO_SYMBOL);
+    cr_assert_eq(loc->n_frames, 0);
+    loc = lookup(sym, testdata("bin/c-symtab-only"), 0x10000000);
+    cr_assert_eq(loc->status, HD_SYM_OUTSIDE_MODULE);
+    hd_sym_free(sym);
+}
+
+/* A return address is the instruction after the call: 1 is subtracted
+ * before the lookup, for every frame (DESIGN.md decisions table).
+ * leaf_alloc starts at 0x11c0 (nm); the byte before it is padding. */
+Test(symbolize, one_is_subtracted_from_every_return_address)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/c-gcc-O2-dw5-pie");
+    const struct hd_sym_location *loc = lookup(sym, bin, 0x11c1);
+    cr_assert_eq(loc->vaddr, 0x11c0);
+    cr_assert_str_eq(loc->frames[0].function, "leaf_alloc");
+    loc = lookup(sym, bin, 0x11c0);
+    cr_assert_eq(loc->vaddr, 0x11bf);
+    cr_assert(loc->n_frames == 0 || strcmp(loc->frames[0].function, "leaf_alloc") != 0);
+    hd_sym_free(sym);
+}
+
+Test(symbolize, pseudo_mappings_are_never_opened)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *pseudo[] = {"", "[vdso]", "[heap]", "[stack]", "[anon:libc_malloc]"};
+    for (size_t i = 0; i < sizeof pseudo / sizeof *pseudo; i++)
+        cr_assert_eq(lookup(sym, pseudo[i], 0x1234)->status, HD_SYM_NOT_SYMBOLIZABLE);
+    cr_assert_str_empty(warnings, "%s", warnings);
+    struct hd_sym_stats st;
+    hd_sym_get_stats(sym, &st);
+    cr_assert_eq(st.modules_opened, 0);
+    hd_sym_free(sym);
+}
+
+Test(symbolize, missing_module_warns_once_listing_the_paths_tried)
+{
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    const char *prefixes[] = {"/nonexistent-prefix"};
+    o.lib_prefixes = prefixes;
+    o.n_lib_prefixes = 1;
+    o.no_system_debug_dirs = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    for (uint64_t off = 0x1000; off < 0x1010; off++)
+        cr_assert_eq(lookup(sym, "/no/such/libgone.so", off)->status,
+                     HD_SYM_MODULE_NOT_FOUND);
+    cr_assert_str_eq(warnings,
+                     "/no/such/libgone.so: cannot read: No such file or directory (tried "
+                     "/nonexistent-prefix/libgone.so, /nonexistent-prefix/no/such/libgone.so, "
+                     "/no/such/libgone.so)\n");
+    hd_sym_free(sym);
+}
+
+/* Libraries copied from another machine: --lib-prefix DIR finds DIR/<base
+ * name>, --sysroot DIR finds DIR/<path>.  Expected: libsymlib.so.expected. */
+Test(symbolize, lib_prefix_and_sysroot_find_copied_libraries)
+{
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    const char *prefixes[] = {testdata("bin")};
+    o.lib_prefixes = prefixes;
+    o.n_lib_prefixes = 1;
+    o.no_system_debug_dirs = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    const struct hd_sym_location *loc = lookup(sym, "/usr/lib/app/libsymlib.so", 0x1129);
+    assert_frame(loc, 0, "lib_alloc", "/src/symlib.c", 9);
+    hd_sym_free(sym);
+
+    hd_sym_options_init(&o);
+    o.sysroot = testdata("");
+    o.no_system_debug_dirs = true;
+    sym = hd_sym_new(&o);
+    loc = lookup(sym, "/bin/libsymlib.so", 0x1129);
+    assert_frame(loc, 0, "lib_alloc", "/src/symlib.c", 9);
+    cr_assert_str_empty(warnings, "%s", warnings);
+    hd_sym_free(sym);
+}
+
+/* The binary on the command line stands in for the main mapping, whatever
+ * its path; an offset its segments do not hold is warned about once. */
+Test(symbolize, main_binary_substitutes_for_the_main_mapping)
+{
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    o.main_binary = testdata("bin/c-gcc-O2-dw5-pie");
+    o.no_system_debug_dirs = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    const struct hd_sym_location *loc = NULL;
+    cr_assert_eq(hd_sym_lookup(sym, "/build/host/demo", true, 0x11fa, &loc), 0);
+    assert_frame(loc, 0, "small_objects", "/src/demo.c", 26);
+    cr_assert_str_empty(warnings, "%s", warnings);
+    cr_assert_eq(hd_sym_lookup(sym, "/build/host/demo", true, 0x900000, &loc), 0);
+    cr_assert_eq(loc->status, HD_SYM_OUTSIDE_MODULE);
+    cr_assert_eq(hd_sym_lookup(sym, "/build/host/demo", true, 0x900001, &loc), 0);
+    cr_assert_not_null(strstr(warnings, "load segments do not fit"), "%s", warnings);
+    hd_sym_free(sym);
+}
+
+/* A profile without maps: raw addresses, looked up as virtual addresses of
+ * the (non-PIE) main binary.  0x4011ec is c-gcc-O2-dw4-nopie's segment
+ * 0x401000 at offset 0x1000 plus the call site's offset. */
+Test(symbolize, unmapped_addresses_are_looked_up_in_the_main_binary)
+{
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    o.main_binary = testdata("bin/c-gcc-O2-dw4-nopie");
+    o.no_system_debug_dirs = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    FILE *f = fopen(testdata("bin/c-gcc-O2-dw4-nopie.expected"), "r");
+    cr_assert_not_null(f);
+    char line[512], function[256] = "";
+    unsigned long long offset = 0;
+    while (fgets(line, sizeof line, f))
+        if (line[0] == '@' && sscanf(line, "@ %llx", &offset) == 1 &&
+            fgets(line, sizeof line, f) && sscanf(line, "%255[^\t]", function) == 1)
+            break;
+    fclose(f);
+    const struct hd_sym_location *loc = NULL;
+    cr_assert_eq(hd_sym_lookup(sym, NULL, false, 0x400000 + offset, &loc), 0);
+    cr_assert_eq(loc->status, HD_SYM_RESOLVED);
+    cr_assert_str_eq(loc->frames[0].function, function);
+    hd_sym_free(sym);
+}
+
+/* c-badcrc's debuglink names a file whose bytes were changed after the CRC
+ * was taken: it must not be used. */
+Test(symbolize, debuglink_with_wrong_crc_is_rejected)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const struct hd_sym_location *loc = lookup(sym, testdata("bin/c-badcrc"), 0x1180);
+    cr_assert_neq(loc->status, HD_SYM_RESOLVED);
+    cr_assert_not_null(strstr(warnings, "no debug info (looked for"), "%s", warnings);
+    cr_assert_not_null(strstr(warnings, ".debug/c-badcrc.dbg"), "%s", warnings);
+    hd_sym_free(sym);
+}
+
+/* A dwz'ed file whose supplementary file is gone: names that live there
+ * are missing, and never replaced by libdwarf's placeholder
+ * "<DW_FORM_GNU_strp_alt-no-tied-file>". */
+Test(symbolize, missing_dwz_file_never_yields_a_placeholder)
+{
+    char dir[] = "/tmp/hd-sym-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char copy[4096], cmd[8192];
+    snprintf(copy, sizeof copy, "%s/cxx-dwz-a", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", testdata("bin/cxx-dwz-a"), copy);
+    cr_assert_eq(system(cmd), 0);
+    struct hd_symbolizer *sym = new_symbolizer(true, NULL);
+    FILE *f = fopen(testdata("bin/cxx-gcc-O2-dw5.expected"), "r");
+    char line[512];
+    size_t frames = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long off;
+        if (sscanf(line, "@ %llx", &off) != 1)
+            continue;
+        const struct hd_sym_location *loc = lookup(sym, copy, off);
+        for (uint32_t i = 0; i < loc->n_frames; i++, frames++)
+            cr_assert(!loc->frames[i].function || !strstr(loc->frames[i].function, "<DW_FORM"),
+                      "%s", loc->frames[i].function);
+    }
+    fclose(f);
+    cr_assert_gt(frames, 0);
+    cr_assert_not_null(strstr(warnings, "dwz supplementary file not found"), "%s", warnings);
+    hd_sym_free(sym);
+    unlink(copy);
+    rmdir(dir);
+}
+
+/* cycle.s: cycle_self's DW_AT_abstract_origin is itself, and the inlined
+ * call in cycle_outer leads to C -> D -> C.  The lookups end, the outer
+ * names come from DWARF or .symtab, the inlined one is unknown. */
+Test(symbolize, cyclic_abstract_origins_end_without_a_name)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/cycle");
+    const struct hd_sym_location *loc = lookup(sym, bin, 0x1002);
+    cr_assert_eq(loc->status, HD_SYM_RESOLVED);
+    cr_assert_str_eq(loc->frames[0].function, "cycle_self");
+    loc = lookup(sym, bin, 0x1006);
+    cr_assert_eq(loc->n_frames, 2);
+    cr_assert_str_eq(loc->frames[0].function, "cycle_outer");
+    cr_assert_null(loc->frames[1].function);
+    cr_assert(loc->frames[1].inlined);
+    hd_sym_free(sym);
+}
+
+static void write_file(const char *path, const void *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(data, 1, size, f), size);
+    fclose(f);
+}
+
+static void *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *data = malloc(*size);
+    cr_assert_eq(fread(data, 1, *size, f), *size);
+    fclose(f);
+    return data;
+}
+
+/* Not ELF, a truncated ELF header, and an ELF cut in the middle of its
+ * debug sections: a warning each, and no crash. */
+Test(symbolize, bad_elf_files_warn_and_fall_back)
+{
+    char path[] = "/tmp/hd-sym-bad-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    size_t size;
+    unsigned char *elf = read_file(testdata("bin/c-gcc-O0-dw4-pie"), &size);
+
+    write_file(path, "#!/bin/sh\necho not an object\n", 29);
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    cr_assert_eq(lookup(sym, path, 0x1200)->status, HD_SYM_MODULE_NOT_FOUND);
+    cr_assert_not_null(strstr(warnings, "not an ELF file"), "%s", warnings);
+    hd_sym_free(sym);
+
+    static const size_t cuts[] = {20, 100, 3000, 9000, 14000};
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        warnings[0] = '\0';
+        hd_warning_reset();
+        write_file(path, elf, cuts[i] < size ? cuts[i] : size);
+        sym = new_symbolizer(false, NULL);
+        const struct hd_sym_location *loc = lookup(sym, path, 0x1200);
+        cr_assert_neq(loc->status, HD_SYM_RESOLVED, "cut at %zu", cuts[i]);
+        cr_assert_str_not_empty(warnings, "cut at %zu: no warning", cuts[i]);
+        hd_sym_free(sym);
+    }
+    free(elf);
+    unlink(path);
+}
+
+/* c-baddwarf has 0xff bytes over parts of .debug_info and .debug_line
+ * (build.sh): lookups must survive and say so once. */
+Test(symbolize, corrupt_dwarf_warns_and_keeps_going)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/c-baddwarf");
+    FILE *f = fopen(testdata("bin/c-gcc-O0-dw4-pie.expected"), "r");
+    char line[512];
+    size_t resolved = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long off;
+        if (sscanf(line, "@ %llx", &off) == 1)
+            resolved += lookup(sym, bin, off)->status == HD_SYM_RESOLVED;
+    }
+    fclose(f);
+    cr_assert_gt(resolved, 0, "the symbol table still names functions");
+    cr_assert_str_not_empty(warnings);
+    hd_sym_free(sym);
+}
+
+Test(symbolize, each_unique_address_is_symbolized_once)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/c-gcc-O2-dw5-pie");
+    const struct hd_sym_location *a = lookup(sym, bin, 0x11fa);
+    const struct hd_sym_location *b = lookup(sym, bin, 0x11fa);
+    const struct hd_sym_location *c = lookup(sym, bin, 0x1278);
+    cr_assert_eq(a, b);
+    cr_assert_neq(a, c);
+    /* Interned strings: one pointer per distinct file name. */
+    cr_assert_eq(a->frames[0].file, c->frames[0].file);
+    struct hd_sym_stats st;
+    hd_sym_get_stats(sym, &st);
+    cr_assert_eq(st.lookups, 3);
+    cr_assert_eq(st.unique_addresses, 2);
+    cr_assert_eq(st.modules_opened, 1);
+    hd_sym_free(sym);
+}
+
+/* ---- allocator predicates (FORMATS.md §3.4) ---- */
+
+Test(symbolize, allocator_functions_are_the_union_of_the_peers_lists)
+{
+    const char *yes[] = {
+        "malloc", "_malloc", "calloc", "operator new", "operator new[]", "tc_new",
+        "__libc_malloc", "newImpl", "mallocx", "sdallocx", "tcmalloc::allocate_full_malloc_oom",
+        "TCMallocImplementation::GetAllocatedSize", "__gnu_cxx::new_allocator::allocate",
+        "do_malloc_pages", "::do_malloc", "runtime.mallocgc", "je_malloc_default",
+        "je_prof_backtrace", "imalloc_body", "prof_backtrace", "BaseArena::Alloc",
+        /* full names (--full-names) match by their short form */
+        "operator new(unsigned long)", "operator new[](unsigned long, std::nothrow_t const&)",
+        "__gnu_cxx::new_allocator<int>::allocate(unsigned long, void const*)",
+        "tcmalloc::allocate_full_malloc_oom(unsigned long)"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        cr_assert(hd_sym_is_allocator_function(yes[i]), "%s", yes[i]);
+    const char *no[] = {"main", "small_objects", "std::vector::push_back",
+                        "runtime.panicmem", "runtime.call32", "malloc_trim_wrapper",
+                        "app::Pool::grow", NULL};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        cr_assert(!hd_sym_is_allocator_function(no[i]), "%s", no[i] ? no[i] : "NULL");
+}
+
+Test(symbolize, allocator_modules_are_dedicated_allocator_libraries)
+{
+    cr_assert(hd_sym_is_allocator_module("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
+    cr_assert(hd_sym_is_allocator_module("/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"));
+    cr_assert(hd_sym_is_allocator_module("libtcmalloc_minimal.so.4.5.9"));
+    cr_assert(!hd_sym_is_allocator_module("/usr/lib/x86_64-linux-gnu/libc.so.6"));
+    cr_assert(!hd_sym_is_allocator_module("/opt/app/libjemallocator_shim_tests.so"));
+    cr_assert(!hd_sym_is_allocator_module(NULL));
+}
+
+/* ---- the real system: python3.11 with python3.11-dbg, libc with libc6-dbg ---- */
+
+#include <gelf.h>
+#include <libelf.h>
+
+struct exported {
+    uint64_t offset; /* file offset of the function's entry */
+    uint64_t size;
+};
+
+/* NAME's entry in PATH's .dynsym, as a file offset (through PT_LOAD). */
+static bool find_exported(const char *path, const char *name, struct exported *out)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    elf_version(EV_CURRENT);
+    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    bool found = false;
+    Elf_Scn *scn = NULL;
+    while (e && !found && (scn = elf_nextscn(e, scn))) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNSYM)
+            continue;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        for (size_t i = 0; d && i < sh.sh_size / sh.sh_entsize; i++) {
+            GElf_Sym s;
+            if (!gelf_getsym(d, (int)i, &s) || GELF_ST_TYPE(s.st_info) != STT_FUNC)
+                continue;
+            const char *n = elf_strptr(e, sh.sh_link, s.st_name);
+            if (!n || strcmp(n, name) != 0)
+                continue;
+            size_t nph;
+            elf_getphdrnum(e, &nph);
+            for (size_t p = 0; p < nph; p++) {
+                GElf_Phdr ph;
+                if (gelf_getphdr(e, (int)p, &ph) && ph.p_type == PT_LOAD &&
+                    s.st_value >= ph.p_vaddr && s.st_value < ph.p_vaddr + ph.p_filesz) {
+                    out->offset = s.st_value - ph.p_vaddr + ph.p_offset;
+                    out->size = s.st_size;
+                    found = true;
+                }
+            }
+            break;
+        }
+    }
+    if (e)
+        elf_end(e);
+    close(fd);
+    return found;
+}
+
+/* Whether /usr/lib/debug/.build-id/ holds OBJECT's debug file. */
+static bool have_debug_package(const char *object)
+{
+    int fd = open(object, O_RDONLY);
+    if (fd < 0)
+        return false;
+    elf_version(EV_CURRENT);
+    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    char path[512] = "";
+    Elf_Scn *scn = NULL;
+    while (e && !path[0] && (scn = elf_nextscn(e, scn))) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+            continue;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        GElf_Nhdr nh;
+        size_t pos = 0, name_at, desc_at;
+        while (d && (pos = gelf_getnote(d, pos, &nh, &name_at, &desc_at)) > 0) {
+            if (nh.n_type != NT_GNU_BUILD_ID || nh.n_descsz < 2)
+                continue;
+            const unsigned char *id = (const unsigned char *)d->d_buf + desc_at;
+            int n = snprintf(path, sizeof path, "/usr/lib/debug/.build-id/%02x/", id[0]);
+            for (size_t i = 1; i < nh.n_descsz; i++)
+                n += snprintf(path + n, sizeof path - (size_t)n, "%02x", id[i]);
+            snprintf(path + n, sizeof path - (size_t)n, ".debug");
+            break;
+        }
+    }
+    if (e)
+        elf_end(e);
+    close(fd);
+    return path[0] && access(path, R_OK) == 0;
+}
+
+/* Every address of FUNCTION in OBJECT resolves to FUNCTION (its DWARF
+ * name) at a file:line of SOURCE; some carry inlined frames, each named,
+ * with a call line.  Returns the number of addresses with inlines. */
+static size_t check_system_function(struct hd_symbolizer *sym, const char *object,
+                                    const char *function, const char *source)
+{
+    struct exported fn;
+    cr_assert(find_exported(object, function, &fn), "%s: no %s", object, function);
+    cr_assert_gt(fn.size, 0);
+    size_t with_inlines = 0;
+    for (uint64_t at = 1; at <= fn.size; at++) {
+        const struct hd_sym_location *loc = lookup(sym, object, fn.offset + at);
+        cr_assert_eq(loc->status, HD_SYM_RESOLVED, "%s+%#llx", function,
+                     (unsigned long long)at);
+        cr_assert_str_eq(loc->frames[0].function, function);
+        for (uint32_t i = 0; i < loc->n_frames; i++) {
+            const struct hd_sym_frame *f = &loc->frames[i];
+            cr_assert_not_null(f->function, "%s+%#llx frame %u", function,
+                               (unsigned long long)at, i);
+            cr_assert_null(strstr(f->function, "<DW_FORM"));
+            if (i + 1 < loc->n_frames)
+                cr_assert_gt(f->line, 0, "%s+%#llx frame %u (%s): no call line",
+                             function, (unsigned long long)at, i, f->function);
+        }
+        cr_assert_not_null(loc->frames[0].file);
+        if (loc->n_frames == 1)
+            cr_assert_not_null(strstr(loc->frames[0].file, source), "%s", loc->frames[0].file);
+        with_inlines += loc->n_frames > 1;
+    }
+    return with_inlines;
+}
+
+/* /usr/bin/python3.11 is stripped; its DWARF 5 is in python3.11-dbg,
+ * zlib-compressed, found by build-id under /usr/lib/debug.  Function names
+ * and files from the export table and CPython's sources. */
+Test(symbolize, python311_resolves_through_its_debug_package_with_inlines)
+{
+    const char *python = "/usr/bin/python3.11";
+    if (access(python, R_OK) != 0 || !have_debug_package(python))
+        cr_skip_test("needs python3.11 and python3.11-dbg");
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    size_t inlined = check_system_function(sym, python, "PyDict_SetItem", "Objects/dictobject.c");
+    inlined += check_system_function(sym, python, "PyList_Append", "Objects/listobject.c");
+    inlined += check_system_function(sym, python, "PyUnicode_FromString", "Objects/unicodeobject.c");
+    cr_assert_gt(inlined, 0, "no inlined frames at all");
+    cr_assert_str_empty(warnings, "%s", warnings);
+    hd_sym_free(sym);
+}
+
+Test(symbolize, libc_resolves_through_libc6_dbg)
+{
+    const char *libc = "/lib/x86_64-linux-gnu/libc.so.6";
+    if (access(libc, R_OK) != 0 || !have_debug_package(libc))
+        cr_skip_test("needs libc6-dbg");
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    struct exported fn;
+    cr_assert(find_exported(libc, "malloc", &fn));
+    const struct hd_sym_location *loc = lookup(sym, libc, fn.offset + 1);
+    cr_assert_eq(loc->status, HD_SYM_RESOLVED);
+    /* glibc's DWARF names the function __libc_malloc (malloc is an alias). */
+    cr_assert_str_eq(loc->frames[0].function, "__libc_malloc");
+    cr_assert_not_null(strstr(loc->frames[0].file, "malloc.c"), "%s", loc->frames[0].file);
+    cr_assert_gt(loc->frames[0].line, 0);
+    cr_assert_str_empty(warnings, "%s", warnings);
+    hd_sym_free(sym);
+}
+
+/* ---- names (FORMATS.md §4.1: pprof's ShortFunctionName; Go pprof's
+ * demangler with parameters and templates dropped) ---- */
+
+static void assert_display(const char *raw, bool full, const char *expected)
+{
+    char *name = hd_sym_display_name(raw, true, full);
+    cr_assert_str_eq(name, expected, "%s", raw);
+    free(name);
+}
+
+Test(symbolize, names_are_demangled_and_shortened_like_pprof)
+{
+    /* FORMATS.md §4.1's own examples. */
+    assert_display("_ZNSt6vectorIiSaIiEE9push_backERKi", false, "std::vector::push_back");
+    assert_display("_Znwm", false, "operator new");
+    assert_display("_ZNSt6vectorIiSaIiEE9push_backERKi", true,
+                   "std::vector<int, std::allocator<int> >::push_back(int const&)");
+    /* Operators keep their angle brackets and parentheses. */
+    assert_display("_ZlsRSoRKSs", false, "operator<<");
+    assert_display("_ZZ4mainENKUlvE_clEv", false, "main::{lambda()#1}::operator()");
+    assert_display("_Znam", false, "operator new[]");
+    /* GCC clones are the function itself. */
+    assert_display("_ZN12_GLOBAL__N_112make_widgetsERN3app4PoolINS0_6WidgetEEEi.constprop.0",
+                   false, "(anonymous namespace)::make_widgets");
+    assert_display("leaf_alloc.constprop.0", false, "leaf_alloc");
+    assert_display("leaf_alloc.cold", false, "leaf_alloc");
+    assert_display("main", false, "main");
+    /* Plain DWARF names of templates lose their arguments too. */
+    assert_display("grow<int>", false, "grow");
+    /* Rust, v0 and legacy manglings (libiberty). */
+    assert_display("_RNvCs15kBYyAo9fc_7mycrate4main", false, "mycrate::main");
+    assert_display("_ZN4core3fmt9Formatter3pad17h0123456789abcdefE", false,
+                   "core::fmt::Formatter::pad");
+    /* Not mangled, or not demangleable: as is. */
+    assert_display("_Zgarbage", false, "_Zgarbage");
+}
