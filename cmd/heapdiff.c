@@ -1,48 +1,68 @@
 /* heapdiff: the command line.  Parses options and wires the stages:
- * parser -> model arithmetic -> (symbolize) -> render.  No format or DWARF
+ * parser -> model arithmetic -> symbolize -> render.  No format or DWARF
  * knowledge lives here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
+#include "filter.h"
 #include "graph.h"
 #include "input.h"
 #include "options.h"
 #include "output.h"
 #include "parse.h"
 #include "profile.h"
+#include "symbolizer.h"
 #include "text.h"
+#include "traces.h"
 
 enum { EXIT_GATE = 1, EXIT_TROUBLE = 2 };
 
+enum report_kind { REPORT_TEXT, REPORT_TRACES };
+
 struct settings {
     bool help, version;
-    bool text;
+    int report;
     bool show_bytes;
+    const char *unit;
     bool inuse_space, inuse_objects, alloc_space, alloc_objects;
     int granularity;
-    bool sort_by_cum;
+    bool no_inlines;
+    bool sort_by_cum, sort_by_abs, compare;
+    size_t top, node_count;
+    double node_fraction;
     const char *base;
+    bool drop_negative, normalize;
+    const char *thread;
+    const char *filters[HD_FILTER_COUNT];
+    struct hd_string_list lib_prefixes, debug_dirs;
+    const char *sysroot;
+    bool no_demangle, full_names, no_symbols;
     const char *output;
 };
 
 static struct settings settings = {.granularity = HD_GRANULARITY_FUNCTIONS};
 
+#define FLAG(name, target, help) {name, 0, HD_OPTION_FLAG, &settings.target, 0, NULL, help}
+
 static const struct hd_option option_table[] = {
-    {"text", 0, HD_OPTION_FLAG, &settings.text, 0, NULL,
-     "print a text report (the default)"},
+    /* what to show */
+    {"text", 0, HD_OPTION_CHOICE, &settings.report, REPORT_TEXT, NULL,
+     "text report (the default): flat, flat%, sum%, cum, cum%, name"},
+    {"traces", 0, HD_OPTION_CHOICE, &settings.report, REPORT_TRACES, NULL,
+     "print every stack with its value, leaf first"},
     {"base", 0, HD_OPTION_STRING, &settings.base, 0, "FILE",
-     "subtract this profile first: show the growth from FILE"},
-    {"inuse-space", 0, HD_OPTION_FLAG, &settings.inuse_space, 0, NULL,
-     "show bytes in use (the default)"},
-    {"inuse-objects", 0, HD_OPTION_FLAG, &settings.inuse_objects, 0, NULL,
-     "show objects in use"},
-    {"alloc-space", 0, HD_OPTION_FLAG, &settings.alloc_space, 0, NULL,
-     "show bytes ever allocated"},
-    {"alloc-objects", 0, HD_OPTION_FLAG, &settings.alloc_objects, 0, NULL,
-     "show objects ever allocated"},
-    {"show-bytes", 0, HD_OPTION_FLAG, &settings.show_bytes, 0, NULL,
-     "print exact bytes instead of MB"},
+     "subtract FILE first: show the growth since FILE (matched across runs)"},
+    FLAG("inuse-space", inuse_space, "bytes in use (the default)"),
+    FLAG("inuse-objects", inuse_objects, "objects in use"),
+    FLAG("alloc-space", alloc_space, "bytes ever allocated"),
+    FLAG("alloc-objects", alloc_objects, "objects ever allocated"),
+    FLAG("drop-negative", drop_negative, "with --base: leave out stacks that shrank"),
+    FLAG("normalize", normalize, "with --base: scale the base to the current total first"),
+    {"thread", 0, HD_OPTION_STRING, &settings.thread, 0, "N",
+     "only jemalloc thread N (its tN: lines)"},
+    /* granularity */
     {"functions", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_FUNCTIONS, NULL,
      "one row per function (the default)"},
     {"lines", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_LINES, NULL,
@@ -51,12 +71,47 @@ static const struct hd_option option_table[] = {
      "one row per source file"},
     {"addresses", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_ADDRESSES, NULL,
      "one row per address"},
-    {"cum", 0, HD_OPTION_FLAG, &settings.sort_by_cum, 0, NULL,
-     "sort by cumulative value instead of flat"},
+    FLAG("no-inlines", no_inlines, "fold inlined functions into their callers"),
+    /* layout */
+    FLAG("show-bytes", show_bytes, "exact bytes instead of MB (same as --unit=B)"),
+    {"unit", 0, HD_OPTION_STRING, &settings.unit, 0, "UNIT",
+     "B, KiB, MiB, GiB, MB (jeprof's one decimal, the default) or auto"},
+    FLAG("cum", sort_by_cum, "sort by cum instead of flat"),
+    FLAG("abs", sort_by_abs, "sort by absolute value, so shrinkage ranks with growth"),
+    FLAG("compare", compare, "with --base: columns base, current, delta, change"),
+    {"top", 0, HD_OPTION_COUNT, &settings.top, 0, "N", "print only the first N rows"},
+    {"nodecount", 0, HD_OPTION_COUNT, &settings.node_count, 0, "N",
+     "keep the N rows of largest |cum| (default: all, as jeprof)"},
+    {"nodefraction", 0, HD_OPTION_FRACTION, &settings.node_fraction, 0, "F",
+     "drop rows whose |cum| is below F of the total (default 0, as jeprof)"},
+    /* filters (PCRE2 regular expressions, as pprof's) */
+    {"focus", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_FOCUS], 0, "RE",
+     "keep only stacks with a frame matching RE"},
+    {"ignore", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_IGNORE], 0, "RE",
+     "drop stacks with a frame matching RE"},
+    {"hide", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_HIDE], 0, "RE",
+     "remove frames matching RE"},
+    {"show", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_SHOW], 0, "RE",
+     "keep only frames matching RE"},
+    {"show-from", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_SHOW_FROM], 0, "RE",
+     "start stacks at the root-most frame matching RE"},
+    {"prune-from", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_PRUNE_FROM], 0, "RE",
+     "end stacks at the leaf-most frame matching RE"},
+    /* symbols */
+    {"lib-prefix", 0, HD_OPTION_LIST, &settings.lib_prefixes, 0, "DIR",
+     "also look for shared libraries in DIR (repeatable)"},
+    {"sysroot", 0, HD_OPTION_STRING, &settings.sysroot, 0, "DIR",
+     "look for every mapped file under DIR first"},
+    {"debug-dir", 0, HD_OPTION_LIST, &settings.debug_dirs, 0, "DIR",
+     "look for separate debug files in DIR (repeatable)"},
+    FLAG("no-demangle", no_demangle, "show C++ and Rust names mangled"),
+    FLAG("full-names", full_names, "keep argument lists and template arguments"),
+    FLAG("no-symbols", no_symbols, "do not symbolize: frames as module+0xoffset"),
+    /* output */
     {"output", 'o', HD_OPTION_STRING, &settings.output, 0, "FILE",
-     "write the report to FILE (atomically) instead of stdout"},
+     "write to FILE (atomically) instead of standard output"},
     {"help", 'h', HD_OPTION_HELP, &settings.help, 0, NULL, "show this help"},
-    {"version", 0, HD_OPTION_FLAG, &settings.version, 0, NULL, "show the version"},
+    FLAG("version", version, "show the version"),
     {NULL, 0, 0, NULL, 0, NULL, NULL},
 };
 
@@ -68,6 +123,7 @@ static void print_usage(FILE *out)
           "Reads gperftools and jemalloc heap profiles (gzip'ed or not) and shows\n"
           "where memory is; with --base, where it grew.  Several PROFILEs are summed.\n"
           "BINARY, recognized by its ELF header, is the program that wrote them.\n"
+          "Options take '-' or '_' in names, one dash or two, and --opt=V or --opt V.\n"
           "\n"
           "Options:\n",
           out);
@@ -100,12 +156,32 @@ static int chosen_value(struct hd_error *err)
     return HD_VALUE_INUSE_SPACE;
 }
 
-/* Parse PATH; alloc values must be there when VALUE asks for them. */
+/* The unit --unit or --show_bytes asks for; -1 with *ERR set. */
+static int chosen_unit(struct hd_error *err)
+{
+    static const struct {
+        const char *name;
+        enum hd_byte_unit unit;
+    } units[] = {{"B", HD_UNIT_BYTES}, {"KiB", HD_UNIT_KIB}, {"MiB", HD_UNIT_MIB},
+                 {"GiB", HD_UNIT_GIB}, {"MB", HD_UNIT_MB},   {"auto", HD_UNIT_AUTO}};
+    if (!settings.unit)
+        return settings.show_bytes ? HD_UNIT_BYTES : HD_UNIT_MB;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (strcmp(settings.unit, units[i].name) == 0)
+            return units[i].unit;
+    return hd_error_set(err, NULL, 0, "--unit must be B, KiB, MiB, GiB, MB or auto, not '%s'",
+                        settings.unit);
+}
+
+/* Parse PATH; alloc values must be there when VALUE asks for them; with
+ * --thread, keep only that thread. */
 static struct hd_profile *read_profile(const char *path, enum hd_value_type value,
                                        struct hd_error *err)
 {
     struct hd_profile *p = hd_parse_file(path, err);
-    if (p && (value == HD_VALUE_ALLOC_SPACE || value == HD_VALUE_ALLOC_OBJECTS) &&
+    if (!p)
+        return NULL;
+    if ((value == HD_VALUE_ALLOC_SPACE || value == HD_VALUE_ALLOC_OBJECTS) &&
         !p->has_alloc_values) {
         hd_error_set(err, path, 0,
                      "has no allocated values: every allocated pair is 0: 0 (jemalloc "
@@ -113,7 +189,52 @@ static struct hd_profile *read_profile(const char *path, enum hd_value_type valu
         hd_profile_free(p);
         return NULL;
     }
+    if (settings.thread) {
+        char *end;
+        long thread = strtol(settings.thread, &end, 10);
+        if (p->format != HD_FORMAT_THREADED) {
+            hd_error_set(err, path, 0, "--thread needs a jemalloc profile with tN: lines");
+        } else if (*end || end == settings.thread || thread < 0) {
+            hd_error_set(err, NULL, 0, "--thread needs a thread number, not '%s'",
+                         settings.thread);
+        } else {
+            if (hd_profile_select_thread(p, thread) == 0)
+                hd_warn("%s: thread %ld has no samples", path, thread);
+            return p;
+        }
+        hd_profile_free(p);
+        return NULL;
+    }
     return p;
+}
+
+/* Symbolize PROFILE's locations unless --no-symbols.  BINARY may be NULL. */
+static struct hd_symbolizer *symbolize(struct hd_profile *profile, const char *binary)
+{
+    if (settings.no_symbols)
+        return NULL;
+    struct hd_sym_options options;
+    hd_sym_options_init(&options);
+    options.main_binary = binary;
+    options.lib_prefixes = settings.lib_prefixes.items;
+    options.n_lib_prefixes = settings.lib_prefixes.n;
+    options.debug_dirs = settings.debug_dirs.items;
+    options.n_debug_dirs = settings.debug_dirs.n;
+    options.sysroot = settings.sysroot;
+    options.demangle = !settings.no_demangle;
+    options.full_names = settings.full_names;
+    struct hd_symbolizer *sym = hd_sym_new(&options);
+    hd_sym_annotate_profile(sym, profile, NULL);
+    return sym;
+}
+
+/* Warn about each filter that matched no frame. */
+static void warn_unmatched_filters(const struct hd_graph *graph)
+{
+    for (int k = 0; k < HD_FILTER_COUNT; k++)
+        if (settings.filters[k] && !(graph->filters_matched & (1u << k)))
+            hd_warn("--%s=%s matched no frame", hd_filter_name((enum hd_filter_kind)k),
+                    settings.filters[k]);
 }
 
 int main(int argc, char **argv)
@@ -125,6 +246,8 @@ int main(int argc, char **argv)
         abort();
     int status = EXIT_TROUBLE;
     struct hd_profile *current = NULL, *base = NULL;
+    struct hd_symbolizer *sym = NULL;
+    struct hd_filters *filters = NULL;
     struct hd_graph *graph = NULL;
     struct hd_report_input *inputs = NULL;
 
@@ -143,13 +266,20 @@ int main(int argc, char **argv)
         goto out;
     }
     int value = chosen_value(&err);
-    if (value < 0) {
+    int unit = value < 0 ? -1 : chosen_unit(&err);
+    if (value < 0 || unit < 0 || hd_filters_compile(settings.filters, &filters, &err) != 0) {
+        status = fail(&err);
+        goto out;
+    }
+    if ((settings.compare || settings.drop_negative || settings.normalize) && !settings.base) {
+        hd_error_set(&err, NULL, 0, "--compare, --drop_negative and --normalize need --base");
         status = fail(&err);
         goto out;
     }
     int first_profile = 0;
+    const char *binary = NULL;
     if (n_positional > 0 && hd_input_is_elf(positional[0]))
-        first_profile = 1; /* the binary; the symbolizer will use it */
+        binary = positional[first_profile++];
     if (first_profile >= n_positional) {
         fputs("heapdiff: no profile given\n", stderr);
         print_usage(stderr);
@@ -186,16 +316,34 @@ int main(int argc, char **argv)
         struct hd_values total = hd_profile_total(base);
         base_input = (struct hd_report_input){settings.base,
                                               hd_value_of(&total, (enum hd_value_type)value)};
-        hd_profile_merge(current, base, -1.0);
+        double factor = -1.0;
+        if (settings.normalize && base_input.total != 0) {
+            struct hd_values cur_total = hd_profile_total(current);
+            factor = -hd_value_of(&cur_total, (enum hd_value_type)value) / base_input.total;
+        }
+        hd_profile_merge(current, base, factor);
     }
+    sym = symbolize(current, binary);
 
-    struct hd_graph_options graph_options = {(enum hd_value_type)value,
-                                             (enum hd_granularity)settings.granularity};
+    struct hd_graph_options graph_options = {
+        .value = (enum hd_value_type)value,
+        .granularity = (enum hd_granularity)settings.granularity,
+        .no_inlines = settings.no_inlines,
+        .drop_negative = settings.drop_negative,
+        .filters = filters,
+    };
     graph = hd_graph_build(current, &graph_options);
+    warn_unmatched_filters(graph);
     struct hd_text_options text_options = {
         .value = (enum hd_value_type)value,
-        .unit = settings.show_bytes ? HD_UNIT_BYTES : HD_UNIT_MB,
+        .unit = (enum hd_byte_unit)unit,
         .sort_by_cum = settings.sort_by_cum,
+        .sort_by_abs = settings.sort_by_abs,
+        .compare = settings.compare,
+        .top = settings.top,
+        .node_count = settings.node_count,
+        .node_fraction = settings.node_fraction,
+        .filters = filters,
         .currents = inputs,
         .n_currents = (size_t)n_currents,
         .bases = settings.base ? &base_input : NULL,
@@ -206,9 +354,11 @@ int main(int argc, char **argv)
         status = fail(&err);
         goto out;
     }
-    int rendered = hd_render_text(out.stream, graph, &text_options);
+    int rendered = settings.report == REPORT_TRACES
+                       ? hd_render_traces(out.stream, graph, current, &text_options)
+                       : hd_render_text(out.stream, graph, &text_options);
     if (rendered != 0)
-        hd_error_set(&err, settings.output ? settings.output : NULL, 0, "cannot write the report");
+        hd_error_set(&err, settings.output, 0, "cannot write the report");
     if (hd_output_close(&out, rendered == 0, &err) != 0 || rendered != 0) {
         status = fail(&err);
         goto out;
@@ -216,8 +366,10 @@ int main(int argc, char **argv)
     status = 0;
 out:
     hd_graph_free(graph);
+    hd_filters_free(filters);
     hd_profile_free(current);
     hd_profile_free(base);
+    hd_sym_free(sym);
     free(inputs);
     free(positional);
     hd_warning_reset();

@@ -1,6 +1,9 @@
 /* Table-driven option parsing (see options.h). */
 #include "options.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Whether the option name NAME equals the typed TEXT (LENGTH bytes), with
@@ -39,8 +42,12 @@ static const struct hd_option *find_short(const struct hd_option *table, char ch
 static int apply(const struct hd_option *o, const char *value, const char *typed,
                  struct hd_error *err)
 {
-    if (o->kind != HD_OPTION_STRING && value)
+    bool takes_argument = o->argument != NULL;
+    if (!takes_argument && value)
         return hd_error_set(err, NULL, 0, "option '%s' takes no argument", typed);
+    if (takes_argument && !value)
+        return hd_error_set(err, NULL, 0, "option '%s' needs %s", typed, o->argument);
+    char *end;
     switch (o->kind) {
     case HD_OPTION_FLAG:
     case HD_OPTION_HELP:
@@ -50,11 +57,34 @@ static int apply(const struct hd_option *o, const char *value, const char *typed
         *(int *)o->target = o->value;
         break;
     case HD_OPTION_STRING:
-        if (!value)
-            return hd_error_set(err, NULL, 0, "option '%s' needs %s", typed,
-                                o->argument ? o->argument : "an argument");
         *(const char **)o->target = value;
         break;
+    case HD_OPTION_LIST: {
+        struct hd_string_list *list = o->target;
+        if (list->n == sizeof list->items / sizeof *list->items)
+            return hd_error_set(err, NULL, 0, "option '%s' given too often", typed);
+        list->items[list->n++] = value;
+        break;
+    }
+    case HD_OPTION_COUNT: {
+        errno = 0;
+        unsigned long long n = strtoull(value, &end, 10);
+        if (errno || end == value || *end || value[0] == '-' || n > SIZE_MAX / 2)
+            return hd_error_set(err, NULL, 0, "option '%s' needs a whole number, not '%s'",
+                                typed, value);
+        *(size_t *)o->target = (size_t)n;
+        break;
+    }
+    case HD_OPTION_FRACTION: {
+        errno = 0;
+        double f = strtod(value, &end);
+        if (errno || end == value || *end || !(f >= 0 && f <= 1))
+            return hd_error_set(err, NULL, 0,
+                                "option '%s' needs a fraction from 0 to 1, not '%s'", typed,
+                                value);
+        *(double *)o->target = f;
+        break;
+    }
     }
     return 0;
 }
@@ -88,10 +118,9 @@ int hd_options_parse(const struct hd_option *table, int argc, char **argv,
         }
         if (!o)
             return hd_error_set(err, NULL, 0, "unknown option '%s' (see --help)", arg);
-        if (o->kind == HD_OPTION_STRING && !value) {
+        if (o->argument && !value) {
             if (i + 1 >= argc)
-                return hd_error_set(err, NULL, 0, "option '%s' needs %s", arg,
-                                    o->argument ? o->argument : "an argument");
+                return hd_error_set(err, NULL, 0, "option '%s' needs %s", arg, o->argument);
             value = argv[++i];
         }
         if (apply(o, value, arg, err) != 0)

@@ -12,7 +12,16 @@ enum hd_option_kind {
     HD_OPTION_FLAG,   /* sets *(bool *)target = true */
     HD_OPTION_CHOICE, /* sets *(int *)target = value; several options share a target */
     HD_OPTION_STRING, /* *(const char **)target = the argument */
+    HD_OPTION_LIST,   /* appends the argument to *(struct hd_string_list *)target */
+    HD_OPTION_COUNT,  /* *(size_t *)target = the argument, a whole number */
+    HD_OPTION_FRACTION, /* *(double *)target = the argument, in [0, 1] */
     HD_OPTION_HELP,   /* sets *(bool *)target; the caller prints help */
+};
+
+/* The arguments of a repeatable option, in command-line order. */
+struct hd_string_list {
+    const char *items[32]; /* pointers into argv */
+    size_t n;              /* n <= 32 */
 };
 
 struct hd_option {
@@ -22,7 +31,7 @@ struct hd_option {
     enum hd_option_kind kind;
     void *target;
     int value;            /* for HD_OPTION_CHOICE */
-    const char *argument; /* for HD_OPTION_STRING: what --help calls it */
+    const char *argument; /* for options with an argument: what --help calls it */
     const char *help;     /* one line; NULL hides the option from --help
                              (an alias of the option above it) */
 };

@@ -107,6 +107,11 @@ void hd_profile_free(struct hd_profile *p)
     free(p);
 }
 
+void *hd_profile_alloc(struct hd_profile *p, size_t size)
+{
+    return hd_arena_alloc(p->arena, size);
+}
+
 /* ---- mappings ---- */
 
 uint32_t hd_profile_add_mapping(struct hd_profile *p, uint64_t start, uint64_t limit,
@@ -366,7 +371,7 @@ static uint32_t sample_create(void *owner, const void *key)
     struct hd_profile *p = owner;
     const struct sample_key *k = key;
     reserve(&p->samples, &p->capacity_samples, p->n_samples + 1, sizeof *p->samples);
-    p->samples[p->n_samples] = (struct hd_sample){k->stack, k->thread, {0, 0, 0, 0}};
+    p->samples[p->n_samples] = (struct hd_sample){.stack = k->stack, .thread = k->thread};
     return (uint32_t)p->n_samples++;
 }
 
@@ -377,7 +382,7 @@ static uint32_t thread_sample_create(void *owner, const void *key)
     reserve(&p->thread_samples, &p->capacity_thread_samples, p->n_thread_samples + 1,
             sizeof *p->thread_samples);
     p->thread_samples[p->n_thread_samples] =
-        (struct hd_sample){k->stack, k->thread, {0, 0, 0, 0}};
+        (struct hd_sample){.stack = k->stack, .thread = k->thread};
     return (uint32_t)p->n_thread_samples++;
 }
 
@@ -406,6 +411,8 @@ static void add_sample_scaled(struct hd_profile *p, uint32_t stack, long thread,
         s = &p->thread_samples[id];
     }
     add_values(&s->values, v, factor);
+    if (factor < 0)
+        add_values(&s->base, v, -factor);
 }
 
 void hd_profile_add_sample(struct hd_profile *p, uint32_t stack, long thread,
@@ -481,5 +488,30 @@ struct hd_values hd_profile_total(const struct hd_profile *p)
     struct hd_values total = {0, 0, 0, 0};
     for (size_t i = 0; i < p->n_samples; i++)
         add_values(&total, &p->samples[i].values, 1.0);
+    return total;
+}
+
+size_t hd_profile_select_thread(struct hd_profile *p, long thread)
+{
+    hd_idtable_free(&p->index->samples);
+    p->n_samples = 0;
+    for (size_t i = 0; i < p->n_thread_samples; i++) {
+        const struct hd_sample *t = &p->thread_samples[i];
+        if (t->thread != thread)
+            continue;
+        struct hd_values none = {0, 0, 0, 0};
+        add_sample_scaled(p, t->stack, HD_ALL_THREADS, &none, 1.0);
+        struct hd_sample *s = &p->samples[p->n_samples - 1];
+        s->values = t->values;
+        s->base = t->base;
+    }
+    return p->n_samples;
+}
+
+struct hd_values hd_profile_base_total(const struct hd_profile *p)
+{
+    struct hd_values total = {0, 0, 0, 0};
+    for (size_t i = 0; i < p->n_samples; i++)
+        add_values(&total, &p->samples[i].base, 1.0);
     return total;
 }

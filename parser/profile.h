@@ -103,7 +103,10 @@ struct hd_sample {
     uint32_t stack;   /* stack id */
     long thread;      /* HD_ALL_THREADS, or the jemalloc thread uid of a
                          "tN:" line */
-    struct hd_values values;
+    struct hd_values values; /* the result: current minus base */
+    struct hd_values base;   /* what base profiles contributed (as positive
+                                values); all 0 when nothing was subtracted.
+                                The current side is values + base. */
 };
 
 struct hd_profile_index; /* private hash tables, see profile.c */
@@ -145,6 +148,10 @@ struct hd_profile {
 struct hd_profile *hd_profile_new(const char *path);
 void hd_profile_free(struct hd_profile *profile);
 
+/* SIZE bytes that live as long as the profile (its arena), for data that
+ * later stages attach to it, such as locations' frames. */
+void *hd_profile_alloc(struct hd_profile *profile, size_t size);
+
 /* Copy STR into the profile's string pool and return the pooled copy.
  * Equal strings give the same pointer. */
 const char *hd_profile_intern_string(struct hd_profile *profile, const char *str);
@@ -178,13 +185,23 @@ void hd_profile_add_sample(struct hd_profile *profile, uint32_t stack, long thre
 
 /* Add FACTOR times every sample of SRC into DST, matching stacks on their
  * normalized locations (mapping path, file offset), so SRC may come from
- * another run.  FACTOR = 1 merges, -1 subtracts a base.  Mappings of SRC
- * that DST lacks are copied.  Samples that become exactly zero stay. */
+ * another run.  FACTOR = 1 merges, -1 subtracts a base; with a negative
+ * FACTOR, -FACTOR times SRC's values is also added to the samples' base
+ * side.  Mappings of SRC that DST lacks are copied.  Samples that become
+ * exactly zero stay. */
 void hd_profile_merge(struct hd_profile *dst, const struct hd_profile *src,
                       double factor);
 
-/* Sum of the whole-process samples' values. */
+/* Make jemalloc thread THREAD's samples (its "tN:" lines) the profile's
+ * samples, in place of the whole-process ones.  Returns the number of
+ * samples that thread has (0 when none, or not a threaded profile). */
+size_t hd_profile_select_thread(struct hd_profile *profile, long thread);
+
+/* Sum of the whole-process samples' values (current minus base). */
 struct hd_values hd_profile_total(const struct hd_profile *profile);
+
+/* Sum of the whole-process samples' base sides. */
+struct hd_values hd_profile_base_total(const struct hd_profile *profile);
 
 /* The mapping that holds the main program: the first mapping with a path
  * that is neither a shared library (".so", ".so.N") nor a pseudo-file

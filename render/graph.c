@@ -8,14 +8,36 @@
 #include "arena.h"
 #include "idtable.h"
 
+/* One frame of a location as the graph sees it. */
+struct slot {
+    uint32_t node;        /* node id */
+    unsigned filter_bits; /* filters whose regex matches this frame */
+    bool inlined;         /* inlined into the next slot of its location */
+};
+
+/* A stack's slots, leaf first; reused across samples. */
+struct slot_list {
+    struct slot *items;
+    size_t n, capacity;
+};
+
+/* Per-sample stamps (see hd_graph_build). */
+struct stamps {
+    size_t *nodes;
+    size_t *edges;
+    size_t capacity_edges;
+};
+
 struct hd_graph_private {
     struct hd_arena *arena;   /* node names */
     struct hd_idtable names;  /* node ids by name */
-    size_t capacity_nodes;
-    /* Per location, the node ids of its frames, leaf first:
-     * location_nodes[location_first[l] .. location_first[l + 1]). */
+    struct hd_idtable calls;  /* edge ids by (caller, callee) */
+    size_t capacity_nodes, capacity_edges;
+    /* Per location, its frames' slots, leaf first:
+     * slots[location_first[l] .. location_first[l + 1]). */
     uint32_t *location_first;
-    uint32_t *location_nodes;
+    struct slot *slots;
+    struct hd_graph_options options; /* as built */
 };
 
 double hd_value_of(const struct hd_values *v, enum hd_value_type type)
@@ -61,7 +83,7 @@ static uint32_t node_create(void *owner, const void *key)
             abort();
     }
     g->nodes[g->n_nodes] =
-        (struct hd_node){hd_arena_strndup(x->arena, key, strlen(key)), 0, 0};
+        (struct hd_node){.name = hd_arena_strndup(x->arena, key, strlen(key))};
     return (uint32_t)g->n_nodes++;
 }
 
@@ -76,6 +98,52 @@ static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+struct edge_key {
+    uint32_t caller, callee;
+    bool inlined;
+};
+
+static uint64_t edge_key_hash(uint32_t caller, uint32_t callee)
+{
+    return hd_hash_mix(((uint64_t)caller << 32) | callee);
+}
+
+static uint64_t edge_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_graph *g = owner;
+    return edge_key_hash(g->edges[id].caller, g->edges[id].callee);
+}
+
+static bool edge_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_graph *g = owner;
+    const struct edge_key *k = key;
+    return g->edges[id].caller == k->caller && g->edges[id].callee == k->callee;
+}
+
+static uint32_t edge_create(void *owner, const void *key)
+{
+    struct hd_graph *g = owner;
+    struct hd_graph_private *x = g->private;
+    const struct edge_key *k = key;
+    if (g->n_edges == x->capacity_edges) {
+        x->capacity_edges = x->capacity_edges ? 2 * x->capacity_edges : 256;
+        g->edges = realloc(g->edges, x->capacity_edges * sizeof *g->edges);
+        if (!g->edges)
+            abort();
+    }
+    g->edges[g->n_edges] = (struct hd_edge){k->caller, k->callee, 0, 0, k->inlined};
+    return (uint32_t)g->n_edges++;
+}
+
+static uint32_t edge_for_call(struct hd_graph *g, uint32_t caller, uint32_t callee,
+                              bool inlined)
+{
+    struct edge_key k = {caller, callee, inlined};
+    struct hd_probe q = {edge_key_hash(caller, callee), edge_matches, edge_rehash, g, &k};
+    return hd_idtable_intern(&g->private->calls, &q, edge_create, g);
 }
 
 /* "module+0xoffset", or "0xaddress" outside every mapping. */
@@ -121,17 +189,35 @@ static void format_frame(const struct hd_profile *p, const struct hd_location *l
     }
 }
 
-/* Compute every location's node ids once, so that samples only add. */
+/* The texts a filter regex is matched against for one frame: what Go
+ * pprof matches (function and file of the entry, the mapping's file), plus
+ * the node's own name, so unsymbolized frames can be matched as shown. */
+static unsigned match_frame(const struct hd_filters *filters, const struct hd_profile *p,
+                            const struct hd_location *l, const struct hd_frame *f,
+                            const char *node_name)
+{
+    const char *texts[4] = {node_name, NULL, NULL, NULL};
+    if (f) {
+        texts[1] = f->function;
+        texts[2] = f->file;
+    }
+    if (l->mapping != HD_NO_MAPPING)
+        texts[3] = p->mappings[l->mapping].path;
+    return hd_filters_match(filters, texts, 4);
+}
+
+/* Compute every location's slots once (node id, filter bits, inline
+ * flag), so that each sample only adds. */
 static void name_locations(struct hd_graph *g, const struct hd_profile *p,
-                           enum hd_granularity granularity)
+                           const struct hd_graph_options *o)
 {
     struct hd_graph_private *x = g->private;
     size_t total = 0;
     for (size_t i = 0; i < p->n_locations; i++)
-        total += p->locations[i].n_frames ? p->locations[i].n_frames : 1;
+        total += p->locations[i].n_frames && !o->no_inlines ? p->locations[i].n_frames : 1;
     x->location_first = malloc((p->n_locations + 1) * sizeof *x->location_first);
-    x->location_nodes = malloc((total + 1) * sizeof *x->location_nodes);
-    if (!x->location_first || !x->location_nodes)
+    x->slots = malloc((total + 1) * sizeof *x->slots);
+    if (!x->location_first || !x->slots)
         abort();
     uint32_t next = 0;
     char name[4096];
@@ -139,12 +225,119 @@ static void name_locations(struct hd_graph *g, const struct hd_profile *p,
         const struct hd_location *l = &p->locations[i];
         x->location_first[i] = next;
         uint32_t n = l->n_frames ? l->n_frames : 1;
-        for (uint32_t f = 0; f < n; f++) {
-            format_frame(p, l, f, granularity, name, sizeof name);
-            x->location_nodes[next++] = node_for_name(g, name);
+        uint32_t from = o->no_inlines ? n - 1 : 0;
+        for (uint32_t f = from; f < n; f++) {
+            format_frame(p, l, f, o->granularity, name, sizeof name);
+            struct slot *s = &x->slots[next++];
+            s->node = node_for_name(g, name);
+            s->filter_bits = match_frame(o->filters, p, l, l->n_frames ? &l->frames[f] : NULL,
+                                         name);
+            s->inlined = f + 1 < n;
         }
     }
     x->location_first[p->n_locations] = next;
+}
+
+/* Append the slots of SAMPLE's stack, leaf first, to *LIST, leaving out
+ * the allocator frames: Go pprof's rule (FORMATS.md §3.4), the root-most
+ * allocator frame and everything leafward of it go; a stack of nothing
+ * else keeps its root. */
+static void expand_stack(const struct hd_graph *g, const struct hd_profile *p,
+                         const struct hd_stack *stack, struct slot_list *list)
+{
+    const struct hd_graph_private *x = g->private;
+    uint32_t first = 0;
+    for (uint32_t d = stack->depth; d-- > 0;)
+        if (p->locations[stack->locations[d]].is_allocator) {
+            first = d + 1 < stack->depth ? d + 1 : d;
+            break;
+        }
+    list->n = 0;
+    for (uint32_t d = first; d < stack->depth; d++) {
+        uint32_t l = stack->locations[d];
+        for (uint32_t k = x->location_first[l]; k < x->location_first[l + 1]; k++) {
+            if (list->n == list->capacity) {
+                list->capacity = list->capacity ? 2 * list->capacity : 256;
+                list->items = realloc(list->items, list->capacity * sizeof *list->items);
+                if (!list->items)
+                    abort();
+            }
+            list->items[list->n++] = x->slots[k];
+        }
+    }
+}
+
+static bool has_bit(const struct slot_list *list, unsigned bit)
+{
+    for (size_t i = 0; i < list->n; i++)
+        if (list->items[i].filter_bits & bit)
+            return true;
+    return false;
+}
+
+/* Apply the filters to LIST in pprof's order: focus, ignore, hide, show,
+ * show_from, prune_from.  False when the sample is to be left out. */
+static bool apply_filters(const struct hd_filters *filters, struct slot_list *list,
+                          unsigned *matched)
+{
+    if (!filters)
+        return true;
+    for (size_t i = 0; i < list->n; i++)
+        *matched |= list->items[i].filter_bits;
+    const unsigned focus = 1u << HD_FILTER_FOCUS, ignore = 1u << HD_FILTER_IGNORE,
+                   hide = 1u << HD_FILTER_HIDE, show = 1u << HD_FILTER_SHOW,
+                   show_from = 1u << HD_FILTER_SHOW_FROM,
+                   prune_from = 1u << HD_FILTER_PRUNE_FROM;
+    if (hd_filter_pattern(filters, HD_FILTER_FOCUS) && !has_bit(list, focus))
+        return false;
+    if (has_bit(list, ignore))
+        return false;
+    bool showing = hd_filter_pattern(filters, HD_FILTER_SHOW) != NULL;
+    size_t kept = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        unsigned bits = list->items[i].filter_bits;
+        if ((bits & hide) || (showing && !(bits & show)))
+            continue;
+        list->items[kept++] = list->items[i];
+    }
+    list->n = kept;
+    if (hd_filter_pattern(filters, HD_FILTER_SHOW_FROM)) {
+        size_t i = list->n;
+        while (i > 0 && !(list->items[i - 1].filter_bits & show_from))
+            i--;
+        if (i == 0)
+            return false;
+        list->n = i; /* the match is the new root */
+    }
+    for (size_t i = 0; i < list->n; i++)
+        if (list->items[i].filter_bits & prune_from) {
+            memmove(list->items, list->items + i, (list->n - i) * sizeof *list->items);
+            list->n -= i; /* the match is the new leaf */
+            break;
+        }
+    return true;
+}
+
+/* Add one edge's worth of VALUE and BASE for the call CALLER -> CALLEE,
+ * once per sample S. */
+static void add_edge(struct hd_graph *g, struct stamps *stamps, size_t s, uint32_t caller,
+                     uint32_t callee, bool inlined, double value, double base)
+{
+    uint32_t e = edge_for_call(g, caller, callee, inlined);
+    if (e >= stamps->capacity_edges) {
+        size_t old = stamps->capacity_edges;
+        stamps->capacity_edges = 2 * ((size_t)e + 64);
+        stamps->edges = realloc(stamps->edges, stamps->capacity_edges * sizeof *stamps->edges);
+        if (!stamps->edges)
+            abort();
+        for (size_t i = old; i < stamps->capacity_edges; i++)
+            stamps->edges[i] = SIZE_MAX;
+    }
+    if (stamps->edges[e] != s) {
+        stamps->edges[e] = s;
+        g->edges[e].weight += value;
+        g->edges[e].base_weight += base;
+    }
 }
 
 struct hd_graph *hd_graph_build(const struct hd_profile *p,
@@ -157,42 +350,72 @@ struct hd_graph *hd_graph_build(const struct hd_profile *p,
     if (!g->private)
         abort();
     g->private->arena = hd_arena_new();
-    name_locations(g, p, options->granularity);
-    const struct hd_graph_private *x = g->private;
-    /* last_sample[n] = the sample that last added to node n's cum, so a
-     * recursive stack counts once (FORMATS.md §3.5). */
-    size_t *last_sample = malloc((g->n_nodes + 1) * sizeof *last_sample);
-    if (!last_sample)
+    g->private->options = *options;
+    name_locations(g, p, options);
+    /* stamps.nodes[n] / stamps.edges[e] = the sample that last counted
+     * node n in cum / edge e, so that a recursive stack counts once
+     * (FORMATS.md §3.5). */
+    struct stamps stamps = {malloc((g->n_nodes + 1) * sizeof *stamps.nodes), NULL, 0};
+    if (!stamps.nodes)
         abort();
     for (size_t n = 0; n < g->n_nodes; n++)
-        last_sample[n] = SIZE_MAX;
+        stamps.nodes[n] = SIZE_MAX;
+    struct slot_list list = {NULL, 0, 0};
     for (size_t s = 0; s < p->n_samples; s++) {
         const struct hd_sample *sample = &p->samples[s];
         double value = hd_value_of(&sample->values, options->value);
-        g->total += value;
-        if (value == 0)
+        double base = hd_value_of(&sample->base, options->value);
+        if (options->drop_negative && value < 0)
             continue;
-        const struct hd_stack *stack = &p->stacks[sample->stack];
-        uint32_t first = 0;
-        while (first + 1 < stack->depth && p->locations[stack->locations[first]].is_allocator)
-            first++;
-        bool leaf = true;
-        for (uint32_t d = first; d < stack->depth; d++) {
-            uint32_t l = stack->locations[d];
-            for (uint32_t k = x->location_first[l]; k < x->location_first[l + 1]; k++) {
-                uint32_t node = x->location_nodes[k];
-                if (leaf)
-                    g->nodes[node].flat += value;
-                leaf = false;
-                if (last_sample[node] != s) {
-                    last_sample[node] = s;
-                    g->nodes[node].cum += value;
-                }
+        g->total += value;
+        g->base_total += base;
+        if (value == 0 && base == 0)
+            continue;
+        expand_stack(g, p, &p->stacks[sample->stack], &list);
+        if (!apply_filters(options->filters, &list, &g->filters_matched) || list.n == 0)
+            continue;
+        g->shown_total += value;
+        g->shown_base_total += base;
+        for (size_t i = 0; i < list.n; i++) {
+            uint32_t node = list.items[i].node;
+            if (i == 0) {
+                g->nodes[node].flat += value;
+                g->nodes[node].base_flat += base;
             }
+            if (stamps.nodes[node] != s) {
+                stamps.nodes[node] = s;
+                g->nodes[node].cum += value;
+                g->nodes[node].base_cum += base;
+            }
+            uint32_t callee = i > 0 ? list.items[i - 1].node : node;
+            if (callee != node)
+                add_edge(g, &stamps, s, node, callee, list.items[i - 1].inlined, value, base);
         }
     }
-    free(last_sample);
+    if (!options->filters) {
+        g->shown_total = g->total;
+        g->shown_base_total = g->base_total;
+    }
+    free(list.items);
+    free(stamps.edges);
+    free(stamps.nodes);
     return g;
+}
+
+size_t hd_graph_sample_nodes(const struct hd_graph *g, const struct hd_profile *p,
+                             size_t sample, uint32_t *nodes, size_t max)
+{
+    struct slot_list list = {NULL, 0, 0};
+    unsigned matched = 0;
+    expand_stack(g, p, &p->stacks[p->samples[sample].stack], &list);
+    size_t n = 0;
+    if (apply_filters(g->private->options.filters, &list, &matched)) {
+        n = list.n;
+        for (size_t i = 0; i < n && i < max; i++)
+            nodes[i] = list.items[i].node;
+    }
+    free(list.items);
+    return n;
 }
 
 void hd_graph_free(struct hd_graph *g)
@@ -200,10 +423,12 @@ void hd_graph_free(struct hd_graph *g)
     if (!g)
         return;
     hd_idtable_free(&g->private->names);
+    hd_idtable_free(&g->private->calls);
     hd_arena_free(g->private->arena);
     free(g->private->location_first);
-    free(g->private->location_nodes);
+    free(g->private->slots);
     free(g->private);
     free(g->nodes);
+    free(g->edges);
     free(g);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "filter.h"
 #include "profile.h"
 
 /* Which of a sample's four values a report shows (pprof's names). */
@@ -24,9 +25,16 @@ enum hd_granularity {
     HD_GRANULARITY_ADDRESSES, /* module+0xoffset, then function file:line */
 };
 
+struct hd_filters;
+
 struct hd_graph_options {
     enum hd_value_type value;
     enum hd_granularity granularity;
+    bool no_inlines;                  /* fold inlined frames into the function
+                                         they were inlined into */
+    bool drop_negative;               /* leave out samples whose value is
+                                         negative (shrunk since the base) */
+    const struct hd_filters *filters; /* --focus and friends; NULL: none */
 };
 
 struct hd_node {
@@ -34,6 +42,18 @@ struct hd_node {
     double flat;      /* value of the samples whose leaf is this node */
     double cum;       /* value of the samples whose stack holds this node,
                          each sample counted once however often it recurs */
+    double base_flat; /* the base profiles' share of flat and cum, as
+                         positive values; 0 without --base.  The current */
+    double base_cum;  /* side is flat + base_flat, cum + base_cum. */
+};
+
+/* A call from CALLER to CALLEE, counted once per sample. */
+struct hd_edge {
+    uint32_t caller;    /* node id */
+    uint32_t callee;    /* node id; never equal to caller */
+    double weight;      /* value of the samples with this call */
+    double base_weight; /* the base's share, as for nodes */
+    bool inlined;       /* the callee was inlined into the caller */
 };
 
 struct hd_graph_private;
@@ -41,8 +61,16 @@ struct hd_graph_private;
 struct hd_graph {
     struct hd_node *nodes; /* in order of first appearance */
     size_t n_nodes;
+    struct hd_edge *edges; /* in order of first appearance */
+    size_t n_edges;
     double total;          /* signed sum of the chosen value over all samples
-                              (= sum of flat, plus samples with no frame) */
+                              (= sum of flat) */
+    double base_total;     /* the base profiles' total, positive; 0 without */
+    double shown_total;    /* total of the samples that passed the filters
+                              and kept a frame; = total without filters */
+    double shown_base_total; /* the base's share of shown_total */
+    unsigned filters_matched; /* bit (1 << kind) for each filter that matched
+                                 some frame of some sample */
     struct hd_graph_private *private;
 };
 
@@ -52,14 +80,23 @@ double hd_value_of(const struct hd_values *v, enum hd_value_type type);
 /* Whether TYPE counts objects (else bytes). */
 bool hd_value_is_objects(enum hd_value_type type);
 
-/* Build the nodes of PROFILE's whole-process samples.  Leading allocator
- * frames (location is_allocator) are dropped from each stack's leaf end;
- * a stack made only of them keeps its root-most frame.  A location without
+/* Build the nodes of PROFILE's whole-process samples.  In each stack the
+ * root-most allocator frame (location is_allocator) and every frame
+ * leafward of it are dropped; a stack of only allocator frames keeps its
+ * root-most frame.  A location without
  * frames (not symbolized) is one node named "module+0xoffset" (or "0xADDR"
  * outside every mapping).  The graph does not point into PROFILE except
  * for strings the symbolizer owns. */
 struct hd_graph *hd_graph_build(const struct hd_profile *profile,
                                 const struct hd_graph_options *options);
+
+/* The nodes of sample SAMPLE of PROFILE (the profile GRAPH was built
+ * from, with the same options), leaf first, after allocator frames and
+ * filters: up to MAX node ids into NODES.  Returns how many there are
+ * (may exceed MAX); 0 when the sample is filtered out or left without a
+ * frame. */
+size_t hd_graph_sample_nodes(const struct hd_graph *graph, const struct hd_profile *profile,
+                             size_t sample, uint32_t *nodes, size_t max);
 
 void hd_graph_free(struct hd_graph *graph);
 

@@ -5,23 +5,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum hd_byte_unit hd_resolve_unit(enum hd_byte_unit unit, double magnitude)
+{
+    if (unit != HD_UNIT_AUTO)
+        return unit;
+    magnitude = fabs(magnitude);
+    if (magnitude >= 1073741824.0)
+        return HD_UNIT_GIB;
+    if (magnitude >= 1048576.0)
+        return HD_UNIT_MIB;
+    if (magnitude >= 1024.0)
+        return HD_UNIT_KIB;
+    return HD_UNIT_BYTES;
+}
+
 const char *hd_format_value(double value, enum hd_value_type type, enum hd_byte_unit unit,
                             char *buf, size_t size)
 {
     /* perl prints counts and bytes with %d, which truncates toward zero;
      * heapdiff does the same so that its totals equal the peers'. */
-    if (hd_value_is_objects(type) || unit == HD_UNIT_BYTES)
-        snprintf(buf, size, "%.0f", trunc(value) == 0 ? 0.0 : trunc(value));
-    else
+    if (hd_value_is_objects(type) || unit == HD_UNIT_BYTES) {
+        double whole = trunc(value);
+        snprintf(buf, size, "%.0f", whole == 0 ? 0.0 : whole);
+        return buf;
+    }
+    switch (unit) {
+    case HD_UNIT_KIB:
+        snprintf(buf, size, "%.2f", value / 1024.0);
+        break;
+    case HD_UNIT_MIB:
+        snprintf(buf, size, "%.2f", value / 1048576.0);
+        break;
+    case HD_UNIT_GIB:
+        snprintf(buf, size, "%.2f", value / 1073741824.0);
+        break;
+    default:
         snprintf(buf, size, "%.1f", value / 1048576.0);
+        break;
+    }
     return buf;
 }
 
-static const char *unit_name(enum hd_value_type type, enum hd_byte_unit unit)
+const char *hd_unit_name(enum hd_value_type type, enum hd_byte_unit unit)
 {
     if (hd_value_is_objects(type))
         return "objects";
-    return unit == HD_UNIT_BYTES ? "B" : "MB";
+    switch (unit) {
+    case HD_UNIT_BYTES:
+        return "B";
+    case HD_UNIT_KIB:
+        return "KiB";
+    case HD_UNIT_MIB:
+        return "MiB";
+    case HD_UNIT_GIB:
+        return "GiB";
+    default:
+        return "MB";
+    }
 }
 
 static const char *format_percent(double part, double total, char *buf, size_t size)
@@ -33,60 +73,169 @@ static const char *format_percent(double part, double total, char *buf, size_t s
     return buf;
 }
 
-/* Sort order shared by qsort's comparator. */
-static bool sorting_by_cum;
+/* The sort, for qsort's comparator (qsort has no context argument). */
+static const struct hd_text_options *sorting;
+
+static double sort_key(const struct hd_node *n)
+{
+    double key = sorting->sort_by_cum ? n->cum : n->flat;
+    return sorting->sort_by_abs ? fabs(key) : key;
+}
 
 static int compare_rows(const void *a, const void *b)
 {
     const struct hd_node *x = *(const struct hd_node *const *)a;
     const struct hd_node *y = *(const struct hd_node *const *)b;
-    double kx = sorting_by_cum ? x->cum : x->flat, ky = sorting_by_cum ? y->cum : y->flat;
+    double kx = sort_key(x), ky = sort_key(y);
     if (kx != ky)
         return kx > ky ? -1 : 1;
     return strcmp(x->name, y->name);
 }
 
+static int compare_abs_cum(const void *a, const void *b)
+{
+    const struct hd_node *x = *(const struct hd_node *const *)a;
+    const struct hd_node *y = *(const struct hd_node *const *)b;
+    if (fabs(x->cum) != fabs(y->cum))
+        return fabs(x->cum) > fabs(y->cum) ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* " (new)" when the node exists only in the current profiles, " (gone)"
+ * only in the base; "" otherwise or outside diff mode. */
+static const char *diff_mark(const struct hd_node *n, const struct hd_text_options *o)
+{
+    if (o->n_bases == 0)
+        return "";
+    if (n->base_cum == 0 && n->cum != 0)
+        return " (new)";
+    if (n->base_cum != 0 && n->cum + n->base_cum == 0)
+        return " (gone)";
+    return "";
+}
+
 static void print_inputs(FILE *out, const char *label, const struct hd_report_input *in,
-                         size_t n, const struct hd_text_options *o)
+                         size_t n, const struct hd_text_options *o, enum hd_byte_unit unit)
 {
     char value[64];
     for (size_t i = 0; i < n; i++)
         fprintf(out, "%-8s %s %s  %s\n", label,
-                hd_format_value(in[i].total, o->value, o->unit, value, sizeof value),
-                unit_name(o->value, o->unit), in[i].path);
+                hd_format_value(in[i].total, o->value, unit, value, sizeof value),
+                hd_unit_name(o->value, unit), in[i].path);
+}
+
+/* The rows to print, in order; their count in *N_ROWS; trimming counts in
+ * *DROPPED_FRACTION and *DROPPED_COUNT. */
+static const struct hd_node **select_rows(const struct hd_graph *g,
+                                          const struct hd_text_options *o, size_t *n_rows,
+                                          size_t *dropped_fraction, size_t *dropped_count)
+{
+    const struct hd_node **rows = malloc((g->n_nodes + 1) * sizeof *rows);
+    if (!rows)
+        abort();
+    double limit = o->node_fraction * fabs(g->shown_total);
+    size_t n = 0;
+    *dropped_fraction = *dropped_count = 0;
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        const struct hd_node *node = &g->nodes[i];
+        if (node->flat == 0 && node->cum == 0)
+            continue;
+        if (o->node_fraction > 0 && fabs(node->cum) < limit) {
+            ++*dropped_fraction;
+            continue;
+        }
+        rows[n++] = node;
+    }
+    if (o->node_count > 0 && n > o->node_count) {
+        qsort(rows, n, sizeof *rows, compare_abs_cum);
+        *dropped_count = n - o->node_count;
+        n = o->node_count;
+    }
+    sorting = o;
+    qsort(rows, n, sizeof *rows, compare_rows);
+    *n_rows = n;
+    return rows;
+}
+
+static void print_header(FILE *out, const struct hd_graph *g, const struct hd_text_options *o,
+                         enum hd_byte_unit unit)
+{
+    char a[64];
+    const char *unit_name = hd_unit_name(o->value, unit);
+    if (o->n_bases > 0) {
+        print_inputs(out, "Base:", o->bases, o->n_bases, o, unit);
+        print_inputs(out, "Current:", o->currents, o->n_currents, o, unit);
+        fprintf(out, "Total: %s %s  (current minus base%s)\n",
+                hd_format_value(g->total, o->value, unit, a, sizeof a), unit_name,
+                o->filters ? "" : "; percentages are of this delta");
+    } else {
+        fprintf(out, "Total: %s %s\n", hd_format_value(g->total, o->value, unit, a, sizeof a),
+                unit_name);
+    }
+    if (o->filters) {
+        fputs("Active filters:", out);
+        for (int k = 0; k < HD_FILTER_COUNT; k++) {
+            const char *pattern = hd_filter_pattern(o->filters, (enum hd_filter_kind)k);
+            if (pattern)
+                fprintf(out, " --%s=%s", hd_filter_name((enum hd_filter_kind)k), pattern);
+        }
+        fprintf(out, "\nShown: %s %s after filters; percentages are of this\n",
+                hd_format_value(g->shown_total, o->value, unit, a, sizeof a), unit_name);
+    }
+}
+
+static void print_compare_row(FILE *out, const struct hd_node *n,
+                              const struct hd_text_options *o, enum hd_byte_unit unit)
+{
+    char base[64], current[64], delta[64], change[64];
+    double key = o->sort_by_cum ? n->cum : n->flat;
+    double key_base = o->sort_by_cum ? n->base_cum : n->base_flat;
+    if (key_base == 0 && key != 0)
+        snprintf(change, sizeof change, "new");
+    else if (key_base != 0 && key + key_base == 0)
+        snprintf(change, sizeof change, "gone");
+    else if (key_base == 0)
+        snprintf(change, sizeof change, "-");
+    else
+        snprintf(change, sizeof change, "%+.1f%%", key * 100.0 / key_base);
+    fprintf(out, "%10s %10s %10s %8s  %s\n",
+            hd_format_value(key_base, o->value, unit, base, sizeof base),
+            hd_format_value(key + key_base, o->value, unit, current, sizeof current),
+            hd_format_value(key, o->value, unit, delta, sizeof delta), change, n->name);
 }
 
 int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_options *o)
 {
+    enum hd_byte_unit unit = hd_resolve_unit(o->unit, g->total != 0 ? g->total : g->base_total);
+    print_header(out, g, o, unit);
+    size_t n, dropped_fraction, dropped_count;
+    const struct hd_node **rows = select_rows(g, o, &n, &dropped_fraction, &dropped_count);
     char a[64], b[64], c[64], d[64], e[64];
-    if (o->n_bases > 0) {
-        print_inputs(out, "Base:", o->bases, o->n_bases, o);
-        print_inputs(out, "Current:", o->currents, o->n_currents, o);
-        fprintf(out, "Total: %s %s  (current minus base; percentages are of this delta)\n",
-                hd_format_value(g->total, o->value, o->unit, a, sizeof a),
-                unit_name(o->value, o->unit));
+    if (dropped_fraction > 0)
+        fprintf(out, "Dropped %zu rows (|cum| < %s %s)\n", dropped_fraction,
+                hd_format_value(o->node_fraction * fabs(g->shown_total), o->value, unit, a,
+                                sizeof a),
+                hd_unit_name(o->value, unit));
+    if (dropped_count > 0)
+        fprintf(out, "Showing %zu rows of largest |cum| out of %zu\n", n, n + dropped_count);
+    size_t shown = o->top > 0 && o->top < n ? o->top : n;
+    if (o->compare) {
+        fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "current", "delta", "change",
+                o->sort_by_cum ? "name (cum)" : "name (flat)");
+        for (size_t i = 0; i < shown; i++)
+            print_compare_row(out, rows[i], o, unit);
     } else {
-        fprintf(out, "Total: %s %s\n", hd_format_value(g->total, o->value, o->unit, a, sizeof a),
-                unit_name(o->value, o->unit));
-    }
-    const struct hd_node **rows = malloc((g->n_nodes + 1) * sizeof *rows);
-    if (!rows)
-        abort();
-    size_t n = 0;
-    for (size_t i = 0; i < g->n_nodes; i++)
-        if (g->nodes[i].flat != 0 || g->nodes[i].cum != 0)
-            rows[n++] = &g->nodes[i];
-    sorting_by_cum = o->sort_by_cum;
-    qsort(rows, n, sizeof *rows, compare_rows);
-    double running = 0;
-    for (size_t i = 0; i < n; i++) {
-        running += rows[i]->flat;
-        fprintf(out, "%8s %6s %6s %8s %6s %s\n",
-                hd_format_value(rows[i]->flat, o->value, o->unit, a, sizeof a),
-                format_percent(rows[i]->flat, g->total, b, sizeof b),
-                format_percent(running, g->total, c, sizeof c),
-                hd_format_value(rows[i]->cum, o->value, o->unit, d, sizeof d),
-                format_percent(rows[i]->cum, g->total, e, sizeof e), rows[i]->name);
+        double running = 0;
+        for (size_t i = 0; i < shown; i++) {
+            running += rows[i]->flat;
+            fprintf(out, "%8s %6s %6s %8s %6s %s%s\n",
+                    hd_format_value(rows[i]->flat, o->value, unit, a, sizeof a),
+                    format_percent(rows[i]->flat, g->shown_total, b, sizeof b),
+                    format_percent(running, g->shown_total, c, sizeof c),
+                    hd_format_value(rows[i]->cum, o->value, unit, d, sizeof d),
+                    format_percent(rows[i]->cum, g->shown_total, e, sizeof e), rows[i]->name,
+                    diff_mark(rows[i], o));
+        }
     }
     free(rows);
     return ferror(out) ? -1 : 0;

@@ -170,6 +170,24 @@ Test(cli, usage_errors_exit_2)
     cr_expect(strstr(r->err, "heapdiff: no profile given"), "%s", r->err);
 }
 
+Test(cli, bad_option_values_exit_2)
+{
+    expect_failure(heapdiff("--unit=furlongs", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: --unit must be B, KiB, MiB, GiB, MB or auto, not 'furlongs'\n");
+    expect_failure(heapdiff("--focus=(", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: --focus: bad regular expression '('");
+    expect_failure(heapdiff("--top=-3", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: option '--top=-3' needs a whole number, not '-3'\n");
+    expect_failure(heapdiff("--nodefraction=2", "profiles/tc-run1.0001.heap", NULL),
+                   "needs a fraction from 0 to 1, not '2'");
+    expect_failure(heapdiff("--compare", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: --compare, --drop_negative and --normalize need --base\n");
+    expect_failure(heapdiff("--thread=0", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: profiles/tc-run1.0001.heap: --thread needs a jemalloc profile");
+    expect_failure(heapdiff("--text", "--text=yes", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: option '--text=yes' takes no argument\n");
+}
+
 Test(cli, alloc_values_of_a_profile_without_them_exit_2)
 {
     expect_failure(heapdiff("--alloc_space", "profiles/je-unsampled-run1.2.heap", NULL),
@@ -240,4 +258,113 @@ Test(cli, output_file_is_written_atomically)
     read_all(path, text, sizeof text);
     cr_assert(strncmp(text, "Total: 1.3 MB\n", 14) == 0, "%s", text);
     unlink(path);
+}
+
+/* ---- symbolized reports (the symbolizer reads testdata/bin) ---- */
+
+/* Whether the report R has a row ending in NAME whose flat column is
+ * FLAT (as printed). */
+static bool has_row(const struct run *r, const char *flat, const char *name)
+{
+    char want[512];
+    snprintf(want, sizeof want, "\n%8s ", flat);
+    for (const char *p = strstr(r->out, want); p; p = strstr(p + 1, want)) {
+        const char *end = strchr(p + 1, '\n');
+        size_t n = strlen(name);
+        if (end && (size_t)(end - p) > n && strncmp(end - n, name, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+Test(cli, cross_run_diff_names_the_leaking_functions)
+{
+    /* Growth per tick (testdata/README.md): recurse 2 x 262144 B,
+     * lib_alloc 3 x 16384 B, small_objects' inlined_alloc 1000 x 48 B,
+     * linear_leak 10 x 4096 B; two ticks from snapshot 1 to 3. */
+    struct run *r = heapdiff("--show_bytes", "--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run2.0003.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(has_row(r, "1048576", " recurse"), "%s", r->out);
+    cr_expect(has_row(r, "98304", " lib_alloc"), "%s", r->out);
+    cr_expect(has_row(r, "96000", " inlined_alloc (inline)"), "%s", r->out);
+    cr_expect(has_row(r, "81920", " linear_leak"), "%s", r->out);
+    cr_expect_null(strstr(r->out, "cache_fill"), "the plateaued cache grew: %s", r->out);
+}
+
+Test(cli, jemalloc_allocator_frames_are_not_charged)
+{
+    /* jeprof charges C++ new to malloc_usable_size on Debian's stripped
+     * libjemalloc (FORMATS.md §3.4); heapdiff charges the callers. */
+    struct run *r = heapdiff("--show_bytes", "bin/leaky_cpp", "profiles/je-cpp-accum.2.heap",
+                             NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_null(strstr(r->out, "malloc_usable_size"), "%s", r->out);
+    cr_expect_null(strstr(r->out, "libjemalloc"), "%s", r->out);
+    cr_expect(strstr(r->out, "app::Registry::add"), "%s", r->out);
+}
+
+Test(cli, lines_and_addresses_granularities)
+{
+    struct run *r = heapdiff("--lines", "--show_bytes", "bin/leaky", "profiles/tc-run1.0001.heap",
+                             NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, " linear_leak ./src/leaky.c:"), "%s", r->out);
+    r = heapdiff("--addresses", "bin/leaky", "profiles/tc-run1.0001.heap", NULL);
+    cr_expect(strstr(r->out, " leaky+0x"), "%s", r->out);
+    r = heapdiff("--files", "bin/leaky", "profiles/tc-run1.0001.heap", NULL);
+    cr_expect(strstr(r->out, " ./src/leaky.c\n"), "%s", r->out);
+}
+
+Test(cli, traces_list_every_stack)
+{
+    struct run *r = heapdiff("--traces", "--show_bytes", "bin/leaky",
+                             "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "-----------+----"), "%s", r->out);
+    cr_expect(strstr(r->out, "    262144   recurse\n             recurse\n"), "%s", r->out);
+}
+
+Test(cli, compare_columns_and_unmatched_filter_warning)
+{
+    struct run *r = heapdiff("--compare", "--show_bytes", "--focus=linear_leak",
+                             "--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "     40960      81920      40960  +100.0%  linear_leak\n"), "%s",
+              r->out);
+    r = heapdiff("--ignore=no_such_thing", "bin/leaky", "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "heapdiff: warning: --ignore=no_such_thing matched no frame"),
+              "%s", r->err);
+}
+
+Test(cli, thread_selects_one_jemalloc_thread)
+{
+    char all[256], one[256];
+    struct run *r = heapdiff("--show_bytes", "profiles/je-sampled.2.heap", NULL);
+    first_line(r, all, sizeof all);
+    r = heapdiff("--show_bytes", "--thread", "0", "profiles/je-sampled.2.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    first_line(r, one, sizeof one);
+    /* leaky is single-threaded: thread 0 is everything. */
+    cr_assert_str_eq(one, all);
+    r = heapdiff("--show_bytes", "--thread", "7", "profiles/je-sampled.2.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 0 B\n"), "%s", r->out);
+    cr_expect(strstr(r->err, "thread 7 has no samples"), "%s", r->err);
+}
+
+Test(cli, normalize_and_drop_negative)
+{
+    /* Snapshot 1 scaled to snapshot 2's total: the delta is 0. */
+    struct run *r = heapdiff("--normalize", "--show_bytes", "--base=profiles/tc-run1.0001.heap",
+                             "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 0 B"), "%s", r->out);
+    /* Reversed diff: everything shrank, so --drop_negative leaves nothing. */
+    r = heapdiff("--drop_negative", "--show_bytes", "--base=profiles/tc-run1.0002.heap",
+                 "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 0 B"), "%s", r->out);
 }
