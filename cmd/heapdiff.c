@@ -208,7 +208,10 @@ static struct hd_profile *read_profile(const char *path, enum hd_value_type valu
     return p;
 }
 
-/* Symbolize PROFILE's locations unless --no-symbols.  BINARY may be NULL. */
+/* Symbolize PROFILE's locations unless --no-symbols.  BINARY may be NULL.
+ * Libraries missing at their mapped paths are looked for in each
+ * --lib-prefix, then next to BINARY, where a CI artifact or a copied
+ * deployment usually keeps them. */
 static struct hd_symbolizer *symbolize(struct hd_profile *profile, const char *binary)
 {
     if (settings.no_symbols)
@@ -216,8 +219,22 @@ static struct hd_symbolizer *symbolize(struct hd_profile *profile, const char *b
     struct hd_sym_options options;
     hd_sym_options_init(&options);
     options.main_binary = binary;
-    options.lib_prefixes = settings.lib_prefixes.items;
-    options.n_lib_prefixes = settings.lib_prefixes.n;
+    const char *prefixes[sizeof settings.lib_prefixes.items / sizeof (char *) + 1];
+    size_t n_prefixes = 0;
+    for (size_t i = 0; i < settings.lib_prefixes.n; i++)
+        prefixes[n_prefixes++] = settings.lib_prefixes.items[i];
+    char binary_dir[4096];
+    if (binary) {
+        snprintf(binary_dir, sizeof binary_dir, "%s", binary);
+        char *slash = strrchr(binary_dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(binary_dir, sizeof binary_dir, ".");
+        prefixes[n_prefixes++] = binary_dir;
+    }
+    options.lib_prefixes = prefixes;
+    options.n_lib_prefixes = n_prefixes;
     options.debug_dirs = settings.debug_dirs.items;
     options.n_debug_dirs = settings.debug_dirs.n;
     options.sysroot = settings.sysroot;

@@ -282,7 +282,10 @@ Test(cli, cross_run_diff_names_the_leaking_functions)
     /* Growth per tick (testdata/README.md): recurse 2 x 262144 B,
      * lib_alloc 3 x 16384 B, small_objects' inlined_alloc 1000 x 48 B,
      * linear_leak 10 x 4096 B; two ticks from snapshot 1 to 3. */
-    struct run *r = heapdiff("--show_bytes", "--base=profiles/tc-run1.0001.heap", "bin/leaky",
+    /* The profiles name libleak.so where regenerate.sh ran; --lib-prefix
+     * finds it in this checkout. */
+    struct run *r = heapdiff("--show_bytes", "--lib-prefix", "bin",
+                             "--base=profiles/tc-run1.0001.heap", "bin/leaky",
                              "profiles/tc-run2.0003.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(has_row(r, "1048576", " recurse"), "%s", r->out);
@@ -290,6 +293,16 @@ Test(cli, cross_run_diff_names_the_leaking_functions)
     cr_expect(has_row(r, "96000", " inlined_alloc (inline)"), "%s", r->out);
     cr_expect(has_row(r, "81920", " linear_leak"), "%s", r->out);
     cr_expect_null(strstr(r->out, "cache_fill"), "the plateaued cache grew: %s", r->out);
+}
+
+Test(cli, libraries_are_found_next_to_the_binary)
+{
+    /* No --lib-prefix: libleak.so is not at its mapped path in another
+     * checkout, but it is next to bin/leaky. */
+    struct run *r = heapdiff("--show_bytes", "--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(has_row(r, "49152", " lib_alloc"), "%s", r->out);
 }
 
 Test(cli, jemalloc_allocator_frames_are_not_charged)
