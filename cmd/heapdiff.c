@@ -4,22 +4,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "annotate.h"
+#include "dot.h"
 #include "filter.h"
 #include "graph.h"
+#include "gvc.h"
 #include "input.h"
 #include "options.h"
 #include "output.h"
 #include "parse.h"
 #include "profile.h"
+#include "prune.h"
 #include "symbolizer.h"
 #include "text.h"
 #include "traces.h"
+#include "walk.h"
 
 enum { EXIT_GATE = 1, EXIT_TROUBLE = 2 };
 
-enum report_kind { REPORT_TEXT, REPORT_TRACES };
+enum report_kind { REPORT_TEXT, REPORT_TRACES, REPORT_DOT, REPORT_SVG, REPORT_PNG, REPORT_PDF };
+
+/* Unset --nodecount / --nodefraction: each report has its own default. */
+#define UNSET_COUNT ((size_t)-1)
+#define UNSET_FRACTION (-1.0)
 
 struct settings {
     bool help, version;
@@ -31,7 +40,7 @@ struct settings {
     bool no_inlines;
     bool sort_by_cum, sort_by_abs, compare;
     size_t top, node_count;
-    double node_fraction;
+    double node_fraction, edge_fraction;
     const char *base;
     bool drop_negative, normalize;
     const char *thread;
@@ -42,7 +51,12 @@ struct settings {
     const char *output;
 };
 
-static struct settings settings = {.granularity = HD_GRANULARITY_FUNCTIONS};
+static struct settings settings = {
+    .granularity = HD_GRANULARITY_FUNCTIONS,
+    .node_count = UNSET_COUNT,
+    .node_fraction = UNSET_FRACTION,
+    .edge_fraction = UNSET_FRACTION,
+};
 
 #define FLAG(name, target, help) {name, 0, HD_OPTION_FLAG, &settings.target, 0, NULL, help}
 
@@ -52,6 +66,14 @@ static const struct hd_option option_table[] = {
      "text report (the default): flat, flat%, sum%, cum, cum%, name"},
     {"traces", 0, HD_OPTION_CHOICE, &settings.report, REPORT_TRACES, NULL,
      "print every stack with its value, leaf first"},
+    {"dot", 0, HD_OPTION_CHOICE, &settings.report, REPORT_DOT, NULL,
+     "call graph in dot syntax"},
+    {"svg", 0, HD_OPTION_CHOICE, &settings.report, REPORT_SVG, NULL,
+     "call graph drawn as SVG (in-process, no dot program)"},
+    {"png", 0, HD_OPTION_CHOICE, &settings.report, REPORT_PNG, NULL,
+     "call graph drawn as PNG (needs -o FILE on a terminal)"},
+    {"pdf", 0, HD_OPTION_CHOICE, &settings.report, REPORT_PDF, NULL,
+     "call graph drawn as PDF (needs -o FILE on a terminal)"},
     {"base", 0, HD_OPTION_STRING, &settings.base, 0, "FILE",
      "subtract FILE first: show the growth since FILE (matched across runs)"},
     FLAG("inuse-space", inuse_space, "bytes in use (the default)"),
@@ -75,15 +97,17 @@ static const struct hd_option option_table[] = {
     /* layout */
     FLAG("show-bytes", show_bytes, "exact bytes instead of MB (same as --unit=B)"),
     {"unit", 0, HD_OPTION_STRING, &settings.unit, 0, "UNIT",
-     "B, KiB, MiB, GiB, MB (jeprof's one decimal, the default) or auto"},
+     "B, KiB, MiB, GiB, MB (jeprof's one decimal; text default) or auto (graphs)"},
     FLAG("cum", sort_by_cum, "sort by cum instead of flat"),
     FLAG("abs", sort_by_abs, "sort by absolute value, so shrinkage ranks with growth"),
     FLAG("compare", compare, "with --base: columns base, current, delta, change"),
     {"top", 0, HD_OPTION_COUNT, &settings.top, 0, "N", "print only the first N rows"},
     {"nodecount", 0, HD_OPTION_COUNT, &settings.node_count, 0, "N",
-     "keep the N rows of largest |cum| (default: all, as jeprof)"},
+     "keep the N nodes of largest |cum| (default: text all, as jeprof; graphs 80)"},
     {"nodefraction", 0, HD_OPTION_FRACTION, &settings.node_fraction, 0, "F",
-     "drop rows whose |cum| is below F of the total (default 0, as jeprof)"},
+     "drop nodes with |cum| below F of the total (default: text 0; graphs 0.005)"},
+    {"edgefraction", 0, HD_OPTION_FRACTION, &settings.edge_fraction, 0, "F",
+     "graphs: drop edges below F of the total (default 0.001)"},
     /* filters (PCRE2 regular expressions, as pprof's) */
     {"focus", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_FOCUS], 0, "RE",
      "keep only stacks with a frame matching RE"},
@@ -164,8 +188,10 @@ static int chosen_unit(struct hd_error *err)
         enum hd_byte_unit unit;
     } units[] = {{"B", HD_UNIT_BYTES}, {"KiB", HD_UNIT_KIB}, {"MiB", HD_UNIT_MIB},
                  {"GiB", HD_UNIT_GIB}, {"MB", HD_UNIT_MB},   {"auto", HD_UNIT_AUTO}};
-    if (!settings.unit)
-        return settings.show_bytes ? HD_UNIT_BYTES : HD_UNIT_MB;
+    if (!settings.unit && settings.show_bytes)
+        return HD_UNIT_BYTES;
+    if (!settings.unit) /* jeprof's MB in text; graphs need finer steps */
+        return settings.report >= REPORT_DOT ? HD_UNIT_AUTO : HD_UNIT_MB;
     for (size_t i = 0; i < sizeof units / sizeof *units; i++)
         if (strcmp(settings.unit, units[i].name) == 0)
             return units[i].unit;
@@ -245,6 +271,59 @@ static struct hd_symbolizer *symbolize(struct hd_profile *profile, const char *b
     return sym;
 }
 
+/* Draw GRAPH (built from PROFILE with GRAPH_OPTIONS) as a call graph in
+ * the chosen format.  Returns 0, or -1 with *ERR set. */
+static int render_graph(FILE *out, const struct hd_graph *graph, const struct hd_profile *profile,
+                        const struct hd_graph_options *graph_options,
+                        const struct hd_text_options *text, struct hd_error *err)
+{
+    struct hd_profile_paths paths = {graph, profile, graph_options->value,
+                                     graph_options->drop_negative};
+    struct hd_prune_options prune = hd_prune_defaults();
+    if (settings.node_count != UNSET_COUNT)
+        prune.node_count = settings.node_count;
+    if (settings.node_fraction != UNSET_FRACTION)
+        prune.node_fraction = settings.node_fraction;
+    if (settings.edge_fraction != UNSET_FRACTION)
+        prune.edge_fraction = settings.edge_fraction;
+    prune.walk = hd_profile_paths_walk;
+    prune.walk_source = &paths;
+    struct hd_view *view = hd_prune(graph, &prune);
+    char filter_text[HD_FILTER_COUNT][600];
+    const char *filter_list[HD_FILTER_COUNT];
+    size_t n_filters = 0;
+    for (int k = 0; k < HD_FILTER_COUNT; k++)
+        if (settings.filters[k]) {
+            snprintf(filter_text[n_filters], sizeof filter_text[n_filters], "%s=%s",
+                     hd_filter_name((enum hd_filter_kind)k), settings.filters[k]);
+            filter_list[n_filters] = filter_text[n_filters];
+            n_filters++;
+        }
+    struct hd_graph_render_options o = {
+        .value = text->value,
+        .unit = text->unit,
+        .currents = text->currents,
+        .n_currents = text->n_currents,
+        .bases = text->bases,
+        .n_bases = text->n_bases,
+        .filters = filter_list,
+        .n_filters = n_filters,
+    };
+    int rc;
+    if (settings.report == REPORT_DOT) {
+        rc = hd_render_dot(out, graph, view, &o);
+        if (rc != 0)
+            hd_error_set(err, settings.output, 0, "cannot write the graph");
+    } else {
+        enum hd_image_format format = settings.report == REPORT_SVG   ? HD_IMAGE_SVG
+                                      : settings.report == REPORT_PNG ? HD_IMAGE_PNG
+                                                                      : HD_IMAGE_PDF;
+        rc = hd_render_image(out, format, graph, view, &o, err);
+    }
+    hd_view_free(view);
+    return rc;
+}
+
 /* Warn about each filter that matched no frame. */
 static void warn_unmatched_filters(const struct hd_graph *graph)
 {
@@ -290,6 +369,13 @@ int main(int argc, char **argv)
     }
     if ((settings.compare || settings.drop_negative || settings.normalize) && !settings.base) {
         hd_error_set(&err, NULL, 0, "--compare, --drop_negative and --normalize need --base");
+        status = fail(&err);
+        goto out;
+    }
+    if ((settings.report == REPORT_PNG || settings.report == REPORT_PDF) &&
+        (!settings.output || strcmp(settings.output, "-") == 0) && isatty(STDOUT_FILENO)) {
+        hd_error_set(&err, NULL, 0, "will not write %s to a terminal: use -o FILE or a pipe",
+                     settings.report == REPORT_PNG ? "PNG" : "PDF");
         status = fail(&err);
         goto out;
     }
@@ -358,8 +444,8 @@ int main(int argc, char **argv)
         .sort_by_abs = settings.sort_by_abs,
         .compare = settings.compare,
         .top = settings.top,
-        .node_count = settings.node_count,
-        .node_fraction = settings.node_fraction,
+        .node_count = settings.node_count == UNSET_COUNT ? 0 : settings.node_count,
+        .node_fraction = settings.node_fraction == UNSET_FRACTION ? 0 : settings.node_fraction,
         .filters = filters,
         .currents = inputs,
         .n_currents = (size_t)n_currents,
@@ -371,10 +457,19 @@ int main(int argc, char **argv)
         status = fail(&err);
         goto out;
     }
-    int rendered = settings.report == REPORT_TRACES
-                       ? hd_render_traces(out.stream, graph, current, &text_options)
-                       : hd_render_text(out.stream, graph, &text_options);
-    if (rendered != 0)
+    int rendered;
+    switch (settings.report) {
+    case REPORT_TRACES:
+        rendered = hd_render_traces(out.stream, graph, current, &text_options);
+        break;
+    case REPORT_TEXT:
+        rendered = hd_render_text(out.stream, graph, &text_options);
+        break;
+    default:
+        rendered = render_graph(out.stream, graph, current, &graph_options, &text_options, &err);
+        break;
+    }
+    if (rendered != 0 && (settings.report == REPORT_TEXT || settings.report == REPORT_TRACES))
         hd_error_set(&err, settings.output, 0, "cannot write the report");
     if (hd_output_close(&out, rendered == 0, &err) != 0 || rendered != 0) {
         status = fail(&err);
@@ -390,5 +485,6 @@ out:
     free(inputs);
     free(positional);
     hd_warning_reset();
+    hd_gvc_shutdown();
     return status;
 }

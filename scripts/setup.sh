@@ -9,8 +9,10 @@ packages=(
   meson ninja-build pkg-config gcc g++
   libelf-dev libdwarf-dev libgraphviz-dev zlib1g-dev libiberty-dev
   libpcre2-dev libjansson-dev
-  # tests
-  libcriterion-dev
+  # a font for the text in PNG and PDF graphs
+  fonts-dejavu-core
+  # tests (libxml2 parses the SVG back)
+  libcriterion-dev libxml2-dev
   # profilers that make the live test's profiles
   libgoogle-perftools4 libjemalloc2
   # peers used as oracles: google-pprof, jeprof
@@ -19,6 +21,8 @@ packages=(
   # files of python3.11 and libc, compilers and tools for the fixtures)
   libzstd-dev python3.11-dbg libc6-dbg
   clang llvm dwz elfutils
+  # the test that heapdiff starts no process
+  strace
 )
 
 missing=()

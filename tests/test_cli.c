@@ -381,3 +381,58 @@ Test(cli, normalize_and_drop_negative)
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "Total: 0 B"), "%s", r->out);
 }
+
+/* ---- call graphs ---- */
+
+Test(cli, dot_output_is_deterministic_and_has_a_legend)
+{
+    static char first[65536];
+    struct run *r = heapdiff("--dot", "--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run2.0003.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    snprintf(first, sizeof first, "%s", r->out);
+    r = heapdiff("--dot", "--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                 "profiles/tc-run2.0003.heap", NULL);
+    cr_assert_str_eq(r->out, first, "two runs gave different dot text");
+    cr_expect(strstr(first, "digraph \"heapdiff\" {"), "%s", first);
+    cr_expect(strstr(first, "Base: profiles/tc-run1.0001.heap (0.69 MiB)"), "%s", first);
+    cr_expect(strstr(first, "Percentages are of the delta, +1.26 MiB"), "%s", first);
+    cr_expect(strstr(first, "[label=\"recurse\\n+1.00MiB (79.1%)\""), "%s", first);
+}
+
+static void read_head(const char *path, unsigned char *buf, size_t size)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s was not written", path);
+    size_t n = fread(buf, 1, size, f);
+    fclose(f);
+    cr_assert_eq(n, size, "%s is too short", path);
+}
+
+Test(cli, png_pdf_and_svg_are_drawn_in_process)
+{
+    char path[] = "/tmp/hd-cli-graph-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    unsigned char head[24];
+    struct run *r = heapdiff("--png", "-o", path, "--base=profiles/tc-run1.0001.heap",
+                             "bin/leaky", "profiles/tc-run2.0003.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    read_head(path, head, sizeof head);
+    cr_expect(memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0, "not a PNG");
+    /* IHDR: width and height, big-endian, at bytes 16 and 20. */
+    unsigned width = (unsigned)head[16] << 24 | head[17] << 16 | head[18] << 8 | head[19];
+    unsigned height = (unsigned)head[20] << 24 | head[21] << 16 | head[22] << 8 | head[23];
+    cr_expect(width > 200 && height > 200, "PNG is %ux%u", width, height);
+    r = heapdiff("--pdf", "-o", path, "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    read_head(path, head, 5);
+    cr_expect(memcmp(head, "%PDF-", 5) == 0, "not a PDF");
+    r = heapdiff("--svg", "bin/leaky", "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "<svg"), "%s", r->out);
+    /* Each node's tooltip: full name, flat and cum (10 x 4096 B). */
+    cr_expect(strstr(r->out, "xlink:title=\"linear_leak&#10;flat 40.00KiB, cum 40.00KiB\""),
+              "%s", r->out);
+    unlink(path);
+}

@@ -1,0 +1,457 @@
+/* Node and edge selection for call graphs (see prune.h). */
+#include "prune.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        abort();
+    return p;
+}
+
+static void *xrealloc(void *p, size_t n, size_t size)
+{
+    p = realloc(p, (n ? n : 1) * size);
+    if (!p)
+        abort();
+    return p;
+}
+
+struct hd_prune_options hd_prune_defaults(void)
+{
+    return (struct hd_prune_options){
+        .node_fraction = 0.005, .edge_fraction = 0.001, .node_count = 80};
+}
+
+/* ---- edge set keyed by (caller, callee) ---- */
+
+struct edge_set {
+    struct hd_view_edge *edges;
+    size_t n, capacity;
+    uint32_t *slots; /* edge index or NONE; size mask + 1, a power of 2 */
+    size_t mask;
+};
+
+static uint64_t pair_hash(uint32_t caller, uint32_t callee)
+{
+    uint64_t x = ((uint64_t)caller << 32) | callee;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static void set_rehash(struct edge_set *s, size_t slots)
+{
+    free(s->slots);
+    s->slots = xcalloc(slots, sizeof *s->slots);
+    s->mask = slots - 1;
+    for (size_t i = 0; i < slots; i++)
+        s->slots[i] = NONE;
+    for (size_t e = 0; e < s->n; e++) {
+        size_t i = pair_hash(s->edges[e].caller, s->edges[e].callee) & s->mask;
+        while (s->slots[i] != NONE)
+            i = (i + 1) & s->mask;
+        s->slots[i] = (uint32_t)e;
+    }
+}
+
+/* The index of edge CALLER -> CALLEE, created with zero weights if new. */
+static uint32_t set_intern(struct edge_set *s, uint32_t caller, uint32_t callee, bool *created)
+{
+    if (!s->slots || 2 * (s->n + 1) > s->mask + 1)
+        set_rehash(s, s->slots ? 2 * (s->mask + 1) : 64);
+    size_t i = pair_hash(caller, callee) & s->mask;
+    for (; s->slots[i] != NONE; i = (i + 1) & s->mask) {
+        const struct hd_view_edge *e = &s->edges[s->slots[i]];
+        if (e->caller == caller && e->callee == callee) {
+            *created = false;
+            return s->slots[i];
+        }
+    }
+    if (s->n == s->capacity) {
+        s->capacity = s->capacity ? 2 * s->capacity : 64;
+        s->edges = xrealloc(s->edges, s->capacity, sizeof *s->edges);
+    }
+    s->edges[s->n] = (struct hd_view_edge){.caller = caller, .callee = callee};
+    s->slots[i] = (uint32_t)s->n;
+    *created = true;
+    return (uint32_t)s->n++;
+}
+
+/* The index of CALLER -> CALLEE, or NONE. */
+static uint32_t set_find(const struct edge_set *s, uint32_t caller, uint32_t callee)
+{
+    if (!s->slots)
+        return NONE;
+    for (size_t i = pair_hash(caller, callee) & s->mask; s->slots[i] != NONE;
+         i = (i + 1) & s->mask) {
+        const struct hd_view_edge *e = &s->edges[s->slots[i]];
+        if (e->caller == caller && e->callee == callee)
+            return s->slots[i];
+    }
+    return NONE;
+}
+
+/* ---- ordering ---- */
+
+/* The graph being sorted, for the comparators (qsort has no context). */
+static const struct hd_graph *sorting;
+
+static int compare_nodes(const void *a, const void *b)
+{
+    const struct hd_node *x = &sorting->nodes[*(const uint32_t *)a];
+    const struct hd_node *y = &sorting->nodes[*(const uint32_t *)b];
+    if (fabs(x->cum) != fabs(y->cum))
+        return fabs(x->cum) > fabs(y->cum) ? -1 : 1;
+    if (fabs(x->flat) != fabs(y->flat))
+        return fabs(x->flat) > fabs(y->flat) ? -1 : 1;
+    int c = strcmp(x->name, y->name);
+    /* Names are unique, so c != 0 for distinct nodes. */
+    return c;
+}
+
+static int compare_edges(const void *a, const void *b)
+{
+    const struct hd_view_edge *x = a, *y = b;
+    if (fabs(x->weight) != fabs(y->weight))
+        return fabs(x->weight) > fabs(y->weight) ? -1 : 1;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    int c = strcmp(sorting->nodes[x->caller].name, sorting->nodes[y->caller].name);
+    if (c)
+        return c;
+    return strcmp(sorting->nodes[x->callee].name, sorting->nodes[y->callee].name);
+}
+
+static bool has_weight(const struct hd_view_edge *e)
+{
+    return e->weight != 0 || e->base_weight != 0;
+}
+
+static bool has_value(const struct hd_node *n)
+{
+    return n->flat != 0 || n->cum != 0 || n->base_flat != 0 || n->base_cum != 0;
+}
+
+/* ---- step 3, exact: rebuild the edges from the samples ---- */
+
+struct rebuild {
+    const struct hd_graph *graph;
+    const bool *kept;
+    struct edge_set *set;
+    size_t *stamp;    /* per view edge: the sample that last added to it */
+    size_t capacity_stamp;
+    size_t sample;
+};
+
+static void visit_path(void *context, const uint32_t *nodes, size_t depth, double value,
+                       double base)
+{
+    struct rebuild *r = context;
+    size_t sample = r->sample++;
+    if (value == 0 && base == 0)
+        return;
+    /* From the root down, as pprof's newGraph walks a sample: each kept
+     * node is called by the previous kept one; dropped nodes in between
+     * make the call residual. */
+    uint32_t parent = NONE;
+    bool residual = false;
+    for (size_t i = depth; i-- > 0;) {
+        uint32_t n = nodes[i];
+        if (!r->kept[n]) {
+            residual = true;
+            continue;
+        }
+        if (parent != NONE && parent != n) {
+            bool created;
+            uint32_t e = set_intern(r->set, parent, n, &created);
+            if (e >= r->capacity_stamp) {
+                size_t old = r->capacity_stamp;
+                r->capacity_stamp = 2 * (e + 64);
+                r->stamp = xrealloc(r->stamp, r->capacity_stamp, sizeof *r->stamp);
+                for (size_t k = old; k < r->capacity_stamp; k++)
+                    r->stamp[k] = SIZE_MAX;
+            }
+            if (r->stamp[e] != sample) {
+                r->stamp[e] = sample;
+                r->set->edges[e].weight += value;
+                r->set->edges[e].base_weight += base;
+            }
+            if (residual)
+                r->set->edges[e].residual = true;
+        }
+        parent = n;
+        residual = false;
+    }
+}
+
+static void rebuild_from_walk(const struct hd_graph *g, const bool *kept,
+                              const struct hd_prune_options *o, struct edge_set *set)
+{
+    struct rebuild r = {.graph = g, .kept = kept, .set = set};
+    o->walk(o->walk_source, visit_path, &r);
+    free(r.stamp);
+    /* The walk gives no inline marks: a call is inlined when the graph's
+     * direct edge says so and no dropped node lies between. */
+    struct edge_set direct = {0};
+    for (size_t e = 0; e < g->n_edges; e++) {
+        const struct hd_edge *d = &g->edges[e];
+        if (d->inlined && kept[d->caller] && kept[d->callee]) {
+            bool created;
+            set_intern(&direct, d->caller, d->callee, &created);
+        }
+    }
+    for (size_t e = 0; e < set->n; e++)
+        set->edges[e].inlined = !set->edges[e].residual &&
+                                set_find(&direct, set->edges[e].caller, set->edges[e].callee) != NONE;
+    free(direct.edges);
+    free(direct.slots);
+}
+
+/* ---- step 3, estimated: direct edges plus reachability ---- */
+
+static void rebuild_from_graph(const struct hd_graph *g, const bool *kept, struct edge_set *set)
+{
+    /* Out-edges per node, in the graph's (deterministic) edge order. */
+    size_t *first = xcalloc(g->n_nodes + 1, sizeof *first);
+    uint32_t *out = xcalloc(g->n_edges, sizeof *out);
+    for (size_t e = 0; e < g->n_edges; e++)
+        first[g->edges[e].caller + 1]++;
+    for (size_t n = 0; n < g->n_nodes; n++)
+        first[n + 1] += first[n];
+    size_t *fill = xcalloc(g->n_nodes + 1, sizeof *fill);
+    memcpy(fill, first, (g->n_nodes + 1) * sizeof *fill);
+    for (size_t e = 0; e < g->n_edges; e++)
+        out[fill[g->edges[e].caller]++] = (uint32_t)e;
+    free(fill);
+
+    for (size_t e = 0; e < g->n_edges; e++) {
+        const struct hd_edge *d = &g->edges[e];
+        if (!kept[d->caller] || !kept[d->callee])
+            continue;
+        bool created;
+        uint32_t v = set_intern(set, d->caller, d->callee, &created);
+        set->edges[v].weight = d->weight;
+        set->edges[v].base_weight = d->base_weight;
+        set->edges[v].inlined = d->inlined;
+    }
+
+    /* Breadth-first from each kept node through dropped ones.  via[n] is
+     * the graph edge that first reached dropped node n in this search;
+     * seen[n] the search that reached it. */
+    uint32_t *queue = xcalloc(g->n_nodes, sizeof *queue);
+    uint32_t *via = xcalloc(g->n_nodes, sizeof *via);
+    size_t *seen = xcalloc(g->n_nodes, sizeof *seen);
+    for (size_t n = 0; n < g->n_nodes; n++)
+        seen[n] = SIZE_MAX;
+    for (size_t u = 0; u < g->n_nodes; u++) {
+        if (!kept[u])
+            continue;
+        size_t head = 0, tail = 0;
+        for (size_t k = first[u]; k < first[u + 1]; k++) {
+            uint32_t d = g->edges[out[k]].callee;
+            if (!kept[d] && seen[d] != u) {
+                seen[d] = u;
+                via[d] = out[k];
+                queue[tail++] = d;
+            }
+        }
+        while (head < tail) {
+            uint32_t d = queue[head++];
+            for (size_t k = first[d]; k < first[d + 1]; k++) {
+                const struct hd_edge *x = &g->edges[out[k]];
+                uint32_t v = x->callee;
+                if (!kept[v]) {
+                    if (seen[v] != u) {
+                        seen[v] = u;
+                        via[v] = out[k];
+                        queue[tail++] = v;
+                    }
+                    continue;
+                }
+                if (v == u || set_find(set, (uint32_t)u, v) != NONE)
+                    continue;
+                /* The bottleneck of the path u -> ... -> d -> v. */
+                double weight = x->weight, base = x->base_weight;
+                for (uint32_t n = d;; n = g->edges[via[n]].caller) {
+                    const struct hd_edge *p = &g->edges[via[n]];
+                    if (fabs(p->weight) < fabs(weight)) {
+                        weight = copysign(fabs(p->weight), x->weight);
+                        base = p->base_weight;
+                    }
+                    if (p->caller == u)
+                        break;
+                }
+                bool created;
+                uint32_t e = set_intern(set, (uint32_t)u, v, &created);
+                set->edges[e].weight = weight;
+                set->edges[e].base_weight = base;
+                set->edges[e].residual = true;
+            }
+        }
+    }
+    free(queue);
+    free(via);
+    free(seen);
+    free(first);
+    free(out);
+}
+
+/* ---- step 5: pprof's RemoveRedundantEdges ---- */
+
+/* Whether CALLEE stays reachable from CALLER in the live edges other than
+ * SKIP: breadth-first backwards from CALLEE through in-edges. */
+static bool is_redundant(const struct hd_view_edge *edges, const bool *live, size_t n_edges,
+                         size_t skip, const size_t *in_first, const uint32_t *in,
+                         uint32_t *queue, size_t *seen, size_t search)
+{
+    uint32_t caller = edges[skip].caller;
+    size_t head = 0, tail = 0;
+    queue[tail++] = edges[skip].callee;
+    seen[edges[skip].callee] = search;
+    while (head < tail) {
+        uint32_t n = queue[head++];
+        for (size_t k = in_first[n]; k < in_first[n + 1]; k++) {
+            size_t e = in[k];
+            if (e == skip || !live[e] || seen[edges[e].caller] == search)
+                continue;
+            if (edges[e].caller == caller)
+                return true;
+            seen[edges[e].caller] = search;
+            queue[tail++] = edges[e].caller;
+        }
+    }
+    (void)n_edges;
+    return false;
+}
+
+static size_t remove_redundant(const struct hd_graph *g, struct hd_view *v)
+{
+    /* In-edges per node in drawing order (edges are sorted already), so
+     * that walking them backwards goes lightest first. */
+    size_t *in_first = xcalloc(g->n_nodes + 1, sizeof *in_first);
+    uint32_t *in = xcalloc(v->n_edges, sizeof *in);
+    for (size_t e = 0; e < v->n_edges; e++)
+        in_first[v->edges[e].callee + 1]++;
+    for (size_t n = 0; n < g->n_nodes; n++)
+        in_first[n + 1] += in_first[n];
+    size_t *fill = xcalloc(g->n_nodes + 1, sizeof *fill);
+    memcpy(fill, in_first, (g->n_nodes + 1) * sizeof *fill);
+    for (size_t e = 0; e < v->n_edges; e++)
+        in[fill[v->edges[e].callee]++] = (uint32_t)e;
+    free(fill);
+
+    bool *live = xcalloc(v->n_edges, sizeof *live);
+    for (size_t e = 0; e < v->n_edges; e++)
+        live[e] = true;
+    uint32_t *queue = xcalloc(g->n_nodes, sizeof *queue);
+    size_t *seen = xcalloc(g->n_nodes, sizeof *seen);
+    for (size_t n = 0; n < g->n_nodes; n++)
+        seen[n] = SIZE_MAX;
+    size_t search = 0, removed = 0;
+    /* Nodes from the last drawn; a node's in-edges from the lightest, up
+     * to the first non-residual one (never remove an edge heavier than a
+     * solid one: it would confuse). */
+    for (size_t i = v->n_nodes; i-- > 0;) {
+        uint32_t n = v->nodes[i];
+        for (size_t k = in_first[n + 1]; k-- > in_first[n];) {
+            size_t e = in[k];
+            if (!v->edges[e].residual)
+                break;
+            if (is_redundant(v->edges, live, v->n_edges, e, in_first, in, queue, seen,
+                             search++)) {
+                live[e] = false;
+                removed++;
+            }
+        }
+    }
+    size_t kept = 0;
+    for (size_t e = 0; e < v->n_edges; e++)
+        if (live[e])
+            v->edges[kept++] = v->edges[e];
+    v->n_edges = kept;
+    free(live);
+    free(queue);
+    free(seen);
+    free(in_first);
+    free(in);
+    return removed;
+}
+
+struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options *o)
+{
+    struct hd_view *v = xcalloc(1, sizeof *v);
+    for (size_t n = 0; n < g->n_nodes; n++)
+        v->abs_total += fabs(g->nodes[n].flat);
+    /* pprof truncates the cutoffs to integers (abs64(int64(total * f))). */
+    v->node_cutoff = trunc(o->node_fraction * v->abs_total);
+    v->edge_cutoff = trunc(o->edge_fraction * v->abs_total);
+
+    /* Steps 1 and 2. */
+    v->nodes = xcalloc(g->n_nodes, sizeof *v->nodes);
+    for (size_t n = 0; n < g->n_nodes; n++) {
+        const struct hd_node *node = &g->nodes[n];
+        if (!has_value(node))
+            continue;
+        v->n_nonzero++;
+        if (fabs(node->cum) < v->node_cutoff) {
+            v->dropped_by_fraction++;
+            continue;
+        }
+        v->nodes[v->n_nodes++] = (uint32_t)n;
+    }
+    v->n_candidates = v->n_nodes;
+    sorting = g;
+    qsort(v->nodes, v->n_nodes, sizeof *v->nodes, compare_nodes);
+    if (o->node_count > 0 && v->n_nodes > o->node_count)
+        v->n_nodes = o->node_count;
+    v->dropped_by_count = v->n_candidates - v->n_nodes;
+    bool *kept = xcalloc(g->n_nodes, sizeof *kept);
+    for (size_t i = 0; i < v->n_nodes; i++)
+        kept[v->nodes[i]] = true;
+
+    /* Step 3. */
+    struct edge_set set = {0};
+    if (o->walk) {
+        rebuild_from_walk(g, kept, o, &set);
+        v->exact_residuals = true;
+    } else {
+        rebuild_from_graph(g, kept, &set);
+    }
+    free(set.slots);
+    free(kept);
+
+    /* Step 4. */
+    v->edges = set.edges;
+    size_t n_edges = 0;
+    for (size_t e = 0; e < set.n; e++) {
+        if (fabs(set.edges[e].weight) < v->edge_cutoff || !has_weight(&set.edges[e]))
+            v->dropped_edges++;
+        else
+            v->edges[n_edges++] = set.edges[e];
+    }
+    v->n_edges = n_edges;
+    sorting = g;
+    qsort(v->edges, v->n_edges, sizeof *v->edges, compare_edges);
+
+    /* Step 5. */
+    v->redundant_residuals = remove_redundant(g, v);
+    sorting = NULL;
+    return v;
+}
+
+void hd_view_free(struct hd_view *v)
+{
+    if (!v)
+        return;
+    free(v->nodes);
+    free(v->edges);
+    free(v);
+}
