@@ -10,6 +10,7 @@ void hd_sym_annotate_profile(struct hd_symbolizer *sym, struct hd_profile *p,
     struct hd_annotate_stats counted = {0, 0};
     for (size_t i = 0; i < p->n_locations; i++) {
         struct hd_location *l = &p->locations[i];
+        counted.locations++;
         const char *module = NULL;
         bool is_main = l->mapping == HD_NO_MAPPING;
         if (l->mapping != HD_NO_MAPPING) {
@@ -18,10 +19,14 @@ void hd_sym_annotate_profile(struct hd_symbolizer *sym, struct hd_profile *p,
              * segments) is the main program too. */
             is_main = main_mapping != HD_NO_MAPPING &&
                       strcmp(module, p->mappings[main_mapping].path) == 0;
-            if (hd_sym_is_allocator_module(module))
+            /* Every frame of an allocator library is dropped from the
+             * reports: no need to read it, nor to warn about its lack of
+             * debug info. */
+            if (hd_sym_is_allocator_module(module)) {
                 l->is_allocator = true;
+                continue;
+            }
         }
-        counted.locations++;
         const struct hd_sym_location *found;
         if (hd_sym_lookup(sym, module, is_main, l->offset, &found) != 0 ||
             found->status != HD_SYM_RESOLVED || found->n_frames == 0)
