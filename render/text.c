@@ -138,7 +138,13 @@ static const struct hd_node **select_rows(const struct hd_graph *g,
     *dropped_fraction = *dropped_count = 0;
     for (size_t i = 0; i < g->n_nodes; i++) {
         const struct hd_node *node = &g->nodes[i];
-        if (node->flat == 0 && node->cum == 0)
+        /* --compare also shows what did not change (a cache that
+         * plateaued); only the sort key's columns matter there: a row with
+         * nothing in them, base or current, says nothing. */
+        if (node->flat == 0 && node->cum == 0 && !o->compare)
+            continue;
+        if (o->compare && (o->sort_by_cum ? node->cum == 0 && node->base_cum == 0
+                                          : node->flat == 0 && node->base_flat == 0))
             continue;
         if (o->node_fraction > 0 && fabs(node->cum) < limit) {
             ++*dropped_fraction;

@@ -205,6 +205,35 @@ Test(cli, help_is_generated_from_the_option_table)
     cr_expect(strstr(r->out, "-o, --output FILE"), "%s", r->out);
 }
 
+Test(cli, man_page_documents_every_option)
+{
+    /* Every option --help lists (from the option table) is in heapdiff.1,
+     * where roff writes '-' as '\\-' and some names with '_'. */
+    static char man[65536];
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../cmd/heapdiff.1", getenv("HD_TESTDATA"));
+    read_all(path, man, sizeof man);
+    cr_assert(strlen(man) > 1000, "cannot read %s", path);
+    size_t k = 0;
+    for (size_t i = 0; man[i]; i++) {
+        if (man[i] == '\\' && man[i + 1] == '-')
+            continue;
+        man[k++] = man[i] == '_' ? '-' : man[i];
+    }
+    man[k] = '\0';
+    struct run *r = heapdiff("--help", NULL);
+    cr_assert_eq(r->status, 0);
+    size_t checked = 0;
+    for (const char *p = strstr(r->out, "  --"); p; p = strstr(p + 1, "  --")) {
+        char name[64];
+        size_t n = strcspn(p + 2, " =\n");
+        snprintf(name, sizeof name, "%.*s", (int)n, p + 2);
+        cr_expect(strstr(man, name), "heapdiff.1 does not mention %s", name);
+        checked++;
+    }
+    cr_assert(checked > 30, "only %zu options in --help", checked);
+}
+
 Test(cli, total_equals_google_pprof_on_a_tcmalloc_profile)
 {
     /* google-pprof --text --show_bytes bin/leaky tc-run1.0002.heap:
@@ -340,6 +369,13 @@ Test(cli, traces_list_every_stack)
 
 Test(cli, compare_columns_and_unmatched_filter_warning)
 {
+    /* The cache filled in tick 1 and plateaued: unchanged, still listed. */
+    struct run *all = heapdiff("--compare", "--show_bytes", "--base=profiles/tc-run1.0001.heap",
+                               "bin/leaky", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(all->status, 0, "%s", all->err);
+    cr_expect(strstr(all->out, "     65536      65536          0    +0.0%  cache_fill\n"), "%s",
+              all->out);
+    cr_expect_null(strstr(all->out, "  main\n"), "a row with no flat anywhere: %s", all->out);
     struct run *r = heapdiff("--compare", "--show_bytes", "--focus=linear_leak",
                              "--base=profiles/tc-run1.0001.heap", "bin/leaky",
                              "profiles/tc-run1.0002.heap", NULL);
