@@ -130,14 +130,17 @@ static int compare_edges(const void *a, const void *b)
     return strcmp(sorting->nodes[x->callee].name, sorting->nodes[y->callee].name);
 }
 
+/* What the picture shows is the delta (or the plain value): a node or
+ * edge whose delta is 0 has nothing to draw, as in the text report and Go
+ * pprof.  Gone nodes have a negative delta and stay. */
 static bool has_weight(const struct hd_view_edge *e)
 {
-    return e->weight != 0 || e->base_weight != 0;
+    return e->weight != 0;
 }
 
 static bool has_value(const struct hd_node *n)
 {
-    return n->flat != 0 || n->cum != 0 || n->base_flat != 0 || n->base_cum != 0;
+    return n->flat != 0 || n->cum != 0;
 }
 
 /* ---- step 3, exact: rebuild the edges from the samples ---- */

@@ -64,8 +64,9 @@ struct hd_view {
                            the fractions apply to */
     double node_cutoff; /* int(node_fraction * abs_total) */
     double edge_cutoff; /* int(edge_fraction * abs_total) */
-    size_t n_nonzero;          /* graph nodes with any value (current or
-                                  base); a node of all zeros is never drawn */
+    size_t n_nonzero;          /* graph nodes with a non-zero flat or cum
+                                  (the delta in diff mode); a node whose
+                                  delta is 0 is never drawn */
     size_t dropped_by_fraction; /* of those, nodes with |cum| < node_cutoff */
     size_t n_candidates;        /* n_nonzero - dropped_by_fraction: the M of
                                    "top K of M" */

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Oracle test: every row of heapdiff's text report against the peers'.
+"""Oracle test: every row of heapdiff's text report against the peers',
+and the nodes and edges of its --dot graph against Go pprof's -dot.
 
 jemalloc profiles go to jeprof (`--text --show_bytes`), gperftools
 profiles to Go pprof (`-text -unit=B -nodefraction=0`), at --functions
@@ -151,6 +152,59 @@ def explain(peer, mine):
     return ", ".join(sorted(reasons))
 
 
+DOT_NODE = re.compile(r'^"?N(\d+)"? \[label="([^"]*)".*?tooltip="([^"]*)"')
+DOT_EDGE = re.compile(r'^"?N(\d+)"? -> "?N(\d+)"? \[label=" ?([-+]?\d+)B?[^"]*"')
+
+
+def dot_graph(text):
+    """({name: (flat, cum)}, {(caller, callee): weight}) of a dot graph;
+    Go pprof's size nodelets (NN..) are not nodes of the call graph."""
+    names, nodes, edges = {}, {}, {}
+    for line in text.splitlines():
+        match = DOT_NODE.match(line)
+        if match:
+            # The tooltip's first line is the full name; Go appends " (cum)".
+            name = re.sub(r" \([^()]*\)$", "", match.group(3).split("\\n")[0])
+            name = name.replace(" (inline)", "")
+            numbers = re.sub(r"\([^)]*\)", "", match.group(2).split("\\n", 1)[1])
+            values = [int(v) for v in re.findall(r"[-+]?\d+", numbers)]
+            names[match.group(1)] = name
+            nodes[name] = (values[0], values[1] if len(values) > 1 else values[0])
+            continue
+        match = DOT_EDGE.match(line)
+        if match:
+            edges[(match.group(1), match.group(2))] = int(match.group(3))
+    return nodes, {(names[a], names[b]): w for (a, b), w in edges.items()}
+
+
+def explain_dot(peer, mine):
+    """As explain(), for (nodes, edges) of two call graphs."""
+    (peer_nodes, peer_edges), (my_nodes, my_edges) = peer, mine
+    reasons = {"heapdiff draws no object-size nodelets"}
+    rename = {}
+    for name, values in sorted(my_nodes.items()):
+        if name in peer_nodes:
+            if peer_nodes[name] != values:
+                return "unexplained: node %s is %s in Go pprof, %s in heapdiff" % (
+                    name, peer_nodes[name], values)
+            continue
+        twin = next((n for n, v in sorted(peer_nodes.items())
+                     if v == values and n not in my_nodes and n not in rename.values()), None)
+        if twin is None:
+            return "unexplained: node %s %s only in heapdiff" % (name, values)
+        rename[name] = twin
+        reasons.add(NEAREST)
+    if len(my_nodes) != len(peer_nodes):
+        return "unexplained: %d nodes in Go pprof, %d in heapdiff" % (
+            len(peer_nodes), len(my_nodes))
+    renamed = {(rename.get(a, a), rename.get(b, b)): w for (a, b), w in my_edges.items()}
+    if renamed != peer_edges:
+        return "unexplained: edges differ: only in Go pprof %s; only in heapdiff %s" % (
+            sorted(set(peer_edges.items()) - set(renamed.items()))[:3],
+            sorted(set(renamed.items()) - set(peer_edges.items()))[:3])
+    return ", ".join(sorted(reasons))
+
+
 def make_fresh(work):
     """Fresh profiles of leaky under both allocators, in WORK/fresh."""
     fresh = os.path.join(work, "fresh")
@@ -202,8 +256,10 @@ def main():
             ("go", "bin/leaky", "profiles/tc-run1.0004.heap", "profiles/tc-run1.0002.heap",
              "--inuse_objects"),
         ]
+        dot_cases = [("bin/leaky", "profiles/tc-run1.0002.heap", None),
+                     ("bin/leaky", "profiles/tc-run2.0003.heap", "profiles/tc-run1.0001.heap")]
         print("TAP version 13")
-        print("1..%d" % len(cases))
+        print("1..%d" % (len(cases) + len(dot_cases)))
         for number, (peer, binary, profile, base, extra) in enumerate(cases, 1):
             options = [extra] if extra else []
             what = "%s %s %s%s" % (peer, " ".join(options), os.path.basename(profile),
@@ -240,6 +296,27 @@ def main():
                 print("ok %d - %s: %d rows equal%s" % (
                     number, what, same, "; differences explained by: " + verdict
                     if verdict else ""))
+        for number, (binary, profile, base) in enumerate(dot_cases, len(cases) + 1):
+            what = "go -dot %s%s" % (os.path.basename(profile),
+                                     " -base " + os.path.basename(base) if base else "")
+            if not go:
+                print("ok %d - %s # SKIP Go pprof could not be built" % (number, what))
+                continue
+            # Nothing pruned on either side, so the whole graphs compare.
+            mine = dot_graph(run([HEAPDIFF, "--dot", "--unit=B", "--nodefraction=0",
+                                  "--edgefraction=0", "--nodecount=100000"]
+                                 + (["--base=" + base] if base else []) + [binary, profile]))
+            theirs = dot_graph(run([go, "-dot", "-unit=B", "-nodefraction=0",
+                                    "-edgefraction=0", "-nodecount=100000"]
+                                   + (["-base", base] if base else []) + [binary, profile],
+                                   env={"PPROF_BINARY_PATH": os.path.join(TESTDATA, "bin")}))
+            verdict = explain_dot(theirs, mine) if theirs[0] and mine[0] else "unexplained: no nodes"
+            if verdict.startswith("unexplained"):
+                print("not ok %d - %s" % (number, what))
+                print("#   " + verdict)
+            else:
+                print("ok %d - %s: %d nodes and %d edges equal; differences explained by: %s" % (
+                    number, what, len(mine[0]), len(mine[1]), verdict))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
