@@ -418,6 +418,69 @@ Test(cli, normalize_and_drop_negative)
     cr_expect(strstr(r->out, "Total: 0 B"), "%s", r->out);
 }
 
+Test(cli, name_options_no_symbols_no_inlines_full_names_no_demangle)
+{
+    struct run *r = heapdiff("--no-symbols", "--show_bytes", "bin/leaky",
+                             "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(has_row(r, "1048576", " leaky+0x153a"), "%s", r->out);
+    r = heapdiff("--no-inlines", "--show_bytes", "bin/leaky", "profiles/tc-run1.0002.heap", NULL);
+    cr_expect(has_row(r, "96000", " small_objects"), "%s", r->out);
+    cr_expect_null(strstr(r->out, "(inline)"), "%s", r->out);
+    r = heapdiff("--full-names", "--show_bytes", "bin/leaky_cpp", "profiles/tc-cpp.0002.heap",
+                 NULL);
+    cr_expect(has_row(r, "65536", " app::Registry::add(int)"), "%s", r->out);
+    r = heapdiff("--no-demangle", "--show_bytes", "bin/leaky_cpp", "profiles/tc-cpp.0002.heap",
+                 NULL);
+    cr_expect(has_row(r, "65536", " _ZN3app8Registry3addEi"), "%s", r->out);
+}
+
+Test(cli, frame_filters_and_trimming_options)
+{
+    /* Allocation sites of one snapshot (testdata/README.md): recurse
+     * 1048576, lib_alloc 98304, inlined_alloc 96000, linear_leak 81920,
+     * cache_fill 65536 B. */
+    struct run *r = heapdiff("--hide=^lib_alloc$", "--show_bytes", "bin/leaky",
+                             "profiles/tc-run1.0002.heap", NULL);
+    cr_expect(has_row(r, "98304", " from_lib"), "%s", r->out);
+    r = heapdiff("--show=^(main|recurse)$", "--show_bytes", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    cr_expect(has_row(r, "341760", " main"), "%s", r->out);
+    r = heapdiff("--show_from=^run_tick$", "--show_bytes", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    cr_expect_null(strstr(r->out, " main\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "Shown: 1390336 B after filters"), "%s", r->out);
+    r = heapdiff("--prune_from=^run_tick$", "--show_bytes", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    cr_expect(has_row(r, "1390336", " run_tick"), "%s", r->out);
+    r = heapdiff("--top=2", "--cum", "--show_bytes", "bin/leaky", "profiles/tc-run1.0002.heap",
+                 NULL);
+    size_t lines = 0;
+    for (const char *p = r->out; *p; p++)
+        lines += *p == '\n';
+    cr_expect_eq(lines, 3, "the Total line and 2 rows: %s", r->out);
+    r = heapdiff("--nodecount=3", "--nodefraction=0.1", "--show_bytes", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    /* 12 rows; 6 have |cum| >= 0.1 x 1390336 B (the 5 callers on the
+     * path and recurse). */
+    cr_expect(strstr(r->out, "Dropped 6 rows (|cum| < 139033 B)\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "Showing 3 rows of largest |cum| out of 6\n"), "%s", r->out);
+    r = heapdiff("--abs", "--show_bytes", "--base=profiles/tc-run1.0003.heap", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    cr_expect(strstr(r->out, "\n -524288 "), "shrinkage first by |flat|: %s", r->out);
+}
+
+Test(cli, symbol_search_options_are_accepted)
+{
+    /* --sysroot and --debug-dir pointing at nothing useful change nothing
+     * for a binary with its own DWARF. */
+    struct run *r = heapdiff("--sysroot=/nonexistent", "--debug-dir=/nonexistent",
+                             "--lib-prefix=bin", "--show_bytes", "bin/leaky",
+                             "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(has_row(r, "98304", " lib_alloc"), "%s", r->out);
+}
+
 /* ---- call graphs ---- */
 
 Test(cli, dot_output_is_deterministic_and_has_a_legend)
