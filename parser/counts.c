@@ -3,7 +3,20 @@
 
 #include <stdlib.h>
 
+#include "maps.h"
 #include "unsample.h"
+
+int hd_counts_next_line(struct hd_lines *lines, struct hd_line *line, const char *file,
+                        struct hd_error *err)
+{
+    if (!hd_lines_next(lines, line))
+        return hd_error_set(err, file, lines->number,
+                            "truncated: the file ends before its maps section "
+                            "(MAPPED_LIBRARIES:)");
+    if (!line->terminated)
+        return hd_error_set(err, file, lines->number, "truncated: the last line is cut off");
+    return hd_maps_is_marker(line) ? 0 : 1;
+}
 
 /* One integer field; NAME says which for the message. */
 static int read_field(struct hd_cursor *c, int64_t *value, bool may_be_negative,

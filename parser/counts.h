@@ -6,6 +6,13 @@
 #include "profile.h"
 #include "lines.h"
 
+/* The next line of a samples section into *LINE.  Returns 1 for a line,
+ * 0 at the line that starts the maps section, or -1 with *ERR set when the
+ * file is truncated: it ends before its maps section, or its last line is
+ * cut off. */
+int hd_counts_next_line(struct hd_lines *lines, struct hd_line *line, const char *file,
+                        struct hd_error *err);
+
 /* The four numbers of "A: B [C: D]" as written. */
 struct hd_counts {
     int64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes;

@@ -107,17 +107,10 @@ int hd_parse_legacy(struct hd_profile *p, const struct hd_line *header,
     int rc = -1;
     struct hd_line line;
     for (;;) {
-        if (!hd_lines_next(lines, &line)) {
-            hd_error_set(err, p->path, lines->number,
-                         "truncated: the file ends before its maps section "
-                         "(MAPPED_LIBRARIES:)");
+        int got = hd_counts_next_line(lines, &line, p->path, err);
+        if (got < 0)
             goto out;
-        }
-        if (!line.terminated) {
-            hd_error_set(err, p->path, lines->number, "truncated: the last line is cut off");
-            goto out;
-        }
-        if (hd_maps_is_marker(&line))
+        if (got == 0)
             break;
         if (hd_line_is_blank(&line))
             continue;

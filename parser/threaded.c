@@ -49,17 +49,10 @@ int hd_parse_threaded(struct hd_profile *p, const struct hd_line *header,
     int rc = -1;
     struct hd_line line;
     for (;;) {
-        if (!hd_lines_next(lines, &line)) {
-            hd_error_set(err, p->path, lines->number,
-                         "truncated: the file ends before its maps section "
-                         "(MAPPED_LIBRARIES:)");
+        int got = hd_counts_next_line(lines, &line, p->path, err);
+        if (got < 0)
             goto out;
-        }
-        if (!line.terminated) {
-            hd_error_set(err, p->path, lines->number, "truncated: the last line is cut off");
-            goto out;
-        }
-        bool end = hd_maps_is_marker(&line);
+        bool end = got == 0;
         if (end || hd_line_starts_with(&line, "@")) {
             if (stack >= 0 && !stack_has_total) {
                 hd_error_set(err, p->path, stack_line, "stack has no 't*:' line");
