@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The whole job a user runs: a text report of a real heap profile, with
+# symbols, by heapdiff and by the peers, side by side in one run.
+# The profiles are of /usr/bin/python3.11 (a workload that keeps a varied
+# heap alive), under tcmalloc (HEAPPROFILE) and jemalloc (unsampled), with
+# python3.11-dbg installed so every tool can name python3.11's frames.
+#
+#   heapdiff     --text --show_bytes [--base B] python3.11 P
+#   google-pprof --text --show_bytes [--base=B] python3.11 P   (tcmalloc)
+#   jeprof       --text --show_bytes [--base=B] python3.11 P   (jemalloc)
+#   pprof-go     -text -unit=B [-base B] python3.11 P          (tcmalloc)
+#
+# Usage: bench/bench_report.sh HEAPDIFF [RUNS]
+#   RUNS  repetitions per tool (default 3); best and median wall seconds
+# Go pprof is built offline from Debian's golang-github-google-pprof-dev.
+set -euo pipefail
+heapdiff=$(realpath "${1:?usage: $0 HEAPDIFF [RUNS]}")
+runs=${2:-3}
+python=/usr/bin/python3.11
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+workload='
+import json, re, collections, decimal, ast, sqlite3, xml.dom.minidom, sys
+keep = []
+n = int(sys.argv[1])
+d = {str(i): [i, float(i), (i, str(i)), {i: i}] for i in range(n)}
+keep.append(d)
+keep.append(json.loads(json.dumps({k: v[:3] for k, v in list(d.items())[:n // 5]})))
+keep.append([re.compile(r"(%d|b)*c+d?" % i) for i in range(300)])
+keep.append([decimal.Decimal(i) / 7 for i in range(n // 20)])
+keep.append(ast.parse(open(json.__file__).read()))
+keep.append(xml.dom.minidom.parseString("<a>" + "<b x=\"1\">t</b>" * 2000 + "</a>"))
+db = sqlite3.connect(":memory:"); db.execute("create table t(a,b)")
+db.executemany("insert into t values(?,?)", ((i, str(i)) for i in range(n // 5)))
+keep.append(db.execute("select * from t").fetchall())
+'
+never=1099511627776
+for size in 20000 100000; do
+  env -i PATH=/usr/bin:/bin LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4 \
+    HEAPPROFILE="$work/tc-$size" HEAP_PROFILE_ALLOCATION_INTERVAL=$never \
+    HEAP_PROFILE_INUSE_INTERVAL=$never "$python" -c "$workload" $size >/dev/null 2>&1
+  mkdir -p "$work/je-$size"
+  env -i PATH=/usr/bin:/bin LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
+    MALLOC_CONF="prof:true,prof_final:true,lg_prof_sample:0,prof_prefix:$work/je-$size/je" \
+    "$python" -c "$workload" $size >/dev/null 2>&1
+done
+tc_small=$(ls "$work"/tc-20000.*.heap | tail -1) tc_big=$(ls "$work"/tc-100000.*.heap | tail -1)
+je_small=$(ls "$work"/je-20000/*.heap | tail -1) je_big=$(ls "$work"/je-100000/*.heap | tail -1)
+
+go=""
+if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/google/pprof ]; then
+  mkdir -p "$work/go" && cp -r /usr/share/gocode/src "$work/go/"
+  (cd "$work/go/src/github.com/google/pprof" &&
+   GO111MODULE=off GOPATH="$work/go" GOCACHE="$work/gocache" go build -o "$work/pprof-go" . ) &&
+    go=$work/pprof-go
+fi
+
+# time_it LABEL COMMAND...: best and median of RUNS wall-clock runs.
+time_it() {
+  local label=$1; shift
+  local times=()
+  for _ in $(seq "$runs"); do
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" '
+    { t[NR] = $1 } END { printf "| %-44s | %7.2f | %7.2f |\n", label, t[1], t[int((NR + 1) / 2)] }'
+}
+
+stacks() { awk '/^@|@ 0x/ { n++ } END { print n }' "$1"; }
+echo "profiles: tcmalloc $(stacks "$tc_small") / $(stacks "$tc_big") stacks," \
+     "jemalloc $(stacks "$je_small") / $(stacks "$je_big") stacks"
+echo
+echo "| command | best (s) | median (s) |"
+echo "|---|---|---|"
+time_it "heapdiff, tcmalloc profile" "$heapdiff" --show_bytes "$python" "$tc_big"
+time_it "google-pprof, tcmalloc profile" google-pprof --text --show_bytes "$python" "$tc_big"
+[ -n "$go" ] && time_it "pprof-go, tcmalloc profile" "$go" -text -unit=B "$python" "$tc_big"
+time_it "heapdiff --base, tcmalloc" "$heapdiff" --show_bytes --base "$tc_small" "$python" "$tc_big"
+time_it "google-pprof --base, tcmalloc" google-pprof --text --show_bytes --base="$tc_small" "$python" "$tc_big"
+[ -n "$go" ] && time_it "pprof-go -base, tcmalloc" "$go" -text -unit=B -base "$tc_small" "$python" "$tc_big"
+time_it "heapdiff, jemalloc profile" "$heapdiff" --show_bytes "$python" "$je_big"
+time_it "jeprof, jemalloc profile" jeprof --text --show_bytes "$python" "$je_big"
+time_it "heapdiff --base, jemalloc" "$heapdiff" --show_bytes --base "$je_small" "$python" "$je_big"
+time_it "jeprof --base, jemalloc" jeprof --text --show_bytes --base="$je_small" "$python" "$je_big"
+time_it "heapdiff --svg --base, tcmalloc" "$heapdiff" --svg -o "$work/g.svg" --base "$tc_small" "$python" "$tc_big"
