@@ -16,8 +16,10 @@ packages=(
   # profilers that make the live test's profiles
   libgoogle-perftools4 libjemalloc2
   # peers used as oracles: google-pprof, jeprof, and Go pprof (built
-  # offline from Debian's source package by tests/oracle_rows.py)
+  # offline from Debian's source package by tests/oracle_rows.py); the perl
+  # ones run file, nm, objdump and addr2line without depending on them
   google-perftools libjemalloc-dev golang-go golang-github-google-pprof-dev
+  file binutils
   # symbolizer: zstd-compressed debug sections; test material (debug
   # files of python3.11 and libc, compilers and tools for the fixtures)
   libzstd-dev python3.11-dbg libc6-dbg

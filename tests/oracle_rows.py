@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-HEAPDIFF, TESTDATA = sys.argv[1], os.path.abspath(sys.argv[2])
+HEAPDIFF, TESTDATA = sys.argv[1], os.path.realpath(sys.argv[2])
 TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"
 JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
 
@@ -205,6 +205,22 @@ def explain_dot(peer, mine):
     return ", ".join(sorted(reasons))
 
 
+def localize(profile, work):
+    """A copy of fixture PROFILE whose maps name testdata's files where
+    this checkout has them.  perl matches the main binary by its absolute
+    path (FORMATS.md §3.3), so in any other checkout than the one that
+    made the fixtures jeprof would name nothing; both tools read the copy."""
+    if os.path.isabs(profile):
+        return profile
+    with open(os.path.join(TESTDATA, profile), encoding="latin-1") as f:
+        text = f.read()
+    text = re.sub(r"\S*/testdata/bin/", TESTDATA + "/bin/", text)
+    copy = os.path.join(work, "local-" + os.path.basename(profile))
+    with open(copy, "w", encoding="latin-1") as f:
+        f.write(text)
+    return copy
+
+
 def make_fresh(work):
     """Fresh profiles of leaky under both allocators, in WORK/fresh."""
     fresh = os.path.join(work, "fresh")
@@ -262,6 +278,8 @@ def main():
         print("1..%d" % (len(cases) + len(dot_cases)))
         for number, (peer, binary, profile, base, extra) in enumerate(cases, 1):
             options = [extra] if extra else []
+            profile = localize(profile, work)
+            base = localize(base, work) if base else None
             what = "%s %s %s%s" % (peer, " ".join(options), os.path.basename(profile),
                                    " --base " + os.path.basename(base) if base else "")
             if peer == "go" and not go:
@@ -297,6 +315,8 @@ def main():
                     number, what, same, "; differences explained by: " + verdict
                     if verdict else ""))
         for number, (binary, profile, base) in enumerate(dot_cases, len(cases) + 1):
+            profile = localize(profile, work)
+            base = localize(base, work) if base else None
             what = "go -dot %s%s" % (os.path.basename(profile),
                                      " -base " + os.path.basename(base) if base else "")
             if not go:
