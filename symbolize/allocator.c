@@ -98,12 +98,10 @@ bool hd_sym_is_allocator_function(const char *name)
 {
     if (!name || !*name)
         return false;
-    /* Full names (--full-names) are matched by their short form. */
-    if (strpbrk(name, "(<[")) {
-        char *short_name = strdup(name);
-        if (!short_name)
-            abort();
-        hd_sym_shorten_name(short_name);
+    /* Full names (--full-names) and mangled ones (--no-demangle) are
+     * matched by their short form. */
+    if (hd_sym_is_mangled(name) || strpbrk(name, "(<[")) {
+        char *short_name = hd_sym_display_name(name, true, false);
         bool yes = is_allocator_short_name(short_name);
         free(short_name);
         return yes;

@@ -433,6 +433,8 @@ Test(cli, name_options_no_symbols_no_inlines_full_names_no_demangle)
     r = heapdiff("--no-demangle", "--show_bytes", "bin/leaky_cpp", "profiles/tc-cpp.0002.heap",
                  NULL);
     cr_expect(has_row(r, "65536", " _ZN3app8Registry3addEi"), "%s", r->out);
+    /* Mangled allocator frames are still recognized and dropped. */
+    cr_expect_null(strstr(r->out, "__new_allocator"), "%s", r->out);
 }
 
 Test(cli, frame_filters_and_trimming_options)
