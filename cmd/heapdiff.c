@@ -271,14 +271,12 @@ static struct hd_symbolizer *symbolize(struct hd_profile *profile, const char *b
     return sym;
 }
 
-/* Draw GRAPH (built from PROFILE with GRAPH_OPTIONS) as a call graph in
- * the chosen format.  Returns 0, or -1 with *ERR set. */
+/* Draw GRAPH (built from PROFILE) as a call graph in the chosen format.
+ * Returns 0, or -1 with *ERR set. */
 static int render_graph(FILE *out, const struct hd_graph *graph, const struct hd_profile *profile,
-                        const struct hd_graph_options *graph_options,
                         const struct hd_text_options *text, struct hd_error *err)
 {
-    struct hd_profile_paths paths = {graph, profile, graph_options->value,
-                                     graph_options->drop_negative};
+    struct hd_profile_paths paths = {graph, profile};
     struct hd_prune_options prune = hd_prune_defaults();
     if (settings.node_count != UNSET_COUNT)
         prune.node_count = settings.node_count;
@@ -466,7 +464,7 @@ int main(int argc, char **argv)
         rendered = hd_render_text(out.stream, graph, &text_options);
         break;
     default:
-        rendered = render_graph(out.stream, graph, current, &graph_options, &text_options, &err);
+        rendered = render_graph(out.stream, graph, current, &text_options, &err);
         break;
     }
     if (rendered != 0 && (settings.report == REPORT_TEXT || settings.report == REPORT_TRACES))

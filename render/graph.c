@@ -363,13 +363,13 @@ struct hd_graph *hd_graph_build(const struct hd_profile *p,
     struct slot_list list = {NULL, 0, 0};
     for (size_t s = 0; s < p->n_samples; s++) {
         const struct hd_sample *sample = &p->samples[s];
-        double value = hd_value_of(&sample->values, options->value);
-        double base = hd_value_of(&sample->base, options->value);
+        double value, base;
+        bool counted = hd_graph_sample_value(g, sample, &value, &base);
         if (options->drop_negative && value < 0)
             continue;
         g->total += value;
         g->base_total += base;
-        if (value == 0 && base == 0)
+        if (!counted)
             continue;
         expand_stack(g, p, &p->stacks[sample->stack], &list);
         if (!apply_filters(options->filters, &list, &g->filters_matched) || list.n == 0)
@@ -402,9 +402,21 @@ struct hd_graph *hd_graph_build(const struct hd_profile *p,
     return g;
 }
 
+bool hd_graph_sample_value(const struct hd_graph *g, const struct hd_sample *sample,
+                           double *value, double *base)
+{
+    const struct hd_graph_options *o = &g->private->options;
+    *value = hd_value_of(&sample->values, o->value);
+    *base = hd_value_of(&sample->base, o->value);
+    return !(*value == 0 && *base == 0) && !(o->drop_negative && *value < 0);
+}
+
 size_t hd_graph_sample_nodes(const struct hd_graph *g, const struct hd_profile *p,
                              size_t sample, uint32_t *nodes, size_t max)
 {
+    double value, base;
+    if (!hd_graph_sample_value(g, &p->samples[sample], &value, &base))
+        return 0;
     struct slot_list list = {NULL, 0, 0};
     unsigned matched = 0;
     expand_stack(g, p, &p->stacks[p->samples[sample].stack], &list);

@@ -90,11 +90,17 @@ bool hd_value_is_objects(enum hd_value_type type);
 struct hd_graph *hd_graph_build(const struct hd_profile *profile,
                                 const struct hd_graph_options *options);
 
+/* The chosen value of SAMPLE as GRAPH counts it, and its base share in
+ * *BASE.  Returns false when GRAPH leaves the sample out (both are 0, or
+ * it shrank and the graph was built with drop_negative). */
+bool hd_graph_sample_value(const struct hd_graph *graph, const struct hd_sample *sample,
+                           double *value, double *base);
+
 /* The nodes of sample SAMPLE of PROFILE (the profile GRAPH was built
- * from, with the same options), leaf first, after allocator frames and
- * filters: up to MAX node ids into NODES.  Returns how many there are
- * (may exceed MAX); 0 when the sample is filtered out or left without a
- * frame. */
+ * from), leaf first, after allocator frames and filters: up to MAX node
+ * ids into NODES.  Returns how many there are (may exceed MAX); 0 when
+ * the graph leaves the sample out, or it is filtered out or left without
+ * a frame. */
 size_t hd_graph_sample_nodes(const struct hd_graph *graph, const struct hd_profile *profile,
                              size_t sample, uint32_t *nodes, size_t max);
 

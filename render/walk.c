@@ -11,10 +11,8 @@ void hd_profile_paths_walk(const void *source, hd_path_visit *visit, void *conte
     if (!nodes)
         abort();
     for (size_t i = 0; i < s->profile->n_samples; i++) {
-        const struct hd_sample *sample = &s->profile->samples[i];
-        double value = hd_value_of(&sample->values, s->value);
-        double base = hd_value_of(&sample->base, s->value);
-        if ((value == 0 && base == 0) || (s->drop_negative && value < 0))
+        double value, base;
+        if (!hd_graph_sample_value(s->graph, &s->profile->samples[i], &value, &base))
             continue;
         size_t n = hd_graph_sample_nodes(s->graph, s->profile, i, nodes, capacity);
         if (n > capacity) {

@@ -4,19 +4,14 @@
 #ifndef HD_WALK_H
 #define HD_WALK_H
 
-#include <stdbool.h>
 
 #include "graph.h"
 #include "prune.h"
 
-/* What the walk reads.  GRAPH must have been built from PROFILE with
- * options whose value is VALUE and whose drop_negative is DROP_NEGATIVE
- * (the walk must skip the samples the graph skipped). */
+/* What the walk reads: GRAPH and the PROFILE it was built from. */
 struct hd_profile_paths {
     const struct hd_graph *graph;
     const struct hd_profile *profile;
-    enum hd_value_type value;
-    bool drop_negative;
 };
 
 /* An hd_path_walk: SOURCE is a const struct hd_profile_paths *.  Visits

@@ -67,7 +67,7 @@ static struct hd_view *prune(const struct hd_graph *g, const struct hd_profile *
                              double node_fraction, double edge_fraction, size_t node_count)
 {
     static struct hd_profile_paths paths;
-    paths = (struct hd_profile_paths){g, p, HD_VALUE_INUSE_SPACE, false};
+    paths = (struct hd_profile_paths){g, p};
     struct hd_prune_options o = {node_fraction, edge_fraction, node_count,
                                  p ? hd_profile_paths_walk : NULL, p ? &paths : NULL};
     return hd_prune(g, &o);
@@ -755,7 +755,7 @@ Test(gvc, hundred_thousand_stacks_prune_and_render, .timeout = 120)
     cr_expect_eq(p->n_stacks, 100000);
     struct hd_graph *g = build(p);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    struct hd_profile_paths paths = {g, p, HD_VALUE_INUSE_SPACE, false};
+    struct hd_profile_paths paths = {g, p};
     struct hd_prune_options po = hd_prune_defaults();
     po.walk = hd_profile_paths_walk;
     po.walk_source = &paths;
