@@ -253,10 +253,10 @@ static struct hd_symbolizer *symbolize(struct hd_profile *profile, const char *b
     if (binary) {
         snprintf(binary_dir, sizeof binary_dir, "%s", binary);
         char *slash = strrchr(binary_dir, '/');
-        if (slash)
-            *slash = '\0';
-        else
+        if (!slash)
             snprintf(binary_dir, sizeof binary_dir, ".");
+        else
+            slash[slash == binary_dir] = '\0'; /* "/server" lives in "/" */
         prefixes[n_prefixes++] = binary_dir;
     }
     options.lib_prefixes = prefixes;
