@@ -364,13 +364,11 @@ struct hd_graph *hd_graph_build(const struct hd_profile *p,
     for (size_t s = 0; s < p->n_samples; s++) {
         const struct hd_sample *sample = &p->samples[s];
         double value, base;
-        bool counted = hd_graph_sample_value(g, sample, &value, &base);
-        if (options->drop_negative && value < 0)
+        /* A left-out sample is 0 or dropped as negative: not in totals. */
+        if (!hd_graph_sample_value(g, sample, &value, &base))
             continue;
         g->total += value;
         g->base_total += base;
-        if (!counted)
-            continue;
         expand_stack(g, p, &p->stacks[sample->stack], &list);
         if (!apply_filters(options->filters, &list, &g->filters_matched) || list.n == 0)
             continue;
