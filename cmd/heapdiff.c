@@ -267,7 +267,7 @@ static struct hd_symbolizer *symbolize(struct hd_profile *profile, const char *b
     options.demangle = !settings.no_demangle;
     options.full_names = settings.full_names;
     struct hd_symbolizer *sym = hd_sym_new(&options);
-    hd_sym_annotate_profile(sym, profile, NULL);
+    hd_sym_annotate_profile(sym, profile);
     return sym;
 }
 

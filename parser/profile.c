@@ -165,13 +165,22 @@ static bool is_shared_library_path(const char *path)
     return false;
 }
 
-/* Whether PATH is a library whose only job is malloc: every frame in it is
- * allocator-internal (DESIGN.md, "allocator frames"). */
-static bool is_allocator_library(const char *path)
+bool hd_profile_is_allocator_library(const char *path)
 {
+    if (!path)
+        return false;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    return strncmp(base, "libjemalloc", 11) == 0 || strncmp(base, "libtcmalloc", 11) == 0;
+    static const char *const libs[] = {"libjemalloc", "libtcmalloc", "libmimalloc",
+                                       "libhoard", "libtbbmalloc"};
+    for (size_t i = 0; i < sizeof libs / sizeof *libs; i++) {
+        size_t n = strlen(libs[i]);
+        /* libjemalloc.so.2, libtcmalloc_minimal.so.4, libtcmalloc_and_profiler.so */
+        if (strncmp(base, libs[i], n) == 0 &&
+            (base[n] == '.' || base[n] == '_' || base[n] == '-' || base[n] == '\0'))
+            return true;
+    }
+    return false;
 }
 
 uint32_t hd_profile_main_mapping(const struct hd_profile *p)
@@ -275,7 +284,7 @@ void hd_profile_resolve_locations(struct hd_profile *p)
             continue;
         l->mapping = m;
         l->offset = l->address - p->mappings[m].start + p->mappings[m].offset;
-        l->is_allocator = is_allocator_library(p->mappings[m].path);
+        l->is_allocator = hd_profile_is_allocator_library(p->mappings[m].path);
     }
     /* Keys changed: rebuild the location index.  Two addresses cannot
      * collide, since within one mapping offsets are as distinct as

@@ -203,6 +203,13 @@ struct hd_values hd_profile_total(const struct hd_profile *profile);
 /* Sum of the whole-process samples' base sides. */
 struct hd_values hd_profile_base_total(const struct hd_profile *profile);
 
+/* Whether PATH names a dedicated allocator library (libjemalloc*,
+ * libtcmalloc*, libmimalloc*, ...; not libc): every frame in it is
+ * allocator-internal and dropped from reports (DESIGN.md, "allocator
+ * frames").  hd_profile_resolve_locations() marks its locations
+ * is_allocator.  NULL: false. */
+bool hd_profile_is_allocator_library(const char *path);
+
 /* The mapping that holds the main program: the first mapping with a path
  * that is neither a shared library (".so", ".so.N") nor a pseudo-file
  * ("[heap]", "[vdso]", ...), as Go pprof chooses it (FORMATS.md §3.2).

@@ -133,21 +133,3 @@ static bool is_allocator_short_name(const char *name)
         return true;
     return false;
 }
-
-bool hd_sym_is_allocator_module(const char *path)
-{
-    if (!path)
-        return false;
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    static const char *const libs[] = {"libjemalloc", "libtcmalloc", "libmimalloc",
-                                       "libhoard", "libtbbmalloc"};
-    for (size_t i = 0; i < sizeof libs / sizeof *libs; i++) {
-        size_t n = strlen(libs[i]);
-        /* libjemalloc.so.2, libtcmalloc_minimal.so.4, libtcmalloc_and_profiler.so */
-        if (strncmp(base, libs[i], n) == 0 &&
-            (base[n] == '.' || base[n] == '_' || base[n] == '-' || base[n] == '\0'))
-            return true;
-    }
-    return false;
-}

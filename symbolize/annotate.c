@@ -3,14 +3,11 @@
 
 #include <string.h>
 
-void hd_sym_annotate_profile(struct hd_symbolizer *sym, struct hd_profile *p,
-                             struct hd_annotate_stats *stats)
+void hd_sym_annotate_profile(struct hd_symbolizer *sym, struct hd_profile *p)
 {
     uint32_t main_mapping = hd_profile_main_mapping(p);
-    struct hd_annotate_stats counted = {0, 0};
     for (size_t i = 0; i < p->n_locations; i++) {
         struct hd_location *l = &p->locations[i];
-        counted.locations++;
         const char *module = NULL;
         bool is_main = l->mapping == HD_NO_MAPPING;
         if (l->mapping != HD_NO_MAPPING) {
@@ -19,19 +16,16 @@ void hd_sym_annotate_profile(struct hd_symbolizer *sym, struct hd_profile *p,
              * segments) is the main program too. */
             is_main = main_mapping != HD_NO_MAPPING &&
                       strcmp(module, p->mappings[main_mapping].path) == 0;
-            /* Every frame of an allocator library is dropped from the
-             * reports: no need to read it, nor to warn about its lack of
-             * debug info. */
-            if (hd_sym_is_allocator_module(module)) {
-                l->is_allocator = true;
+            /* The parser marked frames of allocator libraries: all are
+             * dropped from the reports, so there is no need to read the
+             * library, nor to warn about its lack of debug info. */
+            if (l->is_allocator)
                 continue;
-            }
         }
         const struct hd_sym_location *found;
         if (hd_sym_lookup(sym, module, is_main, l->offset, &found) != 0 ||
             found->status != HD_SYM_RESOLVED || found->n_frames == 0)
             continue;
-        counted.resolved++;
         /* Allocator entries go with everything inlined into them (Go
          * pprof's rule, FORMATS.md §3.4): scanning from the real function
          * inward, the first allocator entry ends the location.  When that
@@ -57,6 +51,4 @@ void hd_sym_annotate_profile(struct hd_symbolizer *sym, struct hd_profile *p,
         l->frames = frames;
         l->n_frames = kept;
     }
-    if (stats)
-        *stats = counted;
 }

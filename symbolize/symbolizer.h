@@ -128,8 +128,4 @@ void hd_sym_get_stats(const struct hd_symbolizer *sym, struct hd_sym_stats *out)
  * NULL: false. */
 bool hd_sym_is_allocator_function(const char *name);
 
-/* Whether PATH names a dedicated allocator library (libjemalloc*,
- * libtcmalloc*), whose leaf frames are all dropped.  libc is not one. */
-bool hd_sym_is_allocator_module(const char *path);
-
 #endif

@@ -358,6 +358,16 @@ Test(parser, jemalloc_3_legacy_text_is_recognized_by_its_library)
     hd_profile_free(p);
 }
 
+Test(parser, allocator_libraries_are_dedicated_allocator_libraries)
+{
+    cr_assert(hd_profile_is_allocator_library("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
+    cr_assert(hd_profile_is_allocator_library("/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"));
+    cr_assert(hd_profile_is_allocator_library("libtcmalloc_minimal.so.4.5.9"));
+    cr_assert(!hd_profile_is_allocator_library("/usr/lib/x86_64-linux-gnu/libc.so.6"));
+    cr_assert(!hd_profile_is_allocator_library("/opt/app/libjemallocator_shim_tests.so"));
+    cr_assert(!hd_profile_is_allocator_library(NULL));
+}
+
 Test(parser, jemalloc_stack_without_totals_line_is_refused)
 {
     expect_error("heap_v2/4096\n  t*: 1: 10 [0: 0]\n@ 0x1100\n  t0: 1: 10 [0: 0]\n"

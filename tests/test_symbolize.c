@@ -608,16 +608,6 @@ Test(symbolize, allocator_functions_are_the_union_of_the_peers_lists)
         cr_assert(!hd_sym_is_allocator_function(no[i]), "%s", no[i] ? no[i] : "NULL");
 }
 
-Test(symbolize, allocator_modules_are_dedicated_allocator_libraries)
-{
-    cr_assert(hd_sym_is_allocator_module("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
-    cr_assert(hd_sym_is_allocator_module("/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"));
-    cr_assert(hd_sym_is_allocator_module("libtcmalloc_minimal.so.4.5.9"));
-    cr_assert(!hd_sym_is_allocator_module("/usr/lib/x86_64-linux-gnu/libc.so.6"));
-    cr_assert(!hd_sym_is_allocator_module("/opt/app/libjemallocator_shim_tests.so"));
-    cr_assert(!hd_sym_is_allocator_module(NULL));
-}
-
 /* ---- the real system: python3.11 with python3.11-dbg, libc with libc6-dbg ---- */
 
 #include <gelf.h>
