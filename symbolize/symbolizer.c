@@ -12,6 +12,7 @@
 #include "sym_demangle.h"
 #include "sym_dwarf.h"
 #include "sym_elf.h"
+#include "array.h"
 #include "error.h"
 
 #define MAX_FRAMES 64
@@ -34,6 +35,13 @@ struct module {
     struct hd_sym_elf *alt;     /* dwz supplementary file, or NULL */
     struct hd_sym_dwarf *dwarf; /* over DEBUG or ELF; NULL without DWARF */
     bool warned_dwarf;          /* hd_sym_dwarf_problem() was reported */
+    bool object_tried;          /* open_object() ran: ELF is set, or
+                                   CANNOT_READ says why not */
+    bool ready;                 /* debug info looked for and every problem
+                                   warned about: lookups may use it */
+    const char *cannot_read;    /* the warning for an object that could not
+                                   be opened (arena), said when a lookup
+                                   first needs the module; NULL otherwise */
 };
 
 struct slot {
@@ -206,7 +214,8 @@ static void add_candidate(char (*cands)[PATH_MAX], size_t *n, size_t max,
 }
 
 /* Open M's object file: for a mapped library, --sysroot and each
- * --lib-prefix first (a CI artifact's copies), then the path itself. */
+ * --lib-prefix first (a CI artifact's copies), then the path itself.
+ * Silent: when nothing opens, M->cannot_read holds the warning. */
 static bool open_object(struct hd_symbolizer *sym, struct module *m, const char *path,
                         bool search_prefixes)
 {
@@ -237,10 +246,12 @@ static bool open_object(struct hd_symbolizer *sym, struct module *m, const char 
         if (!first_why[0] || strcmp(why, strerror(2)) != 0)
             snprintf(first_why, sizeof first_why, "%s", why);
     }
+    char text[TRIED_SIZE + 600];
     if (n == 1)
-        hd_warn("%s: cannot read: %s", path, first_why);
+        snprintf(text, sizeof text, "%s: cannot read: %s", path, first_why);
     else
-        hd_warn("%s: cannot read: %s (tried %s)", path, first_why, tried);
+        snprintf(text, sizeof text, "%s: cannot read: %s (tried %s)", path, first_why, tried);
+    m->cannot_read = arena_strdup(sym->arena, text);
     return false;
 }
 
@@ -279,34 +290,54 @@ static void open_debug_info(struct hd_symbolizer *sym, struct module *m)
 static uint32_t add_module(struct hd_symbolizer *sym, const char *key,
                            enum module_kind kind)
 {
-    if (sym->n_modules == sym->cap_modules) {
-        sym->cap_modules = sym->cap_modules ? 2 * sym->cap_modules : 16;
-        sym->modules = realloc(sym->modules, sym->cap_modules * sizeof *sym->modules);
-        if (!sym->modules)
-            abort();
-    }
+    HD_ARRAY_RESERVE(sym->modules, sym->cap_modules, sym->n_modules + 1);
     struct module *m = &sym->modules[sym->n_modules];
     memset(m, 0, sizeof *m);
     m->key = arena_strdup(sym->arena, key);
     m->kind = kind;
     m->path = m->key;
     m->problem = HD_SYM_RESOLVED;
-    const char *path = kind == MODULE_PATH ? key : sym->options.main_binary;
-    if (!path) {
-        m->problem = HD_SYM_MODULE_NOT_FOUND;
-    } else if (kind == MODULE_PATH && is_pseudo_path(path)) {
-        m->problem = HD_SYM_NOT_SYMBOLIZABLE;
-    } else if (!open_object(sym, m, path, kind == MODULE_PATH)) {
-        m->problem = HD_SYM_MODULE_NOT_FOUND;
-    } else {
-        sym->stats.modules_opened++;
-        open_debug_info(sym, m);
-        if (!m->dwarf && !hd_sym_elf_count_symbols(m->elf, HD_SYM_SYMTAB) &&
-            !hd_sym_elf_count_symbols(m->elf, HD_SYM_DYNSYM) &&
-            !(m->debug && hd_sym_elf_count_symbols(m->debug, HD_SYM_SYMTAB)))
-            hd_warn("%s: no symbol table", m->path);
-    }
     return (uint32_t)sym->n_modules++;
+}
+
+/* Open M's object file once, without a word about failure (see
+ * open_object).  Returns whether it is open. */
+static bool try_object(struct hd_symbolizer *sym, struct module *m)
+{
+    if (m->object_tried)
+        return m->elf != NULL;
+    m->object_tried = true;
+    const char *path = m->kind == MODULE_PATH ? m->key : sym->options.main_binary;
+    if (!path)
+        m->problem = HD_SYM_MODULE_NOT_FOUND;
+    else if (m->kind == MODULE_PATH && is_pseudo_path(path))
+        m->problem = HD_SYM_NOT_SYMBOLIZABLE;
+    else if (!open_object(sym, m, path, m->kind == MODULE_PATH))
+        m->problem = HD_SYM_MODULE_NOT_FOUND;
+    else
+        sym->stats.modules_opened++;
+    return m->elf != NULL;
+}
+
+/* Make M ready for lookups: its object and debug info opened, and each
+ * problem with them warned about once. */
+static struct module *ready_module(struct hd_symbolizer *sym, uint32_t id)
+{
+    struct module *m = &sym->modules[id];
+    if (m->ready)
+        return m;
+    m->ready = true;
+    if (!try_object(sym, m)) {
+        if (m->cannot_read)
+            hd_warn("%s", m->cannot_read);
+        return m;
+    }
+    open_debug_info(sym, m);
+    if (!m->dwarf && !hd_sym_elf_count_symbols(m->elf, HD_SYM_SYMTAB) &&
+        !hd_sym_elf_count_symbols(m->elf, HD_SYM_DYNSYM) &&
+        !(m->debug && hd_sym_elf_count_symbols(m->debug, HD_SYM_SYMTAB)))
+        hd_warn("%s: no symbol table", m->path);
+    return m;
 }
 
 static uint32_t find_module(struct hd_symbolizer *sym, const char *key,
@@ -451,19 +482,25 @@ static struct slot *find_slot(struct hd_symbolizer *sym, uint32_t module, uint64
     return &sym->slots[j];
 }
 
+/* The module that lookups of MODULE_PATH (IS_MAIN as for hd_sym_lookup)
+ * read. */
+static uint32_t module_for(struct hd_symbolizer *sym, const char *module_path, bool is_main)
+{
+    if (!module_path)
+        return find_module(sym, "", MODULE_UNMAPPED);
+    if (is_main && sym->options.main_binary)
+        return find_module(sym, "", MODULE_MAIN);
+    return find_module(sym, module_path, MODULE_PATH);
+}
+
 int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_main,
                   uint64_t return_offset, const struct hd_sym_location **out)
 {
     if (!sym || !out)
         return -1;
     sym->stats.lookups++;
-    uint32_t id;
-    if (!module_path)
-        id = find_module(sym, "", MODULE_UNMAPPED);
-    else if (is_main && sym->options.main_binary)
-        id = find_module(sym, "", MODULE_MAIN);
-    else
-        id = find_module(sym, module_path, MODULE_PATH);
+    uint32_t id = module_for(sym, module_path, is_main);
+    ready_module(sym, id);
     struct slot *slot = find_slot(sym, id, return_offset);
     if (!slot->module) {
         slot->module = id + 1;
@@ -475,4 +512,16 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_ma
     }
     *out = slot->location;
     return 0;
+}
+
+bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, bool is_main,
+                            char *hex, size_t size)
+{
+    struct module *m = &sym->modules[module_for(sym, module_path, is_main)];
+    if (!try_object(sym, m) || m->elf->build_id_size == 0 ||
+        size < 2 * m->elf->build_id_size + 1)
+        return false;
+    for (size_t i = 0; i < m->elf->build_id_size; i++)
+        snprintf(hex + 2 * i, 3, "%02x", m->elf->build_id[i]);
+    return true;
 }

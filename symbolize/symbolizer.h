@@ -110,6 +110,14 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path,
                   bool is_main, uint64_t return_offset,
                   const struct hd_sym_location **out);
 
+/* The build-id of the file that lookups of MODULE_PATH (IS_MAIN as for
+ * hd_sym_lookup) read, as lowercase hex into HEX (of SIZE bytes).  Returns
+ * false when that file cannot be opened, has no build-id, or HEX is too
+ * small.  Opens the file (once, shared with lookups) but says nothing
+ * about failure: a later lookup of the module warns. */
+bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, bool is_main,
+                            char *hex, size_t size);
+
 /* Counters, for tests and the benchmark. */
 struct hd_sym_stats {
     size_t modules_opened;    /* ELF files successfully opened */
