@@ -3,7 +3,7 @@
 #ifndef HD_COUNTS_H
 #define HD_COUNTS_H
 
-#include "profile.h"
+#include "model.h"
 #include "lines.h"
 
 /* The next line of a samples section into *LINE.  Returns 1 for a line,
@@ -29,7 +29,7 @@ int hd_counts_read(struct hd_cursor *c, struct hd_counts *counts, const char *fi
  * *SCRATCH (of *CAPACITY ids) is grown as needed and reused across
  * calls.  Returns the stack id, or -1 with *ERR set: no address at all,
  * a token that is not hex, or an address over 64 bits. */
-int64_t hd_counts_read_stack(struct hd_profile *profile, struct hd_cursor *c,
+int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
                              uint32_t **scratch, size_t *capacity, const char *file,
                              long line, struct hd_error *err);
 
@@ -44,7 +44,7 @@ struct hd_count_warnings {
  * producers should not write but some do (gperftools#953): a negative
  * in-use pair, or in-use bytes with no objects.  Both are kept as written,
  * not unsampled. */
-void hd_counts_to_values(const struct hd_profile *profile, const struct hd_counts *counts,
+void hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *counts,
                          long line, struct hd_count_warnings *warned,
                          struct hd_values *values);
 

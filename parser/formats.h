@@ -4,15 +4,15 @@
 #ifndef HD_FORMATS_H
 #define HD_FORMATS_H
 
-#include "profile.h"
+#include "model.h"
 #include "lines.h"
 
 /* gperftools / jemalloc 2.x-3.x: HEADER is the "heap profile: ..." line. */
-int hd_parse_legacy(struct hd_profile *profile, const struct hd_line *header,
+int hd_parse_legacy(struct hd_model *profile, const struct hd_line *header,
                     struct hd_lines *lines, struct hd_error *err);
 
 /* jemalloc >= 4: HEADER is the "heap_v2/R" line. */
-int hd_parse_threaded(struct hd_profile *profile, const struct hd_line *header,
+int hd_parse_threaded(struct hd_model *profile, const struct hd_line *header,
                       struct hd_lines *lines, struct hd_error *err);
 
 #endif

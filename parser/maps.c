@@ -67,7 +67,7 @@ static bool is_hex_digit(char ch)
 }
 
 /* Parse one mapping line; false when it has none of the known shapes. */
-static bool read_mapping(struct hd_profile *profile, const struct definitions *defs,
+static bool read_mapping(struct hd_model *profile, const struct definitions *defs,
                          const struct hd_line *line, const char **why)
 {
     struct hd_cursor c;
@@ -124,11 +124,11 @@ static bool read_mapping(struct hd_profile *profile, const struct definitions *d
     }
     char expanded[4096];
     expand_path(defs, path, length, expanded, sizeof expanded);
-    hd_profile_add_mapping(profile, start, limit, offset, expanded, executable, deleted);
+    hd_model_add_mapping(profile, start, limit, offset, expanded, executable, deleted);
     return true;
 }
 
-int hd_maps_parse(struct hd_profile *profile, struct hd_lines *lines, const char *file,
+int hd_maps_parse(struct hd_model *profile, struct hd_lines *lines, const char *file,
                   struct hd_error *err)
 {
     struct definitions defs;
@@ -145,6 +145,6 @@ int hd_maps_parse(struct hd_profile *profile, struct hd_lines *lines, const char
             return hd_error_set(err, file, lines->number, "cannot parse maps line: %s: '%.*s'",
                                 why, (int)(line.length > 80 ? 80 : line.length), line.start);
     }
-    hd_profile_resolve_locations(profile);
+    hd_model_resolve_locations(profile);
     return 0;
 }

@@ -2,7 +2,7 @@
 #ifndef HD_MAPS_H
 #define HD_MAPS_H
 
-#include "profile.h"
+#include "model.h"
 #include "lines.h"
 
 /* Whether LINE starts the maps section: "MAPPED_LIBRARIES:" at its start,
@@ -15,7 +15,7 @@ bool hd_maps_is_marker(const struct hd_line *line);
  * the cooked form ("start-end: path"), the brief form ("start-end path"),
  * "key=value" definitions whose $key later paths use, and blank lines.
  * Returns 0, or -1 with *ERR naming FILE and the line. */
-int hd_maps_parse(struct hd_profile *profile, struct hd_lines *lines, const char *file,
+int hd_maps_parse(struct hd_model *profile, struct hd_lines *lines, const char *file,
                   struct hd_error *err);
 
 #endif

@@ -10,19 +10,19 @@
 
 /* Name the producer from the allocator library in the maps: the text
  * formats do not say who wrote them. */
-static void detect_producer(struct hd_profile *p)
+static void detect_producer(struct hd_model *p)
 {
-    if (p->format == HD_FORMAT_THREADED)
+    if (p->inputs[0].format == HD_FORMAT_THREADED)
         return;
-    p->producer = HD_PRODUCER_GPERFTOOLS;
+    p->inputs[0].producer = HD_PRODUCER_GPERFTOOLS;
     for (size_t i = 0; i < p->n_mappings; i++)
         if (strstr(p->mappings[i].path, "libjemalloc")) {
-            p->producer = HD_PRODUCER_JEMALLOC_3;
+            p->inputs[0].producer = HD_PRODUCER_JEMALLOC_3;
             return;
         }
 }
 
-struct hd_profile *hd_parse_buffer(const char *name, const char *data, size_t size,
+struct hd_model *hd_parse_buffer(const char *name, const char *data, size_t size,
                                    struct hd_error *err)
 {
     if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
@@ -38,7 +38,8 @@ struct hd_profile *hd_parse_buffer(const char *name, const char *data, size_t si
         hd_error_set(err, name, 0, "binary data, not a heap profile");
         return NULL;
     }
-    struct hd_profile *p = hd_profile_new(name);
+    struct hd_model *p = hd_model_new();
+    hd_model_add_input(p, name, HD_ROLE_CURRENT);
     struct hd_lines lines;
     hd_lines_init(&lines, data, size);
     struct hd_line line;
@@ -72,19 +73,19 @@ struct hd_profile *hd_parse_buffer(const char *name, const char *data, size_t si
                      (int)(line.length > 40 ? 40 : line.length), line.start);
 out:
     if (rc != 0) {
-        hd_profile_free(p);
+        hd_model_free(p);
         return NULL;
     }
     detect_producer(p);
     return p;
 }
 
-struct hd_profile *hd_parse_file(const char *path, struct hd_error *err)
+struct hd_model *hd_parse_file(const char *path, struct hd_error *err)
 {
     struct hd_input in;
     if (hd_input_open(&in, path, HD_PARSE_MAX_BYTES, err) != 0)
         return NULL;
-    struct hd_profile *p = hd_parse_buffer(path, in.data, in.size, err);
+    struct hd_model *p = hd_parse_buffer(path, in.data, in.size, err);
     hd_input_close(&in);
     return p;
 }

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "profile.h"
+#include "model.h"
 
 /* Largest profile text heapdiff reads (after gunzip): 4 GiB. */
 #define HD_PARSE_MAX_BYTES ((size_t)4 << 30)
@@ -15,11 +15,11 @@
  * with LF or CRLF line ends.  Values are unsampled (§2).  Returns the
  * profile, or NULL with *ERR set: an unreadable, empty, truncated or
  * malformed file, or an ELF binary given as a profile. */
-struct hd_profile *hd_parse_file(const char *path, struct hd_error *err);
+struct hd_model *hd_parse_file(const char *path, struct hd_error *err);
 
 /* The same for text already in memory; NAME is used in messages and as
  * the profile's path. */
-struct hd_profile *hd_parse_buffer(const char *name, const char *data, size_t size,
+struct hd_model *hd_parse_buffer(const char *name, const char *data, size_t size,
                                    struct hd_error *err);
 
 #endif

@@ -24,21 +24,21 @@ static bool read_thread(struct hd_cursor *c, long *thread)
     return true;
 }
 
-int hd_parse_threaded(struct hd_profile *p, const struct hd_line *header,
+int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
                       struct hd_lines *lines, struct hd_error *err)
 {
-    p->format = HD_FORMAT_THREADED;
-    p->producer = HD_PRODUCER_JEMALLOC;
-    snprintf(p->type, sizeof p->type, "heap_v2");
+    p->inputs[0].format = HD_FORMAT_THREADED;
+    p->inputs[0].producer = HD_PRODUCER_JEMALLOC;
+    snprintf(p->inputs[0].type, sizeof p->inputs[0].type, "heap_v2");
     struct hd_cursor c;
     hd_cursor_init(&c, header);
     int64_t rate;
     if (!hd_cursor_accept(&c, "heap_v2/") || hd_cursor_int(&c, &rate) != HD_NUMBER_OK ||
         rate <= 0 || (hd_cursor_skip_blanks(&c), !hd_cursor_at_end(&c)))
-        return hd_error_set(err, p->path, 1,
+        return hd_error_set(err, p->inputs[0].path, 1,
                             "expected 'heap_v2/RATE' with a positive sampling rate");
-    p->sampling = HD_SAMPLING_V2;
-    p->sample_period = (double)rate;
+    p->inputs[0].sampling = HD_SAMPLING_V2;
+    p->inputs[0].sample_period = (double)rate;
 
     struct hd_count_warnings warned = {false, false};
     uint32_t *scratch = NULL;
@@ -49,13 +49,13 @@ int hd_parse_threaded(struct hd_profile *p, const struct hd_line *header,
     int rc = -1;
     struct hd_line line;
     for (;;) {
-        int got = hd_counts_next_line(lines, &line, p->path, err);
+        int got = hd_counts_next_line(lines, &line, p->inputs[0].path, err);
         if (got < 0)
             goto out;
         bool end = got == 0;
         if (end || hd_line_starts_with(&line, "@")) {
             if (stack >= 0 && !stack_has_total) {
-                hd_error_set(err, p->path, stack_line, "stack has no 't*:' line");
+                hd_error_set(err, p->inputs[0].path, stack_line, "stack has no 't*:' line");
                 goto out;
             }
             if (end)
@@ -65,7 +65,7 @@ int hd_parse_threaded(struct hd_profile *p, const struct hd_line *header,
             continue;
         hd_cursor_init(&c, &line);
         if (hd_cursor_accept(&c, "@")) {
-            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, p->path, lines->number,
+            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, p->inputs[0].path, lines->number,
                                          err);
             if (stack < 0)
                 goto out;
@@ -76,24 +76,24 @@ int hd_parse_threaded(struct hd_profile *p, const struct hd_line *header,
         long thread;
         hd_cursor_skip_blanks(&c);
         if (!read_thread(&c, &thread)) {
-            hd_error_set(err, p->path, lines->number,
+            hd_error_set(err, p->inputs[0].path, lines->number,
                          "expected '@ addresses' or 'tN: A: B [C: D]'");
             goto out;
         }
         struct hd_counts counts;
-        if (hd_counts_read(&c, &counts, p->path, lines->number, err) != 0)
+        if (hd_counts_read(&c, &counts, p->inputs[0].path, lines->number, err) != 0)
             goto out;
         /* jemalloc may append the thread's name; the totals line has none. */
         hd_cursor_skip_blanks(&c);
         if (thread == HD_ALL_THREADS && !hd_cursor_at_end(&c)) {
-            hd_error_set(err, p->path, lines->number, "unexpected text after 't*:' counts");
+            hd_error_set(err, p->inputs[0].path, lines->number, "unexpected text after 't*:' counts");
             goto out;
         }
         if (stack < 0)
             continue; /* the header block of whole-profile totals */
         if (thread == HD_ALL_THREADS) {
             if (stack_has_total) {
-                hd_error_set(err, p->path, lines->number, "second 't*:' line for one stack");
+                hd_error_set(err, p->inputs[0].path, lines->number, "second 't*:' line for one stack");
                 goto out;
             }
             stack_has_total = true;
@@ -101,10 +101,10 @@ int hd_parse_threaded(struct hd_profile *p, const struct hd_line *header,
         struct hd_values v;
         hd_counts_to_values(p, &counts, lines->number, &warned, &v);
         if (thread == HD_ALL_THREADS && (v.alloc_objects != 0 || v.alloc_bytes != 0))
-            p->has_alloc_values = true;
-        hd_profile_add_sample(p, (uint32_t)stack, thread, &v);
+            p->inputs[0].has_alloc_values = true;
+        hd_model_add_sample(p, 0, (uint32_t)stack, thread, &v);
     }
-    rc = hd_maps_parse(p, lines, p->path, err);
+    rc = hd_maps_parse(p, lines, p->inputs[0].path, err);
 out:
     free(scratch);
     return rc;

@@ -2,7 +2,7 @@
 #ifndef HD_UNSAMPLE_H
 #define HD_UNSAMPLE_H
 
-#include "profile.h"
+#include "model.h"
 
 /* Scale one (objects, bytes) pair in place by SAMPLING with PERIOD bytes.
  * V2: scale = 1/(1 - exp(-(bytes/objects)/PERIOD)), applied once (this is

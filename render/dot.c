@@ -1,5 +1,6 @@
 /* dot text output of a call graph (see dot.h). */
 #include "dot.h"
+#include "emitter.h"
 
 /* S as a dot quoted string.  Scene values are escString text already
  * (backslashes doubled, no raw newlines), so only '"' needs escaping;
@@ -74,4 +75,11 @@ int hd_render_dot(FILE *out, const struct hd_graph *graph, const struct hd_view 
     int status = hd_write_scene_dot(out, scene);
     hd_scene_free(scene);
     return status;
+}
+
+int hd_emit_dot(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    if (hd_render_dot(out, report->graph, report->view, &report->picture) != 0)
+        return hd_error_set(err, report->output_name, 0, "cannot write the graph");
+    return 0;
 }

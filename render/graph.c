@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "array.h"
 #include "idtable.h"
 
 /* One frame of a location as the graph sees it. */
@@ -40,24 +41,14 @@ struct hd_graph_private {
     struct hd_graph_options options; /* as built */
 };
 
-double hd_value_of(const struct hd_values *v, enum hd_value_type type)
+struct hd_sides hd_node_flat_sides(const struct hd_node *n)
 {
-    switch (type) {
-    case HD_VALUE_INUSE_SPACE:
-        return v->inuse_bytes;
-    case HD_VALUE_INUSE_OBJECTS:
-        return v->inuse_objects;
-    case HD_VALUE_ALLOC_SPACE:
-        return v->alloc_bytes;
-    case HD_VALUE_ALLOC_OBJECTS:
-        return v->alloc_objects;
-    }
-    return 0;
+    return (struct hd_sides){n->current_flat, n->base_flat};
 }
 
-bool hd_value_is_objects(enum hd_value_type type)
+struct hd_sides hd_node_cum_sides(const struct hd_node *n)
 {
-    return type == HD_VALUE_INUSE_OBJECTS || type == HD_VALUE_ALLOC_OBJECTS;
+    return (struct hd_sides){n->current_cum, n->base_cum};
 }
 
 static uint64_t name_rehash(const void *owner, uint32_t id)
@@ -76,12 +67,7 @@ static uint32_t node_create(void *owner, const void *key)
 {
     struct hd_graph *g = owner;
     struct hd_graph_private *x = g->private;
-    if (g->n_nodes == x->capacity_nodes) {
-        x->capacity_nodes = x->capacity_nodes ? 2 * x->capacity_nodes : 256;
-        g->nodes = realloc(g->nodes, x->capacity_nodes * sizeof *g->nodes);
-        if (!g->nodes)
-            abort();
-    }
+    HD_ARRAY_RESERVE(g->nodes, x->capacity_nodes, g->n_nodes + 1);
     g->nodes[g->n_nodes] =
         (struct hd_node){.name = hd_arena_strndup(x->arena, key, strlen(key))};
     return (uint32_t)g->n_nodes++;
@@ -128,12 +114,7 @@ static uint32_t edge_create(void *owner, const void *key)
     struct hd_graph *g = owner;
     struct hd_graph_private *x = g->private;
     const struct edge_key *k = key;
-    if (g->n_edges == x->capacity_edges) {
-        x->capacity_edges = x->capacity_edges ? 2 * x->capacity_edges : 256;
-        g->edges = realloc(g->edges, x->capacity_edges * sizeof *g->edges);
-        if (!g->edges)
-            abort();
-    }
+    HD_ARRAY_RESERVE(g->edges, x->capacity_edges, g->n_edges + 1);
     g->edges[g->n_edges] = (struct hd_edge){k->caller, k->callee, 0, 0, k->inlined};
     return (uint32_t)g->n_edges++;
 }
@@ -147,7 +128,7 @@ static uint32_t edge_for_call(struct hd_graph *g, uint32_t caller, uint32_t call
 }
 
 /* "module+0xoffset", or "0xaddress" outside every mapping. */
-static void format_address(const struct hd_profile *p, const struct hd_location *l,
+static void format_address(const struct hd_model *p, const struct hd_location *l,
                            char *buf, size_t size)
 {
     if (l->mapping == HD_NO_MAPPING || !p->mappings[l->mapping].path[0])
@@ -159,7 +140,7 @@ static void format_address(const struct hd_profile *p, const struct hd_location 
 
 /* The node name of frame F (INDEX of the location's N frames, leaf first)
  * at granularity G.  Inlined frames are every frame but the last. */
-static void format_frame(const struct hd_profile *p, const struct hd_location *l,
+static void format_frame(const struct hd_model *p, const struct hd_location *l,
                          uint32_t index, enum hd_granularity g, char *buf, size_t size)
 {
     char address[128];
@@ -192,7 +173,7 @@ static void format_frame(const struct hd_profile *p, const struct hd_location *l
 /* The texts a filter regex is matched against for one frame: what Go
  * pprof matches (function and file of the entry, the mapping's file), plus
  * the node's own name, so unsymbolized frames can be matched as shown. */
-static unsigned match_frame(const struct hd_filters *filters, const struct hd_profile *p,
+static unsigned match_frame(const struct hd_filters *filters, const struct hd_model *p,
                             const struct hd_location *l, const struct hd_frame *f,
                             const char *node_name)
 {
@@ -208,17 +189,15 @@ static unsigned match_frame(const struct hd_filters *filters, const struct hd_pr
 
 /* Compute every location's slots once (node id, filter bits, inline
  * flag), so that each sample only adds. */
-static void name_locations(struct hd_graph *g, const struct hd_profile *p,
+static void name_locations(struct hd_graph *g, const struct hd_model *p,
                            const struct hd_graph_options *o)
 {
     struct hd_graph_private *x = g->private;
     size_t total = 0;
     for (size_t i = 0; i < p->n_locations; i++)
         total += p->locations[i].n_frames && !o->no_inlines ? p->locations[i].n_frames : 1;
-    x->location_first = malloc((p->n_locations + 1) * sizeof *x->location_first);
-    x->slots = malloc((total + 1) * sizeof *x->slots);
-    if (!x->location_first || !x->slots)
-        abort();
+    x->location_first = hd_malloc(p->n_locations + 1, sizeof *x->location_first);
+    x->slots = hd_malloc(total + 1, sizeof *x->slots);
     uint32_t next = 0;
     char name[4096];
     for (size_t i = 0; i < p->n_locations; i++) {
@@ -238,32 +217,19 @@ static void name_locations(struct hd_graph *g, const struct hd_profile *p,
     x->location_first[p->n_locations] = next;
 }
 
-/* Append the slots of SAMPLE's stack, leaf first, to *LIST, leaving out
- * the allocator frames: Go pprof's rule (FORMATS.md §3.4), the root-most
- * allocator frame and everything leafward of it go; a stack of nothing
- * else keeps its root. */
-static void expand_stack(const struct hd_graph *g, const struct hd_profile *p,
-                         const struct hd_stack *stack, struct slot_list *list)
+/* Append the slots of STACK, leaf first, to *LIST, leaving out the
+ * allocator's own leaf frames (symbolize/allocator.c decides which). */
+static void expand_stack(const struct hd_graph *g, const struct hd_stack *stack,
+                         struct slot_list *list)
 {
     const struct hd_graph_private *x = g->private;
-    uint32_t first = 0;
-    for (uint32_t d = stack->depth; d-- > 0;)
-        if (p->locations[stack->locations[d]].is_allocator) {
-            first = d + 1 < stack->depth ? d + 1 : d;
-            break;
-        }
     list->n = 0;
-    for (uint32_t d = first; d < stack->depth; d++) {
+    for (uint32_t d = stack->allocator_frames; d < stack->depth; d++) {
         uint32_t l = stack->locations[d];
-        for (uint32_t k = x->location_first[l]; k < x->location_first[l + 1]; k++) {
-            if (list->n == list->capacity) {
-                list->capacity = list->capacity ? 2 * list->capacity : 256;
-                list->items = realloc(list->items, list->capacity * sizeof *list->items);
-                if (!list->items)
-                    abort();
-            }
+        uint32_t first = x->location_first[l], end = x->location_first[l + 1];
+        HD_ARRAY_RESERVE(list->items, list->capacity, list->n + (end - first));
+        for (uint32_t k = first; k < end; k++)
             list->items[list->n++] = x->slots[k];
-        }
     }
 }
 
@@ -326,10 +292,7 @@ static void add_edge(struct hd_graph *g, struct stamps *stamps, size_t s, uint32
     uint32_t e = edge_for_call(g, caller, callee, inlined);
     if (e >= stamps->capacity_edges) {
         size_t old = stamps->capacity_edges;
-        stamps->capacity_edges = 2 * ((size_t)e + 64);
-        stamps->edges = realloc(stamps->edges, stamps->capacity_edges * sizeof *stamps->edges);
-        if (!stamps->edges)
-            abort();
+        HD_ARRAY_RESERVE(stamps->edges, stamps->capacity_edges, (size_t)e + 1);
         for (size_t i = old; i < stamps->capacity_edges; i++)
             stamps->edges[i] = SIZE_MAX;
     }
@@ -340,54 +303,62 @@ static void add_edge(struct hd_graph *g, struct stamps *stamps, size_t s, uint32
     }
 }
 
-struct hd_graph *hd_graph_build(const struct hd_profile *p,
+/* The sides of sample SAMPLE in *SIDES; false when the graph leaves it
+ * out (see hd_graph_sample_value). */
+static bool counted_sides(const struct hd_graph *g, const struct hd_model *p, size_t sample,
+                          struct hd_sides *sides)
+{
+    const struct hd_graph_options *o = &g->private->options;
+    *sides = hd_model_sample_sides(p, sample, o->value);
+    return !(sides->current == 0 && sides->base == 0) &&
+           !(o->drop_negative && sides->current - sides->base < 0);
+}
+
+struct hd_graph *hd_graph_build(const struct hd_model *p,
                                 const struct hd_graph_options *options)
 {
-    struct hd_graph *g = calloc(1, sizeof *g);
-    if (!g)
-        abort();
-    g->private = calloc(1, sizeof *g->private);
-    if (!g->private)
-        abort();
+    struct hd_graph *g = hd_calloc(1, sizeof *g);
+    g->private = hd_calloc(1, sizeof *g->private);
     g->private->arena = hd_arena_new();
     g->private->options = *options;
     name_locations(g, p, options);
     /* stamps.nodes[n] / stamps.edges[e] = the sample that last counted
      * node n in cum / edge e, so that a recursive stack counts once
      * (FORMATS.md §3.5). */
-    struct stamps stamps = {malloc((g->n_nodes + 1) * sizeof *stamps.nodes), NULL, 0};
-    if (!stamps.nodes)
-        abort();
+    struct stamps stamps = {hd_malloc(g->n_nodes + 1, sizeof *stamps.nodes), NULL, 0};
     for (size_t n = 0; n < g->n_nodes; n++)
         stamps.nodes[n] = SIZE_MAX;
     struct slot_list list = {NULL, 0, 0};
-    for (size_t s = 0; s < p->n_samples; s++) {
-        const struct hd_sample *sample = &p->samples[s];
-        double value, base;
+    for (size_t s = 0; s < p->samples.n; s++) {
+        struct hd_sides sides;
         /* A left-out sample is 0 or dropped as negative: not in totals. */
-        if (!hd_graph_sample_value(g, sample, &value, &base))
+        if (!counted_sides(g, p, s, &sides))
             continue;
+        double value = sides.current - sides.base, base = sides.base, current = sides.current;
         g->total += value;
         g->base_total += base;
-        expand_stack(g, p, &p->stacks[sample->stack], &list);
+        expand_stack(g, &p->stacks[p->samples.keys[s].stack], &list);
         if (!apply_filters(options->filters, &list, &g->filters_matched) || list.n == 0)
             continue;
         g->shown_total += value;
         g->shown_base_total += base;
         for (size_t i = 0; i < list.n; i++) {
-            uint32_t node = list.items[i].node;
+            struct hd_node *node = &g->nodes[list.items[i].node];
             if (i == 0) {
-                g->nodes[node].flat += value;
-                g->nodes[node].base_flat += base;
+                node->flat += value;
+                node->base_flat += base;
+                node->current_flat += current;
             }
-            if (stamps.nodes[node] != s) {
-                stamps.nodes[node] = s;
-                g->nodes[node].cum += value;
-                g->nodes[node].base_cum += base;
+            if (stamps.nodes[list.items[i].node] != s) {
+                stamps.nodes[list.items[i].node] = s;
+                node->cum += value;
+                node->base_cum += base;
+                node->current_cum += current;
             }
-            uint32_t callee = i > 0 ? list.items[i - 1].node : node;
-            if (callee != node)
-                add_edge(g, &stamps, s, node, callee, list.items[i - 1].inlined, value, base);
+            uint32_t callee = i > 0 ? list.items[i - 1].node : list.items[i].node;
+            if (callee != list.items[i].node)
+                add_edge(g, &stamps, s, list.items[i].node, callee, list.items[i - 1].inlined,
+                         value, base);
         }
     }
     if (!options->filters) {
@@ -400,24 +371,25 @@ struct hd_graph *hd_graph_build(const struct hd_profile *p,
     return g;
 }
 
-bool hd_graph_sample_value(const struct hd_graph *g, const struct hd_sample *sample,
+bool hd_graph_sample_value(const struct hd_graph *g, const struct hd_model *p, size_t sample,
                            double *value, double *base)
 {
-    const struct hd_graph_options *o = &g->private->options;
-    *value = hd_value_of(&sample->values, o->value);
-    *base = hd_value_of(&sample->base, o->value);
-    return !(*value == 0 && *base == 0) && !(o->drop_negative && *value < 0);
+    struct hd_sides sides;
+    bool counted = counted_sides(g, p, sample, &sides);
+    *value = sides.current - sides.base;
+    *base = sides.base;
+    return counted;
 }
 
-size_t hd_graph_sample_nodes(const struct hd_graph *g, const struct hd_profile *p,
+size_t hd_graph_sample_nodes(const struct hd_graph *g, const struct hd_model *p,
                              size_t sample, uint32_t *nodes, size_t max)
 {
     double value, base;
-    if (!hd_graph_sample_value(g, &p->samples[sample], &value, &base))
+    if (!hd_graph_sample_value(g, p, sample, &value, &base))
         return 0;
     struct slot_list list = {NULL, 0, 0};
     unsigned matched = 0;
-    expand_stack(g, p, &p->stacks[p->samples[sample].stack], &list);
+    expand_stack(g, &p->stacks[p->samples.keys[sample].stack], &list);
     size_t n = 0;
     if (apply_filters(g->private->options.filters, &list, &matched)) {
         n = list.n;

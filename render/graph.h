@@ -1,4 +1,4 @@
-/* Aggregating a symbolized profile into report nodes at a granularity.
+/* Aggregating a symbolized model into report nodes at a granularity.
  * Every report (text, and later dot, svg, ...) starts from this. */
 #ifndef HD_GRAPH_H
 #define HD_GRAPH_H
@@ -7,15 +7,7 @@
 #include <stddef.h>
 
 #include "filter.h"
-#include "profile.h"
-
-/* Which of a sample's four values a report shows (pprof's names). */
-enum hd_value_type {
-    HD_VALUE_INUSE_SPACE,
-    HD_VALUE_INUSE_OBJECTS,
-    HD_VALUE_ALLOC_SPACE,
-    HD_VALUE_ALLOC_OBJECTS,
-};
+#include "model.h"
 
 /* What one node stands for. */
 enum hd_granularity {
@@ -42,10 +34,17 @@ struct hd_node {
     double flat;      /* value of the samples whose leaf is this node */
     double cum;       /* value of the samples whose stack holds this node,
                          each sample counted once however often it recurs */
-    double base_flat; /* the base profiles' share of flat and cum, as
-                         positive values; 0 without --base.  The current */
-    double base_cum;  /* side is flat + base_flat, cum + base_cum. */
+    double base_flat; /* the base side of flat and cum (hd_sides.base):
+                         positive; 0 without a base */
+    double base_cum;
+    double current_flat; /* the current side of flat and cum; flat is
+                            current_flat - base_flat, cum likewise */
+    double current_cum;
 };
+
+/* A node's flat and cum as the two sides of a diff, for hd_change_of(). */
+struct hd_sides hd_node_flat_sides(const struct hd_node *node);
+struct hd_sides hd_node_cum_sides(const struct hd_node *node);
 
 /* A call from CALLER to CALLEE, counted once per sample. */
 struct hd_edge {
@@ -74,34 +73,29 @@ struct hd_graph {
     struct hd_graph_private *private;
 };
 
-/* The chosen value of V. */
-double hd_value_of(const struct hd_values *v, enum hd_value_type type);
-
-/* Whether TYPE counts objects (else bytes). */
-bool hd_value_is_objects(enum hd_value_type type);
-
-/* Build the nodes of PROFILE's whole-process samples.  In each stack the
- * root-most allocator frame (location is_allocator) and every frame
- * leafward of it are dropped; a stack of only allocator frames keeps its
- * root-most frame.  A location without
- * frames (not symbolized) is one node named "module+0xoffset" (or "0xADDR"
- * outside every mapping).  The graph does not point into PROFILE except
- * for strings the symbolizer owns. */
-struct hd_graph *hd_graph_build(const struct hd_profile *profile,
+/* Build the nodes of MODEL's whole-process samples.  Each sample counts
+ * with its sides (hd_model_sample_sides): the result current - base, and
+ * the base side apart.  In each stack the allocator's own leaf frames
+ * (stack allocator_frames, set by symbolize/allocator.c) are left out.  A
+ * location without frames (not symbolized) is one node named
+ * "module+0xoffset" (or "0xADDR" outside every mapping).  The graph does
+ * not point into MODEL except for strings the symbolizer owns. */
+struct hd_graph *hd_graph_build(const struct hd_model *model,
                                 const struct hd_graph_options *options);
 
-/* The chosen value of SAMPLE as GRAPH counts it, and its base share in
- * *BASE.  Returns false when GRAPH leaves the sample out (both are 0, or
- * it shrank and the graph was built with drop_negative). */
-bool hd_graph_sample_value(const struct hd_graph *graph, const struct hd_sample *sample,
-                           double *value, double *base);
+/* The chosen value of sample SAMPLE of MODEL (the model GRAPH was built
+ * from) as GRAPH counts it: the result in *VALUE, its base side in *BASE.
+ * Returns false when GRAPH leaves the sample out (it has no value on
+ * either side, or it shrank and the graph was built with drop_negative). */
+bool hd_graph_sample_value(const struct hd_graph *graph, const struct hd_model *model,
+                           size_t sample, double *value, double *base);
 
-/* The nodes of sample SAMPLE of PROFILE (the profile GRAPH was built
+/* The nodes of sample SAMPLE of MODEL (the model GRAPH was built
  * from), leaf first, after allocator frames and filters: up to MAX node
  * ids into NODES.  Returns how many there are (may exceed MAX); 0 when
  * the graph leaves the sample out, or it is filtered out or left without
  * a frame. */
-size_t hd_graph_sample_nodes(const struct hd_graph *graph, const struct hd_profile *profile,
+size_t hd_graph_sample_nodes(const struct hd_graph *graph, const struct hd_model *model,
                              size_t sample, uint32_t *nodes, size_t max);
 
 void hd_graph_free(struct hd_graph *graph);

@@ -1,5 +1,6 @@
 /* In-process graphviz rendering (see gvc.h). */
 #include "gvc.h"
+#include "emitter.h"
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
@@ -201,4 +202,22 @@ int hd_render_image(FILE *out, enum hd_image_format format, const struct hd_grap
     int status = hd_render_scene_image(out, format, scene, err);
     hd_scene_free(scene);
     return status;
+}
+
+int hd_emit_svg(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    return hd_render_image(out, HD_IMAGE_SVG, report->graph, report->view, &report->picture,
+                           err);
+}
+
+int hd_emit_png(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    return hd_render_image(out, HD_IMAGE_PNG, report->graph, report->view, &report->picture,
+                           err);
+}
+
+int hd_emit_pdf(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    return hd_render_image(out, HD_IMAGE_PDF, report->graph, report->view, &report->picture,
+                           err);
 }

@@ -1,9 +1,12 @@
 /* The perl-layout text report (see text.h). */
 #include "text.h"
+#include "emitter.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "array.h"
 
 enum hd_byte_unit hd_resolve_unit(enum hd_byte_unit unit, double magnitude)
 {
@@ -73,20 +76,19 @@ static const char *format_percent(double part, double total, char *buf, size_t s
     return buf;
 }
 
-/* The sort, for qsort's comparator (qsort has no context argument). */
-static const struct hd_text_options *sorting;
-
-static double sort_key(const struct hd_node *n)
+/* The row order: the sort key descending, ties by name.  CONTEXT is the
+ * report's options. */
+static double sort_key(const struct hd_node *n, const struct hd_text_options *o)
 {
-    double key = sorting->sort_by_cum ? n->cum : n->flat;
-    return sorting->sort_by_abs ? fabs(key) : key;
+    double key = o->sort_by_cum ? n->cum : n->flat;
+    return o->sort_by_abs ? fabs(key) : key;
 }
 
-static int compare_rows(const void *a, const void *b)
+static int compare_rows(const void *a, const void *b, void *context)
 {
     const struct hd_node *x = *(const struct hd_node *const *)a;
     const struct hd_node *y = *(const struct hd_node *const *)b;
-    double kx = sort_key(x), ky = sort_key(y);
+    double kx = sort_key(x, context), ky = sort_key(y, context);
     if (kx != ky)
         return kx > ky ? -1 : 1;
     return strcmp(x->name, y->name);
@@ -107,11 +109,14 @@ static const char *diff_mark(const struct hd_node *n, const struct hd_text_optio
 {
     if (o->n_bases == 0)
         return "";
-    if (n->base_cum == 0 && n->cum != 0)
+    switch (hd_change_of(hd_node_cum_sides(n))) {
+    case HD_CHANGE_NEW:
         return " (new)";
-    if (n->base_cum != 0 && n->cum + n->base_cum == 0)
+    case HD_CHANGE_GONE:
         return " (gone)";
-    return "";
+    default:
+        return "";
+    }
 }
 
 static void print_inputs(FILE *out, const char *label, const struct hd_report_input *in,
@@ -130,9 +135,7 @@ static const struct hd_node **select_rows(const struct hd_graph *g,
                                           const struct hd_text_options *o, size_t *n_rows,
                                           size_t *dropped_fraction, size_t *dropped_count)
 {
-    const struct hd_node **rows = malloc((g->n_nodes + 1) * sizeof *rows);
-    if (!rows)
-        abort();
+    const struct hd_node **rows = hd_malloc(g->n_nodes + 1, sizeof *rows);
     double limit = o->node_fraction * fabs(g->shown_total);
     size_t n = 0;
     *dropped_fraction = *dropped_count = 0;
@@ -157,8 +160,7 @@ static const struct hd_node **select_rows(const struct hd_graph *g,
         *dropped_count = n - o->node_count;
         n = o->node_count;
     }
-    sorting = o;
-    qsort(rows, n, sizeof *rows, compare_rows);
+    qsort_r(rows, n, sizeof *rows, compare_rows, (void *)o);
     *n_rows = n;
     return rows;
 }
@@ -196,9 +198,10 @@ static void print_compare_row(FILE *out, const struct hd_node *n,
     char base[64], current[64], delta[64], change[64];
     double key = o->sort_by_cum ? n->cum : n->flat;
     double key_base = o->sort_by_cum ? n->base_cum : n->base_flat;
-    if (key_base == 0 && key != 0)
+    enum hd_change how = hd_change_of(o->sort_by_cum ? hd_node_cum_sides(n) : hd_node_flat_sides(n));
+    if (how == HD_CHANGE_NEW)
         snprintf(change, sizeof change, "new");
-    else if (key_base != 0 && key + key_base == 0)
+    else if (how == HD_CHANGE_GONE)
         snprintf(change, sizeof change, "gone");
     else if (key_base == 0)
         snprintf(change, sizeof change, "-");
@@ -245,4 +248,11 @@ int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_opt
     }
     free(rows);
     return ferror(out) ? -1 : 0;
+}
+
+int hd_emit_text(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    if (hd_render_text(out, report->graph, &report->text) != 0)
+        return hd_error_set(err, report->output_name, 0, "cannot write the report");
+    return 0;
 }

@@ -1,60 +1,57 @@
 /* The --traces report (see traces.h). */
 #include "traces.h"
+#include "emitter.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-/* Samples in print order; qsort has no context argument. */
-static const struct hd_profile *ordering;
-static enum hd_value_type ordering_value;
+#include "array.h"
 
-static int compare_samples(const void *a, const void *b)
+/* The print order: the samples' |value|, largest first, ties in model
+ * order.  CONTEXT is the array of values by sample. */
+static int compare_samples(const void *a, const void *b, void *context)
 {
+    const double *magnitude = context;
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    double vx = fabs(hd_value_of(&ordering->samples[x].values, ordering_value));
-    double vy = fabs(hd_value_of(&ordering->samples[y].values, ordering_value));
-    if (vx != vy)
-        return vx > vy ? -1 : 1;
+    if (magnitude[x] != magnitude[y])
+        return magnitude[x] > magnitude[y] ? -1 : 1;
     return x < y ? -1 : x > y;
 }
 
-int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_profile *p,
+int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_model *p,
                      const struct hd_text_options *o)
 {
     enum hd_byte_unit unit = hd_resolve_unit(o->unit, g->total != 0 ? g->total : g->base_total);
-    size_t *order = malloc((p->n_samples + 1) * sizeof *order);
-    size_t capacity = 256;
-    uint32_t *nodes = malloc(capacity * sizeof *nodes);
-    if (!order || !nodes)
-        abort();
+    size_t *order = hd_malloc(p->samples.n + 1, sizeof *order);
+    double *magnitude = hd_malloc(p->samples.n + 1, sizeof *magnitude);
+    size_t capacity = 0;
+    uint32_t *nodes = NULL;
+    HD_ARRAY_RESERVE(nodes, capacity, 256);
     size_t n = 0;
-    for (size_t s = 0; s < p->n_samples; s++)
-        if (hd_value_of(&p->samples[s].values, o->value) != 0)
+    for (size_t s = 0; s < p->samples.n; s++) {
+        struct hd_sides sides = hd_model_sample_sides(p, s, o->value);
+        magnitude[s] = fabs(sides.current - sides.base);
+        if (sides.current - sides.base != 0)
             order[n++] = s;
-    ordering = p;
-    ordering_value = o->value;
-    qsort(order, n, sizeof *order, compare_samples);
+    }
+    qsort_r(order, n, sizeof *order, compare_samples, magnitude);
     fprintf(out, "Traces: %s in %s, leaf first%s\n", hd_unit_name(o->value, unit),
             o->n_bases > 0 ? "current minus base" : "the profile",
             o->n_bases > 0 ? "; new/gone: only in current/base" : "");
     for (size_t i = 0; i < n; i++) {
-        const struct hd_sample *s = &p->samples[order[i]];
         size_t depth = hd_graph_sample_nodes(g, p, order[i], nodes, capacity);
         if (depth > capacity) {
-            capacity = depth;
-            nodes = realloc(nodes, capacity * sizeof *nodes);
-            if (!nodes)
-                abort();
+            HD_ARRAY_RESERVE(nodes, capacity, depth);
             depth = hd_graph_sample_nodes(g, p, order[i], nodes, capacity);
         }
         if (depth == 0)
             continue;
-        double value = hd_value_of(&s->values, o->value);
-        double base = hd_value_of(&s->base, o->value);
+        struct hd_sides sides = hd_model_sample_sides(p, order[i], o->value);
+        double value = sides.current - sides.base;
         const char *mark = "";
-        if (o->n_bases > 0 && base == 0)
+        if (o->n_bases > 0 && hd_change_of(sides) == HD_CHANGE_NEW)
             mark = " new";
-        else if (o->n_bases > 0 && value + base == 0)
+        else if (o->n_bases > 0 && hd_change_of(sides) == HD_CHANGE_GONE)
             mark = " gone";
         char text[64];
         fprintf(out, "-----------+-------------------------------------------------------\n");
@@ -68,6 +65,14 @@ int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_profil
         }
     }
     free(order);
+    free(magnitude);
     free(nodes);
     return ferror(out) ? -1 : 0;
+}
+
+int hd_emit_traces(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    if (hd_render_traces(out, report->graph, report->model, &report->text) != 0)
+        return hd_error_set(err, report->output_name, 0, "cannot write the report");
+    return 0;
 }

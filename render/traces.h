@@ -13,7 +13,7 @@
  * the value (and in diff mode "new"/"gone") on the first.  Largest |value|
  * first, ties in profile order.  OPTIONS gives the value type, unit and
  * diff mode (n_bases).  Returns 0, or -1 when writing failed. */
-int hd_render_traces(FILE *out, const struct hd_graph *graph, const struct hd_profile *profile,
+int hd_render_traces(FILE *out, const struct hd_graph *graph, const struct hd_model *profile,
                      const struct hd_text_options *options);
 
 #endif

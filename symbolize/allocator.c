@@ -1,11 +1,11 @@
-/* Allocator frames: which functions and which libraries a heap report
- * drops (FORMATS.md §3.4; DESIGN.md, "allocator frames"). */
+/* Allocator frames: which libraries, functions and stack frames a heap
+ * report leaves out (see allocator.h). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "sym_demangle.h"
-#include "symbolizer.h"
 
 /* Exact names: perl pprof's list (each also with a leading '_'), jeprof's
  * additions, and the literal alternatives of Go pprof's regex, after the
@@ -94,7 +94,7 @@ static bool is_go_runtime_exception(const char *name)
 
 static bool is_allocator_short_name(const char *name);
 
-bool hd_sym_is_allocator_function(const char *name)
+bool hd_allocator_is_function(const char *name)
 {
     if (!name || !*name)
         return false;
@@ -132,4 +132,55 @@ static bool is_allocator_short_name(const char *name)
         strncmp(name, "operator delete", 15) == 0)
         return true;
     return false;
+}
+
+bool hd_allocator_is_library(const char *path)
+{
+    if (!path)
+        return false;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    static const char *const libs[] = {"libjemalloc", "libtcmalloc", "libmimalloc",
+                                       "libhoard", "libtbbmalloc"};
+    for (size_t i = 0; i < sizeof libs / sizeof *libs; i++) {
+        size_t n = strlen(libs[i]);
+        /* libjemalloc.so.2, libtcmalloc_minimal.so.4, libtcmalloc_and_profiler.so */
+        if (strncmp(base, libs[i], n) == 0 &&
+            (base[n] == '.' || base[n] == '_' || base[n] == '-' || base[n] == '\0'))
+            return true;
+    }
+    return false;
+}
+
+uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found)
+{
+    /* Allocator entries go with everything inlined into them (Go pprof's
+     * rule, FORMATS.md §3.4). */
+    for (uint32_t f = 0; f < found->n_frames; f++)
+        if (hd_allocator_is_function(found->frames[f].function))
+            return f;
+    return found->n_frames;
+}
+
+void hd_allocator_mark_libraries(struct hd_model *model)
+{
+    for (size_t i = 0; i < model->n_locations; i++) {
+        struct hd_location *l = &model->locations[i];
+        if (l->mapping != HD_NO_MAPPING &&
+            hd_allocator_is_library(model->mappings[l->mapping].path))
+            l->is_allocator = true;
+    }
+}
+
+void hd_allocator_cut_stacks(struct hd_model *model)
+{
+    for (size_t i = 0; i < model->n_stacks; i++) {
+        struct hd_stack *s = &model->stacks[i];
+        s->allocator_frames = 0;
+        for (uint32_t d = s->depth; d-- > 0;)
+            if (model->locations[s->locations[d]].is_allocator) {
+                s->allocator_frames = d + 1 < s->depth ? d + 1 : d;
+                break;
+            }
+    }
 }

@@ -517,7 +517,8 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_ma
 bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, bool is_main,
                             char *hex, size_t size)
 {
-    struct module *m = &sym->modules[module_for(sym, module_path, is_main)];
+    uint32_t id = module_for(sym, module_path, is_main); /* may move the array */
+    struct module *m = &sym->modules[id];
     if (!try_object(sym, m) || m->elf->build_id_size == 0 ||
         size < 2 * m->elf->build_id_size + 1)
         return false;

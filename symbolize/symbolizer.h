@@ -127,13 +127,4 @@ struct hd_sym_stats {
 };
 void hd_sym_get_stats(const struct hd_symbolizer *sym, struct hd_sym_stats *out);
 
-/* --- allocator frames (symbolize/allocator.c) --- */
-
-/* Whether NAME (a demangled function name as the lookup gives it; a full
- * name is matched by its short form) is an allocator function whose frames
- * a heap report drops: the union of perl pprof's, jeprof's and Go pprof's
- * lists (FORMATS.md §3.4) plus jemalloc's and tcmalloc's internals.
- * NULL: false. */
-bool hd_sym_is_allocator_function(const char *name);
-
 #endif

@@ -358,6 +358,71 @@ Test(cli, lines_and_addresses_granularities)
     cr_expect(strstr(r->out, " ./src/leaky.c\n"), "%s", r->out);
 }
 
+/* A copy of the testdata profile NAME with the program's folder, as its
+ * maps section names it, replaced by WORKSPACE: the same run as if it had
+ * been built and run in another CI workspace.  Returns the copy's path. */
+static const char *in_workspace(const char *name, const char *workspace, char *path,
+                                size_t size)
+{
+    char original[256], text[1 << 16];
+    snprintf(original, sizeof original, "%s/%s", getenv("HD_TESTDATA"), name);
+    FILE *in = fopen(original, "r");
+    cr_assert_not_null(in, "cannot read %s", original);
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[n] = '\0';
+    snprintf(path, size, "/tmp/hd-cli-moved-%d-%s", (int)getpid(), strrchr(name, '/') + 1);
+    FILE *out = fopen(path, "w");
+    cr_assert_not_null(out);
+    static const char folder[] = "/work/main/testdata/bin/";
+    int replaced = 0;
+    for (const char *s = text, *hit; *s; s = hit + strlen(folder), replaced++) {
+        hit = strstr(s, folder);
+        if (!hit) {
+            fputs(s, out);
+            break;
+        }
+        fprintf(out, "%.*s%s", (int)(hit - s), s, workspace);
+    }
+    fclose(out);
+    cr_assert_gt(replaced, 0, "%s names no %s", name, folder);
+    return path;
+}
+
+Test(cli, a_base_from_another_workspace_matches_stack_by_stack)
+{
+    /* CI workspaces differ per run (/builds/8841/... vs /builds/8842/...):
+     * the program's mappings are matched by its role, or by build-id, not
+     * by path, so --traces is byte-identical to the same diff in one
+     * workspace. */
+    char base[256], current[256], expected[sizeof ((struct run *)0)->out];
+    const char *args[][2] = {{"bin/leaky", NULL}, {"--no-symbols", NULL}};
+    for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+        struct run *r = heapdiff("--traces", "--base=profiles/tc-run1.0001.heap", args[i][0],
+                                 "profiles/tc-run2.0003.heap", NULL);
+        cr_assert_eq(r->status, 0, "%s", r->err);
+        size_t stacks = 0;
+        for (const char *t = r->out; (t = strstr(t, "\n-----------+")); t++)
+            stacks++;
+        cr_assert_geq(stacks, 4, "%s", r->out);
+        snprintf(expected, sizeof expected, "%s", r->out);
+        r = heapdiff("--traces", "--base",
+                     in_workspace("profiles/tc-run1.0001.heap", "/builds/8841/", base,
+                                  sizeof base),
+                     args[i][0],
+                     in_workspace("profiles/tc-run2.0003.heap", "/builds/8842/", current,
+                                  sizeof current),
+                     NULL);
+        unlink(base);
+        unlink(current);
+        cr_assert_eq(r->status, 0, "%s", r->err);
+        /* The header names the files; the traces must be the same. */
+        const char *traces = strstr(r->out, "\n-----");
+        cr_assert_not_null(traces);
+        cr_assert_str_eq(traces, strstr(expected, "\n-----"), "with %s", args[i][0]);
+    }
+}
+
 Test(cli, traces_list_every_stack)
 {
     struct run *r = heapdiff("--traces", "--show_bytes", "bin/leaky",

@@ -37,10 +37,10 @@ static struct hd_frame frame_pool[256];
 
 /* Parse TEXT and name its locations after NAMES (unnamed ones stay
  * "app+0xOFFSET").  Frames live in frame_pool: one profile at a time. */
-static struct hd_profile *make(const char *text, const struct name_of *names, size_t n_names)
+static struct hd_model *make(const char *text, const struct name_of *names, size_t n_names)
 {
     struct hd_error err;
-    struct hd_profile *p = hd_parse_buffer("t.heap", text, strlen(text), &err);
+    struct hd_model *p = hd_parse_buffer("t.heap", text, strlen(text), &err);
     cr_assert_not_null(p, "parse failed: %s", err.message);
     size_t used = 0;
     for (size_t i = 0; i < p->n_locations; i++) {
@@ -56,20 +56,20 @@ static struct hd_profile *make(const char *text, const struct name_of *names, si
     return p;
 }
 
-static struct hd_graph *build(const struct hd_profile *p)
+static struct hd_graph *build(const struct hd_model *p)
 {
     struct hd_graph_options o = {.value = HD_VALUE_INUSE_SPACE,
                                  .granularity = HD_GRANULARITY_FUNCTIONS};
     return hd_graph_build(p, &o);
 }
 
-static struct hd_view *prune(const struct hd_graph *g, const struct hd_profile *p,
+static struct hd_view *prune(const struct hd_graph *g, const struct hd_model *p,
                              double node_fraction, double edge_fraction, size_t node_count)
 {
-    static struct hd_profile_paths paths;
-    paths = (struct hd_profile_paths){g, p};
+    static struct hd_model_paths paths;
+    paths = (struct hd_model_paths){g, p};
     struct hd_prune_options o = {node_fraction, edge_fraction, node_count,
-                                 p ? hd_profile_paths_walk : NULL, p ? &paths : NULL};
+                                 p ? hd_model_paths_walk : NULL, p ? &paths : NULL};
     return hd_prune(g, &o);
 }
 
@@ -169,7 +169,7 @@ static const struct name_of chain_names[] = {{0x1000, "main"}, {0x1100, "a"},
 
 Test(prune, node_fraction_drops_nodes_below_the_truncated_cutoff)
 {
-    struct hd_profile *p = make(chain_text, chain_names, N_CHAIN);
+    struct hd_model *p = make(chain_text, chain_names, N_CHAIN);
     struct hd_graph *g = build(p);
     /* Σ|flat| = 106; 0.01 * 106 = 1.06 -> cutoff 1 (pprof truncates):
      * tiny (cum 1) is not below it.  0.02 -> 2: tiny goes. */
@@ -187,12 +187,12 @@ Test(prune, node_fraction_drops_nodes_below_the_truncated_cutoff)
     cr_expect_null(view_edge(g, v, "main", "tiny"));
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(prune, node_count_keeps_the_largest_cum_ties_by_flat_then_name)
 {
-    struct hd_profile *p = make(chain_text, chain_names, N_CHAIN);
+    struct hd_model *p = make(chain_text, chain_names, N_CHAIN);
     struct hd_graph *g = build(p);
     struct hd_view *v = prune(g, p, 0, 0, 4);
     /* cum: main 106, leaf 60, a 50, d 45, b 10, c 10, tiny 1. */
@@ -209,12 +209,12 @@ Test(prune, node_count_keeps_the_largest_cum_ties_by_flat_then_name)
     cr_expect_str_eq(g->nodes[v->nodes[5]].name, "c");
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(prune, residual_edge_is_removed_when_its_target_is_reachable_otherwise)
 {
-    struct hd_profile *p = make(chain_text, chain_names, N_CHAIN);
+    struct hd_model *p = make(chain_text, chain_names, N_CHAIN);
     struct hd_graph *g = build(p);
     /* Dropping b and c makes main ... leaf (10) residual, but main -> a ->
      * leaf still connects them: pprof's RemoveRedundantEdges deletes it. */
@@ -228,7 +228,7 @@ Test(prune, residual_edge_is_removed_when_its_target_is_reachable_otherwise)
     cr_expect(v->exact_residuals);
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 /*   main -> a          50 flat
@@ -243,7 +243,7 @@ static const struct name_of residual_names[] = {
 
 Test(prune, dropped_middle_nodes_leave_a_residual_edge_exactly_or_estimated)
 {
-    struct hd_profile *p = make(residual_text, residual_names, 5);
+    struct hd_model *p = make(residual_text, residual_names, 5);
     struct hd_graph *g = build(p);
     for (int exact = 0; exact < 2; exact++) {
         struct hd_view *v = prune(g, exact ? p : NULL, 0, 0, 3);
@@ -258,7 +258,7 @@ Test(prune, dropped_middle_nodes_leave_a_residual_edge_exactly_or_estimated)
         hd_view_free(v);
     }
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(prune, residual_weights_are_exact_with_a_walk_and_merge_with_direct_calls)
@@ -271,7 +271,7 @@ Test(prune, residual_weights_are_exact_with_a_walk_and_merge_with_direct_calls)
                                "1: 100 [1: 100] @ 0x1100 0x1000\n" MAPS;
     static const struct name_of names[] = {
         {0x1000, "main"}, {0x1100, "big"}, {0x1300, "x"}, {0x1400, "e"}};
-    struct hd_profile *p = make(text, names, 4);
+    struct hd_model *p = make(text, names, 4);
     struct hd_graph *g = build(p);
     struct hd_view *v = prune(g, p, 0, 0, 3);
     const struct hd_view_edge *r = view_edge(g, v, "main", "e");
@@ -280,12 +280,12 @@ Test(prune, residual_weights_are_exact_with_a_walk_and_merge_with_direct_calls)
     cr_expect(r->residual);
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(prune, edge_fraction_drops_light_edges)
 {
-    struct hd_profile *p = make(chain_text, chain_names, N_CHAIN);
+    struct hd_model *p = make(chain_text, chain_names, N_CHAIN);
     struct hd_graph *g = build(p);
     /* 0.05 * 106 = 5.3 -> 5: main -> tiny (1) goes; b -> c (10) stays. */
     struct hd_view *v = prune(g, p, 0, 0.05, 0);
@@ -296,7 +296,7 @@ Test(prune, edge_fraction_drops_light_edges)
     cr_expect(kept(g, v, "tiny")); /* nodes stay */
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(prune, defaults_are_pprofs)
@@ -320,13 +320,13 @@ Test(prune, order_does_not_depend_on_node_ids)
     struct hd_graph_render_options o = plain_options();
     char *dots[2];
     for (int i = 0; i < 2; i++) {
-        struct hd_profile *p = make(i ? reversed : chain_text, chain_names, N_CHAIN);
+        struct hd_model *p = make(i ? reversed : chain_text, chain_names, N_CHAIN);
         struct hd_graph *g = build(p);
         struct hd_view *v = prune(g, p, 0, 0, 4);
         dots[i] = render_dot(g, v, &o);
         hd_view_free(v);
         hd_graph_free(g);
-        hd_profile_free(p);
+        hd_model_free(p);
     }
     cr_expect_str_eq(dots[0], dots[1]);
     free(dots[0]);
@@ -376,7 +376,7 @@ static const struct name_of diff_names[] = {{0x1000, "main"},
                                             {0x1400, "old"}};
 
 struct diff_fixture {
-    struct hd_profile *current, *base;
+    struct hd_model *current, *base;
     struct hd_graph *graph;
     struct hd_view *view;
     struct hd_graph_render_options options;
@@ -390,7 +390,14 @@ static void diff_setup(struct diff_fixture *f)
     struct hd_error err;
     f->base = hd_parse_buffer("b.heap", diff_base, strlen(diff_base), &err);
     cr_assert_not_null(f->base);
-    hd_profile_merge(f->current, f->base, -1.0);
+    {
+        /* current minus base, as the core aligns them: two columns */
+        struct hd_model *diff = hd_model_new();
+        hd_model_align(diff, f->current, HD_ROLE_CURRENT);
+        hd_model_align(diff, f->base, HD_ROLE_BASE);
+        hd_model_free(f->current);
+        f->current = diff;
+    }
     /* Name the base-only location too (merge copied it). */
     for (size_t i = 0; i < f->current->n_locations; i++)
         if (f->current->locations[i].offset == 0x1400 && !f->current->locations[i].frames) {
@@ -415,8 +422,8 @@ static void diff_teardown(struct diff_fixture *f)
 {
     hd_view_free(f->view);
     hd_graph_free(f->graph);
-    hd_profile_free(f->current);
-    hd_profile_free(f->base);
+    hd_model_free(f->current);
+    hd_model_free(f->base);
 }
 
 /* The dot line that declares node NAME's first label line. */
@@ -485,7 +492,7 @@ Test(dot, legend_names_inputs_type_totals_denominator_filters_and_key)
 
 Test(dot, legend_says_what_was_dropped)
 {
-    struct hd_profile *p = make(chain_text, chain_names, N_CHAIN);
+    struct hd_model *p = make(chain_text, chain_names, N_CHAIN);
     struct hd_graph *g = build(p);
     struct hd_view *v = prune(g, p, 0.02, 0.2, 4);
     struct hd_graph_render_options o = plain_options();
@@ -498,12 +505,12 @@ Test(dot, legend_says_what_was_dropped)
     free(dot);
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(dot, edges_have_pprof_weights_widths_and_dotted_residuals)
 {
-    struct hd_profile *p = make(residual_text, residual_names, 5);
+    struct hd_model *p = make(residual_text, residual_names, 5);
     struct hd_graph *g = build(p);
     struct hd_view *v = prune(g, p, 0, 0, 3);
     struct hd_graph_render_options o = plain_options();
@@ -521,14 +528,14 @@ Test(dot, edges_have_pprof_weights_widths_and_dotted_residuals)
     free(dot);
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(dot, inline_calls_are_marked)
 {
     static const char text[] = "heap profile: 0: 0 [0: 0] @ heapprofile\n"
                                "1: 60 [1: 60] @ 0x1500 0x1000\n" MAPS;
-    struct hd_profile *p = make(text, (const struct name_of[]){{0x1000, "main"}}, 1);
+    struct hd_model *p = make(text, (const struct name_of[]){{0x1000, "main"}}, 1);
     static struct hd_frame inl[2] = {{"inlined_alloc", "a.c", 1}, {"small_objects", "a.c", 2}};
     for (size_t i = 0; i < p->n_locations; i++)
         if (p->locations[i].address == 0x1500) {
@@ -543,7 +550,7 @@ Test(dot, inline_calls_are_marked)
     free(dot);
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(dot, names_and_paths_are_escaped)
@@ -552,7 +559,7 @@ Test(dot, names_and_paths_are_escaped)
                                "1: 60 [1: 60] @ 0x1100 0x1000\n" MAPS;
     static const struct name_of names[] = {{0x1000, "say\"hi\\n"},
                                            {0x1100, "std::map<a::b, c>::insert"}};
-    struct hd_profile *p = make(text, names, 2);
+    struct hd_model *p = make(text, names, 2);
     struct hd_graph *g = build(p);
     struct hd_view *v = prune(g, p, 0, 0, 0);
     static const struct hd_report_input in = {"dir\\x\"y.heap", 60};
@@ -574,7 +581,7 @@ Test(dot, names_and_paths_are_escaped)
     free(dot);
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(dot, output_is_byte_identical_across_runs)
@@ -750,14 +757,14 @@ Test(gvc, hundred_thousand_stacks_prune_and_render, .timeout = 120)
     struct timespec t0, t1, t2, t3;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     struct hd_error err;
-    struct hd_profile *p = hd_parse_buffer("big.heap", text, length, &err);
+    struct hd_model *p = hd_parse_buffer("big.heap", text, length, &err);
     cr_assert_not_null(p, "%s", err.message);
     cr_expect_eq(p->n_stacks, 100000);
     struct hd_graph *g = build(p);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    struct hd_profile_paths paths = {g, p};
+    struct hd_model_paths paths = {g, p};
     struct hd_prune_options po = hd_prune_defaults();
-    po.walk = hd_profile_paths_walk;
+    po.walk = hd_model_paths_walk;
     po.walk_source = &paths;
     struct hd_view *v = hd_prune(g, &po);
     clock_gettime(CLOCK_MONOTONIC, &t2);
@@ -776,6 +783,6 @@ Test(gvc, hundred_thousand_stacks_prune_and_render, .timeout = 120)
     free(svg);
     hd_view_free(v);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
     free(text);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "parse.h"
-#include "profile.h"
+#include "model.h"
 
 /* ---- helpers ---- */
 
@@ -42,10 +42,10 @@ TestSuite(parser, .init = setup, .fini = teardown);
     "00001000-00003000 r-xp 00001000 00:00 1234       /srv/app\n"                       \
     "7f0000001000-7f0000002000 r-xp 00001000 08:01 99 /usr/lib/libleak.so\n"
 
-static struct hd_profile *parse_text(const char *text)
+static struct hd_model *parse_text(const char *text)
 {
     struct hd_error err;
-    struct hd_profile *p = hd_parse_buffer("test.heap", text, strlen(text), &err);
+    struct hd_model *p = hd_parse_buffer("test.heap", text, strlen(text), &err);
     cr_assert_not_null(p, "parse failed: %s:%ld: %s", err.file, err.line, err.message);
     return p;
 }
@@ -54,7 +54,7 @@ static struct hd_profile *parse_text(const char *text)
 static void expect_error(const char *text, long line, const char *message)
 {
     struct hd_error err;
-    struct hd_profile *p = hd_parse_buffer("bad.heap", text, strlen(text), &err);
+    struct hd_model *p = hd_parse_buffer("bad.heap", text, strlen(text), &err);
     cr_assert_null(p, "bad input was accepted");
     cr_expect_eq(err.line, line, "error at line %ld, want %ld (%s)", err.line, line,
                  err.message);
@@ -73,134 +73,134 @@ static const char *fixture(const char *relative)
 
 Test(parser, heapprofile_values_are_exact)
 {
-    struct hd_profile *p = parse_text(
+    struct hd_model *p = parse_text(
         "heap profile:   3:  1000 [   5:  2000] @ heapprofile\n"
         "     2:      600 [     3:     1200] @ 0x00001100 0x00001200\n"
         "     1:      400 [     2:      800] @ 0x00001300\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
-    cr_assert_str_eq(p->type, "heapprofile");
-    cr_assert_eq(p->producer, HD_PRODUCER_GPERFTOOLS);
-    struct hd_values t = hd_profile_total(p);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_NONE);
+    cr_assert_str_eq(p->inputs[0].type, "heapprofile");
+    cr_assert_eq(p->inputs[0].producer, HD_PRODUCER_GPERFTOOLS);
+    struct hd_values t = hd_model_input_total(p, 0);
     cr_assert_float_eq(t.inuse_objects, 3, 1e-9);
     cr_assert_float_eq(t.inuse_bytes, 1000, 1e-9);
     cr_assert_float_eq(t.alloc_objects, 5, 1e-9);
     cr_assert_float_eq(t.alloc_bytes, 2000, 1e-9);
-    cr_assert(p->has_alloc_values);
-    hd_profile_free(p);
+    cr_assert(p->inputs[0].has_alloc_values);
+    hd_model_free(p);
 }
 
 Test(parser, heap_v2_applies_poisson_scaling_to_each_pair)
 {
     /* FORMATS.md §2.3: 2: 524288 [4: 1048576] at heap_v2/524288 -> avg
      * 262144, scale 2.5414940825 -> 5.082988 / 1332474.85 (pprof-pl). */
-    struct hd_profile *p = parse_text(
+    struct hd_model *p = parse_text(
         "heap profile: 2: 524288 [4: 1048576] @ heap_v2/524288\n"
         "2: 524288 [4: 1048576] @ 0x1100 0x1200\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_V2);
-    cr_assert_float_eq(p->sample_period, 524288, 0);
-    struct hd_values t = hd_profile_total(p);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_V2);
+    cr_assert_float_eq(p->inputs[0].sample_period, 524288, 0);
+    struct hd_values t = hd_model_input_total(p, 0);
     cr_assert_float_eq(t.inuse_objects, 5.082988, 1e-5);
     cr_assert_float_eq(t.inuse_bytes, 1332474.85, 0.01);
     cr_assert_float_eq(t.alloc_objects, 2 * 5.082988, 1e-5);
     cr_assert_float_eq(t.alloc_bytes, 2 * 1332474.85, 0.02);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, heap_v2_small_objects_scale_up_a_lot)
 {
     /* FORMATS.md §2.3: 10: 480 at R = 524288 -> scale 10923.1667 ->
      * 109231.67 objects / 5243120.0 bytes. */
-    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2/524288\n"
+    struct hd_model *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2/524288\n"
                                       "10: 480 [10: 480] @ 0x1100\n" MAPS);
-    struct hd_values t = hd_profile_total(p);
+    struct hd_values t = hd_model_input_total(p, 0);
     cr_assert_float_eq(t.inuse_objects, 109231.67, 0.01);
     cr_assert_float_eq(t.inuse_bytes, 5243120.0, 0.5);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, heap_with_rate_uses_v1_with_half_the_rate)
 {
     /* FORMATS.md §2.3: heap/1048576 -> R' = 524288, ratio 0.5 < 1 ->
      * 4 / 1048576 (perl's rule, heapdiff's choice). */
-    struct hd_profile *p = parse_text("heap profile: 2: 524288 [4: 1048576] @ heap/1048576\n"
+    struct hd_model *p = parse_text("heap profile: 2: 524288 [4: 1048576] @ heap/1048576\n"
                                       "2: 524288 [4: 1048576] @ 0x1100\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_V1);
-    cr_assert_float_eq(p->sample_period, 524288, 0);
-    struct hd_values t = hd_profile_total(p);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_V1);
+    cr_assert_float_eq(p->inputs[0].sample_period, 524288, 0);
+    struct hd_values t = hd_model_input_total(p, 0);
     cr_assert_float_eq(t.inuse_objects, 4, 1e-9);
     cr_assert_float_eq(t.inuse_bytes, 1048576, 1e-6);
     /* The allocated pair has the same average, so the same ratio. */
     cr_assert_float_eq(t.alloc_objects, 8, 1e-9);
     cr_assert_float_eq(t.alloc_bytes, 2097152, 1e-6);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, heap_without_rate_uses_v1_with_128k)
 {
     /* avg 262144 >= 131072: ratio 2, values unchanged (FORMATS.md §2.3);
      * 10: 480 -> ratio 48/131072 -> 27306.67 objects, 1310720 bytes. */
-    struct hd_profile *p = parse_text("heap profile: 12: 524768 [14: 1049056] @ heap\n"
+    struct hd_model *p = parse_text("heap profile: 12: 524768 [14: 1049056] @ heap\n"
                                       "2: 524288 [4: 1048576] @ 0x1100\n"
                                       "10: 480 [10: 480] @ 0x1200\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_V1);
-    cr_assert_float_eq(p->sample_period, 131072, 0);
-    struct hd_values t = hd_profile_total(p);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_V1);
+    cr_assert_float_eq(p->inputs[0].sample_period, 131072, 0);
+    struct hd_values t = hd_model_input_total(p, 0);
     cr_assert_float_eq(t.inuse_objects, 2 + 10 * 131072.0 / 48, 1e-6);
     cr_assert_float_eq(t.inuse_bytes, 524288 + 1310720, 1e-6);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, heap_v2_without_rate_assumes_128k_and_warns)
 {
-    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2\n"
+    struct hd_model *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2\n"
                                       "10: 480 [10: 480] @ 0x1100\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_V2);
-    cr_assert_float_eq(p->sample_period, 131072, 0);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_V2);
+    cr_assert_float_eq(p->inputs[0].sample_period, 131072, 0);
     cr_assert(strstr(warnings, "names no sampling rate"), "warnings: %s", warnings);
     /* scale = 1/(1-exp(-48/131072)) */
     double scale = 1.0 / (1.0 - exp(-48.0 / 131072.0));
-    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 480 * scale, 1e-3);
-    hd_profile_free(p);
+    cr_assert_float_eq(hd_model_input_total(p, 0).inuse_bytes, 480 * scale, 1e-3);
+    hd_model_free(p);
 }
 
 Test(parser, no_type_with_equal_pairs_is_v1_sampled)
 {
-    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480]\n"
+    struct hd_model *p = parse_text("heap profile: 10: 480 [10: 480]\n"
                                       "10: 480 [10: 480] @ 0x1100\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_V1);
-    cr_assert_str_eq(p->type, "");
-    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 1310720, 1e-6);
-    hd_profile_free(p);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_V1);
+    cr_assert_str_eq(p->inputs[0].type, "");
+    cr_assert_float_eq(hd_model_input_total(p, 0).inuse_bytes, 1310720, 1e-6);
+    hd_model_free(p);
 }
 
 Test(parser, no_type_with_different_pairs_is_exact)
 {
-    struct hd_profile *p = parse_text("heap profile: 10: 480 [20: 960]\n"
+    struct hd_model *p = parse_text("heap profile: 10: 480 [20: 960]\n"
                                       "10: 480 [20: 960] @ 0x1100\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
-    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 480, 0);
-    hd_profile_free(p);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_NONE);
+    cr_assert_float_eq(hd_model_input_total(p, 0).inuse_bytes, 480, 0);
+    hd_model_free(p);
 }
 
 Test(parser, growth_profiles_are_unscaled_in_use_growth)
 {
-    struct hd_profile *p = parse_text("heap profile: 3: 300 [3: 300] @ growth\n"
+    struct hd_model *p = parse_text("heap profile: 3: 300 [3: 300] @ growth\n"
                                       "3: 300 [3: 300] @ 0x1100\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
-    struct hd_values t = hd_profile_total(p);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_NONE);
+    struct hd_values t = hd_model_input_total(p, 0);
     cr_assert_float_eq(t.inuse_bytes, 300, 0);
     cr_assert_float_eq(t.alloc_bytes, 0, 0);
-    cr_assert_not(p->has_alloc_values);
-    hd_profile_free(p);
+    cr_assert_not(p->inputs[0].has_alloc_values);
+    hd_model_free(p);
 }
 
 Test(parser, heapprofile_with_trailing_space_is_still_heapprofile)
 {
     /* Go pprof ignores the space; perl makes it v1 (FORMATS.md §2.1). */
-    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480] @ heapprofile \n"
+    struct hd_model *p = parse_text("heap profile: 10: 480 [10: 480] @ heapprofile \n"
                                       "10: 480 [10: 480] @ 0x1100\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
-    hd_profile_free(p);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_NONE);
+    hd_model_free(p);
 }
 
 Test(parser, unknown_type_is_refused)
@@ -211,80 +211,80 @@ Test(parser, unknown_type_is_refused)
 
 Test(parser, zero_rate_means_unsampled_with_a_warning)
 {
-    struct hd_profile *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2/0\n"
+    struct hd_model *p = parse_text("heap profile: 10: 480 [10: 480] @ heap_v2/0\n"
                                       "10: 480 [10: 480] @ 0x1100\n" MAPS);
-    cr_assert_eq(p->sampling, HD_SAMPLING_NONE);
+    cr_assert_eq(p->inputs[0].sampling, HD_SAMPLING_NONE);
     cr_assert(strstr(warnings, "sampling rate 0"));
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, padding_and_tabs_are_accepted)
 {
-    struct hd_profile *p = parse_text("heap profile:\t1:\t10 [ 1 :10 ] @ heapprofile\n"
+    struct hd_model *p = parse_text("heap profile:\t1:\t10 [ 1 :10 ] @ heapprofile\n"
                                       "\t1:\t10\t[\t1:\t10\t]\t@\t0x1100\t0x1200\t\n" MAPS);
-    cr_assert_eq(p->n_samples, 1);
+    cr_assert_eq(p->samples.n, 1);
     cr_assert_eq(p->stacks[0].depth, 2);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, identical_stacks_merge_into_one_sample)
 {
-    struct hd_profile *p = parse_text("heap profile: 3: 30 [3: 30] @ heapprofile\n"
+    struct hd_model *p = parse_text("heap profile: 3: 30 [3: 30] @ heapprofile\n"
                                       "1: 10 [1: 10] @ 0x1100 0x1200\n"
                                       "2: 20 [2: 20] @ 0x1100 0x1200\n"
                                       "0: 0 [0: 0] @ 0x1200\n" MAPS);
     cr_assert_eq(p->n_stacks, 2);
-    cr_assert_eq(p->n_samples, 2);
+    cr_assert_eq(p->samples.n, 2);
     cr_assert_eq(p->n_locations, 2);
-    cr_assert_float_eq(p->samples[0].values.inuse_bytes, 30, 0);
-    hd_profile_free(p);
+    cr_assert_float_eq(p->samples.columns[0][0].inuse_bytes, 30, 0);
+    hd_model_free(p);
 }
 
 Test(parser, negative_in_use_counts_are_kept_with_one_warning)
 {
     /* gperftools#953: producers have written -1 counts; heapdiff keeps the
      * numbers and says so once. */
-    struct hd_profile *p = parse_text("heap profile: 0: 0 [2: 20] @ heapprofile\n"
+    struct hd_model *p = parse_text("heap profile: 0: 0 [2: 20] @ heapprofile\n"
                                       "-1: -10 [1: 10] @ 0x1100\n"
                                       "-1: -10 [1: 10] @ 0x1200\n"
                                       "0: 100 [1: 100] @ 0x1300\n" MAPS);
-    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 80, 0);
+    cr_assert_float_eq(hd_model_input_total(p, 0).inuse_bytes, 80, 0);
     cr_assert(strstr(warnings, "test.heap:2: negative in-use count"), "%s", warnings);
     cr_assert_null(strstr(warnings, "test.heap:3:"), "warned twice: %s", warnings);
     cr_assert(strstr(warnings, "test.heap:4: 100 in-use bytes but 0 in-use objects"), "%s",
               warnings);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, percent_warn_lines_are_reported_and_skipped)
 {
-    struct hd_profile *p = parse_text("%warn profile may be incomplete\n"
+    struct hd_model *p = parse_text("%warn profile may be incomplete\n"
                                       "%other line\n"
                                       "heap profile: 1: 10 [1: 10] @ heapprofile\n"
                                       "1: 10 [1: 10] @ 0x1100\n" MAPS);
     cr_assert(strstr(warnings, "the profiler said:  profile may be incomplete"), "%s",
               warnings);
-    cr_assert_eq(p->n_samples, 1);
-    hd_profile_free(p);
+    cr_assert_eq(p->samples.n, 1);
+    hd_model_free(p);
 }
 
 Test(parser, crlf_line_ends_read_like_lf)
 {
-    struct hd_profile *p = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\r\n"
+    struct hd_model *p = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\r\n"
                                       "1: 10 [1: 10] @ 0x1100\r\n\r\nMAPPED_LIBRARIES:\r\n"
                                       "00001000-00003000 r-xp 00001000 00:00 1 /srv/app\r\n");
     cr_assert_eq(p->n_mappings, 1);
     cr_assert_str_eq(p->mappings[0].path, "/srv/app");
     cr_assert_eq(p->locations[0].offset, 0x1100);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, header_only_profile_is_empty_not_an_error)
 {
-    struct hd_profile *p = parse_text("heap profile: 0: 0 [0: 0] @ heapprofile\n" MAPS);
-    cr_assert_eq(p->n_samples, 0);
-    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 0, 0);
-    hd_profile_free(p);
+    struct hd_model *p = parse_text("heap profile: 0: 0 [0: 0] @ heapprofile\n" MAPS);
+    cr_assert_eq(p->samples.n, 0);
+    cr_assert_float_eq(hd_model_input_total(p, 0).inuse_bytes, 0, 0);
+    hd_model_free(p);
 }
 
 /* ---- jemalloc (FORMATS.md §1.2, §1.3, §2.4) ---- */
@@ -306,66 +306,54 @@ Test(parser, jemalloc_unsamples_prebiased_counts_once)
     /* FORMATS.md §2.4: t*: 46: 457424 (50 live 10000-byte objects,
      * R = 4096) -> 50.45 objects, 501691.5 bytes; t*: 242: 11610
      * (20000 x 48 B) -> 20782.6 objects, 997048 bytes. */
-    struct hd_profile *p = parse_text(threaded);
-    cr_assert_eq(p->format, HD_FORMAT_THREADED);
-    cr_assert_eq(p->producer, HD_PRODUCER_JEMALLOC);
-    cr_assert_eq(p->n_samples, 2);
-    cr_assert_float_eq(p->samples[0].values.inuse_objects, 50.45, 0.01);
-    cr_assert_float_eq(p->samples[0].values.inuse_bytes, 501691.5, 0.5);
-    cr_assert_float_eq(p->samples[1].values.inuse_objects, 20782.6, 0.1);
-    cr_assert_float_eq(p->samples[1].values.inuse_bytes, 997048, 1);
-    cr_assert_not(p->has_alloc_values);
-    hd_profile_free(p);
+    struct hd_model *p = parse_text(threaded);
+    cr_assert_eq(p->inputs[0].format, HD_FORMAT_THREADED);
+    cr_assert_eq(p->inputs[0].producer, HD_PRODUCER_JEMALLOC);
+    cr_assert_eq(p->samples.n, 2);
+    cr_assert_float_eq(p->samples.columns[0][0].inuse_objects, 50.45, 0.01);
+    cr_assert_float_eq(p->samples.columns[0][0].inuse_bytes, 501691.5, 0.5);
+    cr_assert_float_eq(p->samples.columns[0][1].inuse_objects, 20782.6, 0.1);
+    cr_assert_float_eq(p->samples.columns[0][1].inuse_bytes, 997048, 1);
+    cr_assert_not(p->inputs[0].has_alloc_values);
+    hd_model_free(p);
 }
 
 Test(parser, jemalloc_thread_lines_are_kept_apart_from_totals)
 {
-    struct hd_profile *p = parse_text(threaded);
-    cr_assert_eq(p->n_thread_samples, 3);
-    cr_assert_eq(p->thread_samples[0].thread, 0);
-    cr_assert_eq(p->thread_samples[1].thread, 3);
-    cr_assert_eq(p->thread_samples[1].stack, p->samples[0].stack);
+    struct hd_model *p = parse_text(threaded);
+    cr_assert_eq(p->thread_samples.n, 3);
+    cr_assert_eq(p->thread_samples.keys[0].thread, 0);
+    cr_assert_eq(p->thread_samples.keys[1].thread, 3);
+    cr_assert_eq(p->thread_samples.keys[1].stack, p->samples.keys[0].stack);
     /* 6: 59664, avg 9944 as the total line: the same scale 1.0967757. */
-    cr_assert_float_eq(p->thread_samples[1].values.inuse_bytes, 59664 * 1.0967757, 1);
-    hd_profile_free(p);
+    cr_assert_float_eq(p->thread_samples.columns[0][1].inuse_bytes, 59664 * 1.0967757, 1);
+    hd_model_free(p);
 }
 
 Test(parser, jemalloc_accumulated_pair_is_read)
 {
-    struct hd_profile *p = parse_text("heap_v2/1\n  t*: 1: 4096 [3: 12288]\n"
+    struct hd_model *p = parse_text("heap_v2/1\n  t*: 1: 4096 [3: 12288]\n"
                                       "@ 0x1100\n  t*: 1: 4096 [3: 12288]\n" MAPS);
-    cr_assert(p->has_alloc_values);
+    cr_assert(p->inputs[0].has_alloc_values);
     /* R = 1: scale 1/(1 - exp(-4096)) = 1 exactly in doubles. */
-    cr_assert_float_eq(p->samples[0].values.alloc_bytes, 12288, 1e-9);
-    cr_assert_float_eq(p->samples[0].values.alloc_objects, 3, 1e-9);
-    hd_profile_free(p);
+    cr_assert_float_eq(p->samples.columns[0][0].alloc_bytes, 12288, 1e-9);
+    cr_assert_float_eq(p->samples.columns[0][0].alloc_objects, 3, 1e-9);
+    hd_model_free(p);
 }
 
 Test(parser, jemalloc_3_legacy_text_is_recognized_by_its_library)
 {
-    struct hd_profile *p = parse_text(
+    struct hd_model *p = parse_text(
         "heap profile: 30: 1966080 [0: 0] @ heap_v2/4096\n"
         "30: 1966080 [0: 0] @ 0x7f0000001100 0x1100\n"
         "\nMAPPED_LIBRARIES:\n"
         "00001000-00003000 r-xp 00001000 fe:00 1 /srv/app\n"
         "7f0000001000-7f0000002000 r-xp 00001000 fe:00 2 /usr/lib/libjemalloc.so.1\n");
-    cr_assert_eq(p->producer, HD_PRODUCER_JEMALLOC_3);
-    cr_assert_eq(p->format, HD_FORMAT_LEGACY);
+    cr_assert_eq(p->inputs[0].producer, HD_PRODUCER_JEMALLOC_3);
+    cr_assert_eq(p->inputs[0].format, HD_FORMAT_LEGACY);
     /* avg 65536, R 4096: scale 1/(1 - exp(-16)). */
-    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 1966080 / (1 - exp(-16.0)), 1e-3);
-    cr_assert(p->locations[0].is_allocator, "frame in libjemalloc is an allocator frame");
-    cr_assert_not(p->locations[1].is_allocator);
-    hd_profile_free(p);
-}
-
-Test(parser, allocator_libraries_are_dedicated_allocator_libraries)
-{
-    cr_assert(hd_profile_is_allocator_library("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
-    cr_assert(hd_profile_is_allocator_library("/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"));
-    cr_assert(hd_profile_is_allocator_library("libtcmalloc_minimal.so.4.5.9"));
-    cr_assert(!hd_profile_is_allocator_library("/usr/lib/x86_64-linux-gnu/libc.so.6"));
-    cr_assert(!hd_profile_is_allocator_library("/opt/app/libjemallocator_shim_tests.so"));
-    cr_assert(!hd_profile_is_allocator_library(NULL));
+    cr_assert_float_eq(hd_model_input_total(p, 0).inuse_bytes, 1966080 / (1 - exp(-16.0)), 1e-3);
+    hd_model_free(p);
 }
 
 Test(parser, jemalloc_stack_without_totals_line_is_refused)
@@ -391,7 +379,7 @@ Test(parser, jemalloc_header_needs_a_positive_rate)
 
 Test(parser, addresses_are_normalized_to_file_offsets)
 {
-    struct hd_profile *p = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\n"
+    struct hd_model *p = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\n"
                                       "1: 10 [1: 10] @ 0x7f0000001129 0x1100 0x9999\n" MAPS);
     const struct hd_location *lib = &p->locations[0], *app = &p->locations[1],
                              *none = &p->locations[2];
@@ -401,12 +389,12 @@ Test(parser, addresses_are_normalized_to_file_offsets)
     cr_assert_eq(app->offset, 0x1100);
     cr_assert_eq(none->mapping, HD_NO_MAPPING);
     cr_assert_eq(none->offset, 0x9999);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(parser, maps_forms_deleted_spaces_cooked_and_definitions)
 {
-    struct hd_profile *p = parse_text(
+    struct hd_model *p = parse_text(
         "heap profile: 1: 10 [1: 10] @ heapprofile\n"
         "1: 10 [1: 10] @ 0x1100\n"
         "--- Memory map: ---\n"
@@ -426,8 +414,8 @@ Test(parser, maps_forms_deleted_spaces_cooked_and_definitions)
     cr_assert_str_eq(p->mappings[3].path, "/lib/ld-2.3.2.so");
     cr_assert_eq(p->mappings[3].offset, 0);
     cr_assert_str_eq(p->mappings[4].path, "/opt/brief.so");
-    cr_assert_eq(hd_profile_main_mapping(p), 0);
-    hd_profile_free(p);
+    cr_assert_eq(hd_model_main_mapping(p), 0);
+    hd_model_free(p);
 }
 
 Test(parser, unparsable_maps_line_names_its_line)
@@ -443,55 +431,6 @@ Test(parser, unparsable_maps_line_names_its_line)
 
 /* ---- model arithmetic ---- */
 
-Test(parser, subtracting_a_base_from_another_run_matches_by_file_offset)
-{
-    /* The same stack at different load addresses (ASLR) cancels out; a
-     * stack only in the base comes back negative. */
-    struct hd_profile *base = parse_text(
-        "heap profile: 2: 300 [2: 300] @ heapprofile\n"
-        "1: 100 [1: 100] @ 0x555500001100 0x7f1000001129\n"
-        "1: 200 [1: 200] @ 0x555500001200\n"
-        "\nMAPPED_LIBRARIES:\n"
-        "555500001000-555500003000 r-xp 00001000 00:00 1 /srv/app\n"
-        "7f1000001000-7f1000002000 r-xp 00001000 00:00 2 /usr/lib/libleak.so\n");
-    struct hd_profile *cur = parse_text(
-        "heap profile: 2: 500 [2: 500] @ heapprofile\n"
-        "1: 400 [1: 400] @ 0x666600001100 0x7f2000001129\n"
-        "1: 100 [1: 100] @ 0x666600001300\n"
-        "\nMAPPED_LIBRARIES:\n"
-        "666600001000-666600003000 r-xp 00001000 00:00 1 /srv/app\n"
-        "7f2000001000-7f2000002000 r-xp 00001000 00:00 2 /usr/lib/libleak.so\n");
-    hd_profile_merge(cur, base, -1.0);
-    cr_assert_eq(cur->n_stacks, 3, "the shared stack was not matched");
-    cr_assert_float_eq(cur->samples[0].values.inuse_bytes, 300, 0);
-    cr_assert_float_eq(cur->samples[1].values.inuse_bytes, 100, 0);
-    cr_assert_float_eq(cur->samples[2].values.inuse_bytes, -200, 0);
-    cr_assert_float_eq(hd_profile_total(cur).inuse_bytes, 200, 0);
-    cr_assert_eq(cur->n_mappings, 2, "mappings were duplicated");
-    /* The base-only location got an address in the current layout. */
-    const struct hd_stack *gone = &cur->stacks[cur->samples[2].stack];
-    cr_assert_eq(cur->locations[gone->locations[0]].address, 0x666600001200);
-    hd_profile_free(base);
-    hd_profile_free(cur);
-}
-
-Test(parser, merging_sums_profiles_and_copies_missing_mappings)
-{
-    struct hd_profile *a = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\n"
-                                      "1: 10 [1: 10] @ 0x1100\n" MAPS);
-    struct hd_profile *b = parse_text("heap profile: 1: 10 [1: 10] @ heapprofile\n"
-                                      "1: 10 [1: 10] @ 0x2100\n"
-                                      "\nMAPPED_LIBRARIES:\n"
-                                      "00002000-00003000 r-xp 00000000 00:00 1 /opt/other\n");
-    hd_profile_merge(a, b, 1.0);
-    cr_assert_eq(a->n_samples, 2);
-    cr_assert_eq(a->n_mappings, 3);
-    cr_assert_str_eq(a->mappings[2].path, "/opt/other");
-    cr_assert_float_eq(hd_profile_total(a).inuse_bytes, 20, 0);
-    hd_profile_free(a);
-    hd_profile_free(b);
-}
-
 Test(parser, a_million_frames_intern_to_few_stacks)
 {
     /* 20000 lines over 100 distinct stacks of depth 50. */
@@ -506,12 +445,12 @@ Test(parser, a_million_frames_intern_to_few_stacks)
     }
     used += (size_t)sprintf(text + used, "%s", MAPS);
     struct hd_error err;
-    struct hd_profile *p = hd_parse_buffer("big.heap", text, used, &err);
+    struct hd_model *p = hd_parse_buffer("big.heap", text, used, &err);
     cr_assert_not_null(p, "%s", err.message);
     cr_assert_eq(p->n_stacks, 100);
-    cr_assert_eq(p->n_samples, 100);
-    cr_assert_float_eq(hd_profile_total(p).inuse_bytes, 160000, 0);
-    hd_profile_free(p);
+    cr_assert_eq(p->samples.n, 100);
+    cr_assert_float_eq(hd_model_input_total(p, 0).inuse_bytes, 160000, 0);
+    hd_model_free(p);
     free(text);
 }
 
@@ -583,14 +522,14 @@ Test(parser, truncated_files_are_refused)
 Test(parser, gzip_is_detected_by_content_not_name)
 {
     struct hd_error err;
-    struct hd_profile *plain = hd_parse_file(fixture("profiles/tc-run1.0003.heap"), &err);
+    struct hd_model *plain = hd_parse_file(fixture("profiles/tc-run1.0003.heap"), &err);
     cr_assert_not_null(plain, "%s", err.message);
-    struct hd_profile *gz = hd_parse_file(fixture("profiles/tc-run1.0003-gzipped.heap"), &err);
+    struct hd_model *gz = hd_parse_file(fixture("profiles/tc-run1.0003-gzipped.heap"), &err);
     cr_assert_not_null(gz, "%s", err.message);
-    cr_assert_eq(gz->n_samples, plain->n_samples);
-    cr_assert_float_eq(hd_profile_total(gz).inuse_bytes, hd_profile_total(plain).inuse_bytes, 0);
-    hd_profile_free(plain);
-    hd_profile_free(gz);
+    cr_assert_eq(gz->samples.n, plain->samples.n);
+    cr_assert_float_eq(hd_model_input_total(gz, 0).inuse_bytes, hd_model_input_total(plain, 0).inuse_bytes, 0);
+    hd_model_free(plain);
+    hd_model_free(gz);
 }
 
 struct bad_fixture {
@@ -620,9 +559,9 @@ Test(parser, every_bad_fixture_gets_its_message)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct hd_error err;
-        struct hd_profile *p = hd_parse_file(fixture(cases[i].file), &err);
+        struct hd_model *p = hd_parse_file(fixture(cases[i].file), &err);
         cr_expect_null(p, "%s was accepted", cases[i].file);
-        hd_profile_free(p);
+        hd_model_free(p);
         cr_expect_eq(err.line, cases[i].line, "%s: line %ld, want %ld", cases[i].file,
                      err.line, cases[i].line);
         cr_expect(strstr(err.message, cases[i].message), "%s: message '%s' lacks '%s'",

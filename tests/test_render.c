@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "filter.h"
+#include "annotate.h"
 #include "graph.h"
 #include "parse.h"
 #include "text.h"
@@ -30,10 +31,10 @@ static struct hd_frame frames_of(const char *function, uint32_t line)
     return (struct hd_frame){function, "app.c", line};
 }
 
-static struct hd_profile *make_profile(void)
+static struct hd_model *make_profile(void)
 {
     struct hd_error err;
-    struct hd_profile *p = hd_parse_buffer("r.heap", profile_text, strlen(profile_text), &err);
+    struct hd_model *p = hd_parse_buffer("r.heap", profile_text, strlen(profile_text), &err);
     cr_assert_not_null(p, "%s", err.message);
     static struct hd_frame leaf, caller, mainf, recurse, inl[2];
     leaf = frames_of("leaf_alloc", 10);
@@ -59,6 +60,7 @@ static struct hd_profile *make_profile(void)
             l->n_frames = n;
         }
     }
+    hd_sym_annotate_model(NULL, p); /* the allocator's frames, as the core marks them */
     return p;
 }
 
@@ -81,7 +83,7 @@ static const struct hd_edge *edge(const struct hd_graph *g, const char *caller,
     return NULL;
 }
 
-static struct hd_graph *build(const struct hd_profile *p, enum hd_granularity granularity,
+static struct hd_graph *build(const struct hd_model *p, enum hd_granularity granularity,
                               const struct hd_filters *filters)
 {
     struct hd_graph_options o = {.value = HD_VALUE_INUSE_SPACE, .granularity = granularity,
@@ -91,7 +93,7 @@ static struct hd_graph *build(const struct hd_profile *p, enum hd_granularity gr
 
 Test(graph, flat_goes_to_the_leaf_and_cum_to_every_frame)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
     cr_assert_float_eq(g->total, 200, 0);
     cr_assert_float_eq(node(g, "leaf_alloc")->flat, 100, 0);
@@ -99,20 +101,20 @@ Test(graph, flat_goes_to_the_leaf_and_cum_to_every_frame)
     cr_assert_float_eq(node(g, "caller")->cum, 100, 0);
     cr_assert_float_eq(node(g, "main")->cum, 200, 0);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(graph, recursion_counts_once_in_cum_and_draws_no_self_edge)
 {
     /* FORMATS.md §3.5: recurse appears three times in one stack. */
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
     cr_assert_float_eq(node(g, "recurse")->flat, 40, 0);
     cr_assert_float_eq(node(g, "recurse")->cum, 40, 0);
     cr_assert_null(edge(g, "recurse", "recurse"));
     cr_assert_float_eq(edge(g, "main", "recurse")->weight, 40, 0);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(graph, allocator_frames_are_dropped_and_inlines_are_their_own_nodes)
@@ -120,7 +122,7 @@ Test(graph, allocator_frames_are_dropped_and_inlines_are_their_own_nodes)
     /* The libjemalloc frame is the leaf of the third stack: it goes, and
      * the inlined function becomes the leaf, named "(inline)" as perl
      * names it, with an inline edge from the function it was inlined in. */
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
     cr_assert_float_eq(node(g, "inlined_alloc (inline)")->flat, 60, 0);
     cr_assert_float_eq(node(g, "small_objects")->cum, 60, 0);
@@ -130,24 +132,24 @@ Test(graph, allocator_frames_are_dropped_and_inlines_are_their_own_nodes)
     cr_assert_not(edge(g, "caller", "leaf_alloc")->inlined);
     cr_assert_float_eq(node(g, "libjemalloc.so.2+0x1100")->cum, 0, 0);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(graph, no_inlines_folds_inlined_frames_into_their_caller)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_graph_options o = {.value = HD_VALUE_INUSE_SPACE, .no_inlines = true};
     struct hd_graph *g = hd_graph_build(p, &o);
     cr_assert_float_eq(node(g, "small_objects")->flat, 60, 0);
     for (size_t i = 0; i < g->n_nodes; i++)
         cr_assert_null(strstr(g->nodes[i].name, "inline"), "%s", g->nodes[i].name);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(graph, granularities_name_lines_files_and_addresses)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_LINES, NULL);
     cr_assert_float_eq(node(g, "leaf_alloc app.c:10")->flat, 100, 0);
     cr_assert_float_eq(node(g, "inlined_alloc (inline) app.c:50")->flat, 60, 0);
@@ -158,32 +160,41 @@ Test(graph, granularities_name_lines_files_and_addresses)
     g = build(p, HD_GRANULARITY_ADDRESSES, NULL);
     cr_assert_float_eq(node(g, "app+0x1100 leaf_alloc app.c:10")->flat, 100, 0);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(graph, unsymbolized_frames_are_named_module_plus_offset)
 {
     struct hd_error err;
-    struct hd_profile *p = hd_parse_buffer("r.heap", profile_text, strlen(profile_text), &err);
+    struct hd_model *p = hd_parse_buffer("r.heap", profile_text, strlen(profile_text), &err);
+    hd_sym_annotate_model(NULL, p); /* --no-symbols: allocator frames only */
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
     cr_assert_float_eq(node(g, "app+0x1100")->flat, 100, 0);
     cr_assert_float_eq(node(g, "app+0x1500")->flat, 60, 0);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(graph, base_side_and_delta_are_kept_per_node)
 {
-    struct hd_profile *cur = make_profile();
+    struct hd_model *cur = make_profile();
     struct hd_error err;
     static const char base_text[] =
         "heap profile: 0: 0 [0: 0] @ heapprofile\n"
         "1: 30 [1: 30] @ 0x1100 0x1200 0x1300\n"
         "1: 7 [1: 7] @ 0x1600 0x1300\n"
         "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
-    struct hd_profile *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
+    struct hd_model *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
     cr_assert_not_null(base, "%s", err.message);
-    hd_profile_merge(cur, base, -1.0);
+    {
+        /* current minus base, as the core aligns them: two columns */
+        struct hd_model *diff = hd_model_new();
+        hd_model_align(diff, cur, HD_ROLE_CURRENT);
+        hd_model_align(diff, base, HD_ROLE_BASE);
+        hd_model_free(cur);
+        cur = diff;
+        hd_sym_annotate_model(NULL, cur);
+    }
     struct hd_graph *g = build(cur, HD_GRANULARITY_FUNCTIONS, NULL);
     cr_assert_float_eq(g->total, 200 - 37, 0);
     cr_assert_float_eq(g->base_total, 37, 0);
@@ -192,8 +203,8 @@ Test(graph, base_side_and_delta_are_kept_per_node)
     cr_assert_float_eq(node(g, "app+0x1600")->flat, -7, 0); /* gone */
     cr_assert_float_eq(node(g, "app+0x1600")->base_flat, 7, 0);
     hd_graph_free(g);
-    hd_profile_free(cur);
-    hd_profile_free(base);
+    hd_model_free(cur);
+    hd_model_free(base);
 }
 
 /* ---- filters ---- */
@@ -210,7 +221,7 @@ static struct hd_filters *compile(enum hd_filter_kind kind, const char *pattern)
 
 Test(filters, focus_keeps_stacks_with_a_match_and_totals_say_so)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_filters *f = compile(HD_FILTER_FOCUS, "^cal+er$");
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, f);
     cr_assert_float_eq(g->total, 200, 0, "the total is before filters");
@@ -220,47 +231,47 @@ Test(filters, focus_keeps_stacks_with_a_match_and_totals_say_so)
     cr_assert(g->filters_matched & (1u << HD_FILTER_FOCUS));
     hd_graph_free(g);
     hd_filters_free(f);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(filters, ignore_drops_stacks_with_a_match)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_filters *f = compile(HD_FILTER_IGNORE, "recurse");
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, f);
     cr_assert_float_eq(g->shown_total, 160, 0);
     cr_assert_float_eq(node(g, "main")->cum, 160, 0);
     hd_graph_free(g);
     hd_filters_free(f);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(filters, hide_removes_frames_and_the_caller_becomes_the_leaf)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_filters *f = compile(HD_FILTER_HIDE, "leaf_alloc");
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, f);
     cr_assert_float_eq(node(g, "caller")->flat, 100, 0);
     cr_assert_float_eq(node(g, "leaf_alloc")->cum, 0, 0);
     hd_graph_free(g);
     hd_filters_free(f);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(filters, show_keeps_only_matching_frames)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_filters *f = compile(HD_FILTER_SHOW, "^main$");
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, f);
     cr_assert_float_eq(node(g, "main")->flat, 200, 0);
     hd_graph_free(g);
     hd_filters_free(f);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(filters, show_from_starts_stacks_at_the_match)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_filters *f = compile(HD_FILTER_SHOW_FROM, "caller|small_objects");
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, f);
     cr_assert_float_eq(g->shown_total, 160, 0, "the stack without a match is dropped");
@@ -268,31 +279,31 @@ Test(filters, show_from_starts_stacks_at_the_match)
     cr_assert_float_eq(node(g, "caller")->cum, 100, 0);
     hd_graph_free(g);
     hd_filters_free(f);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(filters, prune_from_ends_stacks_at_the_match)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_filters *f = compile(HD_FILTER_PRUNE_FROM, "^caller$");
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, f);
     cr_assert_float_eq(node(g, "caller")->flat, 100, 0);
     cr_assert_float_eq(node(g, "leaf_alloc")->cum, 0, 0);
     hd_graph_free(g);
     hd_filters_free(f);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(filters, a_filter_matching_nothing_is_reported_as_such)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_filters *f = compile(HD_FILTER_FOCUS, "no_such_function");
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, f);
     cr_assert_eq(g->filters_matched, 0);
     cr_assert_float_eq(g->shown_total, 0, 0);
     hd_graph_free(g);
     hd_filters_free(f);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(filters, bad_regex_is_an_error_naming_the_option)
@@ -319,7 +330,7 @@ static char *render(const struct hd_graph *g, const struct hd_text_options *o)
 
 Test(text, perl_layout_rows_sorted_by_flat_then_name)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
     struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES};
     const char *out = render(g, &o);
@@ -337,7 +348,7 @@ Test(text, perl_layout_rows_sorted_by_flat_then_name)
                           "       0   0.0%   0.0%      200 100.0% main\n"
                           "       0   0.0%   0.0%      100  50.0% caller\n");
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(text, units_mb_by_default_and_selectable)
@@ -367,15 +378,23 @@ Test(text, byte_counts_truncate_like_perl)
 
 Test(text, diff_header_names_inputs_marks_rows_and_compares)
 {
-    struct hd_profile *cur = make_profile();
+    struct hd_model *cur = make_profile();
     struct hd_error err;
     static const char base_text[] =
         "heap profile: 0: 0 [0: 0] @ heapprofile\n"
         "1: 30 [1: 30] @ 0x1100 0x1200 0x1300\n"
         "1: 7 [1: 7] @ 0x1600 0x1300\n"
         "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
-    struct hd_profile *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
-    hd_profile_merge(cur, base, -1.0);
+    struct hd_model *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
+    {
+        /* current minus base, as the core aligns them: two columns */
+        struct hd_model *diff = hd_model_new();
+        hd_model_align(diff, cur, HD_ROLE_CURRENT);
+        hd_model_align(diff, base, HD_ROLE_BASE);
+        hd_model_free(cur);
+        cur = diff;
+        hd_sym_annotate_model(NULL, cur);
+    }
     struct hd_graph *g = build(cur, HD_GRANULARITY_FUNCTIONS, NULL);
     struct hd_report_input c = {"cur.heap", 200}, b = {"base.heap", 37};
     struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
@@ -396,13 +415,13 @@ Test(text, diff_header_names_inputs_marks_rows_and_compares)
     cr_assert(strstr(out, "         0         40         40      new  recurse\n"), "%s", out);
     cr_assert(strstr(out, "         7          0         -7     gone  app+0x1600\n"), "%s", out);
     hd_graph_free(g);
-    hd_profile_free(cur);
-    hd_profile_free(base);
+    hd_model_free(cur);
+    hd_model_free(base);
 }
 
 Test(text, trimming_is_said_in_the_header)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
     struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
                                 .node_fraction = 0.25, .node_count = 3};
@@ -413,12 +432,12 @@ Test(text, trimming_is_said_in_the_header)
               "%s", out);
     cr_assert_null(strstr(out, "recurse"), "%s", out);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(text, filters_are_listed_with_the_shown_total)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_filters *f = compile(HD_FILTER_FOCUS, "caller");
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, f);
     struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
@@ -430,12 +449,12 @@ Test(text, filters_are_listed_with_the_shown_total)
               "%s", out);
     hd_graph_free(g);
     hd_filters_free(f);
-    hd_profile_free(p);
+    hd_model_free(p);
 }
 
 Test(traces, every_stack_leaf_first_largest_first)
 {
-    struct hd_profile *p = make_profile();
+    struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
     struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES};
     static char buf[4096];
@@ -454,5 +473,5 @@ Test(traces, every_stack_leaf_first_largest_first)
              sep, sep, sep);
     cr_assert_str_eq(buf, want);
     hd_graph_free(g);
-    hd_profile_free(p);
+    hd_model_free(p);
 }

@@ -16,7 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "allocator.h"
+#include "annotate.h"
 #include "error.h"
+#include "parse.h"
 #include "sym_demangle.h"
 #include "symbolizer.h"
 
@@ -600,12 +603,12 @@ Test(symbolize, allocator_functions_are_the_union_of_the_peers_lists)
         "__gnu_cxx::new_allocator<int>::allocate(unsigned long, void const*)",
         "tcmalloc::allocate_full_malloc_oom(unsigned long)"};
     for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-        cr_assert(hd_sym_is_allocator_function(yes[i]), "%s", yes[i]);
+        cr_assert(hd_allocator_is_function(yes[i]), "%s", yes[i]);
     const char *no[] = {"main", "small_objects", "std::vector::push_back",
                         "runtime.panicmem", "runtime.call32", "malloc_trim_wrapper",
                         "app::Pool::grow", NULL};
     for (size_t i = 0; i < sizeof no / sizeof *no; i++)
-        cr_assert(!hd_sym_is_allocator_function(no[i]), "%s", no[i] ? no[i] : "NULL");
+        cr_assert(!hd_allocator_is_function(no[i]), "%s", no[i] ? no[i] : "NULL");
 }
 
 /* ---- the real system: python3.11 with python3.11-dbg, libc with libc6-dbg ---- */
@@ -800,4 +803,39 @@ Test(symbolize, names_are_demangled_and_shortened_like_pprof)
                    "core::fmt::Formatter::pad");
     /* Not mangled, or not demangleable: as is. */
     assert_display("_Zgarbage", false, "_Zgarbage");
+}
+
+/* ---- allocator frames: the rule's one home (symbolize/allocator.c) ---- */
+
+Test(symbolize, allocator_libraries_are_dedicated_allocator_libraries)
+{
+    cr_assert(hd_allocator_is_library("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"));
+    cr_assert(hd_allocator_is_library("/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"));
+    cr_assert(hd_allocator_is_library("libtcmalloc_minimal.so.4.5.9"));
+    cr_assert(!hd_allocator_is_library("/usr/lib/x86_64-linux-gnu/libc.so.6"));
+    cr_assert(!hd_allocator_is_library("/opt/app/libjemallocator_shim_tests.so"));
+    cr_assert(!hd_allocator_is_library(NULL));
+}
+
+Test(symbolize, allocator_frames_are_cut_from_the_leaf_end_of_stacks)
+{
+    /* Go pprof's rule (FORMATS.md §3.4): the root-most allocator frame and
+     * everything leafward of it go; a stack of nothing else keeps its
+     * root. */
+    static const char text[] =
+        "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+        "1: 10 [1: 10] @ 0x7f0000001100 0x7f0000001200 0x1100 0x1200\n"
+        "1: 10 [1: 10] @ 0x7f0000001100 0x7f0000001200\n"
+        "1: 10 [1: 10] @ 0x1100 0x1200\n"
+        "\nMAPPED_LIBRARIES:\n"
+        "00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n"
+        "7f0000001000-7f0000002000 r-xp 00001000 00:00 2 /usr/lib/libjemalloc.so.2\n";
+    struct hd_error err;
+    struct hd_model *m = hd_parse_buffer("a.heap", text, strlen(text), &err);
+    cr_assert_not_null(m, "%s", err.message);
+    hd_sym_annotate_model(NULL, m);
+    cr_assert_eq(m->stacks[0].allocator_frames, 2);
+    cr_assert_eq(m->stacks[1].allocator_frames, 1, "the root is kept");
+    cr_assert_eq(m->stacks[2].allocator_frames, 0);
+    hd_model_free(m);
 }

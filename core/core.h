@@ -1,0 +1,100 @@
+/* The core: heapdiff's whole pipeline behind one small API.
+ *
+ *     read inputs -> align -> symbolize -> build the graph -> emit
+ *
+ * A request says what to read and what to show; hd_core_run() carries it
+ * out and says how it went.  cmd/ only turns options into a request and
+ * the outcome into an exit status; tests and the benchmark drive the same
+ * functions, one stage at a time when they need to.
+ *
+ * The stages: hd_core_read_inputs() parses each file, gives its modules
+ * their identities (by build-id, through the symbolizer) and aligns it
+ * into one model, holding one parsed file at a time; hd_core_symbolize()
+ * attaches frames and marks the allocator's; hd_graph_build() aggregates;
+ * an emitter (emitter.h) writes. */
+#ifndef HD_CORE_H
+#define HD_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "emitter.h"
+#include "error.h"
+#include "filter.h"
+#include "graph.h"
+#include "model.h"
+#include "report.h"
+#include "symbolizer.h"
+
+/* Everything one run of heapdiff needs to know.  Strings and arrays are
+ * the caller's and must live until the run ends. */
+struct hd_request {
+    /* What to read. */
+    const char *binary;            /* the program that wrote the profiles, or
+                                      NULL; stands in for their main mapping */
+    const char *const *currents;   /* profiles shown (summed); n_currents >= 1 */
+    size_t n_currents;
+    const char *const *bases;      /* profiles subtracted (--base) */
+    size_t n_bases;
+    long thread;                   /* a jemalloc thread (--thread), or
+                                      HD_ALL_THREADS */
+    bool normalize;                /* scale the bases to the currents' total */
+
+    /* How to name frames. */
+    bool no_symbols;               /* leave frames as module+0xoffset */
+    const char *const *lib_prefixes; /* also look for libraries here; the
+                                      binary's own folder is added */
+    size_t n_lib_prefixes;
+    const char *const *debug_dirs; /* separate debug files */
+    size_t n_debug_dirs;
+    const char *sysroot;           /* or NULL */
+    bool demangle;
+    bool full_names;
+
+    /* What to show. */
+    struct hd_graph_options graph; /* value type, granularity, ...; its
+                                      filters are compiled by hd_core_run */
+    const char *filters[HD_FILTER_COUNT]; /* --focus and friends, or NULL */
+    struct hd_report_options report; /* its value and filters are set by
+                                        hd_core_run from the above */
+    const struct hd_emitter *emitter; /* NULL: text */
+    const char *output;            /* a file written atomically; NULL or
+                                      "-": standard output */
+};
+
+/* A request with the defaults: no input, in-use bytes, functions, text,
+ * demangled short names, every option unset. */
+void hd_request_init(struct hd_request *request);
+
+/* How a run ended. */
+enum hd_outcome {
+    HD_OUTCOME_OK,      /* the report was written */
+    HD_OUTCOME_TROUBLE, /* bad usage or unreadable input: *ERR says what */
+};
+
+/* Carry out REQUEST: read, align, symbolize, build the graph, emit.
+ * Warnings go through hd_warn() as they arise. */
+enum hd_outcome hd_core_run(const struct hd_request *request, struct hd_error *err);
+
+/* Release what the process keeps across runs (graphviz's context, the
+ * warnings already said).  Call once, at exit, after the last run. */
+void hd_core_shutdown(void);
+
+/* The stages, for tests and the benchmark. */
+
+/* A symbolizer set up as REQUEST asks (libraries also looked for next to
+ * the binary).  Used for module identities even with no_symbols. */
+struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *request);
+
+/* Read REQUEST's currents, then its bases, into one model, one column per
+ * file; module identities come from SYM's build-id lookups (NULL: the
+ * fallbacks only).  Checks that each file has what the value type needs
+ * and selects the thread.  Returns the model, or NULL with *ERR set. */
+struct hd_model *hd_core_read_inputs(const struct hd_request *request,
+                                     struct hd_symbolizer *sym, struct hd_error *err);
+
+/* Attach frames to MODEL's locations with SYM (NULL: --no-symbols) and
+ * mark the allocator's frames. */
+void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model);
+
+#endif

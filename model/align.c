@@ -1,0 +1,190 @@
+/* Aligning inputs: module identities, adding one model's inputs to
+ * another as columns, and choosing a jemalloc thread (see model.h). */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "model_index.h"
+
+/* ---- module identity ---- */
+
+static uint64_t pointer_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_model *m = owner;
+    return hd_hash_mix((uint64_t)(uintptr_t)m->mappings[id].path);
+}
+
+static bool same_path(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_model *m = owner;
+    return m->mappings[id].path == key;
+}
+
+/* hd_idtable_intern's create: the id is chosen by the caller. */
+static uint32_t take_id(void *id, const void *key)
+{
+    (void)key;
+    return *(const uint32_t *)id;
+}
+
+/* The identity of the file PATH (IS_MAIN: the main program's). */
+static const char *identity_of(struct hd_model *m, const char *path, bool is_main,
+                               hd_build_id_reader *read_build_id, void *context)
+{
+    if (!path[0])
+        return hd_model_intern_string(m, "");
+    char text[160] = "build-id:";
+    size_t prefix = strlen(text);
+    if (read_build_id && read_build_id(context, path, is_main, text + prefix,
+                                       sizeof text - prefix))
+        return hd_model_intern_string(m, text);
+    if (is_main)
+        return hd_model_intern_string(m, "main");
+    const char *base = strrchr(path, '/');
+    char name[4200];
+    snprintf(name, sizeof name, "name:%s", base ? base + 1 : path);
+    return hd_model_intern_string(m, name);
+}
+
+void hd_model_identify_modules(struct hd_model *m, hd_build_id_reader *read_build_id,
+                               void *context)
+{
+    uint32_t main_mapping = hd_model_main_mapping(m);
+    const char *main_path = main_mapping == HD_NO_MAPPING ? NULL : m->mappings[main_mapping].path;
+    /* Each file is identified once: a mapping whose path (interned, so
+     * compared by pointer) was seen takes the first one's identity. */
+    struct hd_idtable seen = {0};
+    for (size_t i = 0; i < m->n_mappings; i++) {
+        struct hd_mapping *map = &m->mappings[i];
+        struct hd_probe q = {hd_hash_mix((uint64_t)(uintptr_t)map->path), same_path,
+                             pointer_rehash, m, map->path};
+        uint32_t id = (uint32_t)i;
+        uint32_t first = hd_idtable_intern(&seen, &q, take_id, &id);
+        map->identity = first != id ? m->mappings[first].identity
+                                    : identity_of(m, map->path, map->path == main_path,
+                                                  read_build_id, context);
+    }
+    hd_idtable_free(&seen);
+    hd_model_rebuild_location_index(m);
+}
+
+/* ---- aligning ---- */
+
+/* Move SRC's contents into the empty DST and leave SRC empty. */
+static void move_model(struct hd_model *dst, struct hd_model *src)
+{
+    struct hd_model empty = *dst;
+    *dst = *src;
+    *src = empty;
+}
+
+/* DST's mapping for SRC's mapping MAP at file OFFSET: one of the same
+ * module whose file range holds OFFSET, copied into DST when there is
+ * none.  *LAST caches the previous answer for MAP. */
+static uint32_t translate_mapping(struct hd_model *dst, const struct hd_model *src, uint32_t map,
+                                  uint64_t offset, uint32_t *last)
+{
+    const struct hd_mapping *sm = &src->mappings[map];
+    const struct hd_mapping *dm = *last == HD_NO_MAPPING ? NULL : &dst->mappings[*last];
+    if (dm && offset >= dm->offset && offset - dm->offset < dm->limit - dm->start)
+        return *last;
+    for (size_t i = 0; i < dst->n_mappings; i++) {
+        dm = &dst->mappings[i];
+        if (strcmp(dm->identity, sm->identity) == 0 && offset >= dm->offset &&
+            offset - dm->offset < dm->limit - dm->start)
+            return *last = (uint32_t)i;
+    }
+    uint32_t added = hd_model_add_mapping(dst, sm->start, sm->limit, sm->offset, sm->path,
+                                          sm->executable, sm->deleted);
+    dst->mappings[added].identity = hd_model_intern_string(dst, sm->identity);
+    return *last = added;
+}
+
+/* Add SRC's table FROM, columns 0.. of SRC, into DST's columns FIRST.. */
+static void align_samples(struct hd_model *dst, const struct hd_model *src,
+                          const struct hd_sample_table *from, const uint32_t *stack_map,
+                          uint32_t first)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const struct hd_sample *s = &from->keys[i];
+        uint32_t id = hd_model_intern_sample(dst, stack_map[s->stack], s->thread);
+        struct hd_sample_table *to =
+            s->thread == HD_ALL_THREADS ? &dst->samples : &dst->thread_samples;
+        for (size_t k = 0; k < src->n_inputs; k++)
+            hd_values_add(&to->columns[first + k][id], &from->columns[k][i], 1.0);
+    }
+}
+
+uint32_t hd_model_align(struct hd_model *dst, struct hd_model *src, enum hd_role role)
+{
+    for (size_t k = 0; k < src->n_inputs; k++) {
+        src->inputs[k].role = role;
+        src->inputs[k].weight = role == HD_ROLE_BASE ? -1.0 : 1.0;
+    }
+    if (dst->n_inputs == 0) {
+        move_model(dst, src);
+        return 0;
+    }
+    uint32_t first = (uint32_t)dst->n_inputs;
+    for (size_t k = 0; k < src->n_inputs; k++) {
+        const struct hd_model_input *in = &src->inputs[k];
+        uint32_t added = hd_model_add_input(dst, in->path, role);
+        struct hd_model_input *out = &dst->inputs[added];
+        const char *path = out->path;
+        *out = *in;
+        out->path = path;
+    }
+    uint32_t *mapping_cache = hd_malloc(src->n_mappings + 1, sizeof *mapping_cache);
+    for (size_t i = 0; i < src->n_mappings; i++)
+        mapping_cache[i] = HD_NO_MAPPING;
+    uint32_t *location_map = hd_malloc(src->n_locations + 1, sizeof *location_map);
+    for (size_t i = 0; i < src->n_locations; i++) {
+        const struct hd_location *l = &src->locations[i];
+        uint32_t map = HD_NO_MAPPING;
+        uint64_t address = l->address;
+        if (l->mapping != HD_NO_MAPPING) {
+            map = translate_mapping(dst, src, l->mapping, l->offset, &mapping_cache[l->mapping]);
+            /* The address this file offset has in DST's layout. */
+            address = dst->mappings[map].start + (l->offset - dst->mappings[map].offset);
+        }
+        location_map[i] = hd_model_intern_location(dst, map, address, l->offset);
+    }
+    uint32_t *stack_map = hd_malloc(src->n_stacks + 1, sizeof *stack_map);
+    uint32_t *frames = NULL;
+    size_t capacity_frames = 0;
+    for (size_t i = 0; i < src->n_stacks; i++) {
+        const struct hd_stack *s = &src->stacks[i];
+        HD_ARRAY_RESERVE(frames, capacity_frames, s->depth);
+        for (uint32_t d = 0; d < s->depth; d++)
+            frames[d] = location_map[s->locations[d]];
+        stack_map[i] = hd_model_intern_stack(dst, frames, s->depth);
+    }
+    align_samples(dst, src, &src->samples, stack_map, first);
+    align_samples(dst, src, &src->thread_samples, stack_map, first);
+    free(frames);
+    free(stack_map);
+    free(location_map);
+    free(mapping_cache);
+    return first;
+}
+
+/* ---- threads ---- */
+
+size_t hd_model_select_thread(struct hd_model *m, long thread)
+{
+    struct hd_sample_table *whole = &m->samples;
+    const struct hd_sample_table *per = &m->thread_samples;
+    whole->n = 0;
+    hd_model_rebuild_sample_index(m);
+    for (size_t i = 0; i < per->n; i++) {
+        if (per->keys[i].thread != thread)
+            continue;
+        uint32_t id = hd_model_intern_sample(m, per->keys[i].stack, HD_ALL_THREADS);
+        for (size_t k = 0; k < m->n_inputs; k++)
+            whole->columns[k][id] = per->columns[k][i];
+    }
+    return whole->n;
+}

@@ -1,0 +1,384 @@
+/* The model's tables: interning of strings, mappings, locations, stacks
+ * and samples, and the value columns (see model.h). */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "array.h"
+#include "idtable.h"
+#include "model_index.h"
+
+/* ---- strings ---- */
+
+static uint64_t string_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_model *m = owner;
+    const char *s = m->index->string_pool[id];
+    return hd_hash_bytes(s, strlen(s));
+}
+
+static bool string_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_model *m = owner;
+    return strcmp(m->index->string_pool[id], key) == 0;
+}
+
+static uint32_t string_create(void *owner, const void *key)
+{
+    struct hd_model *m = owner;
+    struct hd_model_index *x = m->index;
+    HD_ARRAY_RESERVE(x->string_pool, x->capacity_strings, x->n_strings + 1);
+    x->string_pool[x->n_strings] = hd_arena_strndup(m->arena, key, strlen(key));
+    return (uint32_t)x->n_strings++;
+}
+
+const char *hd_model_intern_string(struct hd_model *m, const char *str)
+{
+    struct hd_probe q = {hd_hash_bytes(str, strlen(str)), string_matches, string_rehash, m, str};
+    uint32_t id = hd_idtable_intern(&m->index->strings, &q, string_create, m);
+    return m->index->string_pool[id];
+}
+
+/* ---- the model ---- */
+
+struct hd_model *hd_model_new(void)
+{
+    struct hd_model *m = hd_calloc(1, sizeof *m);
+    m->arena = hd_arena_new();
+    m->index = hd_calloc(1, sizeof *m->index);
+    return m;
+}
+
+static void free_sample_table(struct hd_sample_table *t, size_t n_inputs)
+{
+    for (size_t k = 0; k < n_inputs; k++)
+        free(t->columns[k]);
+    free(t->columns);
+    free(t->keys);
+}
+
+void hd_model_free(struct hd_model *m)
+{
+    if (!m)
+        return;
+    struct hd_model_index *x = m->index;
+    hd_idtable_free(&x->strings);
+    hd_idtable_free(&x->locations);
+    hd_idtable_free(&x->stacks);
+    hd_idtable_free(&x->samples);
+    hd_idtable_free(&x->thread_samples);
+    free(x->string_pool);
+    free(x);
+    free_sample_table(&m->samples, m->n_inputs);
+    free_sample_table(&m->thread_samples, m->n_inputs);
+    free(m->inputs);
+    free(m->mappings);
+    free(m->locations);
+    free(m->stacks);
+    hd_arena_free(m->arena);
+    free(m);
+}
+
+void *hd_model_alloc(struct hd_model *m, size_t size)
+{
+    return hd_arena_alloc(m->arena, size);
+}
+
+/* ---- inputs and their columns ---- */
+
+/* Give table T a zeroed column for the newest of N_INPUTS inputs. */
+static void add_column(struct hd_sample_table *t, size_t n_inputs)
+{
+    t->columns = hd_array_reserve(t->columns, &(size_t){n_inputs - 1}, n_inputs,
+                                  sizeof *t->columns);
+    t->columns[n_inputs - 1] = hd_calloc(t->capacity, sizeof **t->columns);
+}
+
+uint32_t hd_model_add_input(struct hd_model *m, const char *path, enum hd_role role)
+{
+    HD_ARRAY_RESERVE(m->inputs, m->capacity_inputs, m->n_inputs + 1);
+    m->inputs[m->n_inputs] = (struct hd_model_input){
+        .path = hd_model_intern_string(m, path ? path : ""),
+        .role = role,
+        .weight = role == HD_ROLE_BASE ? -1.0 : 1.0,
+    };
+    m->n_inputs++;
+    add_column(&m->samples, m->n_inputs);
+    add_column(&m->thread_samples, m->n_inputs);
+    return (uint32_t)(m->n_inputs - 1);
+}
+
+/* ---- mappings ---- */
+
+uint32_t hd_model_add_mapping(struct hd_model *m, uint64_t start, uint64_t limit,
+                              uint64_t offset, const char *path, bool executable, bool deleted)
+{
+    HD_ARRAY_RESERVE(m->mappings, m->capacity_mappings, m->n_mappings + 1);
+    const char *pooled = hd_model_intern_string(m, path ? path : "");
+    m->mappings[m->n_mappings] = (struct hd_mapping){
+        .start = start,
+        .limit = limit,
+        .offset = offset,
+        .path = pooled,
+        .identity = pooled, /* until hd_model_identify_modules() */
+        .executable = executable,
+        .deleted = deleted,
+    };
+    return (uint32_t)m->n_mappings++;
+}
+
+uint32_t hd_model_find_mapping(const struct hd_model *m, uint64_t address)
+{
+    /* Maps sections hold tens to hundreds of lines and this runs once per
+     * unique address, so a scan is cheap next to symbolization. */
+    uint32_t found = HD_NO_MAPPING;
+    for (size_t i = 0; i < m->n_mappings; i++) {
+        const struct hd_mapping *map = &m->mappings[i];
+        if (address < map->start || address >= map->limit)
+            continue;
+        if (map->executable)
+            return (uint32_t)i;
+        if (found == HD_NO_MAPPING)
+            found = (uint32_t)i;
+    }
+    return found;
+}
+
+static bool is_shared_library_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *so = strstr(base, ".so");
+    while (so) {
+        const char *after = so + 3;
+        if (*after == '\0')
+            return true;
+        if (*after == '.' || *after == '_') {
+            const char *d = after + 1;
+            if (*d >= '0' && *d <= '9')
+                return true;
+        }
+        so = strstr(after, ".so");
+    }
+    return false;
+}
+
+uint32_t hd_model_main_mapping(const struct hd_model *m)
+{
+    for (size_t i = 0; i < m->n_mappings; i++) {
+        const char *path = m->mappings[i].path;
+        if (path[0] && path[0] != '[' && !is_shared_library_path(path))
+            return (uint32_t)i;
+    }
+    return HD_NO_MAPPING;
+}
+
+/* ---- locations ---- */
+
+struct hd_location_key hd_location_key_of(const struct hd_model *m, uint32_t id)
+{
+    const struct hd_location *l = &m->locations[id];
+    struct hd_location_key k = {NULL, l->offset};
+    if (l->mapping != HD_NO_MAPPING)
+        k.identity = m->mappings[l->mapping].identity;
+    return k;
+}
+
+static uint64_t location_key_hash(const struct hd_location_key *k)
+{
+    /* Identities are interned per model, so hash their text, not their
+     * pointer: keys are also built from another model's strings. */
+    uint64_t h = k->identity ? hd_hash_bytes(k->identity, strlen(k->identity)) : 0;
+    return hd_hash_mix(h ^ hd_hash_mix(k->offset));
+}
+
+static uint64_t location_rehash(const void *owner, uint32_t id)
+{
+    struct hd_location_key k = hd_location_key_of(owner, id);
+    return location_key_hash(&k);
+}
+
+static bool location_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_location_key *k = key;
+    struct hd_location_key mine = hd_location_key_of(owner, id);
+    if (mine.offset != k->offset || !mine.identity != !k->identity)
+        return false;
+    return !mine.identity || mine.identity == k->identity ||
+           strcmp(mine.identity, k->identity) == 0;
+}
+
+/* The location being created by hd_idtable_intern(): create() cannot take
+ * more than the key, so the rest travels here. */
+struct new_location {
+    struct hd_location_key key; /* first, so location_matches() reads it */
+    uint32_t mapping;
+    uint64_t address;
+};
+
+static uint32_t location_create(void *owner, const void *key)
+{
+    struct hd_model *m = owner;
+    const struct new_location *n = key;
+    HD_ARRAY_RESERVE(m->locations, m->capacity_locations, m->n_locations + 1);
+    m->locations[m->n_locations] = (struct hd_location){
+        .mapping = n->mapping, .address = n->address, .offset = n->key.offset};
+    return (uint32_t)m->n_locations++;
+}
+
+uint32_t hd_model_intern_location(struct hd_model *m, uint32_t mapping, uint64_t address,
+                                  uint64_t offset)
+{
+    struct new_location n = {{NULL, offset}, mapping, address};
+    if (mapping != HD_NO_MAPPING)
+        n.key.identity = m->mappings[mapping].identity;
+    struct hd_probe q = {location_key_hash(&n.key), location_matches, location_rehash, m, &n};
+    return hd_idtable_intern(&m->index->locations, &q, location_create, m);
+}
+
+uint32_t hd_model_intern_address(struct hd_model *m, uint64_t address)
+{
+    return hd_model_intern_location(m, HD_NO_MAPPING, address, address);
+}
+
+void hd_model_rebuild_location_index(struct hd_model *m)
+{
+    hd_idtable_rebuild(&m->index->locations, (uint32_t)m->n_locations, location_rehash, m);
+}
+
+void hd_model_resolve_locations(struct hd_model *m)
+{
+    for (size_t i = 0; i < m->n_locations; i++) {
+        struct hd_location *l = &m->locations[i];
+        if (l->mapping != HD_NO_MAPPING)
+            continue;
+        uint32_t map = hd_model_find_mapping(m, l->address);
+        if (map == HD_NO_MAPPING)
+            continue;
+        l->mapping = map;
+        l->offset = l->address - m->mappings[map].start + m->mappings[map].offset;
+    }
+    /* Gives fallback identities and rebuilds the index, whose keys
+     * changed. */
+    hd_model_identify_modules(m, NULL, NULL);
+}
+
+/* ---- stacks ---- */
+
+struct stack_key {
+    const uint32_t *locations;
+    uint32_t depth;
+};
+
+static uint64_t stack_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_model *m = owner;
+    const struct hd_stack *s = &m->stacks[id];
+    return hd_hash_bytes(s->locations, s->depth * sizeof *s->locations);
+}
+
+static bool stack_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_model *m = owner;
+    const struct stack_key *k = key;
+    const struct hd_stack *s = &m->stacks[id];
+    return s->depth == k->depth &&
+           memcmp(s->locations, k->locations, k->depth * sizeof *k->locations) == 0;
+}
+
+static uint32_t stack_create(void *owner, const void *key)
+{
+    struct hd_model *m = owner;
+    const struct stack_key *k = key;
+    HD_ARRAY_RESERVE(m->stacks, m->capacity_stacks, m->n_stacks + 1);
+    uint32_t *copy = hd_arena_alloc(m->arena, k->depth * sizeof *copy);
+    memcpy(copy, k->locations, k->depth * sizeof *copy);
+    m->stacks[m->n_stacks] = (struct hd_stack){.depth = k->depth, .locations = copy};
+    return (uint32_t)m->n_stacks++;
+}
+
+uint32_t hd_model_intern_stack(struct hd_model *m, const uint32_t *locations, uint32_t depth)
+{
+    struct stack_key k = {locations, depth};
+    struct hd_probe q = {hd_hash_bytes(locations, depth * sizeof *locations), stack_matches,
+                         stack_rehash, m, &k};
+    return hd_idtable_intern(&m->index->stacks, &q, stack_create, m);
+}
+
+/* ---- samples ---- */
+
+/* The sample table being interned into, for the idtable callbacks. */
+struct table_owner {
+    struct hd_sample_table *table;
+    size_t n_inputs;
+};
+
+static uint64_t sample_key_hash(uint32_t stack, long thread)
+{
+    return hd_hash_mix(((uint64_t)stack << 32) ^ (uint64_t)thread);
+}
+
+static uint64_t sample_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_sample *s = &((const struct table_owner *)owner)->table->keys[id];
+    return sample_key_hash(s->stack, s->thread);
+}
+
+static bool sample_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_sample *s = &((const struct table_owner *)owner)->table->keys[id];
+    const struct hd_sample *k = key;
+    return s->stack == k->stack && s->thread == k->thread;
+}
+
+static uint32_t sample_create(void *owner, const void *key)
+{
+    struct table_owner *o = owner;
+    struct hd_sample_table *t = o->table;
+    if (t->n == t->capacity) {
+        size_t capacity = t->capacity;
+        HD_ARRAY_RESERVE(t->keys, t->capacity, t->n + 1);
+        for (size_t k = 0; k < o->n_inputs; k++)
+            t->columns[k] = hd_array_reserve(t->columns[k], &(size_t){capacity}, t->capacity,
+                                             sizeof **t->columns);
+    }
+    t->keys[t->n] = *(const struct hd_sample *)key;
+    for (size_t k = 0; k < o->n_inputs; k++)
+        t->columns[k][t->n] = (struct hd_values){0, 0, 0, 0};
+    return (uint32_t)t->n++;
+}
+
+uint32_t hd_model_intern_sample(struct hd_model *m, uint32_t stack, long thread)
+{
+    bool whole = thread == HD_ALL_THREADS;
+    struct table_owner o = {whole ? &m->samples : &m->thread_samples, m->n_inputs};
+    struct hd_sample key = {stack, thread};
+    struct hd_probe q = {sample_key_hash(stack, thread), sample_matches, sample_rehash, &o,
+                         &key};
+    return hd_idtable_intern(whole ? &m->index->samples : &m->index->thread_samples, &q,
+                             sample_create, &o);
+}
+
+void hd_model_rebuild_sample_index(struct hd_model *m)
+{
+    struct table_owner o = {&m->samples, m->n_inputs};
+    hd_idtable_rebuild(&m->index->samples, (uint32_t)m->samples.n, sample_rehash, &o);
+}
+
+void hd_values_add(struct hd_values *to, const struct hd_values *v, double factor)
+{
+    to->inuse_objects += factor * v->inuse_objects;
+    to->inuse_bytes += factor * v->inuse_bytes;
+    to->alloc_objects += factor * v->alloc_objects;
+    to->alloc_bytes += factor * v->alloc_bytes;
+}
+
+void hd_model_add_sample(struct hd_model *m, uint32_t input, uint32_t stack, long thread,
+                         const struct hd_values *v)
+{
+    uint32_t id = hd_model_intern_sample(m, stack, thread);
+    struct hd_sample_table *t = thread == HD_ALL_THREADS ? &m->samples : &m->thread_samples;
+    hd_values_add(&t->columns[input][id], v, 1.0);
+}

@@ -1,0 +1,326 @@
+/* The model: N heap profiles aligned on one table of locations and stacks,
+ * with one column of values per input.
+ *
+ *   inputs     0 .. n_inputs-1   each a file, with its role and weight
+ *   mappings   the maps sections' lines, merged by module identity
+ *   locations  unique (module identity, file offset)
+ *   stacks     unique sequences of location ids, leaf first
+ *   samples    unique (stack, thread) keys
+ *   columns    columns[k][s]: input k's values for sample s (0 when input k
+ *              has no such sample)
+ *
+ * A parser reads one file into a model of one input.  hd_model_align()
+ * then adds it to the model a report is built from, as one more column:
+ * a diff is a current column of weight +1 and a base column of weight -1;
+ * several currents are several columns of the current role; a series is
+ * N snapshot columns in order.  Only one parsed file is held at a time.
+ *
+ * Locations are identified across inputs by (module identity, file
+ * offset), not by address or path, so inputs from different runs (ASLR),
+ * workspaces (paths) or machines align (DESIGN.md, "Addresses are
+ * normalized early").  A module's identity is its build-id where the file
+ * can be read and has one; failing that, "main" for the main program and
+ * the file's base name for a library (hd_model_identify_modules).
+ *
+ * Ownership: the model owns everything reachable from it.  Pointers into
+ * it (stacks' location arrays, strings) live until hd_model_free().
+ * Arrays may move when the model grows: hold ids, not element pointers,
+ * across calls that add to it. */
+#ifndef HD_MODEL_H
+#define HD_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define HD_NO_MAPPING UINT32_MAX
+#define HD_ALL_THREADS (-1)
+
+/* Which program wrote a file. */
+enum hd_producer {
+    HD_PRODUCER_UNKNOWN,
+    HD_PRODUCER_GPERFTOOLS, /* tcmalloc's heap profiler or sampler */
+    HD_PRODUCER_JEMALLOC,   /* jemalloc >= 4 threaded format */
+    HD_PRODUCER_JEMALLOC_3, /* jemalloc 2.x/3.x: legacy text, unpadded */
+};
+
+/* Which text layout a file used (FORMATS.md §1). */
+enum hd_format {
+    HD_FORMAT_LEGACY,   /* "heap profile: A: B [C: D] @ TYPE" + one line per stack */
+    HD_FORMAT_THREADED, /* "heap_v2/R" + "@ stack" + "t*:"/"tN:" lines */
+};
+
+/* How the counts in a file were turned into estimates (FORMATS.md §2). */
+enum hd_sampling {
+    HD_SAMPLING_NONE, /* values are exact */
+    HD_SAMPLING_V1,   /* perl's v1 ratio rule, period in sample_period */
+    HD_SAMPLING_V2,   /* Poisson rule 1/(1-exp(-avg/R)), R = sample_period */
+};
+
+/* What an input is in a report. */
+enum hd_role {
+    HD_ROLE_CURRENT,  /* shown; several currents are summed */
+    HD_ROLE_BASE,     /* subtracted: the report shows growth since it */
+    HD_ROLE_SNAPSHOT, /* one of an ordered series, by input index */
+};
+
+/* The four values of a sample.  Unsampled estimates, so not integers. */
+struct hd_values {
+    double inuse_objects; /* allocations minus frees */
+    double inuse_bytes;
+    double alloc_objects; /* ever allocated; 0 when the producer kept none */
+    double alloc_bytes;
+};
+
+/* Which of the four values a report shows (pprof's names). */
+enum hd_value_type {
+    HD_VALUE_INUSE_SPACE,
+    HD_VALUE_INUSE_OBJECTS,
+    HD_VALUE_ALLOC_SPACE,
+    HD_VALUE_ALLOC_OBJECTS,
+};
+
+/* One input file: what its header said, and how its column counts. */
+struct hd_model_input {
+    const char *path;       /* the file it was read from (owned) */
+    enum hd_role role;
+    double weight;          /* the column's factor in the result: +1 for a
+                               current or snapshot, -1 for a base (scaled by
+                               hd_model_normalize_bases) */
+    enum hd_producer producer;
+    enum hd_format format;
+    char type[32];          /* header type token: "heapprofile", "heap_v2",
+                               "growth", ... ; "" when the header had none */
+    enum hd_sampling sampling;
+    double sample_period;   /* bytes; 0 with HD_SAMPLING_NONE */
+    bool has_alloc_values;  /* some allocated pair was not 0: 0 */
+};
+
+/* One line of a maps section: a range of the process's address space
+ * backed by a file (or anonymous). */
+struct hd_mapping {
+    uint64_t start;   /* inclusive */
+    uint64_t limit;   /* exclusive; start < limit */
+    uint64_t offset;  /* file offset that START maps */
+    const char *path; /* owned by the model; "" when anonymous; never
+                         carries a " (deleted)" suffix (see deleted) */
+    const char *identity; /* owned by the model: "build-id:HEX", "main",
+                         "name:BASENAME", or "" when anonymous; mappings of
+                         one module share it (hd_model_identify_modules) */
+    bool executable;  /* the permission field had 'x' (or had no field) */
+    bool deleted;     /* the path was marked " (deleted)" */
+};
+
+/* One source-level frame at a location: the function, and where in it. */
+struct hd_frame {
+    const char *function; /* NULL when unknown */
+    const char *file;     /* NULL when unknown */
+    uint32_t line;        /* 0 when unknown */
+};
+
+/* A unique frame address, normalized.  Within a model, locations are
+ * unique by (mapping's identity, offset). */
+struct hd_location {
+    uint32_t mapping; /* index into mappings, or HD_NO_MAPPING when the
+                         address lies in no mapping (or there were none) */
+    uint64_t address; /* the return address in the first input that had
+                         it; only for display, never for matching */
+    uint64_t offset;  /* with a mapping: the file offset of ADDRESS in the
+                         mapping's file (address - start + mapping offset);
+                         without: ADDRESS itself */
+    /* Filled by the symbolizer; until then frames is NULL and n_frames 0.
+     * frames[0] is the innermost inlined function, frames[n_frames - 1]
+     * the real function that contains the address (the same order as
+     * stacks: leaf first).  The strings are the symbolizer's and live
+     * until it is freed. */
+    const struct hd_frame *frames;
+    uint32_t n_frames;
+    bool is_allocator; /* set by symbolize/allocator.c: allocator code */
+};
+
+/* A call stack, leaf (innermost) first.  Unique within a model. */
+struct hd_stack {
+    uint32_t depth;            /* >= 1 */
+    const uint32_t *locations; /* depth location ids, leaf first */
+    uint32_t allocator_frames; /* leaf frames that are the allocator's own
+                                  and left out of reports; < depth, so a
+                                  stack keeps at least its root.  0 until
+                                  symbolize/allocator.c sets it */
+};
+
+/* A row of the value columns: a stack, optionally of one jemalloc thread. */
+struct hd_sample {
+    uint32_t stack; /* stack id */
+    long thread;    /* HD_ALL_THREADS, or the jemalloc thread uid of a
+                       "tN:" line */
+};
+
+/* Samples and their value columns.  Unique by (stack, thread). */
+struct hd_sample_table {
+    struct hd_sample *keys;
+    size_t n;
+    struct hd_values **columns; /* n_inputs columns of n values each */
+    size_t capacity;            /* of keys and of every column */
+};
+
+struct hd_model_index; /* private hash tables, see model.c */
+struct hd_arena;
+
+struct hd_model {
+    struct hd_model_input *inputs; /* column k is inputs[k] */
+    size_t n_inputs;
+
+    struct hd_mapping *mappings;   /* in the order first seen */
+    size_t n_mappings;
+    struct hd_location *locations; /* id = index */
+    size_t n_locations;
+    struct hd_stack *stacks;       /* id = index */
+    size_t n_stacks;
+    /* Whole-process samples: at most one per stack.  Totals, reports and
+     * diffs use these. */
+    struct hd_sample_table samples;
+    /* jemalloc's per-thread breakdown ("tN:" lines) of the samples above,
+     * at most one per (stack, thread); empty for other producers. */
+    struct hd_sample_table thread_samples;
+
+    struct hd_model_index *index;
+    struct hd_arena *arena;
+    size_t capacity_inputs, capacity_mappings, capacity_locations, capacity_stacks;
+};
+
+/* ---- building ---- */
+
+/* A new model with no input.  Aborts on out of memory, as every
+ * allocation in heapdiff does. */
+struct hd_model *hd_model_new(void);
+void hd_model_free(struct hd_model *model);
+
+/* Append an input column for the file PATH (copied) with ROLE; its weight
+ * is -1 for a base, +1 otherwise, and its header facts are zero.  Returns
+ * its index. */
+uint32_t hd_model_add_input(struct hd_model *model, const char *path, enum hd_role role);
+
+/* SIZE bytes that live as long as the model (its arena), for data that
+ * later stages attach to it, such as locations' frames. */
+void *hd_model_alloc(struct hd_model *model, size_t size);
+
+/* Copy STR into the model's string pool and return the pooled copy.
+ * Equal strings give the same pointer. */
+const char *hd_model_intern_string(struct hd_model *model, const char *str);
+
+/* Append a mapping (PATH is interned; its identity is set by
+ * hd_model_resolve_locations).  Returns its index. */
+uint32_t hd_model_add_mapping(struct hd_model *model, uint64_t start, uint64_t limit,
+                              uint64_t offset, const char *path, bool executable,
+                              bool deleted);
+
+/* Index of the mapping containing ADDRESS (start <= ADDRESS < limit),
+ * preferring executable mappings; HD_NO_MAPPING when none does. */
+uint32_t hd_model_find_mapping(const struct hd_model *model, uint64_t address);
+
+/* The location id for raw ADDRESS, created unmapped if new.  Parsers call
+ * this while reading stacks, before the maps section is known; then
+ * hd_model_resolve_locations() attaches mappings. */
+uint32_t hd_model_intern_address(struct hd_model *model, uint64_t address);
+
+/* Attach each unmapped location to the mapping that contains its address,
+ * compute its file offset, and give every mapping its fallback identity
+ * ("main" or "name:BASENAME"; see hd_model_identify_modules).  Call once
+ * after the maps section is read. */
+void hd_model_resolve_locations(struct hd_model *model);
+
+/* The stack id for LOCATIONS[0..DEPTH), leaf first; DEPTH >= 1. */
+uint32_t hd_model_intern_stack(struct hd_model *model, const uint32_t *locations,
+                               uint32_t depth);
+
+/* Add VALUES to input INPUT's column at the sample of (STACK, THREAD),
+ * creating the sample if new.  THREAD is HD_ALL_THREADS for whole-process
+ * values. */
+void hd_model_add_sample(struct hd_model *model, uint32_t input, uint32_t stack, long thread,
+                         const struct hd_values *values);
+
+/* ---- module identity ---- */
+
+/* Reads the build-id of the module that MODULE_PATH names (IS_MAIN: it is
+ * the main program) as lowercase hex into HEX of SIZE bytes; false when
+ * the file cannot be read or has none.  CONTEXT is passed back. */
+typedef bool hd_build_id_reader(void *context, const char *module_path, bool is_main,
+                                char *hex, size_t size);
+
+/* Give each mapping its module identity: "build-id:HEX" where READ_BUILD_ID
+ * finds one; otherwise "main" for the main program (the mappings of
+ * hd_model_main_mapping's file) and "name:BASENAME" for any other file;
+ * "" for anonymous mappings.  READ_BUILD_ID NULL: the fallbacks only.
+ * Rebuilds the location index, since identities are part of its keys. */
+void hd_model_identify_modules(struct hd_model *model, hd_build_id_reader *read_build_id,
+                               void *context);
+
+/* ---- aligning inputs ---- */
+
+/* Add every input of SRC to DST as new columns, with ROLE (weights as
+ * hd_model_add_input gives them), matching SRC's locations to DST's by
+ * (module identity, offset) and stacks by their locations.  Mappings of
+ * SRC that DST lacks are copied.  When DST has no input yet, SRC's tables
+ * are moved into DST and SRC is left empty: the first input costs no copy.
+ * Returns the index of the first new column. */
+uint32_t hd_model_align(struct hd_model *dst, struct hd_model *src, enum hd_role role);
+
+/* Make jemalloc thread THREAD's samples (its "tN:" lines) the model's
+ * whole-process samples.  Returns the number of samples that thread has
+ * (0 when none, or not a threaded profile). */
+size_t hd_model_select_thread(struct hd_model *model, long thread);
+
+/* ---- values ---- */
+
+/* The chosen value of V. */
+double hd_value_of(const struct hd_values *v, enum hd_value_type type);
+
+/* Whether TYPE counts objects (else bytes). */
+bool hd_value_is_objects(enum hd_value_type type);
+
+/* Input INPUT's own total: the sum of its column, unweighted. */
+struct hd_values hd_model_input_total(const struct hd_model *model, uint32_t input);
+
+/* A sample's value of TYPE seen from both sides of a diff:
+ * CURRENT = sum of weight x value over current and snapshot columns,
+ * BASE = sum of |weight| x value over base columns (a positive amount);
+ * the result the report shows is CURRENT - BASE. */
+struct hd_sides {
+    double current;
+    double base;
+};
+struct hd_sides hd_model_sample_sides(const struct hd_model *model, size_t sample,
+                                      enum hd_value_type type);
+
+/* The weighted total of every whole-process sample, as sides. */
+struct hd_sides hd_model_total(const struct hd_model *model, enum hd_value_type type);
+
+/* Whether the model has a column of ROLE. */
+bool hd_model_has_role(const struct hd_model *model, enum hd_role role);
+
+/* --normalize: scale each base column so that the bases' total of TYPE
+ * equals the currents' total (pprof's -normalize), by setting the base
+ * weights to -(current total / base total).  Bases whose total is 0 keep
+ * weight -1. */
+void hd_model_normalize_bases(struct hd_model *model, enum hd_value_type type);
+
+/* How an amount changed between the base and the current side.  The one
+ * definition of "new" and "gone" every report uses. */
+enum hd_change {
+    HD_CHANGE_NONE,  /* on both sides, or on neither */
+    HD_CHANGE_NEW,   /* only on the current side */
+    HD_CHANGE_GONE,  /* only on the base side */
+};
+enum hd_change hd_change_of(struct hd_sides sides);
+
+/* ---- the main program ---- */
+
+/* The mapping that holds the main program: the first mapping with a path
+ * that is neither a shared library (".so", ".so.N") nor a pseudo-file
+ * ("[heap]", "[vdso]", ...), as Go pprof chooses it (FORMATS.md §3.2).
+ * HD_NO_MAPPING when there is none. */
+uint32_t hd_model_main_mapping(const struct hd_model *model);
+
+#endif

@@ -1,0 +1,46 @@
+/* Private to model/: the model's hash tables and the helpers that
+ * model.c, align.c and values.c share.  Not for other stages. */
+#ifndef HD_MODEL_INDEX_H
+#define HD_MODEL_INDEX_H
+
+#include "idtable.h"
+#include "model.h"
+
+struct hd_model_index {
+    struct hd_idtable strings;   /* ids into string_pool */
+    const char **string_pool;
+    size_t n_strings, capacity_strings;
+    struct hd_idtable locations; /* keyed by hd_location_key */
+    struct hd_idtable stacks;    /* keyed by the location id sequence */
+    struct hd_idtable samples;   /* keyed by (stack, thread) */
+    struct hd_idtable thread_samples;
+};
+
+/* A location's identity across inputs: its module and the file offset;
+ * an unmapped address is identified by the address alone. */
+struct hd_location_key {
+    const char *identity; /* the mapping's identity; NULL when unmapped */
+    uint64_t offset;
+};
+
+struct hd_location_key hd_location_key_of(const struct hd_model *model, uint32_t id);
+
+/* The id of the location keyed (MAPPING's identity, OFFSET), created with
+ * MAPPING and ADDRESS when absent. */
+uint32_t hd_model_intern_location(struct hd_model *model, uint32_t mapping, uint64_t address,
+                                  uint64_t offset);
+
+/* Rebuild the location index after identities or mappings changed. */
+void hd_model_rebuild_location_index(struct hd_model *model);
+
+/* The id of the sample (STACK, THREAD) in its table (whole-process or
+ * per-thread), created with zero values in every column when absent. */
+uint32_t hd_model_intern_sample(struct hd_model *model, uint32_t stack, long thread);
+
+/* Rebuild the whole-process sample index after the table was replaced. */
+void hd_model_rebuild_sample_index(struct hd_model *model);
+
+/* TO += FACTOR x V, value by value. */
+void hd_values_add(struct hd_values *to, const struct hd_values *v, double factor);
+
+#endif

@@ -1,0 +1,95 @@
+/* The model's arithmetic: value types, sides of a diff, totals, the
+ * normalization of bases, and what "new" and "gone" mean (see model.h). */
+#include "model.h"
+
+#include "model_index.h"
+
+double hd_value_of(const struct hd_values *v, enum hd_value_type type)
+{
+    switch (type) {
+    case HD_VALUE_INUSE_SPACE:
+        return v->inuse_bytes;
+    case HD_VALUE_INUSE_OBJECTS:
+        return v->inuse_objects;
+    case HD_VALUE_ALLOC_SPACE:
+        return v->alloc_bytes;
+    case HD_VALUE_ALLOC_OBJECTS:
+        return v->alloc_objects;
+    }
+    return 0;
+}
+
+bool hd_value_is_objects(enum hd_value_type type)
+{
+    return type == HD_VALUE_INUSE_OBJECTS || type == HD_VALUE_ALLOC_OBJECTS;
+}
+
+struct hd_values hd_model_input_total(const struct hd_model *m, uint32_t input)
+{
+    struct hd_values total = {0, 0, 0, 0};
+    for (size_t i = 0; i < m->samples.n; i++)
+        hd_values_add(&total, &m->samples.columns[input][i], 1.0);
+    return total;
+}
+
+struct hd_sides hd_model_sample_sides(const struct hd_model *m, size_t sample,
+                                      enum hd_value_type type)
+{
+    struct hd_sides sides = {0, 0};
+    for (size_t k = 0; k < m->n_inputs; k++) {
+        const struct hd_model_input *in = &m->inputs[k];
+        double v = hd_value_of(&m->samples.columns[k][sample], type);
+        if (in->role == HD_ROLE_BASE)
+            sides.base += -in->weight * v;
+        else
+            sides.current += in->weight * v;
+    }
+    return sides;
+}
+
+struct hd_sides hd_model_total(const struct hd_model *m, enum hd_value_type type)
+{
+    struct hd_sides total = {0, 0};
+    for (size_t i = 0; i < m->samples.n; i++) {
+        struct hd_sides s = hd_model_sample_sides(m, i, type);
+        total.current += s.current;
+        total.base += s.base;
+    }
+    return total;
+}
+
+bool hd_model_has_role(const struct hd_model *m, enum hd_role role)
+{
+    for (size_t k = 0; k < m->n_inputs; k++)
+        if (m->inputs[k].role == role)
+            return true;
+    return false;
+}
+
+void hd_model_normalize_bases(struct hd_model *m, enum hd_value_type type)
+{
+    double current = 0, base = 0;
+    for (uint32_t k = 0; k < m->n_inputs; k++) {
+        struct hd_values total = hd_model_input_total(m, k);
+        if (m->inputs[k].role == HD_ROLE_BASE)
+            base += hd_value_of(&total, type);
+        else
+            current += m->inputs[k].weight * hd_value_of(&total, type);
+    }
+    if (base == 0)
+        return;
+    for (size_t k = 0; k < m->n_inputs; k++)
+        if (m->inputs[k].role == HD_ROLE_BASE)
+            m->inputs[k].weight = -current / base;
+}
+
+enum hd_change hd_change_of(struct hd_sides sides)
+{
+    /* Sides are sums of columns, never differences, so an amount absent
+     * from a side is exactly 0: no tolerance is needed. */
+    if (sides.base == 0 && sides.current != 0)
+        return HD_CHANGE_NEW;
+    if (sides.base != 0 && sides.current == 0)
+        return HD_CHANGE_GONE;
+    return HD_CHANGE_NONE;
+}

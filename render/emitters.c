@@ -1,0 +1,27 @@
+/* The table of report kinds (see emitter.h). */
+#include "emitter.h"
+
+#include <string.h>
+
+const struct hd_emitter hd_emitters[] = {
+    {"text", "text report (the default): flat, flat%, sum%, cum, cum%, name",
+     HD_EMITTER_TABLE, false, false, hd_emit_text},
+    {"traces", "print every stack with its value, leaf first", HD_EMITTER_TABLE, false, false,
+     hd_emit_traces},
+    {"dot", "call graph in dot syntax", HD_EMITTER_PICTURE, true, false, hd_emit_dot},
+    {"svg", "call graph drawn as SVG (in-process, no dot program)", HD_EMITTER_PICTURE, true,
+     false, hd_emit_svg},
+    {"png", "call graph drawn as PNG (needs -o FILE on a terminal)", HD_EMITTER_PICTURE, true,
+     true, hd_emit_png},
+    {"pdf", "call graph drawn as PDF (needs -o FILE on a terminal)", HD_EMITTER_PICTURE, true,
+     true, hd_emit_pdf},
+    {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL},
+};
+
+const struct hd_emitter *hd_emitter_find(const char *name)
+{
+    for (const struct hd_emitter *e = hd_emitters; e->name; e++)
+        if (strcmp(e->name, name) == 0)
+            return e;
+    return NULL;
+}

@@ -1,0 +1,78 @@
+/* One report of a model: what every emitter reads, decided in one place.
+ *
+ * hd_report_prepare() takes the user's report options and the emitter's
+ * kind and settles, for all emitters alike:
+ *  - the unit: a table's default is jeprof's MB, a picture's chooses by
+ *    magnitude (HD_UNIT_AUTO);
+ *  - pruning: a table keeps every row unless asked, a picture prunes with
+ *    pprof's defaults (hd_prune_defaults);
+ *  - what the header or legend states: the inputs with their totals (from
+ *    the model's columns, by role) and the active filters.
+ * Emitters (emitter.h) then only lay these out. */
+#ifndef HD_REPORT_H
+#define HD_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "filter.h"
+#include "graph.h"
+#include "prune.h"
+#include "scene.h"
+#include "text.h"
+#include "walk.h"
+
+struct hd_emitter;
+
+/* Unset --unit, --nodecount, --nodefraction, --edgefraction: the emitter
+ * kind's default applies. */
+#define HD_UNIT_DEFAULT (-1)
+#define HD_UNSET_COUNT ((size_t)-1)
+#define HD_UNSET_FRACTION (-1.0)
+
+/* What the user asked of the report. */
+struct hd_report_options {
+    enum hd_value_type value;
+    int unit;               /* an enum hd_byte_unit, or HD_UNIT_DEFAULT */
+    bool sort_by_cum;       /* tables: sort by cum instead of flat */
+    bool sort_by_abs;       /* tables: sort by |value| */
+    bool compare;           /* tables: base, current, delta, change */
+    size_t top;             /* tables: at most this many rows; 0: all */
+    size_t node_count;      /* HD_UNSET_COUNT: the kind's default */
+    double node_fraction;   /* HD_UNSET_FRACTION: the kind's default */
+    double edge_fraction;   /* HD_UNSET_FRACTION: the kind's default */
+    const struct hd_filters *filters; /* NULL: none */
+};
+
+/* The report as emitters read it.  Owns what it allocated; points into
+ * the model, graph and filters it was prepared from, which must outlive
+ * it. */
+struct hd_report {
+    const struct hd_model *model;
+    const struct hd_graph *graph;
+    const struct hd_view *view; /* the pruned graph, when the emitter
+                                   needs_view; else NULL */
+    struct hd_text_options text;            /* tables: text, traces */
+    struct hd_graph_render_options picture; /* pictures: dot, svg, ... */
+    struct hd_prune_options prune;          /* as settled for the kind */
+    const char *output_name;                /* where it goes, for messages;
+                                               NULL for standard output */
+    /* private */
+    struct hd_report_input *inputs;         /* currents, then bases */
+    char (*filter_text)[600];
+    const char **filter_list;
+    struct hd_model_paths *paths;
+    struct hd_view *owned_view;
+};
+
+/* Settle REPORT for EMITTER from OPTIONS over GRAPH, which was built from
+ * MODEL; prune GRAPH when the emitter needs a view.  Aborts on out of
+ * memory. */
+void hd_report_prepare(struct hd_report *report, const struct hd_emitter *emitter,
+                       const struct hd_model *model, const struct hd_graph *graph,
+                       const struct hd_report_options *options);
+
+/* Free what hd_report_prepare() allocated. */
+void hd_report_release(struct hd_report *report);
+
+#endif
