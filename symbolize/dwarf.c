@@ -27,6 +27,8 @@
 #include <string.h>
 
 #include "arena.h"
+#include "array.h"
+#include "idtable.h"
 #include "sym_demangle.h"
 #include "sym_elf.h"
 
@@ -85,7 +87,7 @@ struct unit {
 };
 
 struct name_entry {
-    Dwarf_Off die;        /* key; UINT64_MAX: empty */
+    Dwarf_Off die;        /* global offset of the DIE named; the key */
     const char *name;     /* NULL when the chain has none */
     bool is_linkage;
 };
@@ -111,8 +113,9 @@ struct hd_sym_dwarf {
     size_t units_decoded;
     char problem[256];    /* "" while no corruption was seen */
     struct hd_arena *arena; /* file names */
-    struct name_entry *names; /* cache of resolve_name(), open addressing */
-    size_t n_names, used_names;
+    struct hd_idtable name_index; /* ids into NAMES, by DIE */
+    struct name_entry *names; /* cache of resolve_name(), one per DIE */
+    size_t n_names, cap_names;
     struct range *scratch;  /* ranges of the DIE being looked at */
     size_t n_scratch, cap_scratch;
 };
@@ -950,40 +953,40 @@ static const struct top *find_top(const struct unit *u, uint64_t pc)
     return best;
 }
 
+/* NAME_INDEX's probe, OWNER being the hd_sym_dwarf and KEY a Dwarf_Off:
+ * the hash of entry ID's DIE, whether ID is for the DIE at KEY, and a new
+ * id for that DIE with its name resolved. */
+static uint64_t name_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_sym_dwarf *d = owner;
+    return hd_hash_mix(d->names[id].die);
+}
+
+static bool name_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_sym_dwarf *d = owner;
+    return d->names[id].die == *(const Dwarf_Off *)key;
+}
+
+static uint32_t name_create(void *owner, const void *key)
+{
+    struct hd_sym_dwarf *d = owner;
+    Dwarf_Off off = *(const Dwarf_Off *)key;
+    HD_ARRAY_RESERVE(d->names, d->cap_names, d->n_names + 1);
+    struct name_entry *e = &d->names[d->n_names];
+    e->die = off;
+    resolve_name(d, off, false, &e->name, &e->is_linkage);
+    return (uint32_t)d->n_names++;
+}
+
 /* The cached name of the DIE at OFF (resolve_name()). */
 static void die_name(struct hd_sym_dwarf *d, Dwarf_Off off, const char **name,
                      bool *is_linkage)
 {
-    if (2 * (d->used_names + 1) > d->n_names) {
-        size_t n = d->n_names ? 2 * d->n_names : 256;
-        struct name_entry *fresh = malloc(n * sizeof *fresh);
-        if (!fresh)
-            abort();
-        for (size_t i = 0; i < n; i++)
-            fresh[i].die = UINT64_MAX;
-        for (size_t i = 0; i < d->n_names; i++) {
-            if (d->names[i].die == UINT64_MAX)
-                continue;
-            size_t j = (d->names[i].die * 0x9e3779b97f4a7c15ull >> 20) & (n - 1);
-            while (fresh[j].die != UINT64_MAX)
-                j = (j + 1) & (n - 1);
-            fresh[j] = d->names[i];
-        }
-        free(d->names);
-        d->names = fresh;
-        d->n_names = n;
-    }
-    size_t j = (off * 0x9e3779b97f4a7c15ull >> 20) & (d->n_names - 1);
-    while (d->names[j].die != UINT64_MAX && d->names[j].die != off)
-        j = (j + 1) & (d->n_names - 1);
-    struct name_entry *e = &d->names[j];
-    if (e->die == UINT64_MAX) {
-        e->die = off;
-        resolve_name(d, off, false, &e->name, &e->is_linkage);
-        d->used_names++;
-    }
-    *name = e->name;
-    *is_linkage = e->is_linkage;
+    struct hd_probe q = {hd_hash_mix(off), name_matches, name_rehash, d, &off};
+    uint32_t id = hd_idtable_intern(&d->name_index, &q, name_create, d);
+    *name = d->names[id].name;
+    *is_linkage = d->names[id].is_linkage;
 }
 
 struct link {
@@ -1177,6 +1180,7 @@ void hd_sym_dwarf_close(struct hd_sym_dwarf *d)
     free(d->units);
     free(d->unit_ranges);
     free(d->unranged);
+    hd_idtable_free(&d->name_index);
     free(d->names);
     free(d->scratch);
     Dwarf_Error err = NULL;
