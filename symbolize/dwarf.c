@@ -410,7 +410,7 @@ static bool plausible(uint64_t low, uint64_t high)
     return low < high && low != 0 && low < UINT64_MAX - 1;
 }
 
-/* Append DIE's address ranges to *OUT (a malloc'ed vector).  BASE is the
+/* Append DIE's address ranges to *OUT (an array of *CAP, *N used).  BASE is the
  * unit's base address (its DW_AT_low_pc) for DWARF 4 range lists. */
 static void die_ranges(struct hd_sym_dwarf *d, Dwarf_Die die, unsigned version,
                        uint64_t base, struct range **out, size_t *n, size_t *cap)
@@ -420,12 +420,7 @@ static void die_ranges(struct hd_sym_dwarf *d, Dwarf_Die die, unsigned version,
 #define PUSH(lo, hi)                                                      \
     do {                                                                  \
         if (plausible((lo), (hi))) {                                      \
-            if (*n == *cap) {                                             \
-                *cap = *cap ? 2 * *cap : 16;                              \
-                *out = realloc(*out, *cap * sizeof **out);                \
-                if (!*out)                                                \
-                    abort();                                              \
-            }                                                             \
+            HD_ARRAY_RESERVE(*out, *cap, *n + 1);                         \
             (*out)[(*n)++] = (struct range){(lo), (hi)};                  \
         }                                                                 \
     } while (0)
@@ -535,12 +530,7 @@ static void push_unit_range(struct hd_sym_dwarf *d, size_t *cap, uint64_t low,
 {
     if (!plausible(low, high))
         return;
-    if (d->n_unit_ranges == *cap) {
-        *cap = *cap ? 2 * *cap : 64;
-        d->unit_ranges = realloc(d->unit_ranges, *cap * sizeof *d->unit_ranges);
-        if (!d->unit_ranges)
-            abort();
-    }
+    HD_ARRAY_RESERVE(d->unit_ranges, *cap, d->n_unit_ranges + 1);
     d->unit_ranges[d->n_unit_ranges++] = (struct unit_range){low, high, unit};
 }
 
@@ -550,12 +540,7 @@ static uint32_t unit_id(struct hd_sym_dwarf *d, size_t *cap, Dwarf_Off off)
     for (size_t i = d->n_units; i > 0; i--) /* aranges come grouped by unit */
         if (d->units[i - 1].die == off)
             return (uint32_t)(i - 1);
-    if (d->n_units == *cap) {
-        *cap = *cap ? 2 * *cap : 64;
-        d->units = realloc(d->units, *cap * sizeof *d->units);
-        if (!d->units)
-            abort();
-    }
+    HD_ARRAY_RESERVE(d->units, *cap, d->n_units + 1);
     memset(&d->units[d->n_units], 0, sizeof *d->units);
     d->units[d->n_units].die = off;
     return (uint32_t)d->n_units++;
@@ -566,7 +551,7 @@ static void build_index(struct hd_sym_dwarf *d)
     d->indexed = true;
     Dwarf_Debug dbg = d->dbg;
     Dwarf_Error err = NULL;
-    size_t cap_units = 0, cap_ranges = 0;
+    size_t cap_units = 0, cap_ranges = 0, cap_unranged = 0;
 
     /* .debug_aranges, when present (GCC writes it; clang does not). */
     Dwarf_Off *covered = NULL;
@@ -575,9 +560,7 @@ static void build_index(struct hd_sym_dwarf *d)
     Dwarf_Signed n_aranges = 0;
     int rc = dwarf_get_aranges(dbg, &aranges, &n_aranges, &err);
     if (rc == DW_DLV_OK) {
-        covered = calloc((size_t)n_aranges + 1, sizeof *covered);
-        if (!covered)
-            abort();
+        covered = hd_calloc((size_t)n_aranges, sizeof *covered);
         for (Dwarf_Signed i = 0; i < n_aranges; i++) {
             Dwarf_Unsigned segment = 0, segment_size = 0, length = 0;
             Dwarf_Addr start = 0;
@@ -643,9 +626,7 @@ static void build_index(struct hd_sym_dwarf *d)
             for (size_t i = 0; i < n; i++)
                 push_unit_range(d, &cap_ranges, r[i].low, r[i].high, u);
             if (n == 0) {
-                d->unranged = realloc(d->unranged, (d->n_unranged + 1) * sizeof *d->unranged);
-                if (!d->unranged)
-                    abort();
+                HD_ARRAY_RESERVE(d->unranged, cap_unranged, d->n_unranged + 1);
                 d->unranged[d->n_unranged++] = u;
             }
             free(r);
@@ -676,12 +657,7 @@ static bool tag_may_hold_functions(Dwarf_Half tag)
 
 static void push_top(struct unit *u, uint64_t low, uint64_t high, Dwarf_Off die)
 {
-    if (u->n_tops == u->cap_tops) {
-        u->cap_tops = u->cap_tops ? 2 * u->cap_tops : 64;
-        u->tops = realloc(u->tops, u->cap_tops * sizeof *u->tops);
-        if (!u->tops)
-            abort();
-    }
+    HD_ARRAY_RESERVE(u->tops, u->cap_tops, u->n_tops + 1);
     u->tops[u->n_tops++] = (struct top){low, high, die};
 }
 
@@ -769,10 +745,8 @@ static void sort_rows(struct unit *u)
     size_t n_seq = 0;
     for (size_t i = 0; i < u->n_rows; i++)
         n_seq += u->rows[i].end || i + 1 == u->n_rows;
-    struct sequence *seq = malloc((n_seq ? n_seq : 1) * sizeof *seq);
-    struct row *sorted = malloc((u->n_rows ? u->n_rows : 1) * sizeof *sorted);
-    if (!seq || !sorted)
-        abort();
+    struct sequence *seq = hd_malloc(n_seq, sizeof *seq);
+    struct row *sorted = hd_malloc(u->n_rows, sizeof *sorted);
     size_t k = 0, first = 0;
     for (size_t i = 0; i < u->n_rows; i++) {
         if (u->rows[i].end || i + 1 == u->n_rows) {
@@ -836,9 +810,7 @@ static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
     Dwarf_Signed n_lines = 0;
     if (dwarf_srclines_from_linecontext(ctx, &lines, &n_lines, &err) == DW_DLV_OK &&
         n_lines > 0) {
-        u->rows = malloc((size_t)n_lines * sizeof *u->rows);
-        if (!u->rows)
-            abort();
+        u->rows = hd_malloc((size_t)n_lines, sizeof *u->rows);
         for (Dwarf_Signed i = 0; i < n_lines; i++) {
             Dwarf_Addr addr = 0;
             Dwarf_Unsigned lineno = 0, fileno = 0;
@@ -1148,9 +1120,7 @@ int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
     *out = NULL;
     if (!hd_sym_elf_has_section(elf, ".debug_info"))
         return 1;
-    struct hd_sym_dwarf *d = calloc(1, sizeof *d);
-    if (!d)
-        abort();
+    struct hd_sym_dwarf *d = hd_calloc(1, sizeof *d);
     if (open_object(&d->main_obj, elf, &d->dbg, why, why_size) != 0) {
         free(d);
         return -1;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "sym_decompress.h"
 
 #ifndef ELFCOMPRESS_ZSTD
@@ -75,9 +76,7 @@ static int read_sections(struct hd_sym_elf *elf, char *why, size_t why_size)
         set_why(why, why_size, "%s", "bad section headers");
         return -1;
     }
-    elf->sections = calloc(n ? n : 1, sizeof *elf->sections);
-    if (!elf->sections)
-        abort();
+    elf->sections = hd_calloc(n, sizeof *elf->sections);
     elf->n_sections = n;
     for (size_t i = 0; i < n; i++) {
         Elf_Scn *scn = elf_getscn(e, i);
@@ -147,9 +146,7 @@ static int read_segments(struct hd_sym_elf *elf, char *why, size_t why_size)
         set_why(why, why_size, "%s", "bad program headers");
         return -1;
     }
-    elf->segments = calloc(n ? n : 1, sizeof *elf->segments);
-    if (!elf->segments)
-        abort();
+    elf->segments = hd_calloc(n, sizeof *elf->segments);
     for (size_t i = 0; i < n; i++) {
         GElf_Phdr ph;
         if (!gelf_getphdr(elf->elf, (int)i, &ph)) {
@@ -200,9 +197,7 @@ int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, char *why,
         munmap(map, (size_t)st.st_size);
         return -1;
     }
-    struct hd_sym_elf *elf = calloc(1, sizeof *elf);
-    if (!elf)
-        abort();
+    struct hd_sym_elf *elf = hd_calloc(1, sizeof *elf);
     elf->path = strdup(path);
     if (!elf->path)
         abort();
@@ -493,9 +488,7 @@ static void load_symbols(struct hd_sym_elf *elf, enum hd_sym_symtab which)
         return;
     size_t entsize = gelf_fsize(elf->elf, ELF_T_SYM, 1, EV_CURRENT);
     size_t n = entsize ? data->d_size / entsize : 0;
-    struct ranked_symbol *all = calloc(n ? n : 1, sizeof *all);
-    if (!all)
-        abort();
+    struct ranked_symbol *all = hd_calloc(n, sizeof *all);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         GElf_Sym sym;
@@ -513,9 +506,7 @@ static void load_symbols(struct hd_sym_elf *elf, enum hd_sym_symtab which)
         kept++;
     }
     qsort(all, kept, sizeof *all, compare_ranked);
-    struct hd_sym_symbol *out = calloc(kept ? kept : 1, sizeof *out);
-    if (!out)
-        abort();
+    struct hd_sym_symbol *out = hd_calloc(kept, sizeof *out);
     size_t m = 0;
     for (size_t i = 0; i < kept; i++) {
         if (m > 0 && out[m - 1].addr == all[i].sym.addr)
