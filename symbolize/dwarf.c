@@ -28,6 +28,7 @@
 
 #include "arena.h"
 #include "array.h"
+#include "error.h"
 #include "idtable.h"
 #include "sym_demangle.h"
 #include "sym_elf.h"
@@ -50,7 +51,8 @@ struct object {
     const char *names[N_WANTED + 1]; /* [0] = "" (ELF's null section) */
     uint64_t sizes[N_WANTED + 1];
     size_t n;                        /* sections presented, incl. [0] */
-    char why[256];                   /* first load failure, or "" */
+    struct hd_error failure;         /* first section load failure;
+                                        message "" while none */
 };
 
 struct range {
@@ -170,12 +172,13 @@ static int obj_load_section(void *obj_, Dwarf_Half index, Dwarf_Small **data,
     }
     const uint8_t *p;
     size_t size;
-    char why[200] = "";
-    if (hd_sym_elf_section(obj->elf, obj->names[index], &p, &size, why,
-                           sizeof why) != 1 ||
+    struct hd_error section_err = {0};
+    if (hd_sym_elf_section(obj->elf, obj->names[index], &p, &size, &section_err) != 1 ||
         size != obj->sizes[index]) {
-        if (!obj->why[0])
-            snprintf(obj->why, sizeof obj->why, "%s", why[0] ? why : "unreadable section");
+        if (!obj->failure.message[0] && section_err.message[0])
+            obj->failure = section_err;
+        else if (!obj->failure.message[0]) /* absent, or not the size told */
+            hd_error_set(&obj->failure, obj->elf->path, 0, "unreadable section");
         *err = DW_DLE_SECTION_ERROR;
         return DW_DLV_ERROR;
     }
@@ -194,7 +197,7 @@ static const Dwarf_Obj_Access_Methods obj_methods = {
 };
 
 static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *dbg,
-                       char *why, size_t why_size)
+                       struct hd_error *err)
 {
     obj->elf = elf;
     obj->names[0] = "";
@@ -209,15 +212,16 @@ static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *
     }
     obj->iface.object = obj;
     obj->iface.methods = &obj_methods;
-    Dwarf_Error err = NULL;
+    Dwarf_Error dw_err = NULL;
     dwarf_set_de_alloc_flag(0);
     int rc = dwarf_object_init_b(&obj->iface, NULL, NULL, DW_GROUPNUMBER_ANY,
-                                 dbg, &err);
+                                 dbg, &dw_err);
     if (rc != DW_DLV_OK) {
-        snprintf(why, why_size, "libdwarf: %s",
-                 rc == DW_DLV_ERROR ? dwarf_errmsg(err) : "no DWARF sections");
-        if (err)
-            dwarf_dealloc_error(NULL, err);
+        /* At most 255 bytes, as this reason has always been. */
+        hd_error_set(err, elf->path, 0, "libdwarf: %.245s",
+                     rc == DW_DLV_ERROR ? dwarf_errmsg(dw_err) : "no DWARF sections");
+        if (dw_err)
+            dwarf_dealloc_error(NULL, dw_err);
         *dbg = NULL;
         return -1;
     }
@@ -229,8 +233,8 @@ static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *
 static void note_problem(struct hd_sym_dwarf *d, const char *what, Dwarf_Error err)
 {
     if (!d->problem[0]) {
-        const char *why = d->main_obj.why[0] ? d->main_obj.why
-                          : d->alt_obj.why[0] ? d->alt_obj.why
+        const char *why = d->main_obj.failure.message[0] ? d->main_obj.failure.message
+                          : d->alt_obj.failure.message[0] ? d->alt_obj.failure.message
                           : err ? dwarf_errmsg(err) : "corrupt";
         snprintf(d->problem, sizeof d->problem, "%.60s: %.180s", what, why);
     }
@@ -1115,23 +1119,24 @@ size_t hd_sym_dwarf_lookup(struct hd_sym_dwarf *d, uint64_t pc,
 /* ---- open/close ---- */
 
 int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
-                      struct hd_sym_dwarf **out, char *why, size_t why_size)
+                      struct hd_sym_dwarf **out, struct hd_error *err)
 {
     *out = NULL;
     if (!hd_sym_elf_has_section(elf, ".debug_info"))
         return 1;
     struct hd_sym_dwarf *d = hd_calloc(1, sizeof *d);
-    if (open_object(&d->main_obj, elf, &d->dbg, why, why_size) != 0) {
+    if (open_object(&d->main_obj, elf, &d->dbg, err) != 0) {
         free(d);
         return -1;
     }
     if (alt && hd_sym_elf_has_section(alt, ".debug_info")) {
-        char alt_why[256];
-        if (open_object(&d->alt_obj, alt, &d->alt_dbg, alt_why, sizeof alt_why) != 0)
-            snprintf(d->problem, sizeof d->problem, "dwz file %.100s: %.140s", alt->path, alt_why);
+        struct hd_error alt_err;
+        if (open_object(&d->alt_obj, alt, &d->alt_dbg, &alt_err) != 0)
+            snprintf(d->problem, sizeof d->problem, "dwz file %.100s: %.140s", alt->path,
+                     alt_err.message);
         const uint8_t *p;
         size_t size;
-        if (hd_sym_elf_section(alt, ".debug_str", &p, &size, NULL, 0) == 1) {
+        if (hd_sym_elf_section(alt, ".debug_str", &p, &size, NULL) == 1) {
             d->alt_str = p;
             d->alt_str_size = size;
         }

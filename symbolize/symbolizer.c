@@ -226,22 +226,26 @@ static bool open_object(struct hd_symbolizer *sym, struct module *m, const char 
         }
     }
     add_candidate(cands, &n, MAX_CANDIDATES, path, "", NULL);
-    char tried[TRIED_SIZE] = "", why[256] = "", first_why[256] = "";
+    char tried[TRIED_SIZE] = "";
+    struct hd_error err, first = {0}; /* FIRST: the first failure, unless a
+                                         later one says more than ENOENT */
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(tried);
         snprintf(tried + len, sizeof tried - len, "%s%s", len ? ", " : "", cands[i]);
-        if (hd_sym_elf_open(cands[i], &m->elf, why, sizeof why) == 0) {
+        if (hd_sym_elf_open(cands[i], &m->elf, &err) == 0) {
             m->path = arena_strdup(sym->arena, cands[i]);
             return true;
         }
-        if (!first_why[0] || strcmp(why, strerror(2)) != 0)
-            snprintf(first_why, sizeof first_why, "%s", why);
+        if (!first.message[0] || strcmp(err.message, strerror(2)) != 0)
+            first = err;
     }
-    char text[TRIED_SIZE + 600];
+    /* The message alone: the path it names is the candidate's. */
+    char text[TRIED_SIZE + 1200];
     if (n == 1)
-        snprintf(text, sizeof text, "%s: cannot read: %s", path, first_why);
+        snprintf(text, sizeof text, "%s: cannot read: %s", path, first.message);
     else
-        snprintf(text, sizeof text, "%s: cannot read: %s (tried %s)", path, first_why, tried);
+        snprintf(text, sizeof text, "%s: cannot read: %s (tried %s)", path, first.message,
+                 tried);
     m->cannot_read = arena_strdup(sym->arena, text);
     return false;
 }
@@ -251,7 +255,7 @@ static bool open_object(struct hd_symbolizer *sym, struct module *m, const char 
 static void open_debug_info(struct hd_symbolizer *sym, struct module *m)
 {
     struct hd_sym_debug_dirs dirs = {sym->debug_dirs, sym->n_debug_dirs};
-    char tried[TRIED_SIZE] = "", why[256] = "";
+    char tried[TRIED_SIZE] = "";
     struct hd_sym_elf *source = m->elf;
     if (!hd_sym_elf_has_section(m->elf, ".debug_info")) {
         m->debug = hd_sym_find_debug_file(m->elf, &dirs, tried, sizeof tried);
@@ -273,9 +277,9 @@ static void open_debug_info(struct hd_symbolizer *sym, struct module *m)
             hd_warn("%s: dwz supplementary file not found (tried %s); names "
                     "defined there are missing", source->path, alt_tried);
     }
-    int rc = hd_sym_dwarf_open(source, m->alt, &m->dwarf, why, sizeof why);
-    if (rc < 0)
-        hd_warn("%s: unreadable debug info: %s", source->path, why);
+    struct hd_error err;
+    if (hd_sym_dwarf_open(source, m->alt, &m->dwarf, &err) < 0)
+        hd_warn("%s: unreadable debug info: %s", source->path, err.message);
 }
 
 static uint32_t add_module(struct hd_symbolizer *sym, const char *key,
