@@ -19,9 +19,14 @@
  * DW_AT_abstract_origin/DW_AT_specification and cached by DIE. */
 #include "sym_dwarf.h"
 
-#include <dwarf.h>
 #include <elf.h>
+#ifdef HD_LIBDWARF_SUBDIR
+#include <libdwarf/dwarf.h>
+#include <libdwarf/libdwarf.h>
+#else
+#include <dwarf.h>
 #include <libdwarf.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
