@@ -57,7 +57,7 @@ static struct hd_sym_elf *open_by_build_id(const char *dir, const uint8_t *id,
         return NULL;
     note_tried(tried, tried_size, path);
     struct hd_sym_elf *found;
-    if (hd_sym_elf_open(path, &found, NULL, 0) != 0)
+    if (hd_sym_elf_open(path, &found, NULL) != 0)
         return NULL;
     if (!same_build_id(found, id, n)) {
         hd_sym_elf_close(found);
@@ -95,7 +95,7 @@ static struct hd_sym_elf *open_debuglink(const struct hd_sym_elf *elf,
     if (same_file(path, elf->path))
         return NULL;
     struct hd_sym_elf *found;
-    if (hd_sym_elf_open(path, &found, NULL, 0) != 0)
+    if (hd_sym_elf_open(path, &found, NULL) != 0)
         return NULL;
     if (hd_sym_debuglink_crc(found->map, found->map_size) != elf->debuglink_crc) {
         hd_sym_elf_close(found);
@@ -147,7 +147,7 @@ static bool read_debug_sup(struct hd_sym_elf *elf, bool *is_sup, const char **na
 {
     const uint8_t *p;
     size_t size;
-    if (hd_sym_elf_section(elf, ".debug_sup", &p, &size, NULL, 0) != 1 || size < 4)
+    if (hd_sym_elf_section(elf, ".debug_sup", &p, &size, NULL) != 1 || size < 4)
         return false;
     *is_sup = p[2] != 0;
     const uint8_t *end = p + size, *s = p + 3;
@@ -244,7 +244,7 @@ struct hd_sym_elf *hd_sym_find_alt_file(struct hd_sym_elf *debug,
     if (ok)
         note_tried(tried, tried_size, path);
     struct hd_sym_elf *found;
-    if (ok && hd_sym_elf_open(path, &found, NULL, 0) == 0) {
+    if (ok && hd_sym_elf_open(path, &found, NULL) == 0) {
         if (is_alt_file(found, id, id_size, by_sup))
             return found;
         hd_sym_elf_close(found);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <zlib.h>
 
+#include "array.h"
+
 #ifdef HD_HAVE_ZSTD
 #include <zstd.h>
 #endif
@@ -56,9 +58,7 @@ int hd_sym_decompress(enum hd_sym_compression method, const uint8_t *data,
      * generous ratio of the input (zlib's maximum is about 1032:1). */
     if (expanded_size == 0 || expanded_size / 1100 > size)
         return -1;
-    uint8_t *buf = malloc(expanded_size);
-    if (!buf)
-        abort();
+    uint8_t *buf = hd_malloc(expanded_size, 1);
     int rc = -1;
     if (method == HD_SYM_COMPRESS_ZLIB) {
         rc = inflate_all(data, size, buf, expanded_size);

@@ -19,14 +19,22 @@
  * DW_AT_abstract_origin/DW_AT_specification and cached by DIE. */
 #include "sym_dwarf.h"
 
-#include <dwarf.h>
 #include <elf.h>
+#ifdef HD_LIBDWARF_SUBDIR
+#include <libdwarf/dwarf.h>
+#include <libdwarf/libdwarf.h>
+#else
+#include <dwarf.h>
 #include <libdwarf.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "array.h"
+#include "error.h"
+#include "idtable.h"
 #include "sym_demangle.h"
 #include "sym_elf.h"
 
@@ -48,7 +56,8 @@ struct object {
     const char *names[N_WANTED + 1]; /* [0] = "" (ELF's null section) */
     uint64_t sizes[N_WANTED + 1];
     size_t n;                        /* sections presented, incl. [0] */
-    char why[256];                   /* first load failure, or "" */
+    struct hd_error failure;         /* first section load failure;
+                                        message "" while none */
 };
 
 struct range {
@@ -85,7 +94,7 @@ struct unit {
 };
 
 struct name_entry {
-    Dwarf_Off die;        /* key; UINT64_MAX: empty */
+    Dwarf_Off die;        /* global offset of the DIE named; the key */
     const char *name;     /* NULL when the chain has none */
     bool is_linkage;
 };
@@ -111,8 +120,9 @@ struct hd_sym_dwarf {
     size_t units_decoded;
     char problem[256];    /* "" while no corruption was seen */
     struct hd_arena *arena; /* file names */
-    struct name_entry *names; /* cache of resolve_name(), open addressing */
-    size_t n_names, used_names;
+    struct hd_idtable name_index; /* ids into NAMES, by DIE */
+    struct name_entry *names; /* cache of resolve_name(), one per DIE */
+    size_t n_names, cap_names;
     struct range *scratch;  /* ranges of the DIE being looked at */
     size_t n_scratch, cap_scratch;
 };
@@ -167,12 +177,13 @@ static int obj_load_section(void *obj_, Dwarf_Half index, Dwarf_Small **data,
     }
     const uint8_t *p;
     size_t size;
-    char why[200] = "";
-    if (hd_sym_elf_section(obj->elf, obj->names[index], &p, &size, why,
-                           sizeof why) != 1 ||
+    struct hd_error section_err = {0};
+    if (hd_sym_elf_section(obj->elf, obj->names[index], &p, &size, &section_err) != 1 ||
         size != obj->sizes[index]) {
-        if (!obj->why[0])
-            snprintf(obj->why, sizeof obj->why, "%s", why[0] ? why : "unreadable section");
+        if (!obj->failure.message[0] && section_err.message[0])
+            obj->failure = section_err;
+        else if (!obj->failure.message[0]) /* absent, or not the size told */
+            hd_error_set(&obj->failure, obj->elf->path, 0, "unreadable section");
         *err = DW_DLE_SECTION_ERROR;
         return DW_DLV_ERROR;
     }
@@ -191,7 +202,7 @@ static const Dwarf_Obj_Access_Methods obj_methods = {
 };
 
 static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *dbg,
-                       char *why, size_t why_size)
+                       struct hd_error *err)
 {
     obj->elf = elf;
     obj->names[0] = "";
@@ -206,15 +217,16 @@ static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *
     }
     obj->iface.object = obj;
     obj->iface.methods = &obj_methods;
-    Dwarf_Error err = NULL;
+    Dwarf_Error dw_err = NULL;
     dwarf_set_de_alloc_flag(0);
     int rc = dwarf_object_init_b(&obj->iface, NULL, NULL, DW_GROUPNUMBER_ANY,
-                                 dbg, &err);
+                                 dbg, &dw_err);
     if (rc != DW_DLV_OK) {
-        snprintf(why, why_size, "libdwarf: %s",
-                 rc == DW_DLV_ERROR ? dwarf_errmsg(err) : "no DWARF sections");
-        if (err)
-            dwarf_dealloc_error(NULL, err);
+        /* At most 255 bytes, as this reason has always been. */
+        hd_error_set(err, elf->path, 0, "libdwarf: %.245s",
+                     rc == DW_DLV_ERROR ? dwarf_errmsg(dw_err) : "no DWARF sections");
+        if (dw_err)
+            dwarf_dealloc_error(NULL, dw_err);
         *dbg = NULL;
         return -1;
     }
@@ -226,8 +238,8 @@ static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *
 static void note_problem(struct hd_sym_dwarf *d, const char *what, Dwarf_Error err)
 {
     if (!d->problem[0]) {
-        const char *why = d->main_obj.why[0] ? d->main_obj.why
-                          : d->alt_obj.why[0] ? d->alt_obj.why
+        const char *why = d->main_obj.failure.message[0] ? d->main_obj.failure.message
+                          : d->alt_obj.failure.message[0] ? d->alt_obj.failure.message
                           : err ? dwarf_errmsg(err) : "corrupt";
         snprintf(d->problem, sizeof d->problem, "%.60s: %.180s", what, why);
     }
@@ -407,7 +419,7 @@ static bool plausible(uint64_t low, uint64_t high)
     return low < high && low != 0 && low < UINT64_MAX - 1;
 }
 
-/* Append DIE's address ranges to *OUT (a malloc'ed vector).  BASE is the
+/* Append DIE's address ranges to *OUT (an array of *CAP, *N used).  BASE is the
  * unit's base address (its DW_AT_low_pc) for DWARF 4 range lists. */
 static void die_ranges(struct hd_sym_dwarf *d, Dwarf_Die die, unsigned version,
                        uint64_t base, struct range **out, size_t *n, size_t *cap)
@@ -417,12 +429,7 @@ static void die_ranges(struct hd_sym_dwarf *d, Dwarf_Die die, unsigned version,
 #define PUSH(lo, hi)                                                      \
     do {                                                                  \
         if (plausible((lo), (hi))) {                                      \
-            if (*n == *cap) {                                             \
-                *cap = *cap ? 2 * *cap : 16;                              \
-                *out = realloc(*out, *cap * sizeof **out);                \
-                if (!*out)                                                \
-                    abort();                                              \
-            }                                                             \
+            HD_ARRAY_RESERVE(*out, *cap, *n + 1);                         \
             (*out)[(*n)++] = (struct range){(lo), (hi)};                  \
         }                                                                 \
     } while (0)
@@ -532,12 +539,7 @@ static void push_unit_range(struct hd_sym_dwarf *d, size_t *cap, uint64_t low,
 {
     if (!plausible(low, high))
         return;
-    if (d->n_unit_ranges == *cap) {
-        *cap = *cap ? 2 * *cap : 64;
-        d->unit_ranges = realloc(d->unit_ranges, *cap * sizeof *d->unit_ranges);
-        if (!d->unit_ranges)
-            abort();
-    }
+    HD_ARRAY_RESERVE(d->unit_ranges, *cap, d->n_unit_ranges + 1);
     d->unit_ranges[d->n_unit_ranges++] = (struct unit_range){low, high, unit};
 }
 
@@ -547,12 +549,7 @@ static uint32_t unit_id(struct hd_sym_dwarf *d, size_t *cap, Dwarf_Off off)
     for (size_t i = d->n_units; i > 0; i--) /* aranges come grouped by unit */
         if (d->units[i - 1].die == off)
             return (uint32_t)(i - 1);
-    if (d->n_units == *cap) {
-        *cap = *cap ? 2 * *cap : 64;
-        d->units = realloc(d->units, *cap * sizeof *d->units);
-        if (!d->units)
-            abort();
-    }
+    HD_ARRAY_RESERVE(d->units, *cap, d->n_units + 1);
     memset(&d->units[d->n_units], 0, sizeof *d->units);
     d->units[d->n_units].die = off;
     return (uint32_t)d->n_units++;
@@ -563,7 +560,7 @@ static void build_index(struct hd_sym_dwarf *d)
     d->indexed = true;
     Dwarf_Debug dbg = d->dbg;
     Dwarf_Error err = NULL;
-    size_t cap_units = 0, cap_ranges = 0;
+    size_t cap_units = 0, cap_ranges = 0, cap_unranged = 0;
 
     /* .debug_aranges, when present (GCC writes it; clang does not). */
     Dwarf_Off *covered = NULL;
@@ -572,9 +569,7 @@ static void build_index(struct hd_sym_dwarf *d)
     Dwarf_Signed n_aranges = 0;
     int rc = dwarf_get_aranges(dbg, &aranges, &n_aranges, &err);
     if (rc == DW_DLV_OK) {
-        covered = calloc((size_t)n_aranges + 1, sizeof *covered);
-        if (!covered)
-            abort();
+        covered = hd_calloc((size_t)n_aranges, sizeof *covered);
         for (Dwarf_Signed i = 0; i < n_aranges; i++) {
             Dwarf_Unsigned segment = 0, segment_size = 0, length = 0;
             Dwarf_Addr start = 0;
@@ -640,9 +635,7 @@ static void build_index(struct hd_sym_dwarf *d)
             for (size_t i = 0; i < n; i++)
                 push_unit_range(d, &cap_ranges, r[i].low, r[i].high, u);
             if (n == 0) {
-                d->unranged = realloc(d->unranged, (d->n_unranged + 1) * sizeof *d->unranged);
-                if (!d->unranged)
-                    abort();
+                HD_ARRAY_RESERVE(d->unranged, cap_unranged, d->n_unranged + 1);
                 d->unranged[d->n_unranged++] = u;
             }
             free(r);
@@ -673,12 +666,7 @@ static bool tag_may_hold_functions(Dwarf_Half tag)
 
 static void push_top(struct unit *u, uint64_t low, uint64_t high, Dwarf_Off die)
 {
-    if (u->n_tops == u->cap_tops) {
-        u->cap_tops = u->cap_tops ? 2 * u->cap_tops : 64;
-        u->tops = realloc(u->tops, u->cap_tops * sizeof *u->tops);
-        if (!u->tops)
-            abort();
-    }
+    HD_ARRAY_RESERVE(u->tops, u->cap_tops, u->n_tops + 1);
     u->tops[u->n_tops++] = (struct top){low, high, die};
 }
 
@@ -766,10 +754,8 @@ static void sort_rows(struct unit *u)
     size_t n_seq = 0;
     for (size_t i = 0; i < u->n_rows; i++)
         n_seq += u->rows[i].end || i + 1 == u->n_rows;
-    struct sequence *seq = malloc((n_seq ? n_seq : 1) * sizeof *seq);
-    struct row *sorted = malloc((u->n_rows ? u->n_rows : 1) * sizeof *sorted);
-    if (!seq || !sorted)
-        abort();
+    struct sequence *seq = hd_malloc(n_seq, sizeof *seq);
+    struct row *sorted = hd_malloc(u->n_rows, sizeof *sorted);
     size_t k = 0, first = 0;
     for (size_t i = 0; i < u->n_rows; i++) {
         if (u->rows[i].end || i + 1 == u->n_rows) {
@@ -833,9 +819,7 @@ static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
     Dwarf_Signed n_lines = 0;
     if (dwarf_srclines_from_linecontext(ctx, &lines, &n_lines, &err) == DW_DLV_OK &&
         n_lines > 0) {
-        u->rows = malloc((size_t)n_lines * sizeof *u->rows);
-        if (!u->rows)
-            abort();
+        u->rows = hd_malloc((size_t)n_lines, sizeof *u->rows);
         for (Dwarf_Signed i = 0; i < n_lines; i++) {
             Dwarf_Addr addr = 0;
             Dwarf_Unsigned lineno = 0, fileno = 0;
@@ -950,40 +934,40 @@ static const struct top *find_top(const struct unit *u, uint64_t pc)
     return best;
 }
 
+/* NAME_INDEX's probe, OWNER being the hd_sym_dwarf and KEY a Dwarf_Off:
+ * the hash of entry ID's DIE, whether ID is for the DIE at KEY, and a new
+ * id for that DIE with its name resolved. */
+static uint64_t name_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_sym_dwarf *d = owner;
+    return hd_hash_mix(d->names[id].die);
+}
+
+static bool name_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_sym_dwarf *d = owner;
+    return d->names[id].die == *(const Dwarf_Off *)key;
+}
+
+static uint32_t name_create(void *owner, const void *key)
+{
+    struct hd_sym_dwarf *d = owner;
+    Dwarf_Off off = *(const Dwarf_Off *)key;
+    HD_ARRAY_RESERVE(d->names, d->cap_names, d->n_names + 1);
+    struct name_entry *e = &d->names[d->n_names];
+    e->die = off;
+    resolve_name(d, off, false, &e->name, &e->is_linkage);
+    return (uint32_t)d->n_names++;
+}
+
 /* The cached name of the DIE at OFF (resolve_name()). */
 static void die_name(struct hd_sym_dwarf *d, Dwarf_Off off, const char **name,
                      bool *is_linkage)
 {
-    if (2 * (d->used_names + 1) > d->n_names) {
-        size_t n = d->n_names ? 2 * d->n_names : 256;
-        struct name_entry *fresh = malloc(n * sizeof *fresh);
-        if (!fresh)
-            abort();
-        for (size_t i = 0; i < n; i++)
-            fresh[i].die = UINT64_MAX;
-        for (size_t i = 0; i < d->n_names; i++) {
-            if (d->names[i].die == UINT64_MAX)
-                continue;
-            size_t j = (d->names[i].die * 0x9e3779b97f4a7c15ull >> 20) & (n - 1);
-            while (fresh[j].die != UINT64_MAX)
-                j = (j + 1) & (n - 1);
-            fresh[j] = d->names[i];
-        }
-        free(d->names);
-        d->names = fresh;
-        d->n_names = n;
-    }
-    size_t j = (off * 0x9e3779b97f4a7c15ull >> 20) & (d->n_names - 1);
-    while (d->names[j].die != UINT64_MAX && d->names[j].die != off)
-        j = (j + 1) & (d->n_names - 1);
-    struct name_entry *e = &d->names[j];
-    if (e->die == UINT64_MAX) {
-        e->die = off;
-        resolve_name(d, off, false, &e->name, &e->is_linkage);
-        d->used_names++;
-    }
-    *name = e->name;
-    *is_linkage = e->is_linkage;
+    struct hd_probe q = {hd_hash_mix(off), name_matches, name_rehash, d, &off};
+    uint32_t id = hd_idtable_intern(&d->name_index, &q, name_create, d);
+    *name = d->names[id].name;
+    *is_linkage = d->names[id].is_linkage;
 }
 
 struct link {
@@ -1140,25 +1124,24 @@ size_t hd_sym_dwarf_lookup(struct hd_sym_dwarf *d, uint64_t pc,
 /* ---- open/close ---- */
 
 int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
-                      struct hd_sym_dwarf **out, char *why, size_t why_size)
+                      struct hd_sym_dwarf **out, struct hd_error *err)
 {
     *out = NULL;
     if (!hd_sym_elf_has_section(elf, ".debug_info"))
         return 1;
-    struct hd_sym_dwarf *d = calloc(1, sizeof *d);
-    if (!d)
-        abort();
-    if (open_object(&d->main_obj, elf, &d->dbg, why, why_size) != 0) {
+    struct hd_sym_dwarf *d = hd_calloc(1, sizeof *d);
+    if (open_object(&d->main_obj, elf, &d->dbg, err) != 0) {
         free(d);
         return -1;
     }
     if (alt && hd_sym_elf_has_section(alt, ".debug_info")) {
-        char alt_why[256];
-        if (open_object(&d->alt_obj, alt, &d->alt_dbg, alt_why, sizeof alt_why) != 0)
-            snprintf(d->problem, sizeof d->problem, "dwz file %.100s: %.140s", alt->path, alt_why);
+        struct hd_error alt_err;
+        if (open_object(&d->alt_obj, alt, &d->alt_dbg, &alt_err) != 0)
+            snprintf(d->problem, sizeof d->problem, "dwz file %.100s: %.140s", alt->path,
+                     alt_err.message);
         const uint8_t *p;
         size_t size;
-        if (hd_sym_elf_section(alt, ".debug_str", &p, &size, NULL, 0) == 1) {
+        if (hd_sym_elf_section(alt, ".debug_str", &p, &size, NULL) == 1) {
             d->alt_str = p;
             d->alt_str_size = size;
         }
@@ -1177,6 +1160,7 @@ void hd_sym_dwarf_close(struct hd_sym_dwarf *d)
     free(d->units);
     free(d->unit_ranges);
     free(d->unranged);
+    hd_idtable_free(&d->name_index);
     free(d->names);
     free(d->scratch);
     Dwarf_Error err = NULL;

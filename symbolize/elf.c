@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
+#include "error.h"
 #include "sym_decompress.h"
 
 #ifndef ELFCOMPRESS_ZSTD
@@ -34,13 +36,6 @@ struct hd_sym_section {
     size_t data_size;
     uint8_t *owned;       /* malloc'ed decompressed copy, or NULL */
 };
-
-/* Put a printf-style reason into WHY (which may be NULL). */
-#define set_why(why, why_size, ...)                                           \
-    do {                                                                      \
-        if ((why) && (why_size))                                              \
-            snprintf((why), (why_size), __VA_ARGS__);                         \
-    } while (0)
 
 static bool range_in_file(const struct hd_sym_elf *elf, uint64_t offset,
                           uint64_t size)
@@ -67,24 +62,20 @@ static void read_build_id_note(struct hd_sym_elf *elf, const uint8_t *data,
     }
 }
 
-static int read_sections(struct hd_sym_elf *elf, char *why, size_t why_size)
+static int read_sections(struct hd_sym_elf *elf, struct hd_error *err)
 {
     Elf *e = elf->elf;
     size_t n, shstrndx;
     if (elf_getshdrnum(e, &n) != 0 || elf_getshdrstrndx(e, &shstrndx) != 0) {
-        set_why(why, why_size, "%s", "bad section headers");
-        return -1;
+        return hd_error_set(err, elf->path, 0, "bad section headers");
     }
-    elf->sections = calloc(n ? n : 1, sizeof *elf->sections);
-    if (!elf->sections)
-        abort();
+    elf->sections = hd_calloc(n, sizeof *elf->sections);
     elf->n_sections = n;
     for (size_t i = 0; i < n; i++) {
         Elf_Scn *scn = elf_getscn(e, i);
         GElf_Shdr sh;
         if (!scn || !gelf_getshdr(scn, &sh)) {
-            set_why(why, why_size, "%s", "truncated (section headers)");
-            return -1;
+            return hd_error_set(err, elf->path, 0, "truncated (section headers)");
         }
         struct hd_sym_section *s = &elf->sections[i];
         const char *name = elf_strptr(e, shstrndx, sh.sh_name);
@@ -140,21 +131,17 @@ static void read_notes_and_links(struct hd_sym_elf *elf)
     }
 }
 
-static int read_segments(struct hd_sym_elf *elf, char *why, size_t why_size)
+static int read_segments(struct hd_sym_elf *elf, struct hd_error *err)
 {
     size_t n;
     if (elf_getphdrnum(elf->elf, &n) != 0) {
-        set_why(why, why_size, "%s", "bad program headers");
-        return -1;
+        return hd_error_set(err, elf->path, 0, "bad program headers");
     }
-    elf->segments = calloc(n ? n : 1, sizeof *elf->segments);
-    if (!elf->segments)
-        abort();
+    elf->segments = hd_calloc(n, sizeof *elf->segments);
     for (size_t i = 0; i < n; i++) {
         GElf_Phdr ph;
         if (!gelf_getphdr(elf->elf, (int)i, &ph)) {
-            set_why(why, why_size, "%s", "truncated (program headers)");
-            return -1;
+            return hd_error_set(err, elf->path, 0, "truncated (program headers)");
         }
         if (ph.p_type != PT_LOAD)
             continue;
@@ -166,23 +153,21 @@ static int read_segments(struct hd_sym_elf *elf, char *why, size_t why_size)
     return 0;
 }
 
-int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, char *why,
-                    size_t why_size)
+int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, struct hd_error *err)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        set_why(why, why_size, "%s", strerror(errno));
-        return -1;
+        return hd_error_set(err, path, 0, "%s", strerror(errno));
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        set_why(why, why_size, "%s", "not a regular file");
+        hd_error_set(err, path, 0, "not a regular file");
         close(fd);
         return -1;
     }
     if ((size_t)st.st_size < EI_NIDENT) {
-        set_why(why, why_size, "%s", "not an ELF file");
+        hd_error_set(err, path, 0, "not an ELF file");
         close(fd);
         return -1;
     }
@@ -192,17 +177,14 @@ int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, char *why,
                      MAP_PRIVATE, fd, 0);
     close(fd);
     if (map == MAP_FAILED) {
-        set_why(why, why_size, "%s", strerror(errno));
-        return -1;
+        return hd_error_set(err, path, 0, "%s", strerror(errno));
     }
     if (memcmp(map, ELFMAG, SELFMAG) != 0) {
-        set_why(why, why_size, "%s", "not an ELF file");
+        hd_error_set(err, path, 0, "not an ELF file");
         munmap(map, (size_t)st.st_size);
         return -1;
     }
-    struct hd_sym_elf *elf = calloc(1, sizeof *elf);
-    if (!elf)
-        abort();
+    struct hd_sym_elf *elf = hd_calloc(1, sizeof *elf);
     elf->path = strdup(path);
     if (!elf->path)
         abort();
@@ -213,18 +195,17 @@ int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, char *why,
     elf->elf = e;
     GElf_Ehdr eh;
     if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
-        set_why(why, why_size, "%s", "truncated or corrupt ELF header");
+        hd_error_set(err, path, 0, "truncated or corrupt ELF header");
         goto fail;
     }
     if (eh.e_ident[EI_DATA] != ELFDATA2LSB) {
         /* heapdiff reads what x86-64 and aarch64 hosts write. */
-        set_why(why, why_size, "%s", "big-endian ELF is not supported");
+        hd_error_set(err, path, 0, "big-endian ELF is not supported");
         goto fail;
     }
     elf->elf_class = eh.e_ident[EI_CLASS];
     elf->elf_type = eh.e_type;
-    if (read_segments(elf, why, why_size) != 0 ||
-        read_sections(elf, why, why_size) != 0)
+    if (read_segments(elf, err) != 0 || read_sections(elf, err) != 0)
         goto fail;
     read_notes_and_links(elf);
     *out = elf;
@@ -349,11 +330,10 @@ bool hd_sym_elf_section_size(const struct hd_sym_elf *elf, const char *name,
 
 /* Read S's contents into s->data, decompressing.  Returns 1 or -1. */
 static int load_section(struct hd_sym_elf *elf, struct hd_sym_section *s,
-                        bool gnu_compressed, char *why, size_t why_size)
+                        bool gnu_compressed, struct hd_error *err)
 {
     if (!range_in_file(elf, s->offset, s->size)) {
-        set_why(why, why_size, "section %s is truncated", s->name);
-        return -1;
+        return hd_error_set(err, elf->path, 0, "section %s is truncated", s->name);
     }
     const uint8_t *raw = elf->map + s->offset;
     if (gnu_compressed) {
@@ -365,8 +345,8 @@ static int load_section(struct hd_sym_elf *elf, struct hd_sym_section *s,
         }
         if (hd_sym_decompress(HD_SYM_COMPRESS_ZLIB, raw + 12, s->size - 12,
                               read_be64(raw + 4), &s->owned) != 0) {
-            set_why(why, why_size, "section %s: corrupt zlib data", s->name);
-            return -1;
+            return hd_error_set(err, elf->path, 0, "section %s: corrupt zlib data",
+                                s->name);
         }
         s->data = s->owned;
         s->data_size = read_be64(raw + 4);
@@ -404,10 +384,9 @@ static int load_section(struct hd_sym_elf *elf, struct hd_sym_section *s,
     } else if (ch_type == ELFCOMPRESS_ZSTD) {
         method = HD_SYM_COMPRESS_ZSTD;
         if (!hd_sym_can_decompress(method)) {
-            set_why(why, why_size,
-                    "section %s is zstd-compressed and heapdiff was built "
-                    "without libzstd", s->name);
-            return -1;
+            return hd_error_set(err, elf->path, 0,
+                                "section %s is zstd-compressed and heapdiff was "
+                                "built without libzstd", s->name);
         }
     } else {
         goto corrupt;
@@ -419,22 +398,21 @@ static int load_section(struct hd_sym_elf *elf, struct hd_sym_section *s,
     s->data_size = ch_size;
     return 1;
 corrupt:
-    set_why(why, why_size, "section %s: corrupt compressed data", s->name);
-    return -1;
+    return hd_error_set(err, elf->path, 0, "section %s: corrupt compressed data",
+                        s->name);
 }
 
 int hd_sym_elf_section(struct hd_sym_elf *elf, const char *name,
-                       const uint8_t **data, size_t *size, char *why,
-                       size_t why_size)
+                       const uint8_t **data, size_t *size, struct hd_error *err)
 {
     bool gnu;
     struct hd_sym_section *s = find_section(elf, name, &gnu);
     if (!s || s->type == SHT_NOBITS || s->size == 0)
         return 0;
     if (s->state == 0)
-        s->state = load_section(elf, s, gnu, why, why_size);
+        s->state = load_section(elf, s, gnu, err);
     else if (s->state < 0)
-        set_why(why, why_size, "section %s is unreadable", s->name);
+        hd_error_set(err, elf->path, 0, "section %s is unreadable", s->name);
     if (s->state < 0)
         return -1;
     *data = s->data;
@@ -493,9 +471,7 @@ static void load_symbols(struct hd_sym_elf *elf, enum hd_sym_symtab which)
         return;
     size_t entsize = gelf_fsize(elf->elf, ELF_T_SYM, 1, EV_CURRENT);
     size_t n = entsize ? data->d_size / entsize : 0;
-    struct ranked_symbol *all = calloc(n ? n : 1, sizeof *all);
-    if (!all)
-        abort();
+    struct ranked_symbol *all = hd_calloc(n, sizeof *all);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         GElf_Sym sym;
@@ -513,9 +489,7 @@ static void load_symbols(struct hd_sym_elf *elf, enum hd_sym_symtab which)
         kept++;
     }
     qsort(all, kept, sizeof *all, compare_ranked);
-    struct hd_sym_symbol *out = calloc(kept ? kept : 1, sizeof *out);
-    if (!out)
-        abort();
+    struct hd_sym_symbol *out = hd_calloc(kept, sizeof *out);
     size_t m = 0;
     for (size_t i = 0; i < kept; i++) {
         if (m > 0 && out[m - 1].addr == all[i].sym.addr)

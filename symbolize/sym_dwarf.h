@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct hd_error;
 struct hd_sym_elf;
 struct hd_sym_dwarf;
 
@@ -26,9 +27,10 @@ struct hd_sym_dwarf_frame {
 /* Read the DWARF of ELF, with ALT (may be NULL) as its dwz supplementary
  * file.  Both stay owned by the caller and must outlive the result.
  * Returns 0 with *OUT set; 1 when ELF has no .debug_info; -1 when
- * libdwarf cannot read it, with a reason in WHY. */
+ * libdwarf cannot read it, with *ERR set: its file ELF's path, its message
+ * the reason ("libdwarf: ..."). */
 int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
-                      struct hd_sym_dwarf **out, char *why, size_t why_size);
+                      struct hd_sym_dwarf **out, struct hd_error *err);
 
 void hd_sym_dwarf_close(struct hd_sym_dwarf *dwarf);
 

@@ -23,6 +23,7 @@ struct hd_sym_symbol {
     const char *name; /* points into the mapped file; lives as the elf */
 };
 
+struct hd_error;
 struct hd_sym_section; /* private to elf.c */
 
 struct hd_sym_elf {
@@ -52,10 +53,10 @@ struct hd_sym_elf {
 
 enum hd_sym_symtab { HD_SYM_SYMTAB = 0, HD_SYM_DYNSYM = 1 };
 
-/* Open and map PATH.  Returns 0 with *OUT set, or -1 with a reason in WHY
- * ("No such file or directory", "not an ELF file", "truncated", ...). */
-int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, char *why,
-                    size_t why_size);
+/* Open and map PATH.  Returns 0 with *OUT set, or -1 with *ERR (which may
+ * be NULL) set: its file PATH, its message the reason alone ("No such file
+ * or directory", "not an ELF file", "truncated", ...). */
+int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, struct hd_error *err);
 
 /* Unmap and free everything.  NULL is fine. */
 void hd_sym_elf_close(struct hd_sym_elf *elf);
@@ -74,10 +75,10 @@ bool hd_sym_elf_has_vaddr(const struct hd_sym_elf *elf, uint64_t vaddr);
  * cached until hd_sym_elf_close().  Returns 1 with *DATA and *SIZE set, 0 when
  * there is no such section with contents (absent, or SHT_NOBITS as in a
  * stripped file), or -1 when it cannot be read (corrupt, truncated,
- * unsupported compression) with a reason in WHY. */
+ * unsupported compression) with *ERR (which may be NULL) set: its file the
+ * ELF's path, its message the reason ("section .debug_info is truncated"). */
 int hd_sym_elf_section(struct hd_sym_elf *elf, const char *name,
-                       const uint8_t **data, size_t *size, char *why,
-                       size_t why_size);
+                       const uint8_t **data, size_t *size, struct hd_error *err);
 
 /* The size of section NAME's contents once decompressed, read from its
  * compression header without decompressing.  Returns false when there is no

@@ -14,6 +14,7 @@
 #include "sym_elf.h"
 #include "array.h"
 #include "error.h"
+#include "idtable.h"
 
 #define MAX_FRAMES 64
 #define TRIED_SIZE 2048
@@ -44,10 +45,12 @@ struct module {
                                    first needs the module; NULL otherwise */
 };
 
-struct slot {
-    uint32_t module;   /* module id + 1; 0 = empty slot */
+/* One symbolized return address, keyed by (module, offset). */
+struct address {
+    uint32_t module;   /* module id */
     uint64_t offset;   /* the return offset asked for */
-    struct hd_sym_location *location;
+    struct hd_sym_location *location; /* in the arena; NULL only while
+                                         being made */
 };
 
 struct hd_symbolizer {
@@ -58,10 +61,12 @@ struct hd_symbolizer {
     struct hd_arena *arena;        /* results, frames, interned strings */
     struct module *modules;
     size_t n_modules, cap_modules;
-    struct slot *slots;            /* open addressing; power of two */
-    size_t n_slots, used_slots;
-    const char **strings;          /* interned strings, open addressing */
-    size_t n_strings, used_strings;
+    struct hd_idtable address_index; /* ids into ADDRESSES */
+    struct address *addresses;     /* one per unique (module, offset) */
+    size_t n_addresses, cap_addresses;
+    struct hd_idtable string_index; /* ids into STRINGS */
+    const char **strings;          /* interned strings (arena), distinct */
+    size_t n_strings, cap_strings;
     struct hd_sym_stats stats;
 };
 
@@ -72,52 +77,38 @@ static char *arena_strdup(struct hd_arena *arena, const char *s)
     return hd_arena_strndup(arena, s, strlen(s));
 }
 
-static uint64_t hash_bytes(const char *s)
+/* STRING_INDEX's probe, OWNER being the symbolizer: the hash of string ID,
+ * whether ID holds the string KEY, and a new id for a copy of KEY. */
+static uint64_t string_rehash(const void *owner, uint32_t id)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    const struct hd_symbolizer *sym = owner;
+    return hd_hash_bytes(sym->strings[id], strlen(sym->strings[id]));
 }
 
-static uint64_t hash_key(uint32_t module, uint64_t offset)
+static bool string_matches(const void *owner, uint32_t id, const void *key)
 {
-    uint64_t h = (offset ^ ((uint64_t)module << 40)) * 0x9e3779b97f4a7c15ull;
-    return h ^ (h >> 29);
+    const struct hd_symbolizer *sym = owner;
+    return strcmp(sym->strings[id], key) == 0;
 }
 
-/* The interned copy of S: equal strings give the same pointer. */
+static uint32_t string_create(void *owner, const void *key)
+{
+    struct hd_symbolizer *sym = owner;
+    HD_ARRAY_RESERVE(sym->strings, sym->cap_strings, sym->n_strings + 1);
+    sym->strings[sym->n_strings] = arena_strdup(sym->arena, key);
+    return (uint32_t)sym->n_strings++;
+}
+
+/* The interned copy of S: equal strings give the same pointer, which
+ * lives as long as SYM.  NULL gives NULL. */
 static const char *intern(struct hd_symbolizer *sym, const char *s)
 {
     if (!s)
         return NULL;
-    if (2 * (sym->used_strings + 1) > sym->n_strings) {
-        size_t n = sym->n_strings ? 2 * sym->n_strings : 1024;
-        const char **fresh = calloc(n, sizeof *fresh);
-        if (!fresh)
-            abort();
-        for (size_t i = 0; i < sym->n_strings; i++) {
-            const char *old = sym->strings[i];
-            if (!old)
-                continue;
-            size_t j = hash_bytes(old) & (n - 1);
-            while (fresh[j])
-                j = (j + 1) & (n - 1);
-            fresh[j] = old;
-        }
-        free(sym->strings);
-        sym->strings = fresh;
-        sym->n_strings = n;
-    }
-    size_t j = hash_bytes(s) & (sym->n_strings - 1);
-    while (sym->strings[j]) {
-        if (strcmp(sym->strings[j], s) == 0)
-            return sym->strings[j];
-        j = (j + 1) & (sym->n_strings - 1);
-    }
-    sym->strings[j] = arena_strdup(sym->arena, s);
-    sym->used_strings++;
-    return sym->strings[j];
+    struct hd_probe q = {hd_hash_bytes(s, strlen(s)), string_matches, string_rehash,
+                         sym, s};
+    uint32_t id = hd_idtable_intern(&sym->string_index, &q, string_create, sym);
+    return sym->strings[id];
 }
 
 /* ---- options ---- */
@@ -139,9 +130,7 @@ static const char *const *copy_list(struct hd_arena *arena,
 
 struct hd_symbolizer *hd_sym_new(const struct hd_sym_options *options)
 {
-    struct hd_symbolizer *sym = calloc(1, sizeof *sym);
-    if (!sym)
-        abort();
+    struct hd_symbolizer *sym = hd_calloc(1, sizeof *sym);
     sym->arena = hd_arena_new();
     struct hd_sym_options *o = &sym->options;
     *o = *options;
@@ -179,7 +168,9 @@ void hd_sym_free(struct hd_symbolizer *sym)
         hd_sym_elf_close(m->elf);
     }
     free(sym->modules);
-    free(sym->slots);
+    hd_idtable_free(&sym->address_index);
+    free(sym->addresses);
+    hd_idtable_free(&sym->string_index);
     free(sym->strings);
     hd_arena_free(sym->arena);
     free(sym);
@@ -235,22 +226,26 @@ static bool open_object(struct hd_symbolizer *sym, struct module *m, const char 
         }
     }
     add_candidate(cands, &n, MAX_CANDIDATES, path, "", NULL);
-    char tried[TRIED_SIZE] = "", why[256] = "", first_why[256] = "";
+    char tried[TRIED_SIZE] = "";
+    struct hd_error err, first = {0}; /* FIRST: the first failure, unless a
+                                         later one says more than ENOENT */
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(tried);
         snprintf(tried + len, sizeof tried - len, "%s%s", len ? ", " : "", cands[i]);
-        if (hd_sym_elf_open(cands[i], &m->elf, why, sizeof why) == 0) {
+        if (hd_sym_elf_open(cands[i], &m->elf, &err) == 0) {
             m->path = arena_strdup(sym->arena, cands[i]);
             return true;
         }
-        if (!first_why[0] || strcmp(why, strerror(2)) != 0)
-            snprintf(first_why, sizeof first_why, "%s", why);
+        if (!first.message[0] || strcmp(err.message, strerror(2)) != 0)
+            first = err;
     }
-    char text[TRIED_SIZE + 600];
+    /* The message alone: the path it names is the candidate's. */
+    char text[TRIED_SIZE + 1200];
     if (n == 1)
-        snprintf(text, sizeof text, "%s: cannot read: %s", path, first_why);
+        snprintf(text, sizeof text, "%s: cannot read: %s", path, first.message);
     else
-        snprintf(text, sizeof text, "%s: cannot read: %s (tried %s)", path, first_why, tried);
+        snprintf(text, sizeof text, "%s: cannot read: %s (tried %s)", path, first.message,
+                 tried);
     m->cannot_read = arena_strdup(sym->arena, text);
     return false;
 }
@@ -260,7 +255,7 @@ static bool open_object(struct hd_symbolizer *sym, struct module *m, const char 
 static void open_debug_info(struct hd_symbolizer *sym, struct module *m)
 {
     struct hd_sym_debug_dirs dirs = {sym->debug_dirs, sym->n_debug_dirs};
-    char tried[TRIED_SIZE] = "", why[256] = "";
+    char tried[TRIED_SIZE] = "";
     struct hd_sym_elf *source = m->elf;
     if (!hd_sym_elf_has_section(m->elf, ".debug_info")) {
         m->debug = hd_sym_find_debug_file(m->elf, &dirs, tried, sizeof tried);
@@ -282,9 +277,9 @@ static void open_debug_info(struct hd_symbolizer *sym, struct module *m)
             hd_warn("%s: dwz supplementary file not found (tried %s); names "
                     "defined there are missing", source->path, alt_tried);
     }
-    int rc = hd_sym_dwarf_open(source, m->alt, &m->dwarf, why, sizeof why);
-    if (rc < 0)
-        hd_warn("%s: unreadable debug info: %s", source->path, why);
+    struct hd_error err;
+    if (hd_sym_dwarf_open(source, m->alt, &m->dwarf, &err) < 0)
+        hd_warn("%s: unreadable debug info: %s", source->path, err.message);
 }
 
 static uint32_t add_module(struct hd_symbolizer *sym, const char *key,
@@ -455,31 +450,33 @@ static struct hd_sym_location *new_location(struct hd_symbolizer *sym,
     return loc;
 }
 
-static struct slot *find_slot(struct hd_symbolizer *sym, uint32_t module, uint64_t offset)
+/* ADDRESS_INDEX's probe, OWNER being the symbolizer and KEY a struct
+ * address: the hash of (MODULE, OFFSET), of address ID, whether ID holds
+ * KEY's (module, offset), and a new id for KEY with no location yet. */
+static uint64_t address_hash(uint32_t module, uint64_t offset)
 {
-    if (2 * (sym->used_slots + 1) > sym->n_slots) {
-        size_t n = sym->n_slots ? 2 * sym->n_slots : 4096;
-        struct slot *fresh = calloc(n, sizeof *fresh);
-        if (!fresh)
-            abort();
-        for (size_t i = 0; i < sym->n_slots; i++) {
-            struct slot *old = &sym->slots[i];
-            if (!old->module)
-                continue;
-            size_t j = hash_key(old->module, old->offset) & (n - 1);
-            while (fresh[j].module)
-                j = (j + 1) & (n - 1);
-            fresh[j] = *old;
-        }
-        free(sym->slots);
-        sym->slots = fresh;
-        sym->n_slots = n;
-    }
-    size_t j = hash_key(module + 1, offset) & (sym->n_slots - 1);
-    while (sym->slots[j].module &&
-           !(sym->slots[j].module == module + 1 && sym->slots[j].offset == offset))
-        j = (j + 1) & (sym->n_slots - 1);
-    return &sym->slots[j];
+    return hd_hash_mix(offset ^ ((uint64_t)module << 40));
+}
+
+static uint64_t address_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_symbolizer *sym = owner;
+    return address_hash(sym->addresses[id].module, sym->addresses[id].offset);
+}
+
+static bool address_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_symbolizer *sym = owner;
+    const struct address *a = &sym->addresses[id], *k = key;
+    return a->module == k->module && a->offset == k->offset;
+}
+
+static uint32_t address_create(void *owner, const void *key)
+{
+    struct hd_symbolizer *sym = owner;
+    HD_ARRAY_RESERVE(sym->addresses, sym->cap_addresses, sym->n_addresses + 1);
+    sym->addresses[sym->n_addresses] = *(const struct address *)key;
+    return (uint32_t)sym->n_addresses++;
 }
 
 /* The module that lookups of MODULE_PATH (IS_MAIN as for hd_sym_lookup)
@@ -501,16 +498,17 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_ma
     sym->stats.lookups++;
     uint32_t id = module_for(sym, module_path, is_main);
     ready_module(sym, id);
-    struct slot *slot = find_slot(sym, id, return_offset);
-    if (!slot->module) {
-        slot->module = id + 1;
-        slot->offset = return_offset;
-        slot->location = new_location(sym, &sym->modules[id], module_path,
-                                      return_offset);
-        sym->used_slots++;
+    struct address key = {id, return_offset, NULL};
+    struct hd_probe q = {address_hash(id, return_offset), address_matches,
+                         address_rehash, sym, &key};
+    uint32_t address = hd_idtable_intern(&sym->address_index, &q, address_create, sym);
+    struct address *a = &sym->addresses[address];
+    if (!a->location) {
+        /* new_location() adds no address, so A stays put. */
+        a->location = new_location(sym, &sym->modules[id], module_path, return_offset);
         sym->stats.unique_addresses++;
     }
-    *out = slot->location;
+    *out = a->location;
     return 0;
 }
 
