@@ -1,6 +1,8 @@
 /* Bump allocator over a chain of blocks (see arena.h). */
 #include "arena.h"
 
+#include "array.h"
+
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +22,7 @@ struct hd_arena {
 
 struct hd_arena *hd_arena_new(void)
 {
-    struct hd_arena *arena = calloc(1, sizeof *arena);
-    if (!arena)
-        abort();
-    return arena;
+    return hd_calloc(1, sizeof(struct hd_arena));
 }
 
 void hd_arena_free(struct hd_arena *arena)
@@ -44,9 +43,7 @@ void *hd_arena_alloc(struct hd_arena *arena, size_t size)
     struct block *b = arena->head;
     if (!b || b->size - b->used < size) {
         size_t block_size = size > BLOCK_SIZE ? size : BLOCK_SIZE;
-        struct block *fresh = malloc(sizeof *fresh + block_size);
-        if (!fresh)
-            abort();
+        struct block *fresh = hd_malloc(1, sizeof *fresh + block_size);
         fresh->used = 0;
         fresh->size = block_size;
         /* An oversized request gets its own block behind the current one,

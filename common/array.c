@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *hd_array_reserve(void *items, size_t *capacity, size_t needed, size_t size)
 {
@@ -38,4 +39,10 @@ void *hd_malloc(size_t count, size_t size)
     if (!p)
         abort();
     return p;
+}
+
+char *hd_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(hd_malloc(n, 1), s, n);
 }

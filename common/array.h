@@ -32,4 +32,7 @@ void *hd_calloc(size_t count, size_t size);
  * of memory or overflow. */
 void *hd_malloc(size_t count, size_t size);
 
+/* A copy of the string S; never NULL.  Aborts on out of memory. */
+char *hd_strdup(const char *s);
+
 #endif

@@ -1,6 +1,8 @@
 /* Errors and the once-only warning channel (see error.h). */
 #include "error.h"
 
+#include "array.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,16 +62,8 @@ void hd_warn(const char *fmt, ...)
     for (size_t i = 0; i < n_said; i++)
         if (strcmp(said[i], text) == 0)
             return;
-    if (n_said == capacity_said) {
-        capacity_said = capacity_said ? 2 * capacity_said : 16;
-        said = realloc(said, capacity_said * sizeof *said);
-        if (!said)
-            abort();
-    }
-    said[n_said] = strdup(text);
-    if (!said[n_said])
-        abort();
-    n_said++;
+    HD_ARRAY_RESERVE(said, capacity_said, n_said + 1);
+    said[n_said++] = hd_strdup(text);
     warning_sink(warning_context, text);
 }
 

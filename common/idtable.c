@@ -1,6 +1,8 @@
 /* Open-addressing id set (see idtable.h). */
 #include "idtable.h"
 
+#include "array.h"
+
 #include <stdlib.h>
 
 uint64_t hd_hash_mix(uint64_t h)
@@ -53,9 +55,7 @@ static void grow(struct hd_idtable *t, size_t needed,
     while (needed * 2 > capacity)
         capacity *= 2;
     t->capacity = capacity;
-    t->slots = calloc(capacity, sizeof *t->slots);
-    if (!t->slots)
-        abort();
+    t->slots = hd_calloc(capacity, sizeof *t->slots);
     for (size_t i = 0; i < old_capacity; i++)
         if (old[i])
             place(t, rehash(owner, old[i] - 1), old[i] - 1);

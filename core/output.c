@@ -1,6 +1,8 @@
 /* Atomic output files (see output.h). */
 #include "output.h"
 
+#include "array.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -16,10 +18,8 @@ int hd_output_open(struct hd_output *out, const char *path, struct hd_error *err
         return 0;
     }
     size_t n = strlen(path);
-    out->final_path = strdup(path);
-    out->temp_path = malloc(n + 16);
-    if (!out->final_path || !out->temp_path)
-        abort();
+    out->final_path = hd_strdup(path);
+    out->temp_path = hd_malloc(n + 16, 1);
     snprintf(out->temp_path, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(out->temp_path);
     if (fd < 0) {

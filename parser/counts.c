@@ -1,6 +1,8 @@
 /* Counts and address lists (see counts.h). */
 #include "counts.h"
 
+#include "array.h"
+
 #include <stdlib.h>
 
 #include "maps.h"
@@ -77,12 +79,7 @@ int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
             return hd_error_set(err, file, line, "stack address does not fit in 64 bits");
         if (st != HD_NUMBER_OK || (!hd_cursor_at_end(c) && *c->p != ' ' && *c->p != '\t'))
             return hd_error_set(err, file, line, "stack address is not a hex number");
-        if (depth == *capacity) {
-            *capacity = *capacity ? 2 * *capacity : 64;
-            *scratch = realloc(*scratch, *capacity * sizeof **scratch);
-            if (!*scratch)
-                abort();
-        }
+        *scratch = hd_array_reserve(*scratch, capacity, depth + 1, sizeof **scratch);
         (*scratch)[depth++] = hd_model_intern_address(profile, address);
     }
     if (depth == 0)

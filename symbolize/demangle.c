@@ -7,6 +7,8 @@
 
 #include <libiberty/demangle.h>
 
+#include "array.h"
+
 bool hd_sym_is_mangled(const char *name)
 {
     return name && name[0] == '_' && (name[1] == 'Z' || name[1] == 'R') &&
@@ -133,11 +135,8 @@ char *hd_sym_display_name(const char *raw, bool demangle, bool full_names)
          * clone suffixes; shortening then only drops template arguments. */
         name = cplus_demangle(raw, full_names ? DMGL_PARAMS | DMGL_ANSI : DMGL_ANSI);
     }
-    if (!name) {
-        name = strdup(raw);
-        if (!name)
-            abort();
-    }
+    if (!name)
+        name = hd_strdup(raw);
     if (demangle && !full_names)
         hd_sym_shorten_name(name);
     return name;

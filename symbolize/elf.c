@@ -185,9 +185,7 @@ int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, struct hd_error *
         return -1;
     }
     struct hd_sym_elf *elf = hd_calloc(1, sizeof *elf);
-    elf->path = strdup(path);
-    if (!elf->path)
-        abort();
+    elf->path = hd_strdup(path);
     elf->map = map;
     elf->map_size = (size_t)st.st_size;
     elf_version(EV_CURRENT);
