@@ -10,12 +10,15 @@
 #   jeprof       --text --show_bytes [--base=B] python3.11 P   (jemalloc)
 #   pprof-go     -text -unit=B [-base B] python3.11 P          (tcmalloc)
 #
-# Usage: bench/bench_report.sh HEAPDIFF [RUNS]
-#   RUNS  repetitions per tool (default 3); best and median wall seconds
+# Usage: bench/bench_report.sh HEAPDIFF [RUNS] [HEAPDIFF_BEFORE]
+#   RUNS             repetitions per tool (default 3); best and median wall seconds
+#   HEAPDIFF_BEFORE  another heapdiff build (e.g. of the previous commit),
+#                    timed on the same profiles in the same run, row by row
 # Go pprof is built offline from Debian's golang-github-google-pprof-dev.
 set -euo pipefail
-heapdiff=$(realpath "${1:?usage: $0 HEAPDIFF [RUNS]}")
+heapdiff=$(realpath "${1:?usage: $0 HEAPDIFF [RUNS] [HEAPDIFF_BEFORE]}")
 runs=${2:-3}
+before=${3:+$(realpath "$3")}
 python=/usr/bin/python3.11
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -71,6 +74,9 @@ time_it() {
     { t[NR] = $1 } END { printf "| %-44s | %7.2f | %7.2f |\n", label, t[1], t[int((NR + 1) / 2)] }'
 }
 
+# time_before LABEL COMMAND...: time_it for HEAPDIFF_BEFORE, when given.
+time_before() { if [ -n "$before" ]; then time_it "$@"; fi; }
+
 stacks() { awk '/^@|@ 0x/ { n++ } END { print n }' "$1"; }
 echo "profiles: tcmalloc $(stacks "$tc_small") / $(stacks "$tc_big") stacks," \
      "jemalloc $(stacks "$je_small") / $(stacks "$je_big") stacks"
@@ -78,13 +84,18 @@ echo
 echo "| command | best (s) | median (s) |"
 echo "|---|---|---|"
 time_it "heapdiff, tcmalloc profile" "$heapdiff" --show_bytes "$python" "$tc_big"
+time_before "heapdiff, tcmalloc profile (before)" "$before" --show_bytes "$python" "$tc_big"
 time_it "google-pprof, tcmalloc profile" google-pprof --text --show_bytes "$python" "$tc_big"
 [ -n "$go" ] && time_it "pprof-go, tcmalloc profile" "$go" -text -unit=B "$python" "$tc_big"
 time_it "heapdiff --base, tcmalloc" "$heapdiff" --show_bytes --base "$tc_small" "$python" "$tc_big"
+time_before "heapdiff --base, tcmalloc (before)" "$before" --show_bytes --base "$tc_small" "$python" "$tc_big"
 time_it "google-pprof --base, tcmalloc" google-pprof --text --show_bytes --base="$tc_small" "$python" "$tc_big"
 [ -n "$go" ] && time_it "pprof-go -base, tcmalloc" "$go" -text -unit=B -base "$tc_small" "$python" "$tc_big"
 time_it "heapdiff, jemalloc profile" "$heapdiff" --show_bytes "$python" "$je_big"
+time_before "heapdiff, jemalloc profile (before)" "$before" --show_bytes "$python" "$je_big"
 time_it "jeprof, jemalloc profile" jeprof --text --show_bytes "$python" "$je_big"
 time_it "heapdiff --base, jemalloc" "$heapdiff" --show_bytes --base "$je_small" "$python" "$je_big"
+time_before "heapdiff --base, jemalloc (before)" "$before" --show_bytes --base "$je_small" "$python" "$je_big"
 time_it "jeprof --base, jemalloc" jeprof --text --show_bytes --base="$je_small" "$python" "$je_big"
 time_it "heapdiff --svg --base, tcmalloc" "$heapdiff" --svg -o "$work/g.svg" --base "$tc_small" "$python" "$tc_big"
+time_before "heapdiff --svg --base, tcmalloc (before)" "$before" --svg -o "$work/g.svg" --base "$tc_small" "$python" "$tc_big"
