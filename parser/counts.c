@@ -90,23 +90,24 @@ int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
 void hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *n,
                          long line, struct hd_count_warnings *warned, struct hd_values *v)
 {
+    const struct hd_model_input *in = &profile->inputs[0];
     if ((n->inuse_objects < 0 || n->inuse_bytes < 0) && !warned->negative) {
         warned->negative = true;
         hd_warn("%s:%ld: negative in-use count (%lld: %lld), kept as written and not "
                 "unsampled; later such lines are not reported",
-                profile->inputs[0].path, line, (long long)n->inuse_objects, (long long)n->inuse_bytes);
+                in->path, line, (long long)n->inuse_objects, (long long)n->inuse_bytes);
     } else if (n->inuse_objects == 0 && n->inuse_bytes != 0 && !warned->zero_objects) {
         warned->zero_objects = true;
         hd_warn("%s:%ld: %lld in-use bytes but 0 in-use objects, kept as written and not "
                 "unsampled; later such lines are not reported",
-                profile->inputs[0].path, line, (long long)n->inuse_bytes);
+                in->path, line, (long long)n->inuse_bytes);
     }
     v->inuse_objects = (double)n->inuse_objects;
     v->inuse_bytes = (double)n->inuse_bytes;
     v->alloc_objects = (double)n->alloc_objects;
     v->alloc_bytes = (double)n->alloc_bytes;
-    hd_unsample_pair(profile->inputs[0].sampling, profile->inputs[0].sample_period, &v->inuse_objects,
+    hd_unsample_pair(in->sampling, in->sample_period, &v->inuse_objects,
                      &v->inuse_bytes);
-    hd_unsample_pair(profile->inputs[0].sampling, profile->inputs[0].sample_period, &v->alloc_objects,
+    hd_unsample_pair(in->sampling, in->sample_period, &v->alloc_objects,
                      &v->alloc_bytes);
 }

@@ -20,34 +20,35 @@ static int choose_sampling(struct hd_model *p, const char *type, bool has_rate,
                            int64_t rate, const struct hd_counts *header, long line,
                            struct hd_error *err)
 {
+    struct hd_model_input *in = &p->inputs[0];
     if (strcmp(type, "heapprofile") == 0 || strcmp(type, "growth") == 0 ||
         strcmp(type, "growthz") == 0) {
-        p->inputs[0].sampling = HD_SAMPLING_NONE;
+        in->sampling = HD_SAMPLING_NONE;
     } else if (strcmp(type, "heap_v2") == 0 || strcmp(type, "heapz_v2") == 0) {
-        p->inputs[0].sampling = HD_SAMPLING_V2;
-        p->inputs[0].sample_period = has_rate ? (double)rate : DEFAULT_PERIOD;
+        in->sampling = HD_SAMPLING_V2;
+        in->sample_period = has_rate ? (double)rate : DEFAULT_PERIOD;
         if (!has_rate)
             hd_warn("%s: header type '%s' names no sampling rate; assuming 1 in %.0f "
-                    "bytes, as jeprof and perl pprof do", p->inputs[0].path, type, DEFAULT_PERIOD);
+                    "bytes, as jeprof and perl pprof do", in->path, type, DEFAULT_PERIOD);
     } else if (strcmp(type, "heap") == 0 || strcmp(type, "heapz") == 0) {
         /* Old tcmalloc wrote twice the mean sampling interval. */
-        p->inputs[0].sampling = HD_SAMPLING_V1;
-        p->inputs[0].sample_period = has_rate ? (double)(rate / 2) : DEFAULT_PERIOD;
+        in->sampling = HD_SAMPLING_V1;
+        in->sample_period = has_rate ? (double)(rate / 2) : DEFAULT_PERIOD;
     } else if (type[0] == '\0') {
         /* Pre-2005 remote heap: sampled exactly when nothing was freed. */
         bool sampled = header->inuse_objects == header->alloc_objects &&
                        header->inuse_bytes == header->alloc_bytes;
-        p->inputs[0].sampling = sampled ? HD_SAMPLING_V1 : HD_SAMPLING_NONE;
-        p->inputs[0].sample_period = sampled ? DEFAULT_PERIOD : 0;
+        in->sampling = sampled ? HD_SAMPLING_V1 : HD_SAMPLING_NONE;
+        in->sample_period = sampled ? DEFAULT_PERIOD : 0;
     } else {
-        return hd_error_set(err, p->inputs[0].path, line,
+        return hd_error_set(err, in->path, line,
                             "unknown heap profile type '%s' (expected heapprofile, "
                             "heap_v2, heapz_v2, heap, heapz, growth or growthz)", type);
     }
-    if (p->inputs[0].sampling != HD_SAMPLING_NONE && !(p->inputs[0].sample_period > 0)) {
-        hd_warn("%s: sampling rate 0 in the header; values are used as written", p->inputs[0].path);
-        p->inputs[0].sampling = HD_SAMPLING_NONE;
-        p->inputs[0].sample_period = 0;
+    if (in->sampling != HD_SAMPLING_NONE && !(in->sample_period > 0)) {
+        hd_warn("%s: sampling rate 0 in the header; values are used as written", in->path);
+        in->sampling = HD_SAMPLING_NONE;
+        in->sample_period = 0;
     }
     return 0;
 }
@@ -56,16 +57,17 @@ static int choose_sampling(struct hd_model *p, const char *type, bool has_rate,
 static int read_header(struct hd_model *p, const struct hd_line *header,
                        struct hd_error *err)
 {
+    struct hd_model_input *in = &p->inputs[0];
     struct hd_cursor c;
     hd_cursor_init(&c, header);
     hd_cursor_skip_blanks(&c);
     if (!hd_cursor_accept(&c, "heap profile:"))
-        return hd_error_set(err, p->inputs[0].path, 1, "expected 'heap profile:'");
+        return hd_error_set(err, in->path, 1, "expected 'heap profile:'");
     struct hd_counts totals;
-    if (hd_counts_read(&c, &totals, p->inputs[0].path, 1, err) != 0)
+    if (hd_counts_read(&c, &totals, in->path, 1, err) != 0)
         return -1;
     hd_cursor_skip_blanks(&c);
-    char type[sizeof p->inputs[0].type] = "";
+    char type[sizeof in->type] = "";
     bool has_rate = false;
     int64_t rate = 0;
     if (hd_cursor_accept(&c, "@")) {
@@ -73,41 +75,42 @@ static int read_header(struct hd_model *p, const struct hd_line *header,
         size_t n = 0;
         while (!hd_cursor_at_end(&c) && *c.p != '/' && *c.p != ' ' && *c.p != '\t') {
             if (n + 1 >= sizeof type)
-                return hd_error_set(err, p->inputs[0].path, 1, "heap profile type is too long");
+                return hd_error_set(err, in->path, 1, "heap profile type is too long");
             type[n++] = *c.p++;
         }
         type[n] = '\0';
         if (n == 0)
-            return hd_error_set(err, p->inputs[0].path, 1, "no profile type after '@'");
+            return hd_error_set(err, in->path, 1, "no profile type after '@'");
         if (hd_cursor_accept(&c, "/")) {
             enum hd_number_status st = hd_cursor_int(&c, &rate);
             if (st == HD_NUMBER_OVERFLOW || (st == HD_NUMBER_OK && rate < 0))
-                return hd_error_set(err, p->inputs[0].path, 1, "sampling rate out of range");
+                return hd_error_set(err, in->path, 1, "sampling rate out of range");
             has_rate = st == HD_NUMBER_OK;
         }
         hd_cursor_skip_blanks(&c);
     }
     if (!hd_cursor_at_end(&c))
-        return hd_error_set(err, p->inputs[0].path, 1, "unexpected text after the header: '%.*s'",
+        return hd_error_set(err, in->path, 1, "unexpected text after the header: '%.*s'",
                             (int)(c.end - c.p > 40 ? 40 : c.end - c.p), c.p);
-    snprintf(p->inputs[0].type, sizeof p->inputs[0].type, "%s", type);
+    snprintf(in->type, sizeof in->type, "%s", type);
     return choose_sampling(p, type, has_rate, rate, &totals, 1, err);
 }
 
 int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
                     struct hd_lines *lines, struct hd_error *err)
 {
-    p->inputs[0].format = HD_FORMAT_LEGACY;
+    struct hd_model_input *in = &p->inputs[0];
+    in->format = HD_FORMAT_LEGACY;
     if (read_header(p, header, err) != 0)
         return -1;
-    bool growth = strncmp(p->inputs[0].type, "growth", 6) == 0;
+    bool growth = strncmp(in->type, "growth", 6) == 0;
     struct hd_count_warnings warned = {false, false};
     uint32_t *scratch = NULL;
     size_t capacity = 0;
     int rc = -1;
     struct hd_line line;
     for (;;) {
-        int got = hd_counts_next_line(lines, &line, p->inputs[0].path, err);
+        int got = hd_counts_next_line(lines, &line, in->path, err);
         if (got < 0)
             goto out;
         if (got == 0)
@@ -117,14 +120,14 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
         struct hd_cursor c;
         hd_cursor_init(&c, &line);
         struct hd_counts counts;
-        if (hd_counts_read(&c, &counts, p->inputs[0].path, lines->number, err) != 0)
+        if (hd_counts_read(&c, &counts, in->path, lines->number, err) != 0)
             goto out;
         hd_cursor_skip_blanks(&c);
         if (!hd_cursor_accept(&c, "@")) {
-            hd_error_set(err, p->inputs[0].path, lines->number, "expected '@' and the stack after ']'");
+            hd_error_set(err, in->path, lines->number, "expected '@' and the stack after ']'");
             goto out;
         }
-        int64_t stack = hd_counts_read_stack(p, &c, &scratch, &capacity, p->inputs[0].path,
+        int64_t stack = hd_counts_read_stack(p, &c, &scratch, &capacity, in->path,
                                              lines->number, err);
         if (stack < 0)
             goto out;
@@ -135,10 +138,10 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
             v.alloc_objects = v.alloc_bytes = 0;
         }
         if (v.alloc_objects != 0 || v.alloc_bytes != 0)
-            p->inputs[0].has_alloc_values = true;
+            in->has_alloc_values = true;
         hd_model_add_sample(p, 0, (uint32_t)stack, HD_ALL_THREADS, &v);
     }
-    rc = hd_maps_parse(p, lines, p->inputs[0].path, err);
+    rc = hd_maps_parse(p, lines, in->path, err);
 out:
     free(scratch);
     return rc;

@@ -12,12 +12,13 @@
  * formats do not say who wrote them. */
 static void detect_producer(struct hd_model *p)
 {
-    if (p->inputs[0].format == HD_FORMAT_THREADED)
+    struct hd_model_input *in = &p->inputs[0];
+    if (in->format == HD_FORMAT_THREADED)
         return;
-    p->inputs[0].producer = HD_PRODUCER_GPERFTOOLS;
+    in->producer = HD_PRODUCER_GPERFTOOLS;
     for (size_t i = 0; i < p->n_mappings; i++)
         if (strstr(p->mappings[i].path, "libjemalloc")) {
-            p->inputs[0].producer = HD_PRODUCER_JEMALLOC_3;
+            in->producer = HD_PRODUCER_JEMALLOC_3;
             return;
         }
 }

@@ -27,18 +27,19 @@ static bool read_thread(struct hd_cursor *c, long *thread)
 int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
                       struct hd_lines *lines, struct hd_error *err)
 {
-    p->inputs[0].format = HD_FORMAT_THREADED;
-    p->inputs[0].producer = HD_PRODUCER_JEMALLOC;
-    snprintf(p->inputs[0].type, sizeof p->inputs[0].type, "heap_v2");
+    struct hd_model_input *in = &p->inputs[0];
+    in->format = HD_FORMAT_THREADED;
+    in->producer = HD_PRODUCER_JEMALLOC;
+    snprintf(in->type, sizeof in->type, "heap_v2");
     struct hd_cursor c;
     hd_cursor_init(&c, header);
     int64_t rate;
     if (!hd_cursor_accept(&c, "heap_v2/") || hd_cursor_int(&c, &rate) != HD_NUMBER_OK ||
         rate <= 0 || (hd_cursor_skip_blanks(&c), !hd_cursor_at_end(&c)))
-        return hd_error_set(err, p->inputs[0].path, 1,
+        return hd_error_set(err, in->path, 1,
                             "expected 'heap_v2/RATE' with a positive sampling rate");
-    p->inputs[0].sampling = HD_SAMPLING_V2;
-    p->inputs[0].sample_period = (double)rate;
+    in->sampling = HD_SAMPLING_V2;
+    in->sample_period = (double)rate;
 
     struct hd_count_warnings warned = {false, false};
     uint32_t *scratch = NULL;
@@ -49,13 +50,13 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
     int rc = -1;
     struct hd_line line;
     for (;;) {
-        int got = hd_counts_next_line(lines, &line, p->inputs[0].path, err);
+        int got = hd_counts_next_line(lines, &line, in->path, err);
         if (got < 0)
             goto out;
         bool end = got == 0;
         if (end || hd_line_starts_with(&line, "@")) {
             if (stack >= 0 && !stack_has_total) {
-                hd_error_set(err, p->inputs[0].path, stack_line, "stack has no 't*:' line");
+                hd_error_set(err, in->path, stack_line, "stack has no 't*:' line");
                 goto out;
             }
             if (end)
@@ -65,7 +66,7 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             continue;
         hd_cursor_init(&c, &line);
         if (hd_cursor_accept(&c, "@")) {
-            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, p->inputs[0].path, lines->number,
+            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, in->path, lines->number,
                                          err);
             if (stack < 0)
                 goto out;
@@ -76,24 +77,24 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
         long thread;
         hd_cursor_skip_blanks(&c);
         if (!read_thread(&c, &thread)) {
-            hd_error_set(err, p->inputs[0].path, lines->number,
+            hd_error_set(err, in->path, lines->number,
                          "expected '@ addresses' or 'tN: A: B [C: D]'");
             goto out;
         }
         struct hd_counts counts;
-        if (hd_counts_read(&c, &counts, p->inputs[0].path, lines->number, err) != 0)
+        if (hd_counts_read(&c, &counts, in->path, lines->number, err) != 0)
             goto out;
         /* jemalloc may append the thread's name; the totals line has none. */
         hd_cursor_skip_blanks(&c);
         if (thread == HD_ALL_THREADS && !hd_cursor_at_end(&c)) {
-            hd_error_set(err, p->inputs[0].path, lines->number, "unexpected text after 't*:' counts");
+            hd_error_set(err, in->path, lines->number, "unexpected text after 't*:' counts");
             goto out;
         }
         if (stack < 0)
             continue; /* the header block of whole-profile totals */
         if (thread == HD_ALL_THREADS) {
             if (stack_has_total) {
-                hd_error_set(err, p->inputs[0].path, lines->number, "second 't*:' line for one stack");
+                hd_error_set(err, in->path, lines->number, "second 't*:' line for one stack");
                 goto out;
             }
             stack_has_total = true;
@@ -101,10 +102,10 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
         struct hd_values v;
         hd_counts_to_values(p, &counts, lines->number, &warned, &v);
         if (thread == HD_ALL_THREADS && (v.alloc_objects != 0 || v.alloc_bytes != 0))
-            p->inputs[0].has_alloc_values = true;
+            in->has_alloc_values = true;
         hd_model_add_sample(p, 0, (uint32_t)stack, thread, &v);
     }
-    rc = hd_maps_parse(p, lines, p->inputs[0].path, err);
+    rc = hd_maps_parse(p, lines, in->path, err);
 out:
     free(scratch);
     return rc;
