@@ -73,13 +73,12 @@ static uint32_t set_find(const struct edge_set *s, uint32_t caller, uint32_t cal
 
 /* ---- ordering ---- */
 
-/* The graph being sorted, for the comparators (qsort has no context). */
-static const struct hd_graph *sorting;
-
-static int compare_nodes(const void *a, const void *b)
+/* Comparators for qsort_r; CONTEXT is the graph the ids index. */
+static int compare_nodes(const void *a, const void *b, void *context)
 {
-    const struct hd_node *x = &sorting->nodes[*(const uint32_t *)a];
-    const struct hd_node *y = &sorting->nodes[*(const uint32_t *)b];
+    const struct hd_graph *g = context;
+    const struct hd_node *x = &g->nodes[*(const uint32_t *)a];
+    const struct hd_node *y = &g->nodes[*(const uint32_t *)b];
     if (fabs(x->cum) != fabs(y->cum))
         return fabs(x->cum) > fabs(y->cum) ? -1 : 1;
     if (fabs(x->flat) != fabs(y->flat))
@@ -89,17 +88,18 @@ static int compare_nodes(const void *a, const void *b)
     return c;
 }
 
-static int compare_edges(const void *a, const void *b)
+static int compare_edges(const void *a, const void *b, void *context)
 {
+    const struct hd_graph *g = context;
     const struct hd_view_edge *x = a, *y = b;
     if (fabs(x->weight) != fabs(y->weight))
         return fabs(x->weight) > fabs(y->weight) ? -1 : 1;
     if (x->weight != y->weight)
         return x->weight > y->weight ? -1 : 1;
-    int c = strcmp(sorting->nodes[x->caller].name, sorting->nodes[y->caller].name);
+    int c = strcmp(g->nodes[x->caller].name, g->nodes[y->caller].name);
     if (c)
         return c;
-    return strcmp(sorting->nodes[x->callee].name, sorting->nodes[y->callee].name);
+    return strcmp(g->nodes[x->callee].name, g->nodes[y->callee].name);
 }
 
 /* What the picture shows is the delta (or the plain value): a node or
@@ -378,8 +378,7 @@ struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options
         v->nodes[v->n_nodes++] = (uint32_t)n;
     }
     v->n_candidates = v->n_nodes;
-    sorting = g;
-    qsort(v->nodes, v->n_nodes, sizeof *v->nodes, compare_nodes);
+    qsort_r(v->nodes, v->n_nodes, sizeof *v->nodes, compare_nodes, (void *)g);
     if (o->node_count > 0 && v->n_nodes > o->node_count)
         v->n_nodes = o->node_count;
     v->dropped_by_count = v->n_candidates - v->n_nodes;
@@ -408,12 +407,10 @@ struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options
             v->edges[n_edges++] = set.edges[e];
     }
     v->n_edges = n_edges;
-    sorting = g;
-    qsort(v->edges, v->n_edges, sizeof *v->edges, compare_edges);
+    qsort_r(v->edges, v->n_edges, sizeof *v->edges, compare_edges, (void *)g);
 
     /* Step 5. */
     v->redundant_residuals = remove_redundant(g, v);
-    sorting = NULL;
     return v;
 }
 
