@@ -378,7 +378,10 @@ struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options
         v->nodes[v->n_nodes++] = (uint32_t)n;
     }
     v->n_candidates = v->n_nodes;
-    qsort_r(v->nodes, v->n_nodes, sizeof *v->nodes, compare_nodes, (void *)g);
+    /* An empty graph has nothing to sort, and its arrays may be NULL,
+     * which qsort_r must not get even for 0 elements (C11 7.22.5). */
+    if (v->n_nodes > 1)
+        qsort_r(v->nodes, v->n_nodes, sizeof *v->nodes, compare_nodes, (void *)g);
     if (o->node_count > 0 && v->n_nodes > o->node_count)
         v->n_nodes = o->node_count;
     v->dropped_by_count = v->n_candidates - v->n_nodes;
@@ -407,7 +410,8 @@ struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options
             v->edges[n_edges++] = set.edges[e];
     }
     v->n_edges = n_edges;
-    qsort_r(v->edges, v->n_edges, sizeof *v->edges, compare_edges, (void *)g);
+    if (v->n_edges > 1)
+        qsort_r(v->edges, v->n_edges, sizeof *v->edges, compare_edges, (void *)g);
 
     /* Step 5. */
     v->redundant_residuals = remove_redundant(g, v);

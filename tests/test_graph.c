@@ -333,6 +333,35 @@ Test(prune, order_does_not_depend_on_node_ids)
     free(dots[1]);
 }
 
+Test(prune, empty_profile_gives_an_empty_view)
+{
+    /* A profile with no stack lines (a process that had freed
+     * everything) makes a graph with no nodes: nothing is kept, nothing
+     * is dropped, and the scale is 0. */
+    static const char text[] = "heap profile: 0: 0 [0: 0] @ heapprofile\n" MAPS;
+    struct hd_profile *p = make(text, NULL, 0);
+    struct hd_graph *g = build(p);
+    cr_assert_eq(g->n_nodes, 0);
+    for (int exact = 0; exact < 2; exact++) {
+        struct hd_view *v = prune(g, exact ? p : NULL, 0.005, 0.001, 80);
+        cr_expect_eq(v->n_nodes, 0);
+        cr_expect_eq(v->n_edges, 0);
+        cr_expect_float_eq(v->abs_total, 0, 0);
+        cr_expect_float_eq(v->node_cutoff, 0, 0);
+        cr_expect_float_eq(v->edge_cutoff, 0, 0);
+        cr_expect_eq(v->n_nonzero, 0);
+        cr_expect_eq(v->dropped_by_fraction, 0);
+        cr_expect_eq(v->n_candidates, 0);
+        cr_expect_eq(v->dropped_by_count, 0);
+        cr_expect_eq(v->dropped_edges, 0);
+        cr_expect_eq(v->redundant_residuals, 0);
+        cr_expect_eq(v->exact_residuals, exact == 1);
+        hd_view_free(v);
+    }
+    hd_graph_free(g);
+    hd_profile_free(p);
+}
+
 /* ---- colours ---- */
 
 Test(color, pprof_worked_example)
