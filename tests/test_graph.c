@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "color.h"
 #include "dot.h"
@@ -749,9 +748,9 @@ Test(gvc, format_names)
 }
 
 /* 100,000 distinct stacks of depth 4..11 over 3,000 functions: pruning to
- * 80 nodes keeps the layout small.  The time is printed, never asserted
- * (DESIGN.md: speed is measured by a benchmark). */
-Test(gvc, hundred_thousand_stacks_prune_and_render, .timeout = 120)
+ * the default 80 nodes keeps the layout small enough to draw.  Speed is
+ * measured by the benchmarks (bench/), not by this test. */
+Test(gvc, hundred_thousand_stacks_prune_and_render)
 {
     size_t capacity = 100000 * 160 + 256, length = 0;
     char *text = malloc(capacity);
@@ -776,32 +775,21 @@ Test(gvc, hundred_thousand_stacks_prune_and_render, .timeout = 120)
     }
     length += (size_t)snprintf(text + length, capacity - length, "%s",
                                "\nMAPPED_LIBRARIES:\n00001000-00400000 r-xp 00001000 00:00 1 /srv/app\n");
-    struct timespec t0, t1, t2, t3;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     struct hd_error err;
     struct hd_profile *p = hd_parse_buffer("big.heap", text, length, &err);
     cr_assert_not_null(p, "%s", err.message);
     cr_expect_eq(p->n_stacks, 100000);
     struct hd_graph *g = build(p);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     struct hd_profile_paths paths = {g, p};
     struct hd_prune_options po = hd_prune_defaults();
     po.walk = hd_profile_paths_walk;
     po.walk_source = &paths;
     struct hd_view *v = hd_prune(g, &po);
-    clock_gettime(CLOCK_MONOTONIC, &t2);
     cr_expect_leq(v->n_nodes, 80);
     struct hd_graph_render_options o = plain_options();
     size_t size;
     char *svg = render_image(g, v, &o, HD_IMAGE_SVG, &size);
-    clock_gettime(CLOCK_MONOTONIC, &t3);
     cr_expect_gt(size, 1000);
-#define SECONDS(a, b) ((double)((b).tv_sec - (a).tv_sec) + 1e-9 * (double)((b).tv_nsec - (a).tv_nsec))
-    fprintf(stderr,
-            "100k stacks: %zu graph nodes, %zu edges -> %zu nodes, %zu edges; "
-            "parse+graph %.2fs, prune %.2fs, layout+svg %.2fs\n",
-            g->n_nodes, g->n_edges, v->n_nodes, v->n_edges, SECONDS(t0, t1), SECONDS(t1, t2),
-            SECONDS(t2, t3));
     free(svg);
     hd_view_free(v);
     hd_graph_free(g);
