@@ -298,13 +298,74 @@ Test(prune, edge_fraction_drops_light_edges)
     hd_profile_free(p);
 }
 
-Test(prune, defaults_are_pprofs)
+Test(prune, defaults_drop_below_half_a_percent_keep_80_and_drop_edges_below_a_tenth)
 {
+    /* pprof's defaults (--nodefraction 0.005, --edgefraction 0.001,
+     * --nodecount 80) on a profile whose Σ|flat| is 100000, so the cutoffs
+     * are int(0.005 * 100000) = 500 and int(0.001 * 100000) = 100:
+     *   main -> f00..f84   1000 + i each (85 leaves, 88570)
+     *   main -> at_cutoff  500 (|cum| 500 is not below 500)
+     *   main -> below      499 (dropped by the fraction)
+     *   main -> f84 -> f83 99 (an edge below 100: dropped)
+     *   main -> f84 -> f82 100 (an edge at 100: kept)
+     *   main itself        10232, making the sum 100000. */
+    static char text[8192], function_names[85][8];
+    struct name_of names[88] = {{0x1000, "main"}, {0x3000, "at_cutoff"}, {0x3100, "below"}};
+    size_t length = (size_t)snprintf(text, sizeof text,
+                                     "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+                                     "1: 10232 [1: 10232] @ 0x1000\n"
+                                     "1: 500 [1: 500] @ 0x3000 0x1000\n"
+                                     "1: 499 [1: 499] @ 0x3100 0x1000\n"
+                                     "1: 99 [1: 99] @ 0x%x 0x%x 0x1000\n"
+                                     "1: 100 [1: 100] @ 0x%x 0x%x 0x1000\n",
+                                     0x2000 + 16 * 83, 0x2000 + 16 * 84, 0x2000 + 16 * 82,
+                                     0x2000 + 16 * 84);
+    for (unsigned i = 0; i < 85; i++) {
+        snprintf(function_names[i], sizeof function_names[i], "f%02u", i);
+        names[3 + i] = (struct name_of){0x2000 + 16 * i, function_names[i]};
+        length += (size_t)snprintf(text + length, sizeof text - length,
+                                   "1: %u [1: %u] @ 0x%x 0x1000\n", 1000 + i, 1000 + i,
+                                   0x2000 + 16 * i);
+    }
+    snprintf(text + length, sizeof text - length, "%s", MAPS);
+    struct hd_profile *p = make(text, names, 88);
+    struct hd_graph *g = build(p);
+    struct hd_profile_paths paths = {g, p};
     struct hd_prune_options o = hd_prune_defaults();
-    cr_expect_float_eq(o.node_fraction, 0.005, 0);
-    cr_expect_float_eq(o.edge_fraction, 0.001, 0);
-    cr_expect_eq(o.node_count, 80);
-    cr_expect_null(o.walk);
+    o.walk = hd_profile_paths_walk;
+    o.walk_source = &paths;
+    struct hd_view *v = hd_prune(g, &o);
+
+    cr_expect_float_eq(v->abs_total, 100000, 0);
+    cr_expect_float_eq(v->node_cutoff, 500, 0);
+    cr_expect_float_eq(v->edge_cutoff, 100, 0);
+    /* Only "below" is under the node cutoff; at_cutoff is a candidate. */
+    cr_expect_eq(v->n_nonzero, 88);
+    cr_expect_eq(v->dropped_by_fraction, 1);
+    cr_expect_eq(v->n_candidates, 87);
+    /* 80 of the 87 stay: main, then f84 (cum 1283), f82 and f83 (1182
+     * each, by name), f81 down to f06; f05..f00 and at_cutoff go. */
+    cr_assert_eq(v->n_nodes, 80);
+    cr_expect_eq(v->dropped_by_count, 7);
+    cr_expect_str_eq(g->nodes[v->nodes[0]].name, "main");
+    cr_expect_str_eq(g->nodes[v->nodes[1]].name, "f84");
+    cr_expect_str_eq(g->nodes[v->nodes[2]].name, "f82");
+    cr_expect_str_eq(g->nodes[v->nodes[3]].name, "f83");
+    cr_expect_str_eq(g->nodes[v->nodes[79]].name, "f06");
+    cr_expect_not(kept(g, v, "f05"));
+    cr_expect_not(kept(g, v, "at_cutoff"));
+    cr_expect_not(kept(g, v, "below"));
+    /* Edges: main -> f06..f84 (79) and f84 -> f82 (100); f84 -> f83 (99)
+     * is the one dropped. */
+    cr_expect_null(view_edge(g, v, "f84", "f83"));
+    const struct hd_view_edge *kept_edge = view_edge(g, v, "f84", "f82");
+    cr_assert_not_null(kept_edge);
+    cr_expect_float_eq(kept_edge->weight, 100, 0);
+    cr_expect_eq(v->dropped_edges, 1);
+    cr_expect_eq(v->n_edges, 80);
+    hd_view_free(v);
+    hd_graph_free(g);
+    hd_profile_free(p);
 }
 
 Test(prune, order_does_not_depend_on_node_ids)
