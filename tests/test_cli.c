@@ -2,8 +2,8 @@
  * prints, and its exit status.  The expected totals come from the peers
  * (testdata/expected/peer-totals.txt) or from the fixture programs. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "run_heapdiff.h"
 
 struct run {
     int status;      /* exit status, or -1 when it did not exit normally */
@@ -35,38 +35,19 @@ static struct run *heapdiff(const char *first, ...)
 {
     static struct run r;
     const char *argv[64];
-    int argc = 0;
-    argv[argc++] = getenv("HEAPDIFF");
-    cr_assert_not_null(argv[0], "HEAPDIFF is not set");
+    size_t argc = 0;
     va_list ap;
     va_start(ap, first);
     for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
         argv[argc++] = a;
     va_end(ap);
     argv[argc] = NULL;
-
-    char out_path[] = "/tmp/hd-cli-out-XXXXXX", err_path[] = "/tmp/hd-cli-err-XXXXXX";
-    int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-    posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    const char *testdata = getenv("HD_TESTDATA");
-    cr_assert(testdata && chdir(testdata) == 0, "cannot enter HD_TESTDATA");
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &actions, NULL, (char *const *)argv, environ);
-    cr_assert_eq(rc, 0, "cannot run %s", argv[0]);
-    int wstatus;
-    waitpid(pid, &wstatus, 0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out_fd);
-    close(err_fd);
-    r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-    read_all(out_path, r.out, sizeof r.out);
-    read_all(err_path, r.err, sizeof r.err);
-    unlink(out_path);
-    unlink(err_path);
+    struct hd_test_run run;
+    hd_test_run_heapdiff(argv, &run);
+    r.status = run.status;
+    snprintf(r.out, sizeof r.out, "%s", run.out);
+    snprintf(r.err, sizeof r.err, "%s", run.err);
+    hd_test_run_free(&run);
     return &r;
 }
 
