@@ -256,18 +256,82 @@ Test(cli, base_diff_across_runs_shows_only_the_growth)
     cr_expect_null(strstr(r->out, "\n  -"), "%s", r->out);
 }
 
+/* The names in directory DIR other than "." and "..", joined by spaces,
+ * and how many there are. */
+static size_t list_directory(const char *dir, char *names, size_t size)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open %s", dir);
+    size_t n = 0, used = 0;
+    names[0] = '\0';
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        n++;
+        used += (size_t)snprintf(names + used, used < size ? size - used : 0, "%s ", e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
 Test(cli, output_file_is_written_atomically)
 {
-    char path[] = "/tmp/hd-cli-report-XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
+    /* -o writes a temporary file beside the target and renames it into
+     * place (cmd/output.c), so a reader sees the old file or the whole new
+     * one, never a part, and a failed run leaves the old file alone. */
+    char dir[] = "/tmp/hd-cli-atomic-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[64], names[512], text[4096];
+    snprintf(path, sizeof path, "%s/report.txt", dir);
+    write_file(path, "the old report\n");
+    int old_fd = open(path, O_RDONLY);
+    cr_assert_geq(old_fd, 0);
+    struct stat old, now;
+    cr_assert_eq(fstat(old_fd, &old), 0);
+
     struct run *r = heapdiff("-o", path, "profiles/tc-run1.0002.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_assert_str_eq(r->out, "");
-    char text[4096];
+    cr_expect_str_eq(r->out, "");
+    /* The path names a new file; the old one was not rewritten in place:
+     * it still holds its text and has no name left (the rename replaced
+     * it). */
+    cr_assert_eq(stat(path, &now), 0);
+    cr_expect_neq(now.st_ino, old.st_ino, "the report was rewritten in place");
+    cr_assert_eq(fstat(old_fd, &old), 0);
+    cr_expect_eq(old.st_nlink, 0);
+    ssize_t n = pread(old_fd, text, sizeof text - 1, 0);
+    text[n > 0 ? n : 0] = '\0';
+    cr_expect_str_eq(text, "the old report\n");
+    close(old_fd);
+    /* The new file is the whole report (1.3 MB: tc-run1's second
+     * snapshot, as in peer-totals.txt), and no temporary file is left. */
     read_all(path, text, sizeof text);
-    cr_assert(strncmp(text, "Total: 1.3 MB\n", 14) == 0, "%s", text);
+    cr_expect(strncmp(text, "Total: 1.3 MB\n", 14) == 0, "%s", text);
+    cr_expect_eq(list_directory(dir, names, sizeof names), 1, "left behind: %s", names);
+
+    /* A run that fails on bad input (the garbage-line fixture, exit 2)
+     * leaves the report as it was, same file, same text, and no
+     * temporary file. */
+    char before[4096];
+    snprintf(before, sizeof before, "%s", text);
+    r = heapdiff("-o", path, "bad/garbage-line.heap", NULL);
+    cr_expect_eq(r->status, 2, "exit status %d (stderr: %s)", r->status, r->err);
+    cr_assert_eq(stat(path, &old), 0);
+    cr_expect_eq(old.st_ino, now.st_ino, "a failed run replaced the report");
+    read_all(path, text, sizeof text);
+    cr_expect_str_eq(text, before);
+    cr_expect_eq(list_directory(dir, names, sizeof names), 1, "left behind: %s", names);
+
     unlink(path);
+    rmdir(dir);
 }
 
 /* ---- symbolized reports (the symbolizer reads testdata/bin) ---- */
