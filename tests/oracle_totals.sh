@@ -50,29 +50,35 @@ total_of() { grep -m1 '^Total:' | sed 's/  (.*//'; }
 # Check the reason differs[FILE] gives, for the current peer and args.
 # Sets "verified" to what was seen, or "broken" to why the reason fails.
 check_difference() {
-  local file=$1 zero peer_total want got status
+  local file=$1 zero peer_total want="" got status
   zero="Total: 0 $(case $opt in *objects) echo objects ;; *) echo B ;; esac)"
   peer_total=$("$peer" "${args[@]}" "$bin" "$file" 2>/dev/null | total_of)
   "$heapdiff" "${args[@]}" "$bin" "$file" >"$tmp/out" 2>"$tmp/err"
   status=$?
   got=$(total_of <"$tmp/out")
   verified="" broken=""
+  # Whether the peer reports 0 (perl omits the Total line then).
+  peer_reports_zero() { [ -z "$peer_total" ] || [ "$peer_total" = "$zero" ]; }
+  # Whether heapdiff's total is the peer's on the rewritten copy COPY.
+  matches_peer_on() {
+    want=$("$peer" "${args[@]}" "$bin" "$1" 2>/dev/null | total_of)
+    [ -n "$want" ] && [ "$got" = "$want" ]
+  }
   case $file in
     *-gzipped.heap)
-      # The peer reports 0 (no Total line); heapdiff reports what the
-      # peer reports for the same data decompressed.
-      gzip -dc "$file" >"$tmp/plain.heap"
-      want=$("$peer" "${args[@]}" "$bin" "$tmp/plain.heap" 2>/dev/null | total_of)
-      if [ -n "$peer_total" ] && [ "$peer_total" != "$zero" ]; then
+      # The peer reports 0; heapdiff reports what the peer reports for the
+      # same data decompressed.
+      gzip -dc "$file" >"$tmp/copy.heap"
+      if ! peer_reports_zero; then
         broken="$peer reads the gzip file now: '$peer_total'"
-      elif [ -z "$want" ] || [ "$got" != "$want" ]; then
+      elif ! matches_peer_on "$tmp/copy.heap"; then
         broken="heapdiff '$got', $peer on the decompressed file '$want'"
       else
         verified="$peer 0, heapdiff $got as $peer on the decompressed file"
       fi ;;
     *header-only.heap)
       # The peer reports 0; heapdiff refuses the file as truncated.
-      if [ -n "$peer_total" ] && [ "$peer_total" != "$zero" ]; then
+      if ! peer_reports_zero; then
         broken="$peer reports '$peer_total', not 0"
       elif [ "$status" != 2 ] || ! grep -q 'truncated' "$tmp/err"; then
         broken="heapdiff exit $status, stderr '$(head -c 300 "$tmp/err")', want exit 2 'truncated'"
@@ -83,11 +89,10 @@ check_difference() {
       # heapdiff reads the file as if the space were not there: its total
       # is the peer's on a copy without the space, and the peer's own on
       # the file (scaled as sampled) is another.
-      sed '1s/ *$//' "$file" >"$tmp/trimmed.heap"
-      want=$("$peer" "${args[@]}" "$bin" "$tmp/trimmed.heap" 2>/dev/null | total_of)
+      sed '1s/ *$//' "$file" >"$tmp/copy.heap"
       if [ "$peer_total" = "$got" ]; then
         broken="$peer and heapdiff agree ('$got'): nothing differs"
-      elif [ -z "$want" ] || [ "$got" != "$want" ]; then
+      elif ! matches_peer_on "$tmp/copy.heap"; then
         broken="heapdiff '$got', $peer without the space '$want'"
       else
         verified="$peer '$peer_total', heapdiff $got as $peer without the space"
