@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+
 struct hd_filters {
     pcre2_code *code[HD_FILTER_COUNT];    /* NULL when the filter is off */
     const char *pattern[HD_FILTER_COUNT]; /* the caller's strings */
@@ -35,9 +37,7 @@ int hd_filters_compile(const char *const patterns[HD_FILTER_COUNT],
         any = any || patterns[k];
     if (!any)
         return 0;
-    struct hd_filters *f = calloc(1, sizeof *f);
-    if (!f)
-        abort();
+    struct hd_filters *f = hd_calloc(1, sizeof *f);
     for (int k = 0; k < HD_FILTER_COUNT; k++) {
         if (!patterns[k])
             continue;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+
 int hd_image_format_from_name(const char *name, enum hd_image_format *format)
 {
     static const char *const names[] = {"svg", "png", "pdf"};
@@ -81,9 +83,7 @@ static Agraph_t *build_graph(const struct hd_scene *s)
     for (size_t i = 0; i < s->n_legend; i++)
         if (!add_node(legend, &s->legend[i]))
             goto fail;
-    Agnode_t **nodes = calloc(s->n_nodes + 1, sizeof *nodes);
-    if (!nodes)
-        abort();
+    Agnode_t **nodes = hd_calloc(s->n_nodes + 1, sizeof *nodes);
     for (size_t i = 0; i < s->n_nodes; i++) {
         if (!(nodes[i] = add_node(g, &s->nodes[i]))) {
             free(nodes);

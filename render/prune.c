@@ -5,23 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+#include "idtable.h"
+
 #define NONE UINT32_MAX
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p)
-        abort();
-    return p;
-}
-
-static void *xrealloc(void *p, size_t n, size_t size)
-{
-    p = realloc(p, (n ? n : 1) * size);
-    if (!p)
-        abort();
-    return p;
-}
 
 struct hd_prune_options hd_prune_defaults(void)
 {
@@ -34,80 +21,64 @@ struct hd_prune_options hd_prune_defaults(void)
 struct edge_set {
     struct hd_view_edge *edges;
     size_t n, capacity;
-    uint32_t *slots; /* edge index or NONE; size mask + 1, a power of 2 */
-    size_t mask;
+    struct hd_idtable index; /* edge ids by (caller, callee) */
+};
+
+struct edge_key {
+    uint32_t caller, callee;
 };
 
 static uint64_t pair_hash(uint32_t caller, uint32_t callee)
 {
-    uint64_t x = ((uint64_t)caller << 32) | callee;
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
+    return hd_hash_mix(((uint64_t)caller << 32) | callee);
 }
 
-static void set_rehash(struct edge_set *s, size_t slots)
+static bool pair_matches(const void *owner, uint32_t id, const void *key)
 {
-    free(s->slots);
-    s->slots = xcalloc(slots, sizeof *s->slots);
-    s->mask = slots - 1;
-    for (size_t i = 0; i < slots; i++)
-        s->slots[i] = NONE;
-    for (size_t e = 0; e < s->n; e++) {
-        size_t i = pair_hash(s->edges[e].caller, s->edges[e].callee) & s->mask;
-        while (s->slots[i] != NONE)
-            i = (i + 1) & s->mask;
-        s->slots[i] = (uint32_t)e;
-    }
+    const struct hd_view_edge *e = &((const struct edge_set *)owner)->edges[id];
+    const struct edge_key *k = key;
+    return e->caller == k->caller && e->callee == k->callee;
+}
+
+static uint64_t pair_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_view_edge *e = &((const struct edge_set *)owner)->edges[id];
+    return pair_hash(e->caller, e->callee);
+}
+
+static uint32_t pair_create(void *owner, const void *key)
+{
+    struct edge_set *s = owner;
+    const struct edge_key *k = key;
+    HD_ARRAY_RESERVE(s->edges, s->capacity, s->n + 1);
+    s->edges[s->n] = (struct hd_view_edge){.caller = k->caller, .callee = k->callee};
+    return (uint32_t)s->n++;
 }
 
 /* The index of edge CALLER -> CALLEE, created with zero weights if new. */
-static uint32_t set_intern(struct edge_set *s, uint32_t caller, uint32_t callee, bool *created)
+static uint32_t set_intern(struct edge_set *s, uint32_t caller, uint32_t callee)
 {
-    if (!s->slots || 2 * (s->n + 1) > s->mask + 1)
-        set_rehash(s, s->slots ? 2 * (s->mask + 1) : 64);
-    size_t i = pair_hash(caller, callee) & s->mask;
-    for (; s->slots[i] != NONE; i = (i + 1) & s->mask) {
-        const struct hd_view_edge *e = &s->edges[s->slots[i]];
-        if (e->caller == caller && e->callee == callee) {
-            *created = false;
-            return s->slots[i];
-        }
-    }
-    if (s->n == s->capacity) {
-        s->capacity = s->capacity ? 2 * s->capacity : 64;
-        s->edges = xrealloc(s->edges, s->capacity, sizeof *s->edges);
-    }
-    s->edges[s->n] = (struct hd_view_edge){.caller = caller, .callee = callee};
-    s->slots[i] = (uint32_t)s->n;
-    *created = true;
-    return (uint32_t)s->n++;
+    struct edge_key k = {caller, callee};
+    struct hd_probe q = {pair_hash(caller, callee), pair_matches, pair_rehash, s, &k};
+    return hd_idtable_intern(&s->index, &q, pair_create, s);
 }
 
 /* The index of CALLER -> CALLEE, or NONE. */
 static uint32_t set_find(const struct edge_set *s, uint32_t caller, uint32_t callee)
 {
-    if (!s->slots)
-        return NONE;
-    for (size_t i = pair_hash(caller, callee) & s->mask; s->slots[i] != NONE;
-         i = (i + 1) & s->mask) {
-        const struct hd_view_edge *e = &s->edges[s->slots[i]];
-        if (e->caller == caller && e->callee == callee)
-            return s->slots[i];
-    }
-    return NONE;
+    struct edge_key k = {caller, callee};
+    struct hd_probe q = {pair_hash(caller, callee), pair_matches, pair_rehash, s, &k};
+    return hd_idtable_find(&s->index, &q);
 }
 
 /* ---- ordering ---- */
 
-/* The graph being sorted, for the comparators (qsort has no context). */
-static const struct hd_graph *sorting;
-
-static int compare_nodes(const void *a, const void *b)
+/* Comparators for qsort_r; CONTEXT is the graph the ids index. */
+static int compare_nodes(const void *a, const void *b, void *context)
 {
-    const struct hd_node *x = &sorting->nodes[*(const uint32_t *)a];
-    const struct hd_node *y = &sorting->nodes[*(const uint32_t *)b];
+    const struct hd_graph *g = context;
+    const struct hd_node *x = &g->nodes[*(const uint32_t *)a];
+    const struct hd_node *y = &g->nodes[*(const uint32_t *)b];
     if (fabs(x->cum) != fabs(y->cum))
         return fabs(x->cum) > fabs(y->cum) ? -1 : 1;
     if (fabs(x->flat) != fabs(y->flat))
@@ -117,17 +88,18 @@ static int compare_nodes(const void *a, const void *b)
     return c;
 }
 
-static int compare_edges(const void *a, const void *b)
+static int compare_edges(const void *a, const void *b, void *context)
 {
+    const struct hd_graph *g = context;
     const struct hd_view_edge *x = a, *y = b;
     if (fabs(x->weight) != fabs(y->weight))
         return fabs(x->weight) > fabs(y->weight) ? -1 : 1;
     if (x->weight != y->weight)
         return x->weight > y->weight ? -1 : 1;
-    int c = strcmp(sorting->nodes[x->caller].name, sorting->nodes[y->caller].name);
+    int c = strcmp(g->nodes[x->caller].name, g->nodes[y->caller].name);
     if (c)
         return c;
-    return strcmp(sorting->nodes[x->callee].name, sorting->nodes[y->callee].name);
+    return strcmp(g->nodes[x->callee].name, g->nodes[y->callee].name);
 }
 
 /* What the picture shows is the delta (or the plain value): a node or
@@ -173,12 +145,10 @@ static void visit_path(void *context, const uint32_t *nodes, size_t depth, doubl
             continue;
         }
         if (parent != NONE && parent != n) {
-            bool created;
-            uint32_t e = set_intern(r->set, parent, n, &created);
+            uint32_t e = set_intern(r->set, parent, n);
             if (e >= r->capacity_stamp) {
                 size_t old = r->capacity_stamp;
-                r->capacity_stamp = 2 * (e + 64);
-                r->stamp = xrealloc(r->stamp, r->capacity_stamp, sizeof *r->stamp);
+                HD_ARRAY_RESERVE(r->stamp, r->capacity_stamp, (size_t)e + 1);
                 for (size_t k = old; k < r->capacity_stamp; k++)
                     r->stamp[k] = SIZE_MAX;
             }
@@ -207,15 +177,14 @@ static void rebuild_from_walk(const struct hd_graph *g, const bool *kept,
     for (size_t e = 0; e < g->n_edges; e++) {
         const struct hd_edge *d = &g->edges[e];
         if (d->inlined && kept[d->caller] && kept[d->callee]) {
-            bool created;
-            set_intern(&direct, d->caller, d->callee, &created);
+            set_intern(&direct, d->caller, d->callee);
         }
     }
     for (size_t e = 0; e < set->n; e++)
         set->edges[e].inlined = !set->edges[e].residual &&
                                 set_find(&direct, set->edges[e].caller, set->edges[e].callee) != NONE;
     free(direct.edges);
-    free(direct.slots);
+    hd_idtable_free(&direct.index);
 }
 
 /* ---- step 3, estimated: direct edges plus reachability ---- */
@@ -223,13 +192,13 @@ static void rebuild_from_walk(const struct hd_graph *g, const bool *kept,
 static void rebuild_from_graph(const struct hd_graph *g, const bool *kept, struct edge_set *set)
 {
     /* Out-edges per node, in the graph's (deterministic) edge order. */
-    size_t *first = xcalloc(g->n_nodes + 1, sizeof *first);
-    uint32_t *out = xcalloc(g->n_edges, sizeof *out);
+    size_t *first = hd_calloc(g->n_nodes + 1, sizeof *first);
+    uint32_t *out = hd_malloc(g->n_edges, sizeof *out);
     for (size_t e = 0; e < g->n_edges; e++)
         first[g->edges[e].caller + 1]++;
     for (size_t n = 0; n < g->n_nodes; n++)
         first[n + 1] += first[n];
-    size_t *fill = xcalloc(g->n_nodes + 1, sizeof *fill);
+    size_t *fill = hd_malloc(g->n_nodes + 1, sizeof *fill);
     memcpy(fill, first, (g->n_nodes + 1) * sizeof *fill);
     for (size_t e = 0; e < g->n_edges; e++)
         out[fill[g->edges[e].caller]++] = (uint32_t)e;
@@ -239,8 +208,7 @@ static void rebuild_from_graph(const struct hd_graph *g, const bool *kept, struc
         const struct hd_edge *d = &g->edges[e];
         if (!kept[d->caller] || !kept[d->callee])
             continue;
-        bool created;
-        uint32_t v = set_intern(set, d->caller, d->callee, &created);
+        uint32_t v = set_intern(set, d->caller, d->callee);
         set->edges[v].weight = d->weight;
         set->edges[v].base_weight = d->base_weight;
         set->edges[v].inlined = d->inlined;
@@ -249,9 +217,9 @@ static void rebuild_from_graph(const struct hd_graph *g, const bool *kept, struc
     /* Breadth-first from each kept node through dropped ones.  via[n] is
      * the graph edge that first reached dropped node n in this search;
      * seen[n] the search that reached it. */
-    uint32_t *queue = xcalloc(g->n_nodes, sizeof *queue);
-    uint32_t *via = xcalloc(g->n_nodes, sizeof *via);
-    size_t *seen = xcalloc(g->n_nodes, sizeof *seen);
+    uint32_t *queue = hd_malloc(g->n_nodes, sizeof *queue);
+    uint32_t *via = hd_malloc(g->n_nodes, sizeof *via);
+    size_t *seen = hd_malloc(g->n_nodes, sizeof *seen);
     for (size_t n = 0; n < g->n_nodes; n++)
         seen[n] = SIZE_MAX;
     for (size_t u = 0; u < g->n_nodes; u++) {
@@ -292,8 +260,7 @@ static void rebuild_from_graph(const struct hd_graph *g, const bool *kept, struc
                     if (p->caller == u)
                         break;
                 }
-                bool created;
-                uint32_t e = set_intern(set, (uint32_t)u, v, &created);
+                uint32_t e = set_intern(set, (uint32_t)u, v);
                 set->edges[e].weight = weight;
                 set->edges[e].base_weight = base;
                 set->edges[e].residual = true;
@@ -339,23 +306,23 @@ static size_t remove_redundant(const struct hd_graph *g, struct hd_view *v)
 {
     /* In-edges per node in drawing order (edges are sorted already), so
      * that walking them backwards goes lightest first. */
-    size_t *in_first = xcalloc(g->n_nodes + 1, sizeof *in_first);
-    uint32_t *in = xcalloc(v->n_edges, sizeof *in);
+    size_t *in_first = hd_calloc(g->n_nodes + 1, sizeof *in_first);
+    uint32_t *in = hd_malloc(v->n_edges, sizeof *in);
     for (size_t e = 0; e < v->n_edges; e++)
         in_first[v->edges[e].callee + 1]++;
     for (size_t n = 0; n < g->n_nodes; n++)
         in_first[n + 1] += in_first[n];
-    size_t *fill = xcalloc(g->n_nodes + 1, sizeof *fill);
+    size_t *fill = hd_malloc(g->n_nodes + 1, sizeof *fill);
     memcpy(fill, in_first, (g->n_nodes + 1) * sizeof *fill);
     for (size_t e = 0; e < v->n_edges; e++)
         in[fill[v->edges[e].callee]++] = (uint32_t)e;
     free(fill);
 
-    bool *live = xcalloc(v->n_edges, sizeof *live);
+    bool *live = hd_malloc(v->n_edges, sizeof *live);
     for (size_t e = 0; e < v->n_edges; e++)
         live[e] = true;
-    uint32_t *queue = xcalloc(g->n_nodes, sizeof *queue);
-    size_t *seen = xcalloc(g->n_nodes, sizeof *seen);
+    uint32_t *queue = hd_malloc(g->n_nodes, sizeof *queue);
+    size_t *seen = hd_malloc(g->n_nodes, sizeof *seen);
     for (size_t n = 0; n < g->n_nodes; n++)
         seen[n] = SIZE_MAX;
     size_t search = 0, removed = 0;
@@ -390,7 +357,7 @@ static size_t remove_redundant(const struct hd_graph *g, struct hd_view *v)
 
 struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options *o)
 {
-    struct hd_view *v = xcalloc(1, sizeof *v);
+    struct hd_view *v = hd_calloc(1, sizeof *v);
     for (size_t n = 0; n < g->n_nodes; n++)
         v->abs_total += fabs(g->nodes[n].flat);
     /* pprof truncates the cutoffs to integers (abs64(int64(total * f))). */
@@ -398,7 +365,7 @@ struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options
     v->edge_cutoff = trunc(o->edge_fraction * v->abs_total);
 
     /* Steps 1 and 2. */
-    v->nodes = xcalloc(g->n_nodes, sizeof *v->nodes);
+    v->nodes = hd_malloc(g->n_nodes, sizeof *v->nodes);
     for (size_t n = 0; n < g->n_nodes; n++) {
         const struct hd_node *node = &g->nodes[n];
         if (!has_value(node))
@@ -411,12 +378,14 @@ struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options
         v->nodes[v->n_nodes++] = (uint32_t)n;
     }
     v->n_candidates = v->n_nodes;
-    sorting = g;
-    qsort(v->nodes, v->n_nodes, sizeof *v->nodes, compare_nodes);
+    /* An empty graph has nothing to sort, and its arrays may be NULL,
+     * which qsort_r must not get even for 0 elements (C11 7.22.5). */
+    if (v->n_nodes > 1)
+        qsort_r(v->nodes, v->n_nodes, sizeof *v->nodes, compare_nodes, (void *)g);
     if (o->node_count > 0 && v->n_nodes > o->node_count)
         v->n_nodes = o->node_count;
     v->dropped_by_count = v->n_candidates - v->n_nodes;
-    bool *kept = xcalloc(g->n_nodes, sizeof *kept);
+    bool *kept = hd_calloc(g->n_nodes, sizeof *kept);
     for (size_t i = 0; i < v->n_nodes; i++)
         kept[v->nodes[i]] = true;
 
@@ -428,7 +397,7 @@ struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options
     } else {
         rebuild_from_graph(g, kept, &set);
     }
-    free(set.slots);
+    hd_idtable_free(&set.index);
     free(kept);
 
     /* Step 4. */
@@ -441,12 +410,11 @@ struct hd_view *hd_prune(const struct hd_graph *g, const struct hd_prune_options
             v->edges[n_edges++] = set.edges[e];
     }
     v->n_edges = n_edges;
-    sorting = g;
-    qsort(v->edges, v->n_edges, sizeof *v->edges, compare_edges);
+    if (v->n_edges > 1)
+        qsort_r(v->edges, v->n_edges, sizeof *v->edges, compare_edges, (void *)g);
 
     /* Step 5. */
     v->redundant_residuals = remove_redundant(g, v);
-    sorting = NULL;
     return v;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "array.h"
 #include "color.h"
 
 struct hd_scene_private {
@@ -36,13 +37,7 @@ struct text {
 
 static void text_reserve(struct text *t, size_t more)
 {
-    if (t->length + more + 1 <= t->capacity)
-        return;
-    while (t->length + more + 1 > t->capacity)
-        t->capacity = t->capacity ? 2 * t->capacity : 256;
-    t->data = realloc(t->data, t->capacity);
-    if (!t->data)
-        abort();
+    HD_ARRAY_RESERVE(t->data, t->capacity, t->length + more + 1);
 }
 
 static void text_add(struct text *t, const char *s)
@@ -458,12 +453,8 @@ static void build_key(struct context *c, struct hd_scene_node *out, size_t index
 struct hd_scene *hd_scene_build(const struct hd_graph *g, const struct hd_view *v,
                                 const struct hd_graph_render_options *o)
 {
-    struct hd_scene *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    s->private = calloc(1, sizeof *s->private);
-    if (!s->private)
-        abort();
+    struct hd_scene *s = hd_calloc(1, sizeof *s);
+    s->private = hd_calloc(1, sizeof *s->private);
     struct context c = {.graph = g, .view = v, .options = o, .diff = o->n_bases > 0};
     c.arena = s->private->arena = hd_arena_new();
     c.denominator = g->total != 0 ? g->total : v->abs_total;
@@ -479,9 +470,7 @@ struct hd_scene *hd_scene_build(const struct hd_graph *g, const struct hd_view *
 
     struct text t = {0};
     s->n_legend = c.diff ? 6 : 3;
-    s->legend = calloc(s->n_legend, sizeof *s->legend);
-    if (!s->legend)
-        abort();
+    s->legend = hd_calloc(s->n_legend, sizeof *s->legend);
     build_legend_text(&c, &s->legend[0], &t);
     if (c.diff) {
         build_key(&c, &s->legend[1], 1, "grew", 0.5, NULL, NULL, &t);
@@ -495,18 +484,14 @@ struct hd_scene *hd_scene_build(const struct hd_graph *g, const struct hd_view *
     }
 
     s->n_nodes = v->n_nodes;
-    s->nodes = calloc(v->n_nodes + 1, sizeof *s->nodes);
-    size_t *scene_index = calloc(g->n_nodes + 1, sizeof *scene_index);
-    if (!s->nodes || !scene_index)
-        abort();
+    s->nodes = hd_calloc(v->n_nodes + 1, sizeof *s->nodes);
+    size_t *scene_index = hd_calloc(g->n_nodes + 1, sizeof *scene_index);
     for (size_t i = 0; i < v->n_nodes; i++) {
         scene_index[v->nodes[i]] = i;
         build_node(&c, &s->nodes[i], i, &t);
     }
     s->n_edges = v->n_edges;
-    s->edges = calloc(v->n_edges + 1, sizeof *s->edges);
-    if (!s->edges)
-        abort();
+    s->edges = hd_calloc(v->n_edges + 1, sizeof *s->edges);
     for (size_t e = 0; e < v->n_edges; e++)
         build_edge(&c, &s->edges[e], e, scene_index, &t);
     free(scene_index);

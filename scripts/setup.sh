@@ -26,6 +26,8 @@ packages=(
   clang llvm dwz elfutils
   # the test that heapdiff starts no process
   strace
+  # the unit tests under memcheck (meson test --setup valgrind)
+  valgrind
 )
 
 missing=()

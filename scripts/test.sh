@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install what is missing, build with
-# AddressSanitizer and UndefinedBehaviorSanitizer, run every test, and end
-# with one line "N passed, N failed".
+# AddressSanitizer and UndefinedBehaviorSanitizer, run every test, then run
+# the unit tests again under valgrind in a plain debug build, and end with
+# one line "N passed, N failed" over both runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,5 +22,17 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 meson test -C "$build" --print-errorlogs --num-processes 2 || status=$?
-python3 scripts/count-tests.py "$build/meson-logs/testlog.json"
+
+# valgrind cannot run sanitized programs: a build of its own.  Only the
+# unit suite (the setup excludes the scripts), bounded by the setup's
+# timeout multiplier; see tests/valgrind.sh.
+vgbuild=build/valgrind
+if [ ! -f "$vgbuild/build.ninja" ]; then
+  meson setup "$vgbuild" --buildtype=debug >/dev/null
+fi
+meson compile -C "$vgbuild" >/dev/null
+meson test -C "$vgbuild" --setup valgrind --print-errorlogs --num-processes 2 || status=$?
+
+python3 scripts/count-tests.py "$build/meson-logs/testlog.json" \
+  "$vgbuild/meson-logs/testlog-valgrind.json"
 exit $status

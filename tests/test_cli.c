@@ -2,8 +2,8 @@
  * prints, and its exit status.  The expected totals come from the peers
  * (testdata/expected/peer-totals.txt) or from the fixture programs. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "run_heapdiff.h"
 
 struct run {
     int status;      /* exit status, or -1 when it did not exit normally */
@@ -35,38 +35,19 @@ static struct run *heapdiff(const char *first, ...)
 {
     static struct run r;
     const char *argv[64];
-    int argc = 0;
-    argv[argc++] = getenv("HEAPDIFF");
-    cr_assert_not_null(argv[0], "HEAPDIFF is not set");
+    size_t argc = 0;
     va_list ap;
     va_start(ap, first);
     for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
         argv[argc++] = a;
     va_end(ap);
     argv[argc] = NULL;
-
-    char out_path[] = "/tmp/hd-cli-out-XXXXXX", err_path[] = "/tmp/hd-cli-err-XXXXXX";
-    int out_fd = mkstemp(out_path), err_fd = mkstemp(err_path);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
-    posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    const char *testdata = getenv("HD_TESTDATA");
-    cr_assert(testdata && chdir(testdata) == 0, "cannot enter HD_TESTDATA");
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &actions, NULL, (char *const *)argv, environ);
-    cr_assert_eq(rc, 0, "cannot run %s", argv[0]);
-    int wstatus;
-    waitpid(pid, &wstatus, 0);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out_fd);
-    close(err_fd);
-    r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-    read_all(out_path, r.out, sizeof r.out);
-    read_all(err_path, r.err, sizeof r.err);
-    unlink(out_path);
-    unlink(err_path);
+    struct hd_test_run run;
+    hd_test_run_heapdiff(argv, &run);
+    r.status = run.status;
+    snprintf(r.out, sizeof r.out, "%s", run.out);
+    snprintf(r.err, sizeof r.err, "%s", run.err);
+    hd_test_run_free(&run);
     return &r;
 }
 
@@ -275,18 +256,82 @@ Test(cli, base_diff_across_runs_shows_only_the_growth)
     cr_expect_null(strstr(r->out, "\n  -"), "%s", r->out);
 }
 
+/* The names in directory DIR other than "." and "..", joined by spaces,
+ * and how many there are. */
+static size_t list_directory(const char *dir, char *names, size_t size)
+{
+    DIR *d = opendir(dir);
+    cr_assert_not_null(d, "cannot open %s", dir);
+    size_t n = 0, used = 0;
+    names[0] = '\0';
+    for (struct dirent *e; (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        n++;
+        used += (size_t)snprintf(names + used, used < size ? size - used : 0, "%s ", e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
 Test(cli, output_file_is_written_atomically)
 {
-    char path[] = "/tmp/hd-cli-report-XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
+    /* -o writes a temporary file beside the target and renames it into
+     * place (cmd/output.c), so a reader sees the old file or the whole new
+     * one, never a part, and a failed run leaves the old file alone. */
+    char dir[] = "/tmp/hd-cli-atomic-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[64], names[512], text[4096];
+    snprintf(path, sizeof path, "%s/report.txt", dir);
+    write_file(path, "the old report\n");
+    int old_fd = open(path, O_RDONLY);
+    cr_assert_geq(old_fd, 0);
+    struct stat old, now;
+    cr_assert_eq(fstat(old_fd, &old), 0);
+
     struct run *r = heapdiff("-o", path, "profiles/tc-run1.0002.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_assert_str_eq(r->out, "");
-    char text[4096];
+    cr_expect_str_eq(r->out, "");
+    /* The path names a new file; the old one was not rewritten in place:
+     * it still holds its text and has no name left (the rename replaced
+     * it). */
+    cr_assert_eq(stat(path, &now), 0);
+    cr_expect_neq(now.st_ino, old.st_ino, "the report was rewritten in place");
+    cr_assert_eq(fstat(old_fd, &old), 0);
+    cr_expect_eq(old.st_nlink, 0);
+    ssize_t n = pread(old_fd, text, sizeof text - 1, 0);
+    text[n > 0 ? n : 0] = '\0';
+    cr_expect_str_eq(text, "the old report\n");
+    close(old_fd);
+    /* The new file is the whole report (1.3 MB: tc-run1's second
+     * snapshot, as in peer-totals.txt), and no temporary file is left. */
     read_all(path, text, sizeof text);
-    cr_assert(strncmp(text, "Total: 1.3 MB\n", 14) == 0, "%s", text);
+    cr_expect(strncmp(text, "Total: 1.3 MB\n", 14) == 0, "%s", text);
+    cr_expect_eq(list_directory(dir, names, sizeof names), 1, "left behind: %s", names);
+
+    /* A run that fails on bad input (the garbage-line fixture, exit 2)
+     * leaves the report as it was, same file, same text, and no
+     * temporary file. */
+    char before[4096];
+    snprintf(before, sizeof before, "%s", text);
+    r = heapdiff("-o", path, "bad/garbage-line.heap", NULL);
+    cr_expect_eq(r->status, 2, "exit status %d (stderr: %s)", r->status, r->err);
+    cr_assert_eq(stat(path, &old), 0);
+    cr_expect_eq(old.st_ino, now.st_ino, "a failed run replaced the report");
+    read_all(path, text, sizeof text);
+    cr_expect_str_eq(text, before);
+    cr_expect_eq(list_directory(dir, names, sizeof names), 1, "left behind: %s", names);
+
     unlink(path);
+    rmdir(dir);
 }
 
 /* ---- symbolized reports (the symbolizer reads testdata/bin) ---- */

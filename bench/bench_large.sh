@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Large profiles: where parsing, aligning and aggregating dominate.  Makes
+# two gperftools profiles of STACKS distinct 24-deep stacks each (half of
+# them shared, as two snapshots of one process), drawn from 4000 return
+# addresses in a program and 1000 in libc (a big service's call sites),
+# written the way tcmalloc writes them, and times
+#
+#   heapdiff --no-symbols P               text report of one profile
+#   heapdiff --no-symbols --base B P      the diff
+#   heapdiff --no-symbols --traces --base B P
+#   pprof-go -text -symbolize=none [-base B] P   (Go pprof, the fast peer)
+#
+# Usage: bench/bench_large.sh HEAPDIFF [RUNS] [STACKS] [HEAPDIFF_BEFORE]
+#   RUNS    repetitions per command (default 3); best and median wall seconds
+#   STACKS  distinct stacks per profile (default 200000)
+#   HEAPDIFF_BEFORE  another heapdiff build, timed row by row beside it
+# google-pprof and jeprof are left out: at this size they take minutes.
+set -euo pipefail
+heapdiff=$(realpath "${1:?usage: $0 HEAPDIFF [RUNS] [STACKS] [HEAPDIFF_BEFORE]}")
+runs=${2:-3}
+stacks=${3:-200000}
+before=${4:+$(realpath "$4")}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# make_profile FILE SEED: STACKS stacks; stack i uses seed SEED for the
+# second half, so two profiles share their first half.
+make_profile() {
+  python3 - "$1" "$2" "$stacks" <<'PY'
+import random, sys
+path, seed, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+pool = random.Random(0)
+program = [pool.randrange(0x555555555000, 0x555555754000) for _ in range(4000)]
+libc = [pool.randrange(0x7ffff7c28000, 0x7ffff7dbd000) for _ in range(1000)]
+lines = []
+total = 0
+for i in range(n):
+    rng = random.Random(i if i < n // 2 else i * 7919 + seed)
+    frames = [rng.choice(libc) if d % 6 == 5 else rng.choice(program) for d in range(24)]
+    count = rng.randrange(1, 50)
+    size = count * rng.choice((16, 32, 48, 64, 4096))
+    total += size
+    lines.append("%d: %d [%d: %d] @ %s" % (count, size, count, size,
+                                            " ".join("0x%x" % f for f in frames)))
+with open(path, "w") as f:
+    f.write("heap profile: 0: %d [0: %d] @ heapprofile\n" % (total, total))
+    f.write("\n".join(lines))
+    f.write("\n\nMAPPED_LIBRARIES:\n")
+    f.write("555555554000-555555555000 r--p 00000000 00:00 1 /srv/bench/server\n")
+    f.write("555555555000-555555754000 r-xp 00001000 00:00 1 /srv/bench/server\n")
+    f.write("7ffff7c28000-7ffff7dbd000 r-xp 00028000 00:00 2 /usr/lib/x86_64-linux-gnu/libc.so.6\n")
+PY
+}
+make_profile "$work/base.heap" 1
+make_profile "$work/cur.heap" 2
+
+go=""
+if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/google/pprof ]; then
+  mkdir -p "$work/go" && cp -r /usr/share/gocode/src "$work/go/"
+  (cd "$work/go/src/github.com/google/pprof" &&
+   GO111MODULE=off GOPATH="$work/go" GOCACHE="$work/gocache" go build -o "$work/pprof-go" . ) &&
+    go=$work/pprof-go
+fi
+
+time_it() {
+  local label=$1; shift
+  local times=()
+  for _ in $(seq "$runs"); do
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" '
+    { t[NR] = $1 } END { printf "| %-44s | %7.2f | %7.2f |\n", label, t[1], t[int((NR + 1) / 2)] }'
+}
+time_before() { if [ -n "$before" ]; then time_it "$@"; fi; }
+
+echo "profiles: $stacks stacks each, $(du -h "$work/cur.heap" | cut -f1)"
+echo
+echo "| command | best (s) | median (s) |"
+echo "|---|---|---|"
+time_it "heapdiff, one profile" "$heapdiff" --no-symbols "$work/cur.heap"
+time_before "heapdiff, one profile (before)" "$before" --no-symbols "$work/cur.heap"
+[ -n "$go" ] && time_it "pprof-go, one profile" "$go" -text -symbolize=none "$work/cur.heap"
+time_it "heapdiff --base" "$heapdiff" --no-symbols --base "$work/base.heap" "$work/cur.heap"
+time_before "heapdiff --base (before)" "$before" --no-symbols --base "$work/base.heap" "$work/cur.heap"
+[ -n "$go" ] && time_it "pprof-go -base" "$go" -text -symbolize=none -base "$work/base.heap" "$work/cur.heap"
+time_it "heapdiff --traces --base" "$heapdiff" --no-symbols --traces --base "$work/base.heap" "$work/cur.heap"
+time_before "heapdiff --traces --base (before)" "$before" --no-symbols --traces --base "$work/base.heap" "$work/cur.heap"
