@@ -5,10 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *hd_array_reserve(void *items, size_t *capacity, size_t needed, size_t size)
+void *hd_array_grow(void *items, size_t *capacity, size_t needed, size_t size)
 {
-    if (needed <= *capacity)
-        return items;
     size_t grown = *capacity < 16 ? 16 : *capacity;
     while (grown < needed)
         grown = grown > SIZE_MAX / 2 ? needed : 2 * grown;

@@ -13,12 +13,17 @@
 
 #include <stddef.h>
 
-/* ITEMS (an array of *CAPACITY elements of SIZE bytes, or NULL) grown to
- * hold at least NEEDED elements; *CAPACITY is updated.  Grows
+/* ITEMS (an array of *CAPACITY elements of SIZE bytes, or NULL) with room
+ * for at least NEEDED elements; *CAPACITY is updated.  Grows
  * geometrically, so appending one at a time is amortized O(1).  New
  * elements are uninitialized.  Aborts on out of memory or when the byte
- * size would overflow. */
-void *hd_array_reserve(void *items, size_t *capacity, size_t needed, size_t size);
+ * size would overflow.  Inline, since hot loops reserve one more element
+ * and seldom need to grow. */
+void *hd_array_grow(void *items, size_t *capacity, size_t needed, size_t size);
+static inline void *hd_array_reserve(void *items, size_t *capacity, size_t needed, size_t size)
+{
+    return needed <= *capacity ? items : hd_array_grow(items, capacity, needed, size);
+}
 
 /* The same for a named array and its capacity variable. */
 #define HD_ARRAY_RESERVE(items, capacity, needed)                                 \

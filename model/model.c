@@ -177,7 +177,7 @@ uint32_t hd_model_main_mapping(const struct hd_model *m)
 
 /* ---- locations ---- */
 
-struct hd_location_key hd_location_key_of(const struct hd_model *m, uint32_t id)
+static struct hd_location_key location_key_of(const struct hd_model *m, uint32_t id)
 {
     const struct hd_location *l = &m->locations[id];
     struct hd_location_key k = {NULL, l->offset};
@@ -196,14 +196,14 @@ static uint64_t location_key_hash(const struct hd_location_key *k)
 
 static uint64_t location_rehash(const void *owner, uint32_t id)
 {
-    struct hd_location_key k = hd_location_key_of(owner, id);
+    struct hd_location_key k = location_key_of(owner, id);
     return location_key_hash(&k);
 }
 
 static bool location_matches(const void *owner, uint32_t id, const void *key)
 {
     const struct hd_location_key *k = key;
-    struct hd_location_key mine = hd_location_key_of(owner, id);
+    struct hd_location_key mine = location_key_of(owner, id);
     if (mine.offset != k->offset || !mine.identity != !k->identity)
         return false;
     return !mine.identity || mine.identity == k->identity ||

@@ -23,8 +23,6 @@ struct hd_location_key {
     uint64_t offset;
 };
 
-struct hd_location_key hd_location_key_of(const struct hd_model *model, uint32_t id);
-
 /* The id of the location keyed (MAPPING's identity, OFFSET), created with
  * MAPPING and ADDRESS when absent. */
 uint32_t hd_model_intern_location(struct hd_model *model, uint32_t mapping, uint64_t address,
