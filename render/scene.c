@@ -148,21 +148,10 @@ static void add_percent(struct text *t, const struct context *c, double value)
         text_printf(t, "%.1f%%", value * 100.0 / c->denominator);
 }
 
-static bool is_zero(double x, double scale)
+/* Diff mode only: the node's change (model.h's one definition). */
+static enum hd_change change_of(const struct context *c, const struct hd_node *n)
 {
-    return fabs(x) <= 1e-9 * fmax(1.0, fabs(scale));
-}
-
-/* Diff mode only: no base share but a current value. */
-static bool is_new(const struct context *c, const struct hd_node *n)
-{
-    return c->diff && is_zero(n->base_cum, n->cum) && !is_zero(n->cum + n->base_cum, n->cum);
-}
-
-/* Diff mode only: a base share but no current value. */
-static bool is_gone(const struct context *c, const struct hd_node *n)
-{
-    return c->diff && !is_zero(n->base_cum, 0) && is_zero(n->cum + n->base_cum, n->base_cum);
+    return c->diff ? hd_change_of(hd_node_cum_sides(n)) : HD_CHANGE_NONE;
 }
 
 /* ---- attributes ---- */
@@ -209,7 +198,7 @@ static void build_node(struct context *c, struct hd_scene_node *out, size_t inde
     struct hd_arena *a = c->arena;
     text_printf(t, "N%zu", index + 1);
     out->id = text_keep(t, a);
-    bool fresh = is_new(c, n), gone = is_gone(c, n);
+    bool fresh = change_of(c, n) == HD_CHANGE_NEW, gone = change_of(c, n) == HD_CHANGE_GONE;
 
     if (fresh)
         text_add(t, "NEW\\n");
