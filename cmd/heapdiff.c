@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "array.h"
 #include "core.h"
@@ -40,13 +41,13 @@ static struct settings settings = {
     .edge_fraction = HD_UNSET_FRACTION,
 };
 
-#define FLAG(name, target, help) {name, 0, HD_OPTION_FLAG, &settings.target, 0, NULL, help}
+#define FLAG(name, target, help) {name, 0, HD_OPTION_FLAG, &settings.target, 0, NULL, help, NULL}
 
 /* The options other than the report kinds. */
 static const struct hd_option other_options[] = {
     /* what to show (the report kinds come first, from hd_emitters) */
     {"base", 0, HD_OPTION_STRING, &settings.base, 0, "FILE",
-     "subtract FILE first: show the growth since FILE (matched across runs)"},
+     "subtract FILE first: show the growth since FILE (matched across runs)", NULL},
     FLAG("inuse-space", inuse_space, "bytes in use (the default)"),
     FLAG("inuse-objects", inuse_objects, "objects in use"),
     FLAG("alloc-space", alloc_space, "bytes ever allocated"),
@@ -54,60 +55,62 @@ static const struct hd_option other_options[] = {
     FLAG("drop-negative", drop_negative, "with --base: leave out stacks that shrank"),
     FLAG("normalize", normalize, "with --base: scale the base to the current total first"),
     {"thread", 0, HD_OPTION_STRING, &settings.thread, 0, "N",
-     "only jemalloc thread N (its tN: lines)"},
+     "only jemalloc thread N (its tN: lines)", NULL},
     /* granularity */
     {"functions", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_FUNCTIONS, NULL,
-     "one row per function (the default)"},
+     "one row per function (the default)", NULL},
     {"lines", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_LINES, NULL,
-     "one row per source line"},
+     "one row per source line", NULL},
     {"files", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_FILES, NULL,
-     "one row per source file"},
+     "one row per source file", NULL},
     {"addresses", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_ADDRESSES, NULL,
-     "one row per address"},
+     "one row per address", NULL},
     FLAG("no-inlines", no_inlines, "fold inlined functions into their callers"),
     /* layout */
     FLAG("show-bytes", show_bytes, "exact bytes instead of MB (same as --unit=B)"),
     {"unit", 0, HD_OPTION_STRING, &settings.unit, 0, "UNIT",
-     "B, KiB, MiB, GiB, MB (jeprof's one decimal; text default) or auto (graphs)"},
+     "B, KB/KiB, MB (jeprof's one decimal; text default), MiB, GB/GiB, or auto "
+     "(graphs); any case", NULL},
     FLAG("cum", sort_by_cum, "sort by cum instead of flat"),
     FLAG("abs", sort_by_abs, "sort by absolute value, so shrinkage ranks with growth"),
     FLAG("compare", compare, "with --base: columns base, current, delta, change"),
-    {"top", 0, HD_OPTION_COUNT, &settings.top, 0, "N", "print only the first N rows"},
+    {"top", 0, HD_OPTION_COUNT, &settings.top, 0, "N",
+     "print only the first N rows; alone, the text report (Go pprof's -top)", "text"},
     {"nodecount", 0, HD_OPTION_COUNT, &settings.node_count, 0, "N",
-     "keep the N nodes of largest |cum| (default: text all, as jeprof; graphs 80)"},
+     "keep the N nodes of largest |cum| (default: text all, as jeprof; graphs 80)", NULL},
     {"nodefraction", 0, HD_OPTION_FRACTION, &settings.node_fraction, 0, "F",
-     "drop nodes with |cum| below F of the total (default: text 0; graphs 0.005)"},
+     "drop nodes with |cum| below F of the total (default: text 0; graphs 0.005)", NULL},
     {"edgefraction", 0, HD_OPTION_FRACTION, &settings.edge_fraction, 0, "F",
-     "graphs: drop edges below F of the total (default 0.001)"},
+     "graphs: drop edges below F of the total (default 0.001)", NULL},
     /* filters (PCRE2 regular expressions, as pprof's) */
     {"focus", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_FOCUS], 0, "RE",
-     "keep only stacks with a frame matching RE"},
+     "keep only stacks with a frame matching RE", NULL},
     {"ignore", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_IGNORE], 0, "RE",
-     "drop stacks with a frame matching RE"},
+     "drop stacks with a frame matching RE", NULL},
     {"hide", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_HIDE], 0, "RE",
-     "remove frames matching RE"},
+     "remove frames matching RE", NULL},
     {"show", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_SHOW], 0, "RE",
-     "keep only frames matching RE"},
+     "keep only frames matching RE", NULL},
     {"show-from", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_SHOW_FROM], 0, "RE",
-     "start stacks at the root-most frame matching RE"},
+     "start stacks at the root-most frame matching RE", NULL},
     {"prune-from", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_PRUNE_FROM], 0, "RE",
-     "end stacks at the leaf-most frame matching RE"},
+     "end stacks at the leaf-most frame matching RE", NULL},
     /* symbols */
     {"lib-prefix", 0, HD_OPTION_LIST, &settings.lib_prefixes, 0, "DIR",
-     "also look for shared libraries in DIR (repeatable)"},
+     "also look for shared libraries in DIR (repeatable)", NULL},
     {"sysroot", 0, HD_OPTION_STRING, &settings.sysroot, 0, "DIR",
-     "look for every mapped file under DIR first"},
+     "look for every mapped file under DIR first", NULL},
     {"debug-dir", 0, HD_OPTION_LIST, &settings.debug_dirs, 0, "DIR",
-     "look for separate debug files in DIR (repeatable)"},
+     "look for separate debug files in DIR (repeatable)", NULL},
     FLAG("no-demangle", no_demangle, "show C++ and Rust names mangled"),
     FLAG("full-names", full_names, "keep argument lists and template arguments"),
     FLAG("no-symbols", no_symbols, "do not symbolize: frames as module+0xoffset"),
     /* output */
     {"output", 'o', HD_OPTION_STRING, &settings.output, 0, "FILE",
-     "write to FILE (atomically) instead of standard output"},
-    {"help", 'h', HD_OPTION_HELP, &settings.help, 0, NULL, "show this help"},
+     "write to FILE (atomically) instead of standard output", NULL},
+    {"help", 'h', HD_OPTION_HELP, &settings.help, 0, NULL, "show this help", NULL},
     FLAG("version", version, "show the version"),
-    {NULL, 0, 0, NULL, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, 0, NULL, NULL, NULL},
 };
 
 /* Every option: one per report kind, from the emitter table, then the
@@ -122,7 +125,7 @@ static struct hd_option *build_option_table(void)
     struct hd_option *table = hd_calloc(n_emitters + n_others + 1, sizeof *table);
     for (size_t i = 0; i < n_emitters; i++)
         table[i] = (struct hd_option){hd_emitters[i].name, 0, HD_OPTION_CHOICE, &settings.report,
-                                      (int)i, NULL, hd_emitters[i].help};
+                                      (int)i, NULL, hd_emitters[i].help, NULL};
     memcpy(table + n_emitters, other_options, (n_others + 1) * sizeof *table);
     return table;
 }
@@ -169,20 +172,25 @@ static int chosen_value(struct hd_error *err)
 }
 
 /* The unit --unit or --show_bytes asks for, HD_UNIT_DEFAULT when neither
- * does; -2 with *ERR set when --unit names none. */
+ * does; -2 with *ERR set when --unit names none.  Names are matched
+ * without regard to case, and Go pprof's (b, kb, mb, gb: powers of 1024)
+ * are accepted beside heapdiff's. */
 static int chosen_unit(struct hd_error *err)
 {
     static const struct {
         const char *name;
         enum hd_byte_unit unit;
-    } units[] = {{"B", HD_UNIT_BYTES}, {"KiB", HD_UNIT_KIB}, {"MiB", HD_UNIT_MIB},
-                 {"GiB", HD_UNIT_GIB}, {"MB", HD_UNIT_MB},   {"auto", HD_UNIT_AUTO}};
+    } units[] = {{"B", HD_UNIT_BYTES},     {"byte", HD_UNIT_BYTES}, {"bytes", HD_UNIT_BYTES},
+                 {"KiB", HD_UNIT_KIB},     {"KB", HD_UNIT_KIB},     {"MiB", HD_UNIT_MIB},
+                 {"MB", HD_UNIT_MB},       {"GiB", HD_UNIT_GIB},    {"GB", HD_UNIT_GIB},
+                 {"auto", HD_UNIT_AUTO}};
     if (!settings.unit)
         return settings.show_bytes ? HD_UNIT_BYTES : HD_UNIT_DEFAULT;
     for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-        if (strcmp(settings.unit, units[i].name) == 0)
+        if (strcasecmp(settings.unit, units[i].name) == 0)
             return units[i].unit;
-    hd_error_set(err, NULL, 0, "--unit must be B, KiB, MiB, GiB, MB or auto, not '%s'",
+    hd_error_set(err, NULL, 0,
+                 "--unit must be B, KB (KiB), MB (jeprof's), MiB, GB (GiB) or auto, not '%s'",
                  settings.unit);
     return -2;
 }

@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,12 +90,57 @@ static int apply(const struct hd_option *o, const char *value, const char *typed
     return 0;
 }
 
+/* Whether TEXT is a whole number, as HD_OPTION_COUNT takes it. */
+static bool is_count(const char *text)
+{
+    return text[0] >= '0' && text[0] <= '9' && text[strspn(text, "0123456789")] == '\0';
+}
+
+/* The options already applied, to tell a repeated choice from a
+ * conflicting one. */
+struct applied {
+    const void *target;
+    const struct hd_option *option;
+    const char *typed;
+    const char *value;
+};
+
+/* Refuse O (typed as TYPED, with VALUE) when an earlier option set its
+ * target otherwise: another choice of the same group, or the same string
+ * option with another value.  Flags and lists may repeat. */
+static int check_conflict(const struct applied *done, size_t n, const struct hd_option *o,
+                          const char *typed, const char *value, struct hd_error *err)
+{
+    if (o->kind != HD_OPTION_CHOICE && o->kind != HD_OPTION_STRING &&
+        o->kind != HD_OPTION_COUNT && o->kind != HD_OPTION_FRACTION)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (done[i].target != o->target)
+            continue;
+        if (o->kind == HD_OPTION_CHOICE && done[i].option->value == o->value)
+            return 0;
+        if (o->kind != HD_OPTION_CHOICE && strcmp(done[i].value, value) == 0)
+            return 0;
+        if (o->kind == HD_OPTION_CHOICE)
+            return hd_error_set(err, NULL, 0, "'%s' and '%s' contradict each other: choose one",
+                                done[i].typed, typed);
+        return hd_error_set(err, NULL, 0, "'%s' is given twice ('%s' and '%s'): choose one",
+                            typed, done[i].value, value);
+    }
+    return 0;
+}
+
 int hd_options_parse(const struct hd_option *table, int argc, char **argv,
                      const char **positional, int *n_positional, struct hd_error *err)
 {
     *n_positional = 0;
     bool options_ended = false;
-    for (int i = 1; i < argc; i++) {
+    struct applied *done = calloc((size_t)argc + 1, sizeof *done);
+    size_t n_done = 0;
+    int rc = 0;
+    if (!done)
+        abort();
+    for (int i = 1; i < argc && rc == 0; i++) {
         const char *arg = argv[i];
         if (options_ended || arg[0] != '-' || arg[1] == '\0') {
             positional[(*n_positional)++] = arg;
@@ -116,17 +162,27 @@ int hd_options_parse(const struct hd_option *table, int argc, char **argv,
             if (equals)
                 value = equals + 1;
         }
-        if (!o)
-            return hd_error_set(err, NULL, 0, "unknown option '%s' (see --help)", arg);
-        if (o->argument && !value) {
-            if (i + 1 >= argc)
-                return hd_error_set(err, NULL, 0, "option '%s' needs %s", arg, o->argument);
+        if (!o) {
+            rc = hd_error_set(err, NULL, 0, "unknown option '%s' (see --help)", arg);
+            break;
+        }
+        if (o->bare && !value && (i + 1 >= argc || !is_count(argv[i + 1])))
+            o = find_long(table, o->bare, strlen(o->bare));
+        else if (o->argument && !value) {
+            if (i + 1 >= argc) {
+                rc = hd_error_set(err, NULL, 0, "option '%s' needs %s", arg, o->argument);
+                break;
+            }
             value = argv[++i];
         }
-        if (apply(o, value, arg, err) != 0)
-            return -1;
+        if (check_conflict(done, n_done, o, arg, value, err) != 0 ||
+            apply(o, value, arg, err) != 0)
+            rc = -1;
+        else
+            done[n_done++] = (struct applied){o->target, o, arg, value};
     }
-    return 0;
+    free(done);
+    return rc;
 }
 
 void hd_options_print_help(FILE *out, const struct hd_option *table)

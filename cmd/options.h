@@ -34,14 +34,18 @@ struct hd_option {
     const char *argument; /* for options with an argument: what --help calls it */
     const char *help;     /* one line; NULL hides the option from --help
                              (an alias of the option above it) */
+    const char *bare;     /* for an option with an argument: the option it
+                             means when no argument follows (Go pprof's
+                             "-top" alone is its text report); or NULL */
 };
 
 /* Parse ARGV[1..ARGC) against TABLE (ended by an entry with a NULL name).
  * Accepts --name, -name, --name=value, --name value, -o value, and "--" to
  * end options; '_' and '-' are the same in names.  Non-options are stored,
  * in order, into POSITIONAL (room for ARGC entries), their count into
- * *N_POSITIONAL.  Returns 0, or -1 with *ERR set (unknown option, missing
- * or unexpected argument). */
+ * *N_POSITIONAL.  Returns 0, or -1 with *ERR set: an unknown option, a
+ * missing or unexpected argument, or two options that set one target
+ * differently (--text and --svg, --base given twice), named both. */
 int hd_options_parse(const struct hd_option *table, int argc, char **argv,
                      const char **positional, int *n_positional, struct hd_error *err);
 

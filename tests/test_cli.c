@@ -151,10 +151,47 @@ Test(cli, usage_errors_exit_2)
     cr_expect(strstr(r->err, "heapdiff: no profile given"), "%s", r->err);
 }
 
+Test(cli, conflicting_choices_are_an_error_naming_both)
+{
+    /* Two report kinds, or two bases, are refused as two value types are,
+     * rather than resolved silently by the last one. */
+    expect_failure(heapdiff("--text", "--svg", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: '--text' and '--svg' contradict each other: choose one\n");
+    expect_failure(heapdiff("--functions", "-lines", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: '--functions' and '-lines' contradict each other: choose one\n");
+    expect_failure(heapdiff("--base=profiles/tc-run1.0001.heap", "--base",
+                            "profiles/tc-run1.0002.heap", "profiles/tc-run1.0003.heap", NULL),
+                   "heapdiff: '--base' is given twice ('profiles/tc-run1.0001.heap' and "
+                   "'profiles/tc-run1.0002.heap'): choose one\n");
+    /* The same choice twice is no conflict. */
+    struct run *r = heapdiff("--text", "-text", "profiles/tc-run1.0001.heap", NULL);
+    cr_expect_eq(r->status, 0, "%s", r->err);
+}
+
+Test(cli, go_pprof_habits_top_alone_and_unit_names)
+{
+    /* Go pprof's -top is its text report: "-top -base A bin B" works, and
+     * -top N still counts rows. */
+    struct run *r = heapdiff("-top", "-base", "profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run1.0003.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 1.3 MB  (current minus base"), "%s", r->out);
+    r = heapdiff("-top", "1", "-unit=b", "bin/leaky", "profiles/tc-run1.0003.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_str_eq(r->out, "Total: 2052736 B\n"
+                             " 1572864  76.6%  76.6%  1572864  76.6% recurse\n");
+    /* Go's names in any case: kb is KiB, mb jeprof's MB. */
+    r = heapdiff("--unit=kb", "bin/leaky", "profiles/tc-run1.0003.heap", NULL);
+    cr_expect(strstr(r->out, "Total: 2004.62 KiB\n"), "%s", r->out);
+    r = heapdiff("--unit=mb", "bin/leaky", "profiles/tc-run1.0003.heap", NULL);
+    cr_expect(strstr(r->out, "Total: 2.0 MB\n"), "%s", r->out);
+}
+
 Test(cli, bad_option_values_exit_2)
 {
     expect_failure(heapdiff("--unit=furlongs", "profiles/tc-run1.0001.heap", NULL),
-                   "heapdiff: --unit must be B, KiB, MiB, GiB, MB or auto, not 'furlongs'\n");
+                   "heapdiff: --unit must be B, KB (KiB), MB (jeprof's), MiB, GB (GiB) or "
+                   "auto, not 'furlongs'\n");
     expect_failure(heapdiff("--focus=(", "profiles/tc-run1.0001.heap", NULL),
                    "heapdiff: --focus: bad regular expression '('");
     expect_failure(heapdiff("--top=-3", "profiles/tc-run1.0001.heap", NULL),
