@@ -17,11 +17,13 @@
 # google-pprof and jeprof are left out: at this size they take minutes.
 set -euo pipefail
 heapdiff=$(realpath "${1:?usage: $0 HEAPDIFF [RUNS] [STACKS] [HEAPDIFF_BEFORE]}")
-runs=${2:-3}
+RUNS=${2:-3}
 stacks=${3:-200000}
-before=${4:+$(realpath "$4")}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+BEFORE=${4:+$(realpath "$4")}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+work=$WORK
+. "$(dirname "$0")/timing.sh"
 
 # make_profile FILE SEED: STACKS stacks; stack i uses seed SEED for the
 # second half, so two profiles share their first half.
@@ -54,38 +56,18 @@ PY
 make_profile "$work/base.heap" 1
 make_profile "$work/cur.heap" 2
 
-go=""
-if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/google/pprof ]; then
-  mkdir -p "$work/go" && cp -r /usr/share/gocode/src "$work/go/"
-  (cd "$work/go/src/github.com/google/pprof" &&
-   GO111MODULE=off GOPATH="$work/go" GOCACHE="$work/gocache" go build -o "$work/pprof-go" . ) &&
-    go=$work/pprof-go
-fi
+build_go_pprof
 
-time_it() {
-  local label=$1; shift
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" '
-    { t[NR] = $1 } END { printf "| %-44s | %7.2f | %7.2f |\n", label, t[1], t[int((NR + 1) / 2)] }'
-}
-time_before() { if [ -n "$before" ]; then time_it "$@"; fi; }
 
 echo "profiles: $stacks stacks each, $(du -h "$work/cur.heap" | cut -f1)"
 echo
 echo "| command | best (s) | median (s) |"
 echo "|---|---|---|"
 time_it "heapdiff, one profile" "$heapdiff" --no-symbols "$work/cur.heap"
-time_before "heapdiff, one profile (before)" "$before" --no-symbols "$work/cur.heap"
+time_before "heapdiff, one profile (before)" "$BEFORE" --no-symbols "$work/cur.heap"
 [ -n "$go" ] && time_it "pprof-go, one profile" "$go" -text -symbolize=none "$work/cur.heap"
 time_it "heapdiff --base" "$heapdiff" --no-symbols --base "$work/base.heap" "$work/cur.heap"
-time_before "heapdiff --base (before)" "$before" --no-symbols --base "$work/base.heap" "$work/cur.heap"
+time_before "heapdiff --base (before)" "$BEFORE" --no-symbols --base "$work/base.heap" "$work/cur.heap"
 [ -n "$go" ] && time_it "pprof-go -base" "$go" -text -symbolize=none -base "$work/base.heap" "$work/cur.heap"
 time_it "heapdiff --traces --base" "$heapdiff" --no-symbols --traces --base "$work/base.heap" "$work/cur.heap"
-time_before "heapdiff --traces --base (before)" "$before" --no-symbols --traces --base "$work/base.heap" "$work/cur.heap"
+time_before "heapdiff --traces --base (before)" "$BEFORE" --no-symbols --traces --base "$work/base.heap" "$work/cur.heap"

@@ -17,11 +17,13 @@
 # Go pprof is built offline from Debian's golang-github-google-pprof-dev.
 set -euo pipefail
 heapdiff=$(realpath "${1:?usage: $0 HEAPDIFF [RUNS] [HEAPDIFF_BEFORE]}")
-runs=${2:-3}
-before=${3:+$(realpath "$3")}
+RUNS=${2:-3}
+BEFORE=${3:+$(realpath "$3")}
 python=/usr/bin/python3.11
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+work=$WORK
+. "$(dirname "$0")/timing.sh"
 
 workload='
 import json, re, collections, decimal, ast, sqlite3, xml.dom.minidom, sys
@@ -51,31 +53,8 @@ done
 tc_small=$(ls "$work"/tc-20000.*.heap | tail -1) tc_big=$(ls "$work"/tc-100000.*.heap | tail -1)
 je_small=$(ls "$work"/je-20000/*.heap | tail -1) je_big=$(ls "$work"/je-100000/*.heap | tail -1)
 
-go=""
-if command -v go >/dev/null && [ -d /usr/share/gocode/src/github.com/google/pprof ]; then
-  mkdir -p "$work/go" && cp -r /usr/share/gocode/src "$work/go/"
-  (cd "$work/go/src/github.com/google/pprof" &&
-   GO111MODULE=off GOPATH="$work/go" GOCACHE="$work/gocache" go build -o "$work/pprof-go" . ) &&
-    go=$work/pprof-go
-fi
+build_go_pprof
 
-# time_it LABEL COMMAND...: best and median of RUNS wall-clock runs.
-time_it() {
-  local label=$1; shift
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" '
-    { t[NR] = $1 } END { printf "| %-44s | %7.2f | %7.2f |\n", label, t[1], t[int((NR + 1) / 2)] }'
-}
-
-# time_before LABEL COMMAND...: time_it for HEAPDIFF_BEFORE, when given.
-time_before() { if [ -n "$before" ]; then time_it "$@"; fi; }
 
 stacks() { awk '/^@|@ 0x/ { n++ } END { print n }' "$1"; }
 echo "profiles: tcmalloc $(stacks "$tc_small") / $(stacks "$tc_big") stacks," \
@@ -84,18 +63,18 @@ echo
 echo "| command | best (s) | median (s) |"
 echo "|---|---|---|"
 time_it "heapdiff, tcmalloc profile" "$heapdiff" --show_bytes "$python" "$tc_big"
-time_before "heapdiff, tcmalloc profile (before)" "$before" --show_bytes "$python" "$tc_big"
+time_before "heapdiff, tcmalloc profile (before)" "$BEFORE" --show_bytes "$python" "$tc_big"
 time_it "google-pprof, tcmalloc profile" google-pprof --text --show_bytes "$python" "$tc_big"
 [ -n "$go" ] && time_it "pprof-go, tcmalloc profile" "$go" -text -unit=B "$python" "$tc_big"
 time_it "heapdiff --base, tcmalloc" "$heapdiff" --show_bytes --base "$tc_small" "$python" "$tc_big"
-time_before "heapdiff --base, tcmalloc (before)" "$before" --show_bytes --base "$tc_small" "$python" "$tc_big"
+time_before "heapdiff --base, tcmalloc (before)" "$BEFORE" --show_bytes --base "$tc_small" "$python" "$tc_big"
 time_it "google-pprof --base, tcmalloc" google-pprof --text --show_bytes --base="$tc_small" "$python" "$tc_big"
 [ -n "$go" ] && time_it "pprof-go -base, tcmalloc" "$go" -text -unit=B -base "$tc_small" "$python" "$tc_big"
 time_it "heapdiff, jemalloc profile" "$heapdiff" --show_bytes "$python" "$je_big"
-time_before "heapdiff, jemalloc profile (before)" "$before" --show_bytes "$python" "$je_big"
+time_before "heapdiff, jemalloc profile (before)" "$BEFORE" --show_bytes "$python" "$je_big"
 time_it "jeprof, jemalloc profile" jeprof --text --show_bytes "$python" "$je_big"
 time_it "heapdiff --base, jemalloc" "$heapdiff" --show_bytes --base "$je_small" "$python" "$je_big"
-time_before "heapdiff --base, jemalloc (before)" "$before" --show_bytes --base "$je_small" "$python" "$je_big"
+time_before "heapdiff --base, jemalloc (before)" "$BEFORE" --show_bytes --base "$je_small" "$python" "$je_big"
 time_it "jeprof --base, jemalloc" jeprof --text --show_bytes --base="$je_small" "$python" "$je_big"
 time_it "heapdiff --svg --base, tcmalloc" "$heapdiff" --svg -o "$work/g.svg" --base "$tc_small" "$python" "$tc_big"
-time_before "heapdiff --svg --base, tcmalloc (before)" "$before" --svg -o "$work/g.svg" --base "$tc_small" "$python" "$tc_big"
+time_before "heapdiff --svg --base, tcmalloc (before)" "$BEFORE" --svg -o "$work/g.svg" --base "$tc_small" "$python" "$tc_big"

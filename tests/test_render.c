@@ -64,6 +64,18 @@ static struct hd_model *make_profile(void)
     return p;
 }
 
+/* CUR minus BASE as the core aligns them: a model of two columns, with
+ * the allocator's frames marked.  CUR and BASE are emptied. */
+static struct hd_model *diff_of(struct hd_model *cur, struct hd_model *base)
+{
+    struct hd_model *diff = hd_model_new();
+    hd_model_align(diff, cur, HD_ROLE_CURRENT);
+    hd_model_align(diff, base, HD_ROLE_BASE);
+    hd_model_free(cur);
+    hd_sym_annotate_model(NULL, diff);
+    return diff;
+}
+
 static const struct hd_node *node(const struct hd_graph *g, const char *name)
 {
     for (size_t i = 0; i < g->n_nodes; i++)
@@ -186,15 +198,7 @@ Test(graph, base_side_and_delta_are_kept_per_node)
         "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
     struct hd_model *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
     cr_assert_not_null(base, "%s", err.message);
-    {
-        /* current minus base, as the core aligns them: two columns */
-        struct hd_model *diff = hd_model_new();
-        hd_model_align(diff, cur, HD_ROLE_CURRENT);
-        hd_model_align(diff, base, HD_ROLE_BASE);
-        hd_model_free(cur);
-        cur = diff;
-        hd_sym_annotate_model(NULL, cur);
-    }
+    cur = diff_of(cur, base);
     struct hd_graph *g = build(cur, HD_GRANULARITY_FUNCTIONS, NULL);
     cr_assert_float_eq(g->total, 200 - 37, 0);
     cr_assert_float_eq(g->base_total, 37, 0);
@@ -386,15 +390,7 @@ Test(text, diff_header_names_inputs_marks_rows_and_compares)
         "1: 7 [1: 7] @ 0x1600 0x1300\n"
         "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
     struct hd_model *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
-    {
-        /* current minus base, as the core aligns them: two columns */
-        struct hd_model *diff = hd_model_new();
-        hd_model_align(diff, cur, HD_ROLE_CURRENT);
-        hd_model_align(diff, base, HD_ROLE_BASE);
-        hd_model_free(cur);
-        cur = diff;
-        hd_sym_annotate_model(NULL, cur);
-    }
+    cur = diff_of(cur, base);
     struct hd_graph *g = build(cur, HD_GRANULARITY_FUNCTIONS, NULL);
     struct hd_report_input c = {"cur.heap", 200}, b = {"base.heap", 37};
     struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
