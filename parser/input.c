@@ -1,6 +1,8 @@
 /* mmap and gunzip (see input.h). */
 #include "input.h"
 
+#include "file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -80,14 +82,12 @@ int hd_input_open(struct hd_input *in, const char *path, size_t max_size,
                   struct hd_error *err)
 {
     memset(in, 0, sizeof *in);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int fd = hd_file_open_regular(path, &st);
+    if (fd == HD_FILE_NOT_REGULAR)
+        return hd_error_set(err, path, 0, "not a regular file");
     if (fd < 0)
         return hd_error_set(err, path, 0, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return hd_error_set(err, path, 0, "not a regular file");
-    }
     if ((unsigned long long)st.st_size > max_size) {
         close(fd);
         return hd_error_set(err, path, 0, "file is larger than %zu bytes", max_size);
@@ -121,7 +121,7 @@ void hd_input_close(struct hd_input *in)
 
 bool hd_input_is_elf(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = hd_file_open_regular(path, NULL);
     if (fd < 0)
         return false;
     unsigned char magic[4];

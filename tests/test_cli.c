@@ -132,6 +132,25 @@ Test(cli, binary_where_a_profile_belongs_exits_2)
                    "heapdiff: bin/leaky: this is an ELF binary");
 }
 
+/* open() on a FIFO blocks until a writer comes; heapdiff opens every path
+ * without blocking and reads only regular files (issue 10). */
+Test(cli, fifo_as_profile_binary_or_output_exits_2, .timeout = 60)
+{
+    char dir[] = "/tmp/hd-cli-fifo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char fifo[64], want[128];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    snprintf(want, sizeof want, "heapdiff: %s: not a regular file\n", fifo);
+    expect_failure(heapdiff(fifo, NULL), want);
+    expect_failure(heapdiff(fifo, "profiles/tc-run1.0001.heap", NULL), want);
+    expect_failure(heapdiff("--base", fifo, "profiles/tc-run1.0001.heap", NULL), want);
+    snprintf(want, sizeof want, "heapdiff: %s: cannot write: not a regular file\n", fifo);
+    expect_failure(heapdiff("-o", fifo, "profiles/tc-run1.0001.heap", NULL), want);
+    unlink(fifo);
+    rmdir(dir);
+}
+
 Test(cli, missing_file_exits_2)
 {
     expect_failure(heapdiff("no-such.heap", NULL),

@@ -839,3 +839,49 @@ Test(symbolize, allocator_frames_are_cut_from_the_leaf_end_of_stacks)
     cr_assert_eq(m->stacks[2].allocator_frames, 0);
     hd_model_free(m);
 }
+
+/* ---- hostile paths: a FIFO never blocks the symbolizer (issue 10) ---- */
+
+/* A maps line may name any path; open() on a FIFO without O_NONBLOCK
+ * waits for a writer forever.  The module is unreadable, said once. */
+Test(symbolize, fifo_named_by_the_maps_section_is_refused, .timeout = 30)
+{
+    char dir[] = "/tmp/hd-sym-fifo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char fifo[4096];
+    snprintf(fifo, sizeof fifo, "%s/app", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const struct hd_sym_location *loc = lookup(sym, fifo, 0x1180);
+    cr_assert_neq(loc->status, HD_SYM_RESOLVED);
+    hd_sym_free(sym);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+/* cxx-dwz-a's .gnu_debugaltlink is ../debug/dwz-common.debug; here that
+ * path is a FIFO.  The supplementary file is not found; nothing waits. */
+Test(symbolize, fifo_as_the_dwz_supplementary_file_is_not_opened, .timeout = 30)
+{
+    char dir[] = "/tmp/hd-sym-fifo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char bin[64], debug[64], copy[128], fifo[128], cmd[8192];
+    snprintf(bin, sizeof bin, "%s/bin", dir);
+    snprintf(debug, sizeof debug, "%s/debug", dir);
+    cr_assert_eq(mkdir(bin, 0700), 0);
+    cr_assert_eq(mkdir(debug, 0700), 0);
+    snprintf(copy, sizeof copy, "%s/cxx-dwz-a", bin);
+    snprintf(fifo, sizeof fifo, "%s/dwz-common.debug", debug);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", testdata("bin/cxx-dwz-a"), copy);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    lookup(sym, copy, 0x1180);
+    cr_assert_not_null(strstr(warnings, "dwz supplementary file not found"), "%s", warnings);
+    hd_sym_free(sym);
+    unlink(fifo);
+    unlink(copy);
+    rmdir(bin);
+    rmdir(debug);
+    rmdir(dir);
+}
