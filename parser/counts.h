@@ -43,9 +43,18 @@ struct hd_count_warnings {
  * warn, once per file and cause (tracked in *WARNED), about counts that
  * producers should not write but some do (gperftools#953): a negative
  * in-use pair, or in-use bytes with no objects.  Both are kept as written,
- * not unsampled. */
-void hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *counts,
-                         long line, struct hd_count_warnings *warned,
-                         struct hd_values *values);
+ * not unsampled.  Returns 0, or -1 with *ERR set when an unsampled value
+ * is not finite (a rate so large that 1 - exp(-size/rate) is 0). */
+int hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *counts,
+                        long line, struct hd_count_warnings *warned,
+                        struct hd_values *values, struct hd_error *err);
+
+/* Whether the header's TOTALS promise samples (any count is not 0). */
+bool hd_counts_promise_samples(const struct hd_counts *totals);
+
+/* The error for a file whose header promises TOTALS but that has no stack
+ * lines: such a file is cut, not empty.  Returns -1. */
+int hd_counts_missing_stacks(const struct hd_counts *totals, const char *file, long line,
+                             struct hd_error *err);
 
 #endif

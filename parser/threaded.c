@@ -47,6 +47,8 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
     int64_t stack = -1;         /* the stack of the last "@" line */
     long stack_line = 0;        /* where it was */
     bool stack_has_total = false;
+    struct hd_counts totals = {0, 0, 0, 0}; /* the header block's "t*:" line */
+    long totals_line = 0;
     int rc = -1;
     struct hd_line line;
     for (;;) {
@@ -57,6 +59,10 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
         if (end || hd_line_starts_with(&line, "@")) {
             if (stack >= 0 && !stack_has_total) {
                 hd_error_set(err, in->path, stack_line, "stack has no 't*:' line");
+                goto out;
+            }
+            if (end && stack < 0 && hd_counts_promise_samples(&totals)) {
+                hd_counts_missing_stacks(&totals, in->path, totals_line, err);
                 goto out;
             }
             if (end)
@@ -90,8 +96,14 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             hd_error_set(err, in->path, lines->number, "unexpected text after 't*:' counts");
             goto out;
         }
-        if (stack < 0)
-            continue; /* the header block of whole-profile totals */
+        if (stack < 0) {
+            /* the header block of whole-profile totals */
+            if (thread == HD_ALL_THREADS) {
+                totals = counts;
+                totals_line = lines->number;
+            }
+            continue;
+        }
         if (thread == HD_ALL_THREADS) {
             if (stack_has_total) {
                 hd_error_set(err, in->path, lines->number, "second 't*:' line for one stack");
@@ -100,7 +112,8 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             stack_has_total = true;
         }
         struct hd_values v;
-        hd_counts_to_values(p, &counts, lines->number, &warned, &v);
+        if (hd_counts_to_values(p, &counts, lines->number, &warned, &v, err) != 0)
+            goto out;
         if (thread == HD_ALL_THREADS && (v.alloc_objects != 0 || v.alloc_bytes != 0))
             in->has_alloc_values = true;
         hd_model_add_sample(p, 0, (uint32_t)stack, thread, &v);

@@ -517,6 +517,36 @@ Test(parser, truncated_files_are_refused)
                  5, "truncated");
 }
 
+/* jemalloc's v2 correction 1 / (1 - exp(-size/rate)) is 1/0 when the rate
+ * dwarfs the size: at heap_v2/2^63-1 one 1-byte object unsamples to inf,
+ * which used to print "Total: inf B" and exit 0 (issue 10). */
+Test(parser, counts_that_unsample_to_infinity_are_refused)
+{
+    expect_error("heap_v2/9223372036854775807\n  t*: 1: 1 [0: 0]\n@ 0x1100\n"
+                 "  t*: 1: 1 [0: 0]\n" MAPS,
+                 4, "are not finite numbers");
+    expect_error("heap profile: 1: 1 [1: 1] @ heap_v2/9223372036854775807\n"
+                 "1: 1 [1: 1] @ 0x1100\n" MAPS,
+                 2, "are not finite numbers");
+}
+
+/* README, "Truncated files": a header that counts samples the file does not
+ * contain is a cut file, maps section or not.  An all-zero header with no
+ * stacks is an empty profile (a process that freed everything). */
+Test(parser, header_promising_samples_without_stack_lines_is_refused)
+{
+    expect_error("heap profile: 2094: 1390336 [2194: 7943936] @ heapprofile\n" MAPS, 1,
+                 "header promises 2094: 1390336 [2194: 7943936] but the file has no "
+                 "stack lines");
+    expect_error("heap_v2/524288\n  t*: 5: 80 [0: 0]\n  t0: 5: 80 [0: 0]\n" MAPS, 2,
+                 "header promises 5: 80 [0: 0] but the file has no stack lines");
+    struct hd_error err;
+    static const char empty[] = "heap profile: 0: 0 [0: 0] @ heapprofile\n" MAPS;
+    struct hd_model *p = hd_parse_buffer("empty.heap", empty, strlen(empty), &err);
+    cr_assert_not_null(p, "%s", err.message);
+    hd_model_free(p);
+}
+
 /* ---- fixtures: real files from testdata/ ---- */
 
 Test(parser, gzip_is_detected_by_content_not_name)
