@@ -31,6 +31,7 @@ struct settings {
     const char *sysroot;
     bool no_demangle, full_names, no_symbols;
     const char *output;
+    size_t max_input_size;
 };
 
 static struct settings settings = {
@@ -38,6 +39,7 @@ static struct settings settings = {
     .node_count = HD_UNSET_COUNT,
     .node_fraction = HD_UNSET_FRACTION,
     .edge_fraction = HD_UNSET_FRACTION,
+    .max_input_size = HD_PARSE_DEFAULT_MAX_INPUT_BYTES,
 };
 
 #define FLAG(name, target, help) {name, 0, HD_OPTION_FLAG, &settings.target, 0, NULL, help}
@@ -55,6 +57,9 @@ static const struct hd_option other_options[] = {
     FLAG("normalize", normalize, "with --base: scale the base to the current total first"),
     {"thread", 0, HD_OPTION_STRING, &settings.thread, 0, "N",
      "only jemalloc thread N (its tN: lines)"},
+    {"max-input-size", 0, HD_OPTION_SIZE, &settings.max_input_size, 0, "SIZE",
+     "refuse a profile whose text (after gunzip) exceeds SIZE bytes; K, M, G "
+     "suffixes (default 1G)"},
     /* granularity */
     {"functions", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_FUNCTIONS, NULL,
      "one row per function (the default)"},
@@ -234,6 +239,7 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->debug_dirs = settings.debug_dirs.items;
     request->n_debug_dirs = settings.debug_dirs.n;
     request->sysroot = settings.sysroot;
+    request->limits.max_input_bytes = settings.max_input_size;
     request->demangle = !settings.no_demangle;
     request->full_names = settings.full_names;
 

@@ -1,6 +1,7 @@
 /* Table-driven option parsing (see options.h). */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,6 +74,21 @@ static int apply(const struct hd_option *o, const char *value, const char *typed
             return hd_error_set(err, NULL, 0, "option '%s' needs a whole number, not '%s'",
                                 typed, value);
         *(size_t *)o->target = (size_t)n;
+        break;
+    }
+    case HD_OPTION_SIZE: {
+        errno = 0;
+        unsigned long long n = strtoull(value, &end, 10);
+        int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+        if (shift)
+            end++;
+        if (errno || end == value || *end || !isdigit((unsigned char)value[0]) || n == 0 ||
+            n > (SIZE_MAX >> shift))
+            return hd_error_set(err, NULL, 0,
+                                "option '%s' needs a size in bytes (K, M and G suffixes "
+                                "allowed) from 1 to %zu, not '%s'",
+                                typed, SIZE_MAX, value);
+        *(size_t *)o->target = (size_t)n << shift;
         break;
     }
     case HD_OPTION_FRACTION: {

@@ -80,8 +80,17 @@ int hd_counts_missing_stacks(const struct hd_counts *t, const char *file, long l
                         (long long)t->alloc_objects, (long long)t->alloc_bytes);
 }
 
+int hd_counts_over_limit(const char *what, size_t limit, const char *file, long line,
+                         struct hd_error *err)
+{
+    return hd_error_set(err, file, line,
+                        "more than %zu %s, heapdiff's limit for one profile (README, "
+                        "\"Limits\")", limit, what);
+}
+
 int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
-                             uint32_t **scratch, size_t *capacity, const char *file,
+                             uint32_t **scratch, size_t *capacity,
+                             const struct hd_parse_limits *limits, const char *file,
                              long line, struct hd_error *err)
 {
     uint32_t depth = 0;
@@ -95,12 +104,21 @@ int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
             return hd_error_set(err, file, line, "stack address does not fit in 64 bits");
         if (st != HD_NUMBER_OK || (!hd_cursor_at_end(c) && *c->p != ' ' && *c->p != '\t'))
             return hd_error_set(err, file, line, "stack address is not a hex number");
+        if (depth == limits->max_frames)
+            return hd_counts_over_limit("frames in a stack", limits->max_frames, file, line,
+                                        err);
         *scratch = hd_array_reserve(*scratch, capacity, depth + 1, sizeof **scratch);
         (*scratch)[depth++] = hd_model_intern_address(profile, address);
+        if (profile->n_locations > limits->max_locations)
+            return hd_counts_over_limit("distinct addresses", limits->max_locations, file,
+                                        line, err);
     }
     if (depth == 0)
         return hd_error_set(err, file, line, "stack has no addresses after '@'");
-    return hd_model_intern_stack(profile, *scratch, depth);
+    int64_t stack = hd_model_intern_stack(profile, *scratch, depth);
+    if (profile->n_stacks > limits->max_stacks)
+        return hd_counts_over_limit("stacks", limits->max_stacks, file, line, err);
+    return stack;
 }
 
 int hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *n,

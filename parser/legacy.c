@@ -96,7 +96,8 @@ static int read_header(struct hd_model *p, const struct hd_line *header,
 }
 
 int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
-                    struct hd_lines *lines, struct hd_error *err)
+                    struct hd_lines *lines, const struct hd_parse_limits *limits,
+                    struct hd_error *err)
 {
     struct hd_model_input *in = &p->inputs[0];
     in->format = HD_FORMAT_LEGACY;
@@ -133,7 +134,7 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
             hd_error_set(err, in->path, lines->number, "expected '@' and the stack after ']'");
             goto out;
         }
-        int64_t stack = hd_counts_read_stack(p, &c, &scratch, &capacity, in->path,
+        int64_t stack = hd_counts_read_stack(p, &c, &scratch, &capacity, limits, in->path,
                                              lines->number, err);
         if (stack < 0)
             goto out;
@@ -149,7 +150,7 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
             in->has_alloc_values = true;
         hd_model_add_sample(p, 0, (uint32_t)stack, HD_ALL_THREADS, &v);
     }
-    rc = hd_maps_parse(p, lines, in->path, err);
+    rc = hd_maps_parse(p, lines, in->path, limits, err);
 out:
     free(scratch);
     return rc;

@@ -25,7 +25,8 @@ static bool read_thread(struct hd_cursor *c, long *thread)
 }
 
 int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
-                      struct hd_lines *lines, struct hd_error *err)
+                      struct hd_lines *lines, const struct hd_parse_limits *limits,
+                      struct hd_error *err)
 {
     struct hd_model_input *in = &p->inputs[0];
     in->format = HD_FORMAT_THREADED;
@@ -72,7 +73,7 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             continue;
         hd_cursor_init(&c, &line);
         if (hd_cursor_accept(&c, "@")) {
-            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, in->path, lines->number,
+            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, limits, in->path, lines->number,
                                          err);
             if (stack < 0)
                 goto out;
@@ -117,8 +118,13 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
         if (thread == HD_ALL_THREADS && (v.alloc_objects != 0 || v.alloc_bytes != 0))
             in->has_alloc_values = true;
         hd_model_add_sample(p, 0, (uint32_t)stack, thread, &v);
+        if (p->thread_samples.n > limits->max_stacks) {
+            hd_counts_over_limit("per-thread samples", limits->max_stacks, in->path,
+                                 lines->number, err);
+            goto out;
+        }
     }
-    rc = hd_maps_parse(p, lines, in->path, err);
+    rc = hd_maps_parse(p, lines, in->path, limits, err);
 out:
     free(scratch);
     return rc;

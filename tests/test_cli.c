@@ -151,6 +151,28 @@ Test(cli, fifo_as_profile_binary_or_output_exits_2, .timeout = 60)
     rmdir(dir);
 }
 
+/* --max-input-size bounds the text of one profile, inflated or not; the
+ * inflating stops at the limit, so a gzip bomb costs at most that much
+ * memory.  tc-run1.0002.heap.gz is 1141 bytes and inflates to 7484 (gzip -l). */
+Test(cli, max_input_size_bounds_the_profile_text)
+{
+    expect_failure(heapdiff("--max-input-size=2K", "profiles/tc-run1.0002.heap.gz", NULL),
+                   "heapdiff: profiles/tc-run1.0002.heap.gz: gzip data inflates to more than "
+                   "2048 bytes, the limit (--max-input-size)\n");
+    expect_failure(heapdiff("--max-input-size", "1K", "profiles/tc-run1.0002.heap", NULL),
+                   "heapdiff: profiles/tc-run1.0002.heap: file is larger than 1024 bytes, "
+                   "the limit (--max-input-size)\n");
+    struct run *r = heapdiff("--max-input-size=1M", "profiles/tc-run1.0002.heap.gz", NULL);
+    cr_expect_eq(r->status, 0, "%s", r->err);
+    expect_failure(heapdiff("--max-input-size=0", "profiles/tc-run1.0002.heap", NULL),
+                   "needs a size in bytes (K, M and G suffixes allowed)");
+    expect_failure(heapdiff("--max-input-size=1T", "profiles/tc-run1.0002.heap", NULL),
+                   "needs a size in bytes (K, M and G suffixes allowed)");
+    expect_failure(heapdiff("--max-input-size=18014398509481984G",
+                            "profiles/tc-run1.0002.heap", NULL),
+                   "needs a size in bytes (K, M and G suffixes allowed)");
+}
+
 Test(cli, missing_file_exits_2)
 {
     expect_failure(heapdiff("no-such.heap", NULL),

@@ -547,14 +547,56 @@ Test(parser, header_promising_samples_without_stack_lines_is_refused)
     hd_model_free(p);
 }
 
+/* README, "Limits": past a limit the parser stops with a message naming
+ * it, instead of growing until the kernel kills the process.  The limits
+ * are lowered here so that small texts reach them. */
+static void expect_limit(const struct hd_parse_limits *limits, const char *text, long line,
+                         const char *message)
+{
+    struct hd_error err;
+    struct hd_model *p = hd_parse_text("big.heap", text, strlen(text), limits, &err);
+    cr_assert_null(p, "over the limit, yet accepted");
+    cr_expect_eq(err.line, line, "error at line %ld, want %ld (%s)", err.line, line,
+                 err.message);
+    cr_expect(strstr(err.message, message), "message '%s' lacks '%s'", err.message, message);
+}
+
+Test(parser, profiles_past_a_limit_are_refused_with_its_name)
+{
+    static const char text[] = "heap profile: 2: 20 [2: 20] @ heapprofile\n"
+                               "1: 10 [1: 10] @ 0x1100 0x1200 0x1300\n"
+                               "1: 10 [1: 10] @ 0x1100 0x1400\n" MAPS;
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    limits.max_frames = 2;
+    expect_limit(&limits, text, 2, "more than 2 frames in a stack, heapdiff's limit");
+    hd_parse_limits_init(&limits);
+    limits.max_stacks = 1;
+    expect_limit(&limits, text, 3, "more than 1 stacks");
+    hd_parse_limits_init(&limits);
+    limits.max_locations = 3;
+    expect_limit(&limits, text, 3, "more than 3 distinct addresses");
+    hd_parse_limits_init(&limits);
+    limits.max_mappings = 1;
+    expect_limit(&limits, text, 7, "more than 1 mappings");
+    hd_parse_limits_init(&limits);
+    limits.max_input_bytes = 100;
+    expect_limit(&limits, text, 0, "larger than 100 bytes, the limit (--max-input-size)");
+    hd_parse_limits_init(&limits);
+    limits.max_stacks = 1;
+    expect_limit(&limits, "heap_v2/524288\n  t*: 2: 20 [0: 0]\n@ 0x1100\n"
+                          "  t*: 2: 20 [0: 0]\n  t0: 1: 10 [0: 0]\n  t1: 1: 10 [0: 0]\n" MAPS,
+                 6, "more than 1 per-thread samples");
+}
+
 /* ---- fixtures: real files from testdata/ ---- */
 
 Test(parser, gzip_is_detected_by_content_not_name)
 {
     struct hd_error err;
-    struct hd_model *plain = hd_parse_file(fixture("profiles/tc-run1.0003.heap"), &err);
+    struct hd_model *plain = hd_parse_file(fixture("profiles/tc-run1.0003.heap"), NULL, &err);
     cr_assert_not_null(plain, "%s", err.message);
-    struct hd_model *gz = hd_parse_file(fixture("profiles/tc-run1.0003-gzipped.heap"), &err);
+    struct hd_model *gz = hd_parse_file(fixture("profiles/tc-run1.0003-gzipped.heap"), NULL, &err);
     cr_assert_not_null(gz, "%s", err.message);
     cr_assert_eq(gz->samples.n, plain->samples.n);
     cr_assert_float_eq(hd_model_input_total(gz, 0).inuse_bytes, hd_model_input_total(plain, 0).inuse_bytes, 0);
@@ -589,7 +631,7 @@ Test(parser, every_bad_fixture_gets_its_message)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct hd_error err;
-        struct hd_model *p = hd_parse_file(fixture(cases[i].file), &err);
+        struct hd_model *p = hd_parse_file(fixture(cases[i].file), NULL, &err);
         cr_expect_null(p, "%s was accepted", cases[i].file);
         hd_model_free(p);
         cr_expect_eq(err.line, cases[i].line, "%s: line %ld, want %ld", cases[i].file,
@@ -604,6 +646,6 @@ Test(parser, every_bad_fixture_gets_its_message)
 Test(parser, missing_file_is_an_error_not_a_crash)
 {
     struct hd_error err;
-    cr_assert_null(hd_parse_file(fixture("no/such/file.heap"), &err));
+    cr_assert_null(hd_parse_file(fixture("no/such/file.heap"), NULL, &err));
     cr_assert(strstr(err.message, "cannot open"), "%s", err.message);
 }
