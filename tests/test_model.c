@@ -256,3 +256,33 @@ Test(model, many_mappings_and_unmapped_addresses_resolve)
     cr_assert_eq(m->locations[N].offset, 0x10);
     hd_model_free(m);
 }
+
+/* ---- hash flooding ---- */
+
+/* The inverse of the unkeyed MurmurHash3 finalizer that hd_hash_mix was:
+ * with it, a profile can pick addresses whose hashes share their low 20
+ * bits, so that linear probing walks one run for every insertion (100,000
+ * took 18.7 s, issue 10).  With the per-process key they spread out. */
+static uint64_t unmix(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0x9cb4b2f8129337dbULL; /* inverse of 0xc4ceb9fe1a85ec53 mod 2^64 */
+    h ^= h >> 33;
+    h *= 0x4f74430c22a54005ULL; /* inverse of 0xff51afd7ed558ccd */
+    h ^= h >> 33;
+    return h;
+}
+
+Test(model, addresses_crafted_to_collide_intern_quickly, .timeout = 60)
+{
+    /* An unmapped location's hash was mix(0 ^ mix(address)). */
+    struct hd_model *m = hd_model_new();
+    hd_model_add_input(m, "flood.heap", HD_ROLE_CURRENT);
+    enum { N = 100000 };
+    for (uint64_t i = 1; i <= N; i++)
+        hd_model_intern_address(m, unmix(unmix(i << 20)));
+    for (uint64_t i = 1; i <= N; i++)
+        cr_assert_eq(hd_model_intern_address(m, unmix(unmix(i << 20))), i - 1);
+    cr_assert_eq(m->n_locations, N);
+    hd_model_free(m);
+}
