@@ -1,6 +1,7 @@
 /* Parser tests: every header variant, the unsampling math (worked examples
  * from FORMATS.md §2.3-2.4), the maps section, and every bad input. */
 #include <criterion/criterion.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -563,30 +564,36 @@ static void expect_limit(const struct hd_parse_limits *limits, const char *text,
 
 Test(parser, profiles_past_a_limit_are_refused_with_its_name)
 {
-    static const char text[] = "heap profile: 2: 20 [2: 20] @ heapprofile\n"
-                               "1: 10 [1: 10] @ 0x1100 0x1200 0x1300\n"
-                               "1: 10 [1: 10] @ 0x1100 0x1400\n" MAPS;
-    struct hd_parse_limits limits;
-    hd_parse_limits_init(&limits);
-    limits.max_frames = 2;
-    expect_limit(&limits, text, 2, "more than 2 frames in a stack, heapdiff's limit");
-    hd_parse_limits_init(&limits);
-    limits.max_stacks = 1;
-    expect_limit(&limits, text, 3, "more than 1 stacks");
-    hd_parse_limits_init(&limits);
-    limits.max_locations = 3;
-    expect_limit(&limits, text, 3, "more than 3 distinct addresses");
-    hd_parse_limits_init(&limits);
-    limits.max_mappings = 1;
-    expect_limit(&limits, text, 7, "more than 1 mappings");
-    hd_parse_limits_init(&limits);
-    limits.max_input_bytes = 100;
-    expect_limit(&limits, text, 0, "larger than 100 bytes, the limit (--max-input-size)");
-    hd_parse_limits_init(&limits);
-    limits.max_stacks = 1;
-    expect_limit(&limits, "heap_v2/524288\n  t*: 2: 20 [0: 0]\n@ 0x1100\n"
-                          "  t*: 2: 20 [0: 0]\n  t0: 1: 10 [0: 0]\n  t1: 1: 10 [0: 0]\n" MAPS,
-                 6, "more than 1 per-thread samples");
+    static const char legacy[] = "heap profile: 2: 20 [2: 20] @ heapprofile\n"
+                                 "1: 10 [1: 10] @ 0x1100 0x1200 0x1300\n"
+                                 "1: 10 [1: 10] @ 0x1100 0x1400\n" MAPS;
+    static const char jemalloc_text[] = "heap_v2/524288\n  t*: 2: 20 [0: 0]\n@ 0x1100\n"
+                                   "  t*: 2: 20 [0: 0]\n  t0: 1: 10 [0: 0]\n"
+                                   "  t1: 1: 10 [0: 0]\n" MAPS;
+    static const struct {
+        size_t field; /* offsetof the limit lowered */
+        size_t value;
+        const char *text;
+        long line;
+        const char *message;
+    } cases[] = {
+        {offsetof(struct hd_parse_limits, max_frames), 2, legacy, 2,
+         "more than 2 frames in a stack, heapdiff's limit"},
+        {offsetof(struct hd_parse_limits, max_stacks), 1, legacy, 3, "more than 1 stacks"},
+        {offsetof(struct hd_parse_limits, max_locations), 3, legacy, 3,
+         "more than 3 distinct addresses"},
+        {offsetof(struct hd_parse_limits, max_mappings), 1, legacy, 7, "more than 1 mappings"},
+        {offsetof(struct hd_parse_limits, max_input_bytes), 100, legacy, 0,
+         "larger than 100 bytes, the limit (--max-input-size)"},
+        {offsetof(struct hd_parse_limits, max_stacks), 1, jemalloc_text, 6,
+         "more than 1 per-thread samples"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct hd_parse_limits limits;
+        hd_parse_limits_init(&limits);
+        *(size_t *)((char *)&limits + cases[i].field) = cases[i].value;
+        expect_limit(&limits, cases[i].text, cases[i].line, cases[i].message);
+    }
 }
 
 /* ---- fixtures: real files from testdata/ ---- */
