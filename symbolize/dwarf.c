@@ -664,6 +664,38 @@ static bool tag_may_hold_functions(Dwarf_Half tag)
     }
 }
 
+/* Step from DIE to its first child (CHILD) or its next sibling into *NEXT.
+ * A DW_AT_sibling may point anywhere, the DIE itself included, so every
+ * step must move forward: the next DIE's offset is past DIE's and inside
+ * DIE's unit.  Then a walk ends within the unit's size.  Returns libdwarf's
+ * status; a step that does not move forward is DW_DLV_NO_ENTRY and noted
+ * as a problem. */
+static int step_forward(struct hd_sym_dwarf *d, Dwarf_Die die, bool child, Dwarf_Die *next)
+{
+    Dwarf_Debug dbg = d->dbg;
+    Dwarf_Error err = NULL;
+    int rc = child ? dwarf_child(die, next, &err)
+                   : dwarf_siblingof_b(dbg, die, true, next, &err);
+    if (rc == DW_DLV_ERROR) {
+        note_problem(d, "bad DIE", err);
+        drop_error(dbg, &err);
+    }
+    if (rc != DW_DLV_OK)
+        return rc;
+    Dwarf_Off here = 0, there = 0, unit = 0, unit_length = 0;
+    if (dwarf_dieoffset(die, &here, &err) == DW_DLV_OK &&
+        dwarf_dieoffset(*next, &there, &err) == DW_DLV_OK &&
+        dwarf_die_CU_offset_range(die, &unit, &unit_length, &err) == DW_DLV_OK &&
+        there > here && there < unit + unit_length)
+        return DW_DLV_OK;
+    drop_error(dbg, &err);
+    note_problem(d, child ? "DIE child does not move forward"
+                          : "DIE sibling does not move forward", NULL);
+    dwarf_dealloc_die(*next);
+    *next = NULL;
+    return DW_DLV_NO_ENTRY;
+}
+
 static void push_top(struct unit *u, uint64_t low, uint64_t high, Dwarf_Off die)
 {
     HD_ARRAY_RESERVE(u->tops, u->cap_tops, u->n_tops + 1);
@@ -683,11 +715,7 @@ static void collect_functions(struct hd_sym_dwarf *d, struct unit *u,
         return;
     }
     Dwarf_Die die = NULL;
-    int rc = dwarf_child(parent_die, &die, &err);
-    if (rc == DW_DLV_ERROR) {
-        note_problem(d, "bad DIE", err);
-        drop_error(dbg, &err);
-    }
+    int rc = step_forward(d, parent_die, true, &die);
     while (rc == DW_DLV_OK) {
         Dwarf_Half tag = 0;
         if (dwarf_tag(die, &tag, &err) == DW_DLV_OK) {
@@ -707,11 +735,7 @@ static void collect_functions(struct hd_sym_dwarf *d, struct unit *u,
             drop_error(dbg, &err);
         }
         Dwarf_Die next = NULL;
-        rc = dwarf_siblingof_b(dbg, die, true, &next, &err);
-        if (rc == DW_DLV_ERROR) {
-            note_problem(d, "bad DIE", err);
-            drop_error(dbg, &err);
-        }
+        rc = step_forward(d, die, false, &next);
         dwarf_dealloc_die(die);
         die = next;
     }
@@ -1009,11 +1033,7 @@ static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *
     }
     for (unsigned depth = 0; die && depth < MAX_DIE_DEPTH; depth++) {
         Dwarf_Die child = NULL, inside = NULL;
-        int rc = dwarf_child(die, &child, &err);
-        if (rc == DW_DLV_ERROR) {
-            note_problem(d, "bad DIE", err);
-            drop_error(dbg, &err);
-        }
+        int rc = step_forward(d, die, true, &child);
         while (rc == DW_DLV_OK && !inside) {
             Dwarf_Half tag = 0;
             if (dwarf_tag(child, &tag, &err) != DW_DLV_OK)
@@ -1043,11 +1063,7 @@ static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *
                 }
             }
             Dwarf_Die next = NULL;
-            rc = dwarf_siblingof_b(dbg, child, true, &next, &err);
-            if (rc == DW_DLV_ERROR) {
-                note_problem(d, "bad DIE", err);
-                drop_error(dbg, &err);
-            }
+            rc = step_forward(d, child, false, &next);
             dwarf_dealloc_die(child);
             child = next;
         }

@@ -496,6 +496,22 @@ Test(symbolize, cyclic_abstract_origins_end_without_a_name)
     hd_sym_free(sym);
 }
 
+/* sibling.s: a namespace and a lexical block whose DW_AT_sibling is the
+ * DIE itself.  Every DIE walk must move forward, so the lookups end: the
+ * function names come from DWARF before the bad DIE, or from .symtab. */
+Test(symbolize, self_referencing_siblings_end_the_walk, .timeout = 30)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/sibling");
+    const struct hd_sym_location *loc = lookup(sym, bin, 0x1002);
+    cr_assert_str_eq(loc->frames[0].function, "sib_inner");
+    loc = lookup(sym, bin, 0x1005);
+    cr_assert_str_eq(loc->frames[0].function, "sib_outer");
+    cr_assert_eq(loc->n_frames, 1);
+    cr_assert_not_null(strstr(warnings, "DIE sibling does not move forward"), "%s", warnings);
+    hd_sym_free(sym);
+}
+
 static void write_file(const char *path, const void *data, size_t size)
 {
     FILE *f = fopen(path, "wb");

@@ -104,6 +104,8 @@ PY
 
 # Hand-made DWARF with cycles in DW_AT_abstract_origin/DW_AT_specification.
 gcc -g0 -nostdlib -static -Wl,--build-id=sha1 -o bin/cycle "$src/cycle.s"
+# Hand-made DWARF whose DW_AT_sibling attributes point at their own DIE.
+gcc -g0 -nostdlib -static -Wl,--build-id=sha1 -o bin/sibling "$src/sibling.s"
 
 # Expectations from llvm-symbolizer.
 for f in libsymlib.so c-gcc-O0-dw4-pie c-gcc-O2-dw5-pie c-gcc-O2-dw4-nopie \
