@@ -119,6 +119,8 @@ struct hd_sym_dwarf {
     size_t n_unranged;
     size_t units_decoded;
     char problem[256];    /* "" while no corruption was seen */
+    bool cut_chain;       /* some inline chain was longer than a lookup's
+                             MAX and lost its outer frames */
     struct hd_arena *arena; /* file names */
     struct hd_idtable name_index; /* ids into NAMES, by DIE */
     struct name_entry *names; /* cache of resolve_name(), one per DIE */
@@ -1017,7 +1019,10 @@ static uint32_t udata_attr(struct hd_sym_dwarf *d, Dwarf_Die die, Dwarf_Half at)
 }
 
 /* Descend from the function TOP to the innermost scope holding PC, filling
- * CHAIN (outermost first).  Returns its length. */
+ * CHAIN (outermost first) with at most MAX links.  A longer chain keeps its
+ * innermost links, the allocation's callers, and sets d->cut_chain.  The
+ * walk ends: every step goes to a later DIE of the unit (step_forward).
+ * Returns its length. */
 static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *top,
                       uint64_t pc, struct link *chain, size_t max)
 {
@@ -1031,7 +1036,7 @@ static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *
         drop_error(dbg, &err);
         return n;
     }
-    for (unsigned depth = 0; die && depth < MAX_DIE_DEPTH; depth++) {
+    while (die) {
         Dwarf_Die child = NULL, inside = NULL;
         int rc = step_forward(d, die, true, &child);
         while (rc == DW_DLV_OK && !inside) {
@@ -1053,7 +1058,12 @@ static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *
                         /* A nested out-of-line function starts the chain anew. */
                         n = 0;
                         chain[n++] = (struct link){.die = off, .low = d->scratch[0].low};
-                    } else if (tag == DW_TAG_inlined_subroutine && n < max) {
+                    } else if (tag == DW_TAG_inlined_subroutine) {
+                        if (n == max) {
+                            memmove(chain, chain + 1, (max - 1) * sizeof *chain);
+                            n--;
+                            d->cut_chain = true;
+                        }
                         chain[n++] = (struct link){
                             .die = off, .inlined = true,
                             .call_file = udata_attr(d, child, DW_AT_call_file),
@@ -1190,6 +1200,11 @@ void hd_sym_dwarf_close(struct hd_sym_dwarf *d)
     }
     hd_arena_free(d->arena);
     free(d);
+}
+
+bool hd_sym_dwarf_cut_chain(const struct hd_sym_dwarf *d)
+{
+    return d->cut_chain;
 }
 
 const char *hd_sym_dwarf_problem(const struct hd_sym_dwarf *d)

@@ -36,6 +36,7 @@ struct module {
     struct hd_sym_elf *alt;     /* dwz supplementary file, or NULL */
     struct hd_sym_dwarf *dwarf; /* over DEBUG or ELF; NULL without DWARF */
     bool warned_dwarf;          /* hd_sym_dwarf_problem() was reported */
+    bool warned_cut;            /* hd_sym_dwarf_cut_chain() was reported */
     bool object_tried;          /* open_object() ran: ELF is set, or
                                    CANNOT_READ says why not */
     bool ready;                 /* debug info looked for and every problem
@@ -411,6 +412,11 @@ static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vadd
         m->warned_dwarf = true;
         hd_warn("%s: bad debug info, some frames may lack names or lines: %s",
                 m->path, hd_sym_dwarf_problem(m->dwarf));
+    }
+    if (m->dwarf && !m->warned_cut && hd_sym_dwarf_cut_chain(m->dwarf)) {
+        m->warned_cut = true;
+        hd_warn("%s: an inline chain deeper than %d frames lost its outermost frames",
+                m->path, MAX_FRAMES);
     }
     const struct hd_sym_symbol *s = find_symbol(m, vaddr);
     if (n == 0 && !s) {

@@ -512,6 +512,26 @@ Test(symbolize, self_referencing_siblings_end_the_walk, .timeout = 30)
     hd_sym_free(sym);
 }
 
+/* deep_inline.py: deep_outer holds 1000 nested inlined calls, inl_1
+ * outermost, inl_1000 innermost (llvm-symbolizer 14 prints all 1001).  Of
+ * the 64 frames heapdiff keeps, the innermost stay: they name the
+ * allocation's callers.  One warning says the chain was cut. */
+Test(symbolize, deep_inline_chains_keep_their_innermost_frames, .timeout = 30)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/deep-inline");
+    const struct hd_sym_location *loc = lookup(sym, bin, 0x1002);
+    cr_assert_eq(loc->n_frames, 64);
+    cr_assert_str_eq(loc->frames[63].function, "inl_1000");
+    cr_assert_str_eq(loc->frames[0].function, "inl_937");
+    cr_assert_eq(loc->frames[0].line, 938, "inl_938 is called from line 938");
+    lookup(sym, bin, 0x1003);
+    const char *w = strstr(warnings, "an inline chain deeper than 64 frames lost its outermost");
+    cr_assert_not_null(w, "%s", warnings);
+    cr_assert_null(strstr(w + 1, "an inline chain deeper"), "said twice: %s", warnings);
+    hd_sym_free(sym);
+}
+
 static void write_file(const char *path, const void *data, size_t size)
 {
     FILE *f = fopen(path, "wb");
