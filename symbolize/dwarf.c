@@ -203,9 +203,83 @@ static const Dwarf_Obj_Access_Methods obj_methods = {
     .relocate_a_section = NULL, /* executables and DSOs need none */
 };
 
+static uint64_t read_le(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Why the range or location list section P (SIZE bytes) is not a sequence
+ * of sound DWARF 5 unit headers (§7.28, §7.29), with *AT the unit's
+ * offset; NULL when it is.  libdwarf 20210528 frees memory twice when a
+ * unit's length does not fit (dwarf_get_aranges -> _dwarf_load_debug_info
+ * -> dwarf_load_rnglists), so such a section must never reach it. */
+static const char *unsound_lists_unit(const uint8_t *p, size_t size, size_t *at)
+{
+    size_t pos = 0;
+    while (pos < size) {
+        *at = pos;
+        if (size - pos < 4)
+            return "a unit length cut off";
+        uint64_t length = read_le(p + pos, 4);
+        size_t offset_size = 4;
+        pos += 4;
+        if (length == 0xffffffff) {
+            if (size - pos < 8)
+                return "a unit length cut off";
+            length = read_le(p + pos, 8);
+            offset_size = 8;
+            pos += 8;
+        } else if (length >= 0xfffffff0) {
+            return "a reserved unit length";
+        }
+        if (length > size - pos)
+            return "a unit longer than the section";
+        if (length < 8)
+            return "a unit shorter than its header";
+        const uint8_t *h = p + pos;
+        if (read_le(h, 2) != 5)
+            return "a unit version that is not 5";
+        if (h[2] != 4 && h[2] != 8)
+            return "an address size that is not 4 or 8";
+        if (h[3] != 0)
+            return "a segment selector size that is not 0";
+        if (read_le(h + 4, 4) > (length - 8) / offset_size)
+            return "more offset entries than the unit holds";
+        pos += length;
+    }
+    return NULL;
+}
+
+/* Check the sections that libdwarf cannot read safely when corrupt.
+ * Returns 0, or -1 with *ERR set. */
+static int check_lists_sections(struct hd_sym_elf *elf, struct hd_error *err)
+{
+    static const char *const names[] = {".debug_rnglists", ".debug_loclists"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const uint8_t *p;
+        size_t size, at = 0;
+        struct hd_error section_err = {0};
+        int rc = hd_sym_elf_section(elf, names[i], &p, &size, &section_err);
+        if (rc < 0)
+            return hd_error_set(err, elf->path, 0, "%s: %.200s", names[i],
+                                section_err.message);
+        const char *why = rc == 1 ? unsound_lists_unit(p, size, &at) : NULL;
+        if (why)
+            return hd_error_set(err, elf->path, 0, "%s has %s (at offset 0x%zx)", names[i],
+                                why, at);
+    }
+    return 0;
+}
+
 static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *dbg,
                        struct hd_error *err)
 {
+    *dbg = NULL;
+    if (check_lists_sections(elf, err) != 0)
+        return -1;
     obj->elf = elf;
     obj->names[0] = "";
     obj->n = 1;

@@ -420,6 +420,33 @@ Test(cli, libraries_are_found_next_to_the_binary)
     cr_expect(has_row(r, "49152", " lib_alloc"), "%s", r->out);
 }
 
+/* bad/bad-rnglists.elf (bad/make-bad-lists.py): a first .debug_rnglists
+ * unit longer than the section, on which libdwarf 20210528 frees memory
+ * twice and aborts.  heapdiff checks the section first: one warning, and
+ * the frame is named from .symtab. */
+Test(cli, corrupt_rnglists_degrade_to_the_symbol_table, .timeout = 60)
+{
+    char dir[] = "/tmp/hd-cli-lists-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char profile[64], text[4096];
+    snprintf(profile, sizeof profile, "%s/p.heap", dir);
+    snprintf(text, sizeof text,
+             "heap profile: 1: 16 [1: 16] @ heapprofile\n"
+             "1: 16 [1: 16] @ 0x555555555094\n"
+             "\nMAPPED_LIBRARIES:\n"
+             "555555554000-555555556000 r-xp 00000000 00:00 0 %s/bad/bad-rnglists.elf\n",
+             getenv("HD_TESTDATA"));
+    write_file(profile, text);
+    struct run *r = heapdiff("--show-bytes", profile, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "unreadable debug info: .debug_rnglists has a unit longer than "
+                             "the section (at offset 0x0)"), "%s", r->err);
+    cr_expect_eq(strchr(r->err, '\n'), r->err + strlen(r->err) - 1, "one line: %s", r->err);
+    cr_expect(has_row(r, "16", " main"), "%s", r->out);
+    unlink(profile);
+    rmdir(dir);
+}
+
 Test(cli, jemalloc_allocator_frames_are_not_charged)
 {
     /* jeprof charges C++ new to malloc_usable_size on Debian's stripped
