@@ -294,7 +294,7 @@ static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *
     obj->iface.object = obj;
     obj->iface.methods = &obj_methods;
     Dwarf_Error dw_err = NULL;
-    dwarf_set_de_alloc_flag(0);
+    dwarf_set_de_alloc_flag(1);
     int rc = dwarf_object_init_b(&obj->iface, NULL, NULL, DW_GROUPNUMBER_ANY,
                                  dbg, &dw_err);
     if (rc != DW_DLV_OK) {
@@ -884,7 +884,36 @@ static void sort_rows(struct unit *u)
     }
 }
 
-static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
+/* Whether every file entry of the line table CTX has a name and, unless
+ * the name is absolute, a directory index within the table's include
+ * directories.  dwarf_srcfiles (libdwarf 20210528) fails on either and
+ * then leaks the names it built ("This can leak some strings"), which
+ * nothing can free while de-allocation tracking is off (open_object); so
+ * it is called only on tables that pass. */
+static bool file_entries_are_sound(Dwarf_Line_Context ctx)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Signed base = 0, count = 0, end = 0, n_dirs = 0;
+    if (dwarf_srclines_files_indexes(ctx, &base, &count, &end, &err) != DW_DLV_OK ||
+        dwarf_srclines_include_dir_count(ctx, &n_dirs, &err) != DW_DLV_OK) {
+        drop_error(NULL, &err);
+        return false;
+    }
+    for (Dwarf_Signed i = base; i < end; i++) {
+        const char *name = NULL;
+        Dwarf_Unsigned dir = 0, mtime = 0, length = 0;
+        Dwarf_Form_Data16 *md5 = NULL;
+        if (dwarf_srclines_files_data_b(ctx, i, &name, &dir, &mtime, &length, &md5,
+                                        &err) != DW_DLV_OK || !name ||
+            (name[0] != '/' && dir > (Dwarf_Unsigned)n_dirs)) {
+            drop_error(NULL, &err);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void read_files(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
 {
     Dwarf_Debug dbg = d->dbg;
     Dwarf_Error err = NULL;
@@ -903,17 +932,29 @@ static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
         note_problem(d, "bad line table header", err);
         drop_error(dbg, &err);
     }
+}
 
+static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
+{
+    Dwarf_Debug dbg = d->dbg;
+    Dwarf_Error err = NULL;
     Dwarf_Unsigned version = 0;
     Dwarf_Small table_count = 0;
     Dwarf_Line_Context ctx = NULL;
-    rc = dwarf_srclines_b(cu, &version, &table_count, &ctx, &err);
+    /* The line table first: dwarf_srcfiles may leak on a corrupt one, so it
+     * runs only on a table that dwarf_srclines_b read whole and whose file
+     * entries are sound. */
+    int rc = dwarf_srclines_b(cu, &version, &table_count, &ctx, &err);
     if (rc != DW_DLV_OK) {
         if (rc == DW_DLV_ERROR)
             note_problem(d, "bad line table", err);
         drop_error(dbg, &err);
         return;
     }
+    if (file_entries_are_sound(ctx))
+        read_files(d, u, cu);
+    else
+        note_problem(d, "bad line table header", NULL);
     u->line_version = (unsigned)version;
     Dwarf_Line *lines = NULL;
     Dwarf_Signed n_lines = 0;

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Write testdata/bad/bad-rnglists.elf: a copy of
-testdata/sym/bin/c-gcc-O2-dw5-pie whose first .debug_rnglists unit length
-is 0xff (longer than the section).  Reading it, libdwarf 20210528 frees
-memory twice (dwarf_get_aranges -> _dwarf_load_debug_info ->
-dwarf_load_rnglists) and the process aborts; heapdiff must check the
-section first.  Run from the repository root."""
+"""Write two damaged copies of testdata/sym/bin/c-gcc-O2-dw5-pie into
+testdata/bad/ (run from the repository root):
+
+bad-rnglists.elf: the first .debug_rnglists unit length is 0xff, longer
+  than the section.  Reading it, libdwarf 20210528 frees memory twice
+  (dwarf_get_aranges -> _dwarf_load_debug_info -> dwarf_load_rnglists) and
+  the process aborts; heapdiff must check the section first.
+bad-line-dirs.elf: byte 65 of .debug_line (in the line table header's
+  file entries) is 0x7f, so a file names include directory 127 of the
+  few there are.  dwarf_srcfiles fails on it (DW_DLE_INCL_DIR_NUM_BAD)
+  and leaks the names it built, 68 bytes per unit."""
 import struct
 
 SRC = "testdata/sym/bin/c-gcc-O2-dw5-pie"
-DST = "testdata/bad/bad-rnglists.elf"
 
 
 def section(data, wanted):
@@ -27,7 +31,12 @@ def section(data, wanted):
     raise SystemExit(f"{SRC}: no {wanted}")
 
 
-data = bytearray(open(SRC, "rb").read())
-off, size = section(data, ".debug_rnglists")
-data[off] = 0xFF
-open(DST, "wb").write(data)
+def damage(dst, name, at, value):
+    data = bytearray(open(SRC, "rb").read())
+    off, _ = section(data, name)
+    data[off + at] = value
+    open(dst, "wb").write(data)
+
+
+damage("testdata/bad/bad-rnglists.elf", ".debug_rnglists", 0, 0xFF)
+damage("testdata/bad/bad-line-dirs.elf", ".debug_line", 65, 0x7F)
