@@ -420,7 +420,7 @@ Test(cli, libraries_are_found_next_to_the_binary)
     cr_expect(has_row(r, "49152", " lib_alloc"), "%s", r->out);
 }
 
-/* Damaged copies of c-gcc-O2-dw5-pie (bad/make-bad-lists.py), each
+/* Damaged copies of c-gcc-O2-dw5-pie (testdata/make-bad-dwarf.py), each
  * symbolized through a one-stack profile: heapdiff finishes (under ASan and
  * valgrind, without a leak), says one warning, and names main.
  * bad-rnglists.elf: libdwarf 20210528 frees memory twice and aborts on its

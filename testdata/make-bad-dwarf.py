@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write two damaged copies of testdata/sym/bin/c-gcc-O2-dw5-pie into
-testdata/bad/ (run from the repository root):
+testdata/bad/ (regenerate.sh runs it after it makes bad/):
 
 bad-rnglists.elf: the first .debug_rnglists unit length is 0xff, longer
   than the section.  Reading it, libdwarf 20210528 frees memory twice
@@ -10,9 +10,12 @@ bad-line-dirs.elf: byte 65 of .debug_line (in the line table header's
   file entries) is 0x7f, so a file names include directory 127 of the
   few there are.  dwarf_srcfiles fails on it (DW_DLE_INCL_DIR_NUM_BAD)
   and leaks the names it built, 68 bytes per unit."""
+import os
 import struct
 
-SRC = "testdata/sym/bin/c-gcc-O2-dw5-pie"
+os.chdir(os.path.dirname(os.path.abspath(__file__)))
+
+SRC = "sym/bin/c-gcc-O2-dw5-pie"
 
 
 def section(data, wanted):
@@ -38,5 +41,5 @@ def damage(dst, name, at, value):
     open(dst, "wb").write(data)
 
 
-damage("testdata/bad/bad-rnglists.elf", ".debug_rnglists", 0, 0xFF)
-damage("testdata/bad/bad-line-dirs.elf", ".debug_line", 65, 0x7F)
+damage("bad/bad-rnglists.elf", ".debug_rnglists", 0, 0xFF)
+damage("bad/bad-line-dirs.elf", ".debug_line", 65, 0x7F)
