@@ -32,6 +32,7 @@ struct settings {
     const char *sysroot;
     bool no_demangle, full_names, no_symbols;
     const char *output;
+    size_t max_input_size;
 };
 
 static struct settings settings = {
@@ -39,6 +40,7 @@ static struct settings settings = {
     .node_count = HD_UNSET_COUNT,
     .node_fraction = HD_UNSET_FRACTION,
     .edge_fraction = HD_UNSET_FRACTION,
+    .max_input_size = HD_PARSE_DEFAULT_MAX_INPUT_BYTES,
 };
 
 #define FLAG(name, target, help) {name, 0, HD_OPTION_FLAG, &settings.target, 0, NULL, help, NULL}
@@ -56,6 +58,9 @@ static const struct hd_option other_options[] = {
     FLAG("normalize", normalize, "with --base: scale the base to the current total first"),
     {"thread", 0, HD_OPTION_STRING, &settings.thread, 0, "N",
      "only jemalloc thread N (its tN: lines)", NULL},
+    {"max-input-size", 0, HD_OPTION_SIZE, &settings.max_input_size, 0, "SIZE",
+     "refuse a profile whose text (after gunzip) exceeds SIZE bytes; K, M, G "
+     "suffixes (default 1G)", NULL},
     /* granularity */
     {"functions", 0, HD_OPTION_CHOICE, &settings.granularity, HD_GRANULARITY_FUNCTIONS, NULL,
      "one row per function (the default)", NULL},
@@ -242,6 +247,7 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->debug_dirs = settings.debug_dirs.items;
     request->n_debug_dirs = settings.debug_dirs.n;
     request->sysroot = settings.sysroot;
+    request->limits.max_input_bytes = settings.max_input_size;
     request->demangle = !settings.no_demangle;
     request->full_names = settings.full_names;
 

@@ -1,6 +1,7 @@
 /* Table-driven option parsing (see options.h). */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -76,6 +77,21 @@ static int apply(const struct hd_option *o, const char *value, const char *typed
         *(size_t *)o->target = (size_t)n;
         break;
     }
+    case HD_OPTION_SIZE: {
+        errno = 0;
+        unsigned long long n = strtoull(value, &end, 10);
+        int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+        if (shift)
+            end++;
+        if (errno || end == value || *end || !isdigit((unsigned char)value[0]) || n == 0 ||
+            n > (SIZE_MAX >> shift))
+            return hd_error_set(err, NULL, 0,
+                                "option '%s' needs a size in bytes (K, M and G suffixes "
+                                "allowed) from 1 to %zu, not '%s'",
+                                typed, SIZE_MAX, value);
+        *(size_t *)o->target = (size_t)n << shift;
+        break;
+    }
     case HD_OPTION_FRACTION: {
         errno = 0;
         double f = strtod(value, &end);
@@ -112,7 +128,8 @@ static int check_conflict(const struct applied *done, size_t n, const struct hd_
                           const char *typed, const char *value, struct hd_error *err)
 {
     if (o->kind != HD_OPTION_CHOICE && o->kind != HD_OPTION_STRING &&
-        o->kind != HD_OPTION_COUNT && o->kind != HD_OPTION_FRACTION)
+        o->kind != HD_OPTION_COUNT && o->kind != HD_OPTION_FRACTION &&
+        o->kind != HD_OPTION_SIZE)
         return 0;
     for (size_t i = 0; i < n; i++) {
         if (done[i].target != o->target)

@@ -15,6 +15,8 @@ enum hd_option_kind {
     HD_OPTION_LIST,   /* appends the argument to *(struct hd_string_list *)target */
     HD_OPTION_COUNT,  /* *(size_t *)target = the argument, a whole number */
     HD_OPTION_FRACTION, /* *(double *)target = the argument, in [0, 1] */
+    HD_OPTION_SIZE,   /* *(size_t *)target = the argument, bytes with an
+                         optional K, M or G suffix (powers of 1024), > 0 */
     HD_OPTION_HELP,   /* sets *(bool *)target; the caller prints help */
 };
 

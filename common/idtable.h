@@ -42,7 +42,9 @@ void hd_idtable_rebuild(struct hd_idtable *table, uint32_t n,
 
 void hd_idtable_free(struct hd_idtable *table);
 
-/* Hashes for building keys. */
+/* Hashes for building keys, keyed with a random value per process (so
+ * that a profile cannot be crafted to collide); never let a hash value
+ * decide an output order. */
 uint64_t hd_hash_bytes(const void *data, size_t length);
 uint64_t hd_hash_mix(uint64_t value);
 

@@ -23,6 +23,7 @@
 #include "filter.h"
 #include "graph.h"
 #include "model.h"
+#include "parse.h"
 #include "report.h"
 #include "symbolizer.h"
 
@@ -39,6 +40,8 @@ struct hd_request {
     long thread;                   /* a jemalloc thread (--thread), or
                                       HD_ALL_THREADS */
     bool normalize;                /* scale the bases to the currents' total */
+    struct hd_parse_limits limits; /* what one profile may hold; the
+                                      defaults, or --max-input-size */
 
     /* How to name frames. */
     bool no_symbols;               /* leave frames as module+0xoffset */

@@ -17,6 +17,11 @@ int hd_output_open(struct hd_output *out, const char *path, struct hd_error *err
         out->stream = stdout;
         return 0;
     }
+    /* rename() would replace a FIFO, a device or a directory's entry; only
+     * a regular file may be overwritten. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return hd_error_set(err, path, 0, "cannot write: not a regular file");
     size_t n = strlen(path);
     out->final_path = hd_strdup(path);
     out->temp_path = hd_malloc(n + 16, 1);

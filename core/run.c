@@ -18,6 +18,7 @@ void hd_request_init(struct hd_request *r)
 {
     memset(r, 0, sizeof *r);
     r->thread = HD_ALL_THREADS;
+    hd_parse_limits_init(&r->limits);
     r->demangle = true;
     r->graph.value = HD_VALUE_INUSE_SPACE;
     r->graph.granularity = HD_GRANULARITY_FUNCTIONS;
@@ -82,7 +83,7 @@ static bool read_build_id(void *sym, const char *module_path, bool is_main, char
 static struct hd_model *read_one(const struct hd_request *r, const char *path,
                                  struct hd_symbolizer *sym, struct hd_error *err)
 {
-    struct hd_model *m = hd_parse_file(path, err);
+    struct hd_model *m = hd_parse_file(path, &r->limits, err);
     if (!m)
         return NULL;
     const struct hd_model_input *in = &m->inputs[0];

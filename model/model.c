@@ -129,21 +129,119 @@ uint32_t hd_model_add_mapping(struct hd_model *m, uint64_t start, uint64_t limit
     return (uint32_t)m->n_mappings++;
 }
 
-uint32_t hd_model_find_mapping(const struct hd_model *m, uint64_t address)
+/* ---- the mapping finder ---- */
+
+/* A mapping's rank among those covering one address: executable ones
+ * first, then file order.  Lower wins. */
+static uint64_t mapping_rank(const struct hd_model *m, uint32_t i)
 {
-    /* Maps sections hold tens to hundreds of lines and this runs once per
-     * unique address, so a scan is cheap next to symbolization. */
-    uint32_t found = HD_NO_MAPPING;
-    for (size_t i = 0; i < m->n_mappings; i++) {
-        const struct hd_mapping *map = &m->mappings[i];
-        if (address < map->start || address >= map->limit)
-            continue;
-        if (map->executable)
-            return (uint32_t)i;
-        if (found == HD_NO_MAPPING)
-            found = (uint32_t)i;
+    return ((uint64_t)!m->mappings[i].executable << 32) | i;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A min-heap of mapping ids by rank, for the sweep below. */
+struct rank_heap {
+    uint32_t *ids;
+    size_t n;
+};
+
+static void heap_push(struct rank_heap *h, const struct hd_model *m, uint32_t id)
+{
+    size_t i = h->n++;
+    while (i > 0 && mapping_rank(m, h->ids[(i - 1) / 2]) > mapping_rank(m, id)) {
+        h->ids[i] = h->ids[(i - 1) / 2];
+        i = (i - 1) / 2;
     }
-    return found;
+    h->ids[i] = id;
+}
+
+static void heap_pop(struct rank_heap *h, const struct hd_model *m)
+{
+    uint32_t last = h->ids[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= h->n)
+            break;
+        if (child + 1 < h->n && mapping_rank(m, h->ids[child + 1]) < mapping_rank(m, h->ids[child]))
+            child++;
+        if (mapping_rank(m, h->ids[child]) >= mapping_rank(m, last))
+            break;
+        h->ids[i] = h->ids[child];
+        i = child;
+    }
+    if (h->n)
+        h->ids[i] = last;
+}
+
+static int by_start(const void *a, const void *b, void *model)
+{
+    const struct hd_model *m = model;
+    uint64_t x = m->mappings[*(const uint32_t *)a].start;
+    uint64_t y = m->mappings[*(const uint32_t *)b].start;
+    return x < y ? -1 : x > y;
+}
+
+void hd_mapping_finder_build(struct hd_mapping_finder *f, const struct hd_model *m)
+{
+    size_t n = m->n_mappings;
+    f->points = hd_malloc(2 * n + 1, sizeof *f->points);
+    f->mapping = hd_malloc(2 * n + 1, sizeof *f->mapping);
+    f->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        f->points[2 * i] = m->mappings[i].start;
+        f->points[2 * i + 1] = m->mappings[i].limit;
+    }
+    qsort(f->points, 2 * n, sizeof *f->points, compare_u64);
+    size_t n_points = 0;
+    for (size_t i = 0; i < 2 * n; i++)
+        if (n_points == 0 || f->points[n_points - 1] != f->points[i])
+            f->points[n_points++] = f->points[i];
+    uint32_t *order = hd_malloc(n + 1, sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, n, sizeof *order, by_start, (void *)m);
+    /* Sweep the points: mappings that started are pushed, those that
+     * ended are dropped when they reach the top (their limit <= point). */
+    struct rank_heap heap = {hd_malloc(n + 1, sizeof *heap.ids), 0};
+    size_t next = 0;
+    for (size_t k = 0; k < n_points; k++) {
+        uint64_t point = f->points[k];
+        while (next < n && m->mappings[order[next]].start <= point)
+            heap_push(&heap, m, order[next++]);
+        while (heap.n && m->mappings[heap.ids[0]].limit <= point)
+            heap_pop(&heap, m);
+        f->points[f->n] = point;
+        f->mapping[f->n++] = heap.n ? heap.ids[0] : HD_NO_MAPPING;
+    }
+    free(heap.ids);
+    free(order);
+}
+
+uint32_t hd_mapping_finder_find(const struct hd_mapping_finder *f, uint64_t address)
+{
+    /* The last piece starting at or before ADDRESS. */
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->points[mid] <= address)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? HD_NO_MAPPING : f->mapping[lo - 1];
+}
+
+void hd_mapping_finder_free(struct hd_mapping_finder *f)
+{
+    free(f->points);
+    free(f->mapping);
+    memset(f, 0, sizeof *f);
 }
 
 static bool is_shared_library_path(const char *path)
@@ -250,16 +348,19 @@ void hd_model_rebuild_location_index(struct hd_model *m)
 
 void hd_model_resolve_locations(struct hd_model *m)
 {
+    struct hd_mapping_finder finder;
+    hd_mapping_finder_build(&finder, m);
     for (size_t i = 0; i < m->n_locations; i++) {
         struct hd_location *l = &m->locations[i];
         if (l->mapping != HD_NO_MAPPING)
             continue;
-        uint32_t map = hd_model_find_mapping(m, l->address);
+        uint32_t map = hd_mapping_finder_find(&finder, l->address);
         if (map == HD_NO_MAPPING)
             continue;
         l->mapping = map;
         l->offset = l->address - m->mappings[map].start + m->mappings[map].offset;
     }
+    hd_mapping_finder_free(&finder);
     /* Gives fallback identities and rebuilds the index, whose keys
      * changed. */
     hd_model_identify_modules(m, NULL, NULL);

@@ -216,9 +216,25 @@ uint32_t hd_model_add_mapping(struct hd_model *model, uint64_t start, uint64_t l
                               uint64_t offset, const char *path, bool executable,
                               bool deleted);
 
-/* Index of the mapping containing ADDRESS (start <= ADDRESS < limit),
- * preferring executable mappings; HD_NO_MAPPING when none does. */
-uint32_t hd_model_find_mapping(const struct hd_model *model, uint64_t address);
+/* Which mapping each address lies in.  The address space is cut at every
+ * mapping's start and limit into pieces, each with its answer, so that a
+ * lookup is a binary search whatever the number of mappings or overlaps:
+ * maps sections from hostile or odd producers may hold 100,000 lines. */
+struct hd_mapping_finder {
+    uint64_t *points;  /* n ascending piece starts */
+    uint32_t *mapping; /* mapping[k] holds [points[k], points[k + 1]) */
+    size_t n;
+};
+
+/* A finder for MODEL's mappings as they are now; O(n log n). */
+void hd_mapping_finder_build(struct hd_mapping_finder *finder, const struct hd_model *model);
+
+/* Index of the mapping containing ADDRESS (start <= ADDRESS < limit): the
+ * first executable one in file order, else the first in file order;
+ * HD_NO_MAPPING when none does. */
+uint32_t hd_mapping_finder_find(const struct hd_mapping_finder *finder, uint64_t address);
+
+void hd_mapping_finder_free(struct hd_mapping_finder *finder);
 
 /* The location id for raw ADDRESS, created unmapped if new.  Parsers call
  * this while reading stacks, before the maps section is known; then

@@ -3,6 +3,7 @@
 
 #include "array.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "maps.h"
@@ -64,8 +65,32 @@ int hd_counts_read(struct hd_cursor *c, struct hd_counts *n, const char *file, l
     return 0;
 }
 
+bool hd_counts_promise_samples(const struct hd_counts *t)
+{
+    return t->inuse_objects || t->inuse_bytes || t->alloc_objects || t->alloc_bytes;
+}
+
+int hd_counts_missing_stacks(const struct hd_counts *t, const char *file, long line,
+                             struct hd_error *err)
+{
+    return hd_error_set(err, file, line,
+                        "header promises %lld: %lld [%lld: %lld] but the file has no "
+                        "stack lines",
+                        (long long)t->inuse_objects, (long long)t->inuse_bytes,
+                        (long long)t->alloc_objects, (long long)t->alloc_bytes);
+}
+
+int hd_counts_over_limit(const char *what, size_t limit, const char *file, long line,
+                         struct hd_error *err)
+{
+    return hd_error_set(err, file, line,
+                        "more than %zu %s, heapdiff's limit for one profile (README, "
+                        "\"Limits\")", limit, what);
+}
+
 int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
-                             uint32_t **scratch, size_t *capacity, const char *file,
+                             uint32_t **scratch, size_t *capacity,
+                             const struct hd_parse_limits *limits, const char *file,
                              long line, struct hd_error *err)
 {
     uint32_t depth = 0;
@@ -79,16 +104,26 @@ int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
             return hd_error_set(err, file, line, "stack address does not fit in 64 bits");
         if (st != HD_NUMBER_OK || (!hd_cursor_at_end(c) && *c->p != ' ' && *c->p != '\t'))
             return hd_error_set(err, file, line, "stack address is not a hex number");
+        if (depth == limits->max_frames)
+            return hd_counts_over_limit("frames in a stack", limits->max_frames, file, line,
+                                        err);
         *scratch = hd_array_reserve(*scratch, capacity, depth + 1, sizeof **scratch);
         (*scratch)[depth++] = hd_model_intern_address(profile, address);
+        if (profile->n_locations > limits->max_locations)
+            return hd_counts_over_limit("distinct addresses", limits->max_locations, file,
+                                        line, err);
     }
     if (depth == 0)
         return hd_error_set(err, file, line, "stack has no addresses after '@'");
-    return hd_model_intern_stack(profile, *scratch, depth);
+    int64_t stack = hd_model_intern_stack(profile, *scratch, depth);
+    if (profile->n_stacks > limits->max_stacks)
+        return hd_counts_over_limit("stacks", limits->max_stacks, file, line, err);
+    return stack;
 }
 
-void hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *n,
-                         long line, struct hd_count_warnings *warned, struct hd_values *v)
+int hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *n,
+                        long line, struct hd_count_warnings *warned, struct hd_values *v,
+                        struct hd_error *err)
 {
     const struct hd_model_input *in = &profile->inputs[0];
     if ((n->inuse_objects < 0 || n->inuse_bytes < 0) && !warned->negative) {
@@ -110,4 +145,13 @@ void hd_counts_to_values(const struct hd_model *profile, const struct hd_counts 
                      &v->inuse_bytes);
     hd_unsample_pair(in->sampling, in->sample_period, &v->alloc_objects,
                      &v->alloc_bytes);
+    if (!isfinite(v->inuse_objects) || !isfinite(v->inuse_bytes) ||
+        !isfinite(v->alloc_objects) || !isfinite(v->alloc_bytes))
+        return hd_error_set(err, in->path, line,
+                            "counts %lld: %lld [%lld: %lld] unsampled at 1 in %.0f bytes "
+                            "are not finite numbers",
+                            (long long)n->inuse_objects, (long long)n->inuse_bytes,
+                            (long long)n->alloc_objects, (long long)n->alloc_bytes,
+                            in->sample_period);
+    return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "model.h"
 #include "lines.h"
+#include "parse.h"
 
 /* The next line of a samples section into *LINE.  Returns 1 for a line,
  * 0 at the line that starts the maps section, or -1 with *ERR set when the
@@ -28,10 +29,17 @@ int hd_counts_read(struct hd_cursor *c, struct hd_counts *counts, const char *fi
  * optional) as a stack, leaf first, interning each address in PROFILE.
  * *SCRATCH (of *CAPACITY ids) is grown as needed and reused across
  * calls.  Returns the stack id, or -1 with *ERR set: no address at all,
- * a token that is not hex, or an address over 64 bits. */
+ * a token that is not hex, an address over 64 bits, or one of LIMITS
+ * (frames, locations, stacks) passed. */
 int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
-                             uint32_t **scratch, size_t *capacity, const char *file,
+                             uint32_t **scratch, size_t *capacity,
+                             const struct hd_parse_limits *limits, const char *file,
                              long line, struct hd_error *err);
+
+/* The error for passing limit LIMIT on WHAT ("stacks", "mappings", ...),
+ * naming FILE:LINE and the limit.  Returns -1. */
+int hd_counts_over_limit(const char *what, size_t limit, const char *file, long line,
+                         struct hd_error *err);
 
 /* Which odd counts a file has already been warned about. */
 struct hd_count_warnings {
@@ -43,9 +51,18 @@ struct hd_count_warnings {
  * warn, once per file and cause (tracked in *WARNED), about counts that
  * producers should not write but some do (gperftools#953): a negative
  * in-use pair, or in-use bytes with no objects.  Both are kept as written,
- * not unsampled. */
-void hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *counts,
-                         long line, struct hd_count_warnings *warned,
-                         struct hd_values *values);
+ * not unsampled.  Returns 0, or -1 with *ERR set when an unsampled value
+ * is not finite (a rate so large that 1 - exp(-size/rate) is 0). */
+int hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *counts,
+                        long line, struct hd_count_warnings *warned,
+                        struct hd_values *values, struct hd_error *err);
+
+/* Whether the header's TOTALS promise samples (any count is not 0). */
+bool hd_counts_promise_samples(const struct hd_counts *totals);
+
+/* The error for a file whose header promises TOTALS but that has no stack
+ * lines: such a file is cut, not empty.  Returns -1. */
+int hd_counts_missing_stacks(const struct hd_counts *totals, const char *file, long line,
+                             struct hd_error *err);
 
 #endif

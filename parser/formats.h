@@ -6,13 +6,16 @@
 
 #include "model.h"
 #include "lines.h"
+#include "parse.h"
 
 /* gperftools / jemalloc 2.x-3.x: HEADER is the "heap profile: ..." line. */
 int hd_parse_legacy(struct hd_model *profile, const struct hd_line *header,
-                    struct hd_lines *lines, struct hd_error *err);
+                    struct hd_lines *lines, const struct hd_parse_limits *limits,
+                    struct hd_error *err);
 
 /* jemalloc >= 4: HEADER is the "heap_v2/R" line. */
 int hd_parse_threaded(struct hd_model *profile, const struct hd_line *header,
-                      struct hd_lines *lines, struct hd_error *err);
+                      struct hd_lines *lines, const struct hd_parse_limits *limits,
+                      struct hd_error *err);
 
 #endif

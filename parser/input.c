@@ -1,6 +1,8 @@
 /* mmap and gunzip (see input.h). */
 #include "input.h"
 
+#include "file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,13 +12,24 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "array.h"
+
 static bool is_gzip(const unsigned char *p, size_t n)
 {
     return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
+/* zlib counts in 32-bit uInt: it is fed and drained at most this many
+ * bytes at a time, so that no count is cut (as symbolize/decompress.c). */
+static const size_t ZLIB_CHUNK = (size_t)1 << 30;
+
+static uInt chunk(size_t n)
+{
+    return (uInt)(n > ZLIB_CHUNK ? ZLIB_CHUNK : n);
+}
+
 /* Inflate the gzip data IN (possibly several concatenated members) into a
- * malloc'ed buffer. */
+ * malloc'ed buffer of at most MAX_SIZE bytes. */
 static int inflate_gzip(struct hd_input *in, const char *path, size_t max_size,
                         struct hd_error *err)
 {
@@ -24,39 +37,45 @@ static int inflate_gzip(struct hd_input *in, const char *path, size_t max_size,
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 15 + 32) != Z_OK)
         return hd_error_set(err, path, 0, "cannot start gzip decoder");
-    size_t capacity = in->mapped_size * 4 + 4096, used = 0;
-    char *out = malloc(capacity);
-    if (!out)
-        abort();
+    /* A first guess, grown by doubling up to MAX_SIZE (+1, to tell "exactly
+     * the limit" from "more"): a gzip bomb costs at most the limit. */
+    size_t capacity = in->mapped_size < max_size / 4 ? in->mapped_size * 4 + 4096 : max_size;
+    if (capacity > max_size)
+        capacity = max_size;
+    size_t used = 0, in_left = in->mapped_size;
+    char *out = hd_malloc(capacity + 1, 1);
     z.next_in = in->mapped;
-    z.avail_in = (uInt)in->mapped_size;
     int rc = Z_OK;
     for (;;) {
-        if (used == capacity) {
-            if (capacity >= max_size) {
+        if (used == capacity + 1) {
+            if (used > max_size) {
                 free(out);
                 inflateEnd(&z);
                 return hd_error_set(err, path, 0,
-                                    "gzip data inflates to more than %zu bytes", max_size);
+                                    "gzip data inflates to more than %zu bytes, the limit "
+                                    "(--max-input-size)", max_size);
             }
-            capacity = capacity * 2 > max_size ? max_size : capacity * 2;
-            out = realloc(out, capacity);
+            capacity = capacity > max_size / 2 ? max_size : capacity * 2;
+            out = realloc(out, capacity + 1);
             if (!out)
                 abort();
         }
         z.next_out = (Bytef *)out + used;
-        z.avail_out = (uInt)(capacity - used);
+        z.avail_in = chunk(in_left);
+        z.avail_out = chunk(capacity + 1 - used);
+        uInt avail_in = z.avail_in, avail_out = z.avail_out;
         rc = inflate(&z, Z_NO_FLUSH);
-        used = capacity - z.avail_out;
+        in_left -= avail_in - z.avail_in;
+        used += avail_out - z.avail_out;
         if (rc == Z_STREAM_END) {
             /* Another member may follow, as gzip concatenation allows. */
-            if (z.avail_in > 0 && is_gzip(z.next_in, z.avail_in)) {
+            if (in_left > 0 && is_gzip(z.next_in, in_left)) {
                 inflateReset(&z);
                 continue;
             }
             break;
         }
-        if (rc == Z_BUF_ERROR && z.avail_in == 0) {
+        if (rc == Z_BUF_ERROR && in_left == 0) {
             free(out);
             inflateEnd(&z);
             return hd_error_set(err, path, 0, "truncated gzip data");
@@ -80,17 +99,17 @@ int hd_input_open(struct hd_input *in, const char *path, size_t max_size,
                   struct hd_error *err)
 {
     memset(in, 0, sizeof *in);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    int fd = hd_file_open_regular(path, &st);
+    if (fd == HD_FILE_NOT_REGULAR)
+        return hd_error_set(err, path, 0, "not a regular file");
     if (fd < 0)
         return hd_error_set(err, path, 0, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return hd_error_set(err, path, 0, "not a regular file");
-    }
     if ((unsigned long long)st.st_size > max_size) {
         close(fd);
-        return hd_error_set(err, path, 0, "file is larger than %zu bytes", max_size);
+        return hd_error_set(err, path, 0,
+                            "file is larger than %zu bytes, the limit (--max-input-size)",
+                            max_size);
     }
     in->mapped_size = (size_t)st.st_size;
     if (in->mapped_size > 0) {
@@ -121,7 +140,7 @@ void hd_input_close(struct hd_input *in)
 
 bool hd_input_is_elf(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = hd_file_open_regular(path, NULL);
     if (fd < 0)
         return false;
     unsigned char magic[4];

@@ -55,7 +55,7 @@ static int choose_sampling(struct hd_model *p, const char *type, bool has_rate,
 
 /* Read the header line: "heap profile: A: B [C: D] @ TYPE[/RATE]". */
 static int read_header(struct hd_model *p, const struct hd_line *header,
-                       struct hd_error *err)
+                       struct hd_counts *totals, struct hd_error *err)
 {
     struct hd_model_input *in = &p->inputs[0];
     struct hd_cursor c;
@@ -63,8 +63,7 @@ static int read_header(struct hd_model *p, const struct hd_line *header,
     hd_cursor_skip_blanks(&c);
     if (!hd_cursor_accept(&c, "heap profile:"))
         return hd_error_set(err, in->path, 1, "expected 'heap profile:'");
-    struct hd_counts totals;
-    if (hd_counts_read(&c, &totals, in->path, 1, err) != 0)
+    if (hd_counts_read(&c, totals, in->path, 1, err) != 0)
         return -1;
     hd_cursor_skip_blanks(&c);
     char type[sizeof in->type] = "";
@@ -93,16 +92,19 @@ static int read_header(struct hd_model *p, const struct hd_line *header,
         return hd_error_set(err, in->path, 1, "unexpected text after the header: '%.*s'",
                             (int)(c.end - c.p > 40 ? 40 : c.end - c.p), c.p);
     snprintf(in->type, sizeof in->type, "%s", type);
-    return choose_sampling(p, type, has_rate, rate, &totals, 1, err);
+    return choose_sampling(p, type, has_rate, rate, totals, 1, err);
 }
 
 int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
-                    struct hd_lines *lines, struct hd_error *err)
+                    struct hd_lines *lines, const struct hd_parse_limits *limits,
+                    struct hd_error *err)
 {
     struct hd_model_input *in = &p->inputs[0];
     in->format = HD_FORMAT_LEGACY;
-    if (read_header(p, header, err) != 0)
+    struct hd_counts totals;
+    if (read_header(p, header, &totals, err) != 0)
         return -1;
+    bool has_stacks = false;
     bool growth = strncmp(in->type, "growth", 6) == 0;
     struct hd_count_warnings warned = {false, false};
     uint32_t *scratch = NULL;
@@ -113,8 +115,13 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
         int got = hd_counts_next_line(lines, &line, in->path, err);
         if (got < 0)
             goto out;
-        if (got == 0)
+        if (got == 0) {
+            if (!has_stacks && hd_counts_promise_samples(&totals)) {
+                hd_counts_missing_stacks(&totals, in->path, 1, err);
+                goto out;
+            }
             break;
+        }
         if (hd_line_is_blank(&line))
             continue;
         struct hd_cursor c;
@@ -127,12 +134,14 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
             hd_error_set(err, in->path, lines->number, "expected '@' and the stack after ']'");
             goto out;
         }
-        int64_t stack = hd_counts_read_stack(p, &c, &scratch, &capacity, in->path,
+        int64_t stack = hd_counts_read_stack(p, &c, &scratch, &capacity, limits, in->path,
                                              lines->number, err);
         if (stack < 0)
             goto out;
+        has_stacks = true;
         struct hd_values v;
-        hd_counts_to_values(p, &counts, lines->number, &warned, &v);
+        if (hd_counts_to_values(p, &counts, lines->number, &warned, &v, err) != 0)
+            goto out;
         if (growth) {
             /* Growth stacks carry the same pair twice; it is in-use growth. */
             v.alloc_objects = v.alloc_bytes = 0;
@@ -141,7 +150,7 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
             in->has_alloc_values = true;
         hd_model_add_sample(p, 0, (uint32_t)stack, HD_ALL_THREADS, &v);
     }
-    rc = hd_maps_parse(p, lines, in->path, err);
+    rc = hd_maps_parse(p, lines, in->path, limits, err);
 out:
     free(scratch);
     return rc;

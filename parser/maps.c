@@ -1,6 +1,8 @@
 /* Maps section parsing (see maps.h). */
 #include "maps.h"
 
+#include "counts.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -129,7 +131,7 @@ static bool read_mapping(struct hd_model *profile, const struct definitions *def
 }
 
 int hd_maps_parse(struct hd_model *profile, struct hd_lines *lines, const char *file,
-                  struct hd_error *err)
+                  const struct hd_parse_limits *limits, struct hd_error *err)
 {
     struct definitions defs;
     defs.count = 0;
@@ -144,6 +146,9 @@ int hd_maps_parse(struct hd_model *profile, struct hd_lines *lines, const char *
         if (!read_mapping(profile, &defs, &line, &why))
             return hd_error_set(err, file, lines->number, "cannot parse maps line: %s: '%.*s'",
                                 why, (int)(line.length > 80 ? 80 : line.length), line.start);
+        if (profile->n_mappings > limits->max_mappings)
+            return hd_counts_over_limit("mappings", limits->max_mappings, file, lines->number,
+                                        err);
     }
     hd_model_resolve_locations(profile);
     return 0;

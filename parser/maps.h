@@ -4,6 +4,7 @@
 
 #include "model.h"
 #include "lines.h"
+#include "parse.h"
 
 /* Whether LINE starts the maps section: "MAPPED_LIBRARIES:" at its start,
  * or "--- Memory map: ---" anywhere in it. */
@@ -16,6 +17,6 @@ bool hd_maps_is_marker(const struct hd_line *line);
  * "key=value" definitions whose $key later paths use, and blank lines.
  * Returns 0, or -1 with *ERR naming FILE and the line. */
 int hd_maps_parse(struct hd_model *profile, struct hd_lines *lines, const char *file,
-                  struct hd_error *err);
+                  const struct hd_parse_limits *limits, struct hd_error *err);
 
 #endif

@@ -23,9 +23,37 @@ static void detect_producer(struct hd_model *p)
         }
 }
 
-struct hd_model *hd_parse_buffer(const char *name, const char *data, size_t size,
-                                   struct hd_error *err)
+void hd_parse_limits_init(struct hd_parse_limits *limits)
 {
+    *limits = (struct hd_parse_limits){
+        .max_input_bytes = HD_PARSE_DEFAULT_MAX_INPUT_BYTES,
+        .max_stacks = HD_PARSE_DEFAULT_MAX_STACKS,
+        .max_frames = HD_PARSE_DEFAULT_MAX_FRAMES,
+        .max_locations = HD_PARSE_DEFAULT_MAX_LOCATIONS,
+        .max_mappings = HD_PARSE_DEFAULT_MAX_MAPPINGS,
+    };
+}
+
+struct hd_model *hd_parse_buffer(const char *name, const char *data, size_t size,
+                                 struct hd_error *err)
+{
+    return hd_parse_text(name, data, size, NULL, err);
+}
+
+struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
+                               const struct hd_parse_limits *limits, struct hd_error *err)
+{
+    struct hd_parse_limits defaults;
+    if (!limits) {
+        hd_parse_limits_init(&defaults);
+        limits = &defaults;
+    }
+    if (size > limits->max_input_bytes) {
+        hd_error_set(err, name, 0,
+                     "profile text is larger than %zu bytes, the limit (--max-input-size)",
+                     limits->max_input_bytes);
+        return NULL;
+    }
     if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
         hd_error_set(err, name, 0, "this is an ELF binary, not a heap profile "
                                    "(the binary, if any, goes before the profiles)");
@@ -64,9 +92,9 @@ struct hd_model *hd_parse_buffer(const char *name, const char *data, size_t size
         trimmed.length--;
     }
     if (hd_line_starts_with(&trimmed, "heap profile:"))
-        rc = hd_parse_legacy(p, &line, &lines, err);
+        rc = hd_parse_legacy(p, &line, &lines, limits, err);
     else if (hd_line_starts_with(&trimmed, "heap_v2"))
-        rc = hd_parse_threaded(p, &line, &lines, err);
+        rc = hd_parse_threaded(p, &line, &lines, limits, err);
     else
         hd_error_set(err, name, lines.number,
                      "not a heap profile: expected 'heap profile:' (gperftools) or "
@@ -81,12 +109,18 @@ out:
     return p;
 }
 
-struct hd_model *hd_parse_file(const char *path, struct hd_error *err)
+struct hd_model *hd_parse_file(const char *path, const struct hd_parse_limits *limits,
+                               struct hd_error *err)
 {
+    struct hd_parse_limits defaults;
+    if (!limits) {
+        hd_parse_limits_init(&defaults);
+        limits = &defaults;
+    }
     struct hd_input in;
-    if (hd_input_open(&in, path, HD_PARSE_MAX_BYTES, err) != 0)
+    if (hd_input_open(&in, path, limits->max_input_bytes, err) != 0)
         return NULL;
-    struct hd_model *p = hd_parse_buffer(path, in.data, in.size, err);
+    struct hd_model *p = hd_parse_text(path, in.data, in.size, limits, err);
     hd_input_close(&in);
     return p;
 }

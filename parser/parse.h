@@ -6,8 +6,26 @@
 
 #include "model.h"
 
-/* Largest profile text heapdiff reads (after gunzip): 4 GiB. */
-#define HD_PARSE_MAX_BYTES ((size_t)4 << 30)
+/* What one profile may hold before heapdiff refuses it with a clear error
+ * (exit 2) instead of running out of memory (README, "Limits").  The
+ * defaults are far above what gperftools and jemalloc write (stacks of
+ * at most 64 and 128 frames, Linux's 65530 mappings per process). */
+struct hd_parse_limits {
+    size_t max_input_bytes; /* profile text, after gunzip (--max-input-size) */
+    size_t max_stacks;      /* distinct stacks, and jemalloc per-thread lines */
+    size_t max_frames;      /* addresses in one stack */
+    size_t max_locations;   /* distinct addresses */
+    size_t max_mappings;    /* maps section lines */
+};
+
+#define HD_PARSE_DEFAULT_MAX_INPUT_BYTES ((size_t)1 << 30)
+#define HD_PARSE_DEFAULT_MAX_STACKS ((size_t)4 << 20)
+#define HD_PARSE_DEFAULT_MAX_FRAMES ((size_t)64 << 10)
+#define HD_PARSE_DEFAULT_MAX_LOCATIONS ((size_t)16 << 20)
+#define HD_PARSE_DEFAULT_MAX_MAPPINGS ((size_t)1 << 20)
+
+/* LIMITS with the defaults above. */
+void hd_parse_limits_init(struct hd_parse_limits *limits);
 
 /* Read the heap profile in the file at PATH: gperftools' "heap profile:"
  * text (every header type, FORMATS.md §1.1), jemalloc >= 4's threaded
@@ -15,10 +33,15 @@
  * with LF or CRLF line ends.  Values are unsampled (§2).  Returns the
  * profile, or NULL with *ERR set: an unreadable, empty, truncated or
  * malformed file, or an ELF binary given as a profile. */
-struct hd_model *hd_parse_file(const char *path, struct hd_error *err);
+struct hd_model *hd_parse_file(const char *path, const struct hd_parse_limits *limits,
+                               struct hd_error *err);
 
 /* The same for text already in memory; NAME is used in messages and as
- * the profile's path. */
+ * the profile's path.  LIMITS may be NULL for the defaults. */
+struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
+                               const struct hd_parse_limits *limits, struct hd_error *err);
+
+/* hd_parse_text() with the default limits. */
 struct hd_model *hd_parse_buffer(const char *name, const char *data, size_t size,
                                    struct hd_error *err);
 

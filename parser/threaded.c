@@ -25,7 +25,8 @@ static bool read_thread(struct hd_cursor *c, long *thread)
 }
 
 int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
-                      struct hd_lines *lines, struct hd_error *err)
+                      struct hd_lines *lines, const struct hd_parse_limits *limits,
+                      struct hd_error *err)
 {
     struct hd_model_input *in = &p->inputs[0];
     in->format = HD_FORMAT_THREADED;
@@ -47,6 +48,8 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
     int64_t stack = -1;         /* the stack of the last "@" line */
     long stack_line = 0;        /* where it was */
     bool stack_has_total = false;
+    struct hd_counts totals = {0, 0, 0, 0}; /* the header block's "t*:" line */
+    long totals_line = 0;
     int rc = -1;
     struct hd_line line;
     for (;;) {
@@ -59,6 +62,10 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
                 hd_error_set(err, in->path, stack_line, "stack has no 't*:' line");
                 goto out;
             }
+            if (end && stack < 0 && hd_counts_promise_samples(&totals)) {
+                hd_counts_missing_stacks(&totals, in->path, totals_line, err);
+                goto out;
+            }
             if (end)
                 break;
         }
@@ -66,7 +73,7 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             continue;
         hd_cursor_init(&c, &line);
         if (hd_cursor_accept(&c, "@")) {
-            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, in->path, lines->number,
+            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, limits, in->path, lines->number,
                                          err);
             if (stack < 0)
                 goto out;
@@ -90,8 +97,14 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             hd_error_set(err, in->path, lines->number, "unexpected text after 't*:' counts");
             goto out;
         }
-        if (stack < 0)
-            continue; /* the header block of whole-profile totals */
+        if (stack < 0) {
+            /* the header block of whole-profile totals */
+            if (thread == HD_ALL_THREADS) {
+                totals = counts;
+                totals_line = lines->number;
+            }
+            continue;
+        }
         if (thread == HD_ALL_THREADS) {
             if (stack_has_total) {
                 hd_error_set(err, in->path, lines->number, "second 't*:' line for one stack");
@@ -100,12 +113,18 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             stack_has_total = true;
         }
         struct hd_values v;
-        hd_counts_to_values(p, &counts, lines->number, &warned, &v);
+        if (hd_counts_to_values(p, &counts, lines->number, &warned, &v, err) != 0)
+            goto out;
         if (thread == HD_ALL_THREADS && (v.alloc_objects != 0 || v.alloc_bytes != 0))
             in->has_alloc_values = true;
         hd_model_add_sample(p, 0, (uint32_t)stack, thread, &v);
+        if (p->thread_samples.n > limits->max_stacks) {
+            hd_counts_over_limit("per-thread samples", limits->max_stacks, in->path,
+                                 lines->number, err);
+            goto out;
+        }
     }
-    rc = hd_maps_parse(p, lines, in->path, err);
+    rc = hd_maps_parse(p, lines, in->path, limits, err);
 out:
     free(scratch);
     return rc;

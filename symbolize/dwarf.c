@@ -119,6 +119,8 @@ struct hd_sym_dwarf {
     size_t n_unranged;
     size_t units_decoded;
     char problem[256];    /* "" while no corruption was seen */
+    bool cut_chain;       /* some inline chain was longer than a lookup's
+                             MAX and lost its outer frames */
     struct hd_arena *arena; /* file names */
     struct hd_idtable name_index; /* ids into NAMES, by DIE */
     struct name_entry *names; /* cache of resolve_name(), one per DIE */
@@ -201,9 +203,83 @@ static const Dwarf_Obj_Access_Methods obj_methods = {
     .relocate_a_section = NULL, /* executables and DSOs need none */
 };
 
+static uint64_t read_le(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Why the range or location list section P (SIZE bytes) is not a sequence
+ * of sound DWARF 5 unit headers (§7.28, §7.29), with *AT the unit's
+ * offset; NULL when it is.  libdwarf 20210528 frees memory twice when a
+ * unit's length does not fit (dwarf_get_aranges -> _dwarf_load_debug_info
+ * -> dwarf_load_rnglists), so such a section must never reach it. */
+static const char *unsound_lists_unit(const uint8_t *p, size_t size, size_t *at)
+{
+    size_t pos = 0;
+    while (pos < size) {
+        *at = pos;
+        if (size - pos < 4)
+            return "a unit length cut off";
+        uint64_t length = read_le(p + pos, 4);
+        size_t offset_size = 4;
+        pos += 4;
+        if (length == 0xffffffff) {
+            if (size - pos < 8)
+                return "a unit length cut off";
+            length = read_le(p + pos, 8);
+            offset_size = 8;
+            pos += 8;
+        } else if (length >= 0xfffffff0) {
+            return "a reserved unit length";
+        }
+        if (length > size - pos)
+            return "a unit longer than the section";
+        if (length < 8)
+            return "a unit shorter than its header";
+        const uint8_t *h = p + pos;
+        if (read_le(h, 2) != 5)
+            return "a unit version that is not 5";
+        if (h[2] != 4 && h[2] != 8)
+            return "an address size that is not 4 or 8";
+        if (h[3] != 0)
+            return "a segment selector size that is not 0";
+        if (read_le(h + 4, 4) > (length - 8) / offset_size)
+            return "more offset entries than the unit holds";
+        pos += length;
+    }
+    return NULL;
+}
+
+/* Check the sections that libdwarf cannot read safely when corrupt.
+ * Returns 0, or -1 with *ERR set. */
+static int check_lists_sections(struct hd_sym_elf *elf, struct hd_error *err)
+{
+    static const char *const names[] = {".debug_rnglists", ".debug_loclists"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const uint8_t *p;
+        size_t size, at = 0;
+        struct hd_error section_err = {0};
+        int rc = hd_sym_elf_section(elf, names[i], &p, &size, &section_err);
+        if (rc < 0)
+            return hd_error_set(err, elf->path, 0, "%s: %.200s", names[i],
+                                section_err.message);
+        const char *why = rc == 1 ? unsound_lists_unit(p, size, &at) : NULL;
+        if (why)
+            return hd_error_set(err, elf->path, 0, "%s has %s (at offset 0x%zx)", names[i],
+                                why, at);
+    }
+    return 0;
+}
+
 static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *dbg,
                        struct hd_error *err)
 {
+    *dbg = NULL;
+    if (check_lists_sections(elf, err) != 0)
+        return -1;
     obj->elf = elf;
     obj->names[0] = "";
     obj->n = 1;
@@ -218,7 +294,7 @@ static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *
     obj->iface.object = obj;
     obj->iface.methods = &obj_methods;
     Dwarf_Error dw_err = NULL;
-    dwarf_set_de_alloc_flag(0);
+    dwarf_set_de_alloc_flag(1);
     int rc = dwarf_object_init_b(&obj->iface, NULL, NULL, DW_GROUPNUMBER_ANY,
                                  dbg, &dw_err);
     if (rc != DW_DLV_OK) {
@@ -664,6 +740,38 @@ static bool tag_may_hold_functions(Dwarf_Half tag)
     }
 }
 
+/* Step from DIE to its first child (CHILD) or its next sibling into *NEXT.
+ * A DW_AT_sibling may point anywhere, the DIE itself included, so every
+ * step must move forward: the next DIE's offset is past DIE's and inside
+ * DIE's unit.  Then a walk ends within the unit's size.  Returns libdwarf's
+ * status; a step that does not move forward is DW_DLV_NO_ENTRY and noted
+ * as a problem. */
+static int step_forward(struct hd_sym_dwarf *d, Dwarf_Die die, bool child, Dwarf_Die *next)
+{
+    Dwarf_Debug dbg = d->dbg;
+    Dwarf_Error err = NULL;
+    int rc = child ? dwarf_child(die, next, &err)
+                   : dwarf_siblingof_b(dbg, die, true, next, &err);
+    if (rc == DW_DLV_ERROR) {
+        note_problem(d, "bad DIE", err);
+        drop_error(dbg, &err);
+    }
+    if (rc != DW_DLV_OK)
+        return rc;
+    Dwarf_Off here = 0, there = 0, unit = 0, unit_length = 0;
+    if (dwarf_dieoffset(die, &here, &err) == DW_DLV_OK &&
+        dwarf_dieoffset(*next, &there, &err) == DW_DLV_OK &&
+        dwarf_die_CU_offset_range(die, &unit, &unit_length, &err) == DW_DLV_OK &&
+        there > here && there < unit + unit_length)
+        return DW_DLV_OK;
+    drop_error(dbg, &err);
+    note_problem(d, child ? "DIE child does not move forward"
+                          : "DIE sibling does not move forward", NULL);
+    dwarf_dealloc_die(*next);
+    *next = NULL;
+    return DW_DLV_NO_ENTRY;
+}
+
 static void push_top(struct unit *u, uint64_t low, uint64_t high, Dwarf_Off die)
 {
     HD_ARRAY_RESERVE(u->tops, u->cap_tops, u->n_tops + 1);
@@ -683,11 +791,7 @@ static void collect_functions(struct hd_sym_dwarf *d, struct unit *u,
         return;
     }
     Dwarf_Die die = NULL;
-    int rc = dwarf_child(parent_die, &die, &err);
-    if (rc == DW_DLV_ERROR) {
-        note_problem(d, "bad DIE", err);
-        drop_error(dbg, &err);
-    }
+    int rc = step_forward(d, parent_die, true, &die);
     while (rc == DW_DLV_OK) {
         Dwarf_Half tag = 0;
         if (dwarf_tag(die, &tag, &err) == DW_DLV_OK) {
@@ -707,11 +811,7 @@ static void collect_functions(struct hd_sym_dwarf *d, struct unit *u,
             drop_error(dbg, &err);
         }
         Dwarf_Die next = NULL;
-        rc = dwarf_siblingof_b(dbg, die, true, &next, &err);
-        if (rc == DW_DLV_ERROR) {
-            note_problem(d, "bad DIE", err);
-            drop_error(dbg, &err);
-        }
+        rc = step_forward(d, die, false, &next);
         dwarf_dealloc_die(die);
         die = next;
     }
@@ -784,7 +884,36 @@ static void sort_rows(struct unit *u)
     }
 }
 
-static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
+/* Whether every file entry of the line table CTX has a name and, unless
+ * the name is absolute, a directory index within the table's include
+ * directories.  dwarf_srcfiles (libdwarf 20210528) fails on either and
+ * then leaks the names it built ("This can leak some strings"), which
+ * nothing can free while de-allocation tracking is off (open_object); so
+ * it is called only on tables that pass. */
+static bool file_entries_are_sound(Dwarf_Line_Context ctx)
+{
+    Dwarf_Error err = NULL;
+    Dwarf_Signed base = 0, count = 0, end = 0, n_dirs = 0;
+    if (dwarf_srclines_files_indexes(ctx, &base, &count, &end, &err) != DW_DLV_OK ||
+        dwarf_srclines_include_dir_count(ctx, &n_dirs, &err) != DW_DLV_OK) {
+        drop_error(NULL, &err);
+        return false;
+    }
+    for (Dwarf_Signed i = base; i < end; i++) {
+        const char *name = NULL;
+        Dwarf_Unsigned dir = 0, mtime = 0, length = 0;
+        Dwarf_Form_Data16 *md5 = NULL;
+        if (dwarf_srclines_files_data_b(ctx, i, &name, &dir, &mtime, &length, &md5,
+                                        &err) != DW_DLV_OK || !name ||
+            (name[0] != '/' && dir > (Dwarf_Unsigned)n_dirs)) {
+            drop_error(NULL, &err);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void read_files(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
 {
     Dwarf_Debug dbg = d->dbg;
     Dwarf_Error err = NULL;
@@ -803,17 +932,29 @@ static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
         note_problem(d, "bad line table header", err);
         drop_error(dbg, &err);
     }
+}
 
+static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
+{
+    Dwarf_Debug dbg = d->dbg;
+    Dwarf_Error err = NULL;
     Dwarf_Unsigned version = 0;
     Dwarf_Small table_count = 0;
     Dwarf_Line_Context ctx = NULL;
-    rc = dwarf_srclines_b(cu, &version, &table_count, &ctx, &err);
+    /* The line table first: dwarf_srcfiles may leak on a corrupt one, so it
+     * runs only on a table that dwarf_srclines_b read whole and whose file
+     * entries are sound. */
+    int rc = dwarf_srclines_b(cu, &version, &table_count, &ctx, &err);
     if (rc != DW_DLV_OK) {
         if (rc == DW_DLV_ERROR)
             note_problem(d, "bad line table", err);
         drop_error(dbg, &err);
         return;
     }
+    if (file_entries_are_sound(ctx))
+        read_files(d, u, cu);
+    else
+        note_problem(d, "bad line table header", NULL);
     u->line_version = (unsigned)version;
     Dwarf_Line *lines = NULL;
     Dwarf_Signed n_lines = 0;
@@ -993,7 +1134,10 @@ static uint32_t udata_attr(struct hd_sym_dwarf *d, Dwarf_Die die, Dwarf_Half at)
 }
 
 /* Descend from the function TOP to the innermost scope holding PC, filling
- * CHAIN (outermost first).  Returns its length. */
+ * CHAIN (outermost first) with at most MAX links.  A longer chain keeps its
+ * innermost links, the allocation's callers, and sets d->cut_chain.  The
+ * walk ends: every step goes to a later DIE of the unit (step_forward).
+ * Returns its length. */
 static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *top,
                       uint64_t pc, struct link *chain, size_t max)
 {
@@ -1007,13 +1151,9 @@ static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *
         drop_error(dbg, &err);
         return n;
     }
-    for (unsigned depth = 0; die && depth < MAX_DIE_DEPTH; depth++) {
+    while (die) {
         Dwarf_Die child = NULL, inside = NULL;
-        int rc = dwarf_child(die, &child, &err);
-        if (rc == DW_DLV_ERROR) {
-            note_problem(d, "bad DIE", err);
-            drop_error(dbg, &err);
-        }
+        int rc = step_forward(d, die, true, &child);
         while (rc == DW_DLV_OK && !inside) {
             Dwarf_Half tag = 0;
             if (dwarf_tag(child, &tag, &err) != DW_DLV_OK)
@@ -1033,7 +1173,12 @@ static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *
                         /* A nested out-of-line function starts the chain anew. */
                         n = 0;
                         chain[n++] = (struct link){.die = off, .low = d->scratch[0].low};
-                    } else if (tag == DW_TAG_inlined_subroutine && n < max) {
+                    } else if (tag == DW_TAG_inlined_subroutine) {
+                        if (n == max) {
+                            memmove(chain, chain + 1, (max - 1) * sizeof *chain);
+                            n--;
+                            d->cut_chain = true;
+                        }
                         chain[n++] = (struct link){
                             .die = off, .inlined = true,
                             .call_file = udata_attr(d, child, DW_AT_call_file),
@@ -1043,11 +1188,7 @@ static size_t descend(struct hd_sym_dwarf *d, struct unit *u, const struct top *
                 }
             }
             Dwarf_Die next = NULL;
-            rc = dwarf_siblingof_b(dbg, child, true, &next, &err);
-            if (rc == DW_DLV_ERROR) {
-                note_problem(d, "bad DIE", err);
-                drop_error(dbg, &err);
-            }
+            rc = step_forward(d, child, false, &next);
             dwarf_dealloc_die(child);
             child = next;
         }
@@ -1174,6 +1315,11 @@ void hd_sym_dwarf_close(struct hd_sym_dwarf *d)
     }
     hd_arena_free(d->arena);
     free(d);
+}
+
+bool hd_sym_dwarf_cut_chain(const struct hd_sym_dwarf *d)
+{
+    return d->cut_chain;
 }
 
 const char *hd_sym_dwarf_problem(const struct hd_sym_dwarf *d)

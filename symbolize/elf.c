@@ -17,6 +17,7 @@
 
 #include "array.h"
 #include "error.h"
+#include "file.h"
 #include "sym_decompress.h"
 
 #ifndef ELFCOMPRESS_ZSTD
@@ -156,16 +157,12 @@ static int read_segments(struct hd_sym_elf *elf, struct hd_error *err)
 int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, struct hd_error *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return hd_error_set(err, path, 0, "%s", strerror(errno));
-    }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        hd_error_set(err, path, 0, "not a regular file");
-        close(fd);
-        return -1;
-    }
+    int fd = hd_file_open_regular(path, &st);
+    if (fd == HD_FILE_NOT_REGULAR)
+        return hd_error_set(err, path, 0, "not a regular file");
+    if (fd < 0)
+        return hd_error_set(err, path, 0, "%s", strerror(errno));
     if ((size_t)st.st_size < EI_NIDENT) {
         hd_error_set(err, path, 0, "not an ELF file");
         close(fd);

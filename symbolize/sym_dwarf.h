@@ -35,7 +35,8 @@ int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
 void hd_sym_dwarf_close(struct hd_sym_dwarf *dwarf);
 
 /* The frames at virtual address PC, outermost first, into FRAMES (at most
- * MAX; the innermost are dropped beyond that).  Returns the number written:
+ * MAX; beyond that the outermost are dropped, so that the innermost, the
+ * allocation's callers, stay, and hd_sym_dwarf_cut_chain() says so).  Returns the number written:
  * 0 when no compilation unit describes PC.  A frame with a line but no
  * function (a unit without subprogram entries) has name NULL. */
 size_t hd_sym_dwarf_lookup(struct hd_sym_dwarf *dwarf, uint64_t pc,
@@ -44,6 +45,10 @@ size_t hd_sym_dwarf_lookup(struct hd_sym_dwarf *dwarf, uint64_t pc,
 /* Whether some DWARF was found corrupt so far, and why (else NULL).  The
  * lookups go on with what could be read. */
 const char *hd_sym_dwarf_problem(const struct hd_sym_dwarf *dwarf);
+
+/* Whether some lookup found an inline chain longer than its MAX, and so
+ * dropped the outermost frames. */
+bool hd_sym_dwarf_cut_chain(const struct hd_sym_dwarf *dwarf);
 
 /* Compilation units decoded so far. */
 size_t hd_sym_dwarf_units_decoded(const struct hd_sym_dwarf *dwarf);

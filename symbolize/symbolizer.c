@@ -36,6 +36,7 @@ struct module {
     struct hd_sym_elf *alt;     /* dwz supplementary file, or NULL */
     struct hd_sym_dwarf *dwarf; /* over DEBUG or ELF; NULL without DWARF */
     bool warned_dwarf;          /* hd_sym_dwarf_problem() was reported */
+    bool warned_cut;            /* hd_sym_dwarf_cut_chain() was reported */
     bool object_tried;          /* open_object() ran: ELF is set, or
                                    CANNOT_READ says why not */
     bool ready;                 /* debug info looked for and every problem
@@ -62,6 +63,7 @@ struct hd_symbolizer {
     struct module *modules;
     size_t n_modules, cap_modules;
     struct hd_idtable address_index; /* ids into ADDRESSES */
+    struct hd_idtable module_index;  /* ids into MODULES, by (kind, key) */
     struct address *addresses;     /* one per unique (module, offset) */
     size_t n_addresses, cap_addresses;
     struct hd_idtable string_index; /* ids into STRINGS */
@@ -169,6 +171,7 @@ void hd_sym_free(struct hd_symbolizer *sym)
     }
     free(sym->modules);
     hd_idtable_free(&sym->address_index);
+    hd_idtable_free(&sym->module_index);
     free(sym->addresses);
     hd_idtable_free(&sym->string_index);
     free(sym->strings);
@@ -335,13 +338,43 @@ static struct module *ready_module(struct hd_symbolizer *sym, uint32_t id)
     return m;
 }
 
+/* The module index's key: a maps section may name 100,000 files, so
+ * modules are found by hash, not by a scan. */
+struct module_key {
+    enum module_kind kind;
+    const char *key;
+};
+
+static uint64_t module_hash(enum module_kind kind, const char *key)
+{
+    return hd_hash_mix(hd_hash_bytes(key, strlen(key)) ^ (uint64_t)kind);
+}
+
+static uint64_t module_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_symbolizer *sym = owner;
+    return module_hash(sym->modules[id].kind, sym->modules[id].key);
+}
+
+static bool module_matches(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_symbolizer *sym = owner;
+    const struct module_key *k = key;
+    return sym->modules[id].kind == k->kind && strcmp(sym->modules[id].key, k->key) == 0;
+}
+
+static uint32_t module_create(void *owner, const void *key)
+{
+    const struct module_key *k = key;
+    return add_module(owner, k->key, k->kind);
+}
+
 static uint32_t find_module(struct hd_symbolizer *sym, const char *key,
                             enum module_kind kind)
 {
-    for (size_t i = 0; i < sym->n_modules; i++)
-        if (sym->modules[i].kind == kind && strcmp(sym->modules[i].key, key) == 0)
-            return (uint32_t)i;
-    return add_module(sym, key, kind);
+    struct module_key k = {kind, key};
+    struct hd_probe q = {module_hash(kind, key), module_matches, module_rehash, sym, &k};
+    return hd_idtable_intern(&sym->module_index, &q, module_create, sym);
 }
 
 /* ---- lookups ---- */
@@ -379,6 +412,11 @@ static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vadd
         m->warned_dwarf = true;
         hd_warn("%s: bad debug info, some frames may lack names or lines: %s",
                 m->path, hd_sym_dwarf_problem(m->dwarf));
+    }
+    if (m->dwarf && !m->warned_cut && hd_sym_dwarf_cut_chain(m->dwarf)) {
+        m->warned_cut = true;
+        hd_warn("%s: an inline chain deeper than %d frames lost its outermost frames",
+                m->path, MAX_FRAMES);
     }
     const struct hd_sym_symbol *s = find_symbol(m, vaddr);
     if (n == 0 && !s) {

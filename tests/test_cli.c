@@ -132,6 +132,47 @@ Test(cli, binary_where_a_profile_belongs_exits_2)
                    "heapdiff: bin/leaky: this is an ELF binary");
 }
 
+/* open() on a FIFO blocks until a writer comes; heapdiff opens every path
+ * without blocking and reads only regular files (issue 10). */
+Test(cli, fifo_as_profile_binary_or_output_exits_2, .timeout = 60)
+{
+    char dir[] = "/tmp/hd-cli-fifo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char fifo[64], want[128];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    snprintf(want, sizeof want, "heapdiff: %s: not a regular file\n", fifo);
+    expect_failure(heapdiff(fifo, NULL), want);
+    expect_failure(heapdiff(fifo, "profiles/tc-run1.0001.heap", NULL), want);
+    expect_failure(heapdiff("--base", fifo, "profiles/tc-run1.0001.heap", NULL), want);
+    snprintf(want, sizeof want, "heapdiff: %s: cannot write: not a regular file\n", fifo);
+    expect_failure(heapdiff("-o", fifo, "profiles/tc-run1.0001.heap", NULL), want);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+/* --max-input-size bounds the text of one profile, inflated or not; the
+ * inflating stops at the limit, so a gzip bomb costs at most that much
+ * memory.  tc-run1.0002.heap.gz is 1141 bytes and inflates to 7484 (gzip -l). */
+Test(cli, max_input_size_bounds_the_profile_text)
+{
+    expect_failure(heapdiff("--max-input-size=2K", "profiles/tc-run1.0002.heap.gz", NULL),
+                   "heapdiff: profiles/tc-run1.0002.heap.gz: gzip data inflates to more than "
+                   "2048 bytes, the limit (--max-input-size)\n");
+    expect_failure(heapdiff("--max-input-size", "1K", "profiles/tc-run1.0002.heap", NULL),
+                   "heapdiff: profiles/tc-run1.0002.heap: file is larger than 1024 bytes, "
+                   "the limit (--max-input-size)\n");
+    struct run *r = heapdiff("--max-input-size=1M", "profiles/tc-run1.0002.heap.gz", NULL);
+    cr_expect_eq(r->status, 0, "%s", r->err);
+    expect_failure(heapdiff("--max-input-size=0", "profiles/tc-run1.0002.heap", NULL),
+                   "needs a size in bytes (K, M and G suffixes allowed)");
+    expect_failure(heapdiff("--max-input-size=1T", "profiles/tc-run1.0002.heap", NULL),
+                   "needs a size in bytes (K, M and G suffixes allowed)");
+    expect_failure(heapdiff("--max-input-size=18014398509481984G",
+                            "profiles/tc-run1.0002.heap", NULL),
+                   "needs a size in bytes (K, M and G suffixes allowed)");
+}
+
 Test(cli, missing_file_exits_2)
 {
     expect_failure(heapdiff("no-such.heap", NULL),
@@ -414,6 +455,49 @@ Test(cli, libraries_are_found_next_to_the_binary)
                              "profiles/tc-run1.0002.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(has_row(r, "49152", " lib_alloc"), "%s", r->out);
+}
+
+/* Damaged copies of c-gcc-O2-dw5-pie (testdata/make-bad-dwarf.py), each
+ * symbolized through a one-stack profile: heapdiff finishes (under ASan and
+ * valgrind, without a leak), says one warning, and names main.
+ * bad-rnglists.elf: libdwarf 20210528 frees memory twice and aborts on its
+ * .debug_rnglists unless heapdiff checks the section first; the DWARF is
+ * then not used and main comes from .symtab.  bad-line-dirs.elf: a file
+ * entry names a missing include directory; dwarf_srcfiles leaks on it
+ * unless heapdiff checks the entries first; main keeps its line. */
+Test(cli, damaged_debug_info_degrades_with_one_warning, .timeout = 60)
+{
+    static const struct {
+        const char *elf;
+        const char *warning;
+        const char *row; /* the function column */
+    } cases[] = {
+        {"bad-rnglists.elf", "unreadable debug info: .debug_rnglists has a unit longer than "
+                             "the section (at offset 0x0)", " main"},
+        {"bad-line-dirs.elf", "bad debug info, some frames may lack names or lines: bad line "
+                              "table header", " main"},
+    };
+    char dir[] = "/tmp/hd-cli-dwarf-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char profile[64], text[4096];
+    snprintf(profile, sizeof profile, "%s/p.heap", dir);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(text, sizeof text,
+                 "heap profile: 1: 16 [1: 16] @ heapprofile\n"
+                 "1: 16 [1: 16] @ 0x555555555094\n"
+                 "\nMAPPED_LIBRARIES:\n"
+                 "555555554000-555555556000 r-xp 00000000 00:00 0 %s/bad/%s\n",
+                 getenv("HD_TESTDATA"), cases[i].elf);
+        write_file(profile, text);
+        struct run *r = heapdiff("--show-bytes", profile, NULL);
+        cr_assert_eq(r->status, 0, "%s: %s", cases[i].elf, r->err);
+        cr_expect(strstr(r->err, cases[i].warning), "%s: %s", cases[i].elf, r->err);
+        cr_expect_eq(strchr(r->err, '\n'), r->err + strlen(r->err) - 1, "%s: %s",
+                     cases[i].elf, r->err);
+        cr_expect(has_row(r, "16", cases[i].row), "%s: %s", cases[i].elf, r->out);
+    }
+    unlink(profile);
+    rmdir(dir);
 }
 
 Test(cli, jemalloc_allocator_frames_are_not_charged)

@@ -1,6 +1,7 @@
 /* Parser tests: every header variant, the unsampling math (worked examples
  * from FORMATS.md §2.3-2.4), the maps section, and every bad input. */
 #include <criterion/criterion.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -517,14 +518,92 @@ Test(parser, truncated_files_are_refused)
                  5, "truncated");
 }
 
+/* jemalloc's v2 correction 1 / (1 - exp(-size/rate)) is 1/0 when the rate
+ * dwarfs the size: at heap_v2/2^63-1 one 1-byte object unsamples to inf,
+ * which used to print "Total: inf B" and exit 0 (issue 10). */
+Test(parser, counts_that_unsample_to_infinity_are_refused)
+{
+    expect_error("heap_v2/9223372036854775807\n  t*: 1: 1 [0: 0]\n@ 0x1100\n"
+                 "  t*: 1: 1 [0: 0]\n" MAPS,
+                 4, "are not finite numbers");
+    expect_error("heap profile: 1: 1 [1: 1] @ heap_v2/9223372036854775807\n"
+                 "1: 1 [1: 1] @ 0x1100\n" MAPS,
+                 2, "are not finite numbers");
+}
+
+/* README, "Truncated files": a header that counts samples the file does not
+ * contain is a cut file, maps section or not.  An all-zero header with no
+ * stacks is an empty profile (a process that freed everything). */
+Test(parser, header_promising_samples_without_stack_lines_is_refused)
+{
+    expect_error("heap profile: 2094: 1390336 [2194: 7943936] @ heapprofile\n" MAPS, 1,
+                 "header promises 2094: 1390336 [2194: 7943936] but the file has no "
+                 "stack lines");
+    expect_error("heap_v2/524288\n  t*: 5: 80 [0: 0]\n  t0: 5: 80 [0: 0]\n" MAPS, 2,
+                 "header promises 5: 80 [0: 0] but the file has no stack lines");
+    struct hd_error err;
+    static const char empty[] = "heap profile: 0: 0 [0: 0] @ heapprofile\n" MAPS;
+    struct hd_model *p = hd_parse_buffer("empty.heap", empty, strlen(empty), &err);
+    cr_assert_not_null(p, "%s", err.message);
+    hd_model_free(p);
+}
+
+/* README, "Limits": past a limit the parser stops with a message naming
+ * it, instead of growing until the kernel kills the process.  The limits
+ * are lowered here so that small texts reach them. */
+static void expect_limit(const struct hd_parse_limits *limits, const char *text, long line,
+                         const char *message)
+{
+    struct hd_error err;
+    struct hd_model *p = hd_parse_text("big.heap", text, strlen(text), limits, &err);
+    cr_assert_null(p, "over the limit, yet accepted");
+    cr_expect_eq(err.line, line, "error at line %ld, want %ld (%s)", err.line, line,
+                 err.message);
+    cr_expect(strstr(err.message, message), "message '%s' lacks '%s'", err.message, message);
+}
+
+Test(parser, profiles_past_a_limit_are_refused_with_its_name)
+{
+    static const char legacy[] = "heap profile: 2: 20 [2: 20] @ heapprofile\n"
+                                 "1: 10 [1: 10] @ 0x1100 0x1200 0x1300\n"
+                                 "1: 10 [1: 10] @ 0x1100 0x1400\n" MAPS;
+    static const char jemalloc_text[] = "heap_v2/524288\n  t*: 2: 20 [0: 0]\n@ 0x1100\n"
+                                   "  t*: 2: 20 [0: 0]\n  t0: 1: 10 [0: 0]\n"
+                                   "  t1: 1: 10 [0: 0]\n" MAPS;
+    static const struct {
+        size_t field; /* offsetof the limit lowered */
+        size_t value;
+        const char *text;
+        long line;
+        const char *message;
+    } cases[] = {
+        {offsetof(struct hd_parse_limits, max_frames), 2, legacy, 2,
+         "more than 2 frames in a stack, heapdiff's limit"},
+        {offsetof(struct hd_parse_limits, max_stacks), 1, legacy, 3, "more than 1 stacks"},
+        {offsetof(struct hd_parse_limits, max_locations), 3, legacy, 3,
+         "more than 3 distinct addresses"},
+        {offsetof(struct hd_parse_limits, max_mappings), 1, legacy, 7, "more than 1 mappings"},
+        {offsetof(struct hd_parse_limits, max_input_bytes), 100, legacy, 0,
+         "larger than 100 bytes, the limit (--max-input-size)"},
+        {offsetof(struct hd_parse_limits, max_stacks), 1, jemalloc_text, 6,
+         "more than 1 per-thread samples"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct hd_parse_limits limits;
+        hd_parse_limits_init(&limits);
+        *(size_t *)((char *)&limits + cases[i].field) = cases[i].value;
+        expect_limit(&limits, cases[i].text, cases[i].line, cases[i].message);
+    }
+}
+
 /* ---- fixtures: real files from testdata/ ---- */
 
 Test(parser, gzip_is_detected_by_content_not_name)
 {
     struct hd_error err;
-    struct hd_model *plain = hd_parse_file(fixture("profiles/tc-run1.0003.heap"), &err);
+    struct hd_model *plain = hd_parse_file(fixture("profiles/tc-run1.0003.heap"), NULL, &err);
     cr_assert_not_null(plain, "%s", err.message);
-    struct hd_model *gz = hd_parse_file(fixture("profiles/tc-run1.0003-gzipped.heap"), &err);
+    struct hd_model *gz = hd_parse_file(fixture("profiles/tc-run1.0003-gzipped.heap"), NULL, &err);
     cr_assert_not_null(gz, "%s", err.message);
     cr_assert_eq(gz->samples.n, plain->samples.n);
     cr_assert_float_eq(hd_model_input_total(gz, 0).inuse_bytes, hd_model_input_total(plain, 0).inuse_bytes, 0);
@@ -559,7 +638,7 @@ Test(parser, every_bad_fixture_gets_its_message)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct hd_error err;
-        struct hd_model *p = hd_parse_file(fixture(cases[i].file), &err);
+        struct hd_model *p = hd_parse_file(fixture(cases[i].file), NULL, &err);
         cr_expect_null(p, "%s was accepted", cases[i].file);
         hd_model_free(p);
         cr_expect_eq(err.line, cases[i].line, "%s: line %ld, want %ld", cases[i].file,
@@ -574,6 +653,6 @@ Test(parser, every_bad_fixture_gets_its_message)
 Test(parser, missing_file_is_an_error_not_a_crash)
 {
     struct hd_error err;
-    cr_assert_null(hd_parse_file(fixture("no/such/file.heap"), &err));
+    cr_assert_null(hd_parse_file(fixture("no/such/file.heap"), NULL, &err));
     cr_assert(strstr(err.message, "cannot open"), "%s", err.message);
 }

@@ -496,6 +496,42 @@ Test(symbolize, cyclic_abstract_origins_end_without_a_name)
     hd_sym_free(sym);
 }
 
+/* sibling.s: a namespace and a lexical block whose DW_AT_sibling is the
+ * DIE itself.  Every DIE walk must move forward, so the lookups end: the
+ * function names come from DWARF before the bad DIE, or from .symtab. */
+Test(symbolize, self_referencing_siblings_end_the_walk, .timeout = 30)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/sibling");
+    const struct hd_sym_location *loc = lookup(sym, bin, 0x1002);
+    cr_assert_str_eq(loc->frames[0].function, "sib_inner");
+    loc = lookup(sym, bin, 0x1005);
+    cr_assert_str_eq(loc->frames[0].function, "sib_outer");
+    cr_assert_eq(loc->n_frames, 1);
+    cr_assert_not_null(strstr(warnings, "DIE sibling does not move forward"), "%s", warnings);
+    hd_sym_free(sym);
+}
+
+/* deep_inline.py: deep_outer holds 1000 nested inlined calls, inl_1
+ * outermost, inl_1000 innermost (llvm-symbolizer 14 prints all 1001).  Of
+ * the 64 frames heapdiff keeps, the innermost stay: they name the
+ * allocation's callers.  One warning says the chain was cut. */
+Test(symbolize, deep_inline_chains_keep_their_innermost_frames, .timeout = 30)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *bin = testdata("bin/deep-inline");
+    const struct hd_sym_location *loc = lookup(sym, bin, 0x1002);
+    cr_assert_eq(loc->n_frames, 64);
+    cr_assert_str_eq(loc->frames[63].function, "inl_1000");
+    cr_assert_str_eq(loc->frames[0].function, "inl_937");
+    cr_assert_eq(loc->frames[0].line, 938, "inl_938 is called from line 938");
+    lookup(sym, bin, 0x1003);
+    const char *w = strstr(warnings, "an inline chain deeper than 64 frames lost its outermost");
+    cr_assert_not_null(w, "%s", warnings);
+    cr_assert_null(strstr(w + 1, "an inline chain deeper"), "said twice: %s", warnings);
+    hd_sym_free(sym);
+}
+
 static void write_file(const char *path, const void *data, size_t size)
 {
     FILE *f = fopen(path, "wb");
@@ -838,4 +874,50 @@ Test(symbolize, allocator_frames_are_cut_from_the_leaf_end_of_stacks)
     cr_assert_eq(m->stacks[1].allocator_frames, 1, "the root is kept");
     cr_assert_eq(m->stacks[2].allocator_frames, 0);
     hd_model_free(m);
+}
+
+/* ---- hostile paths: a FIFO never blocks the symbolizer (issue 10) ---- */
+
+/* A maps line may name any path; open() on a FIFO without O_NONBLOCK
+ * waits for a writer forever.  The module is unreadable, said once. */
+Test(symbolize, fifo_named_by_the_maps_section_is_refused, .timeout = 30)
+{
+    char dir[] = "/tmp/hd-sym-fifo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char fifo[4096];
+    snprintf(fifo, sizeof fifo, "%s/app", dir);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const struct hd_sym_location *loc = lookup(sym, fifo, 0x1180);
+    cr_assert_neq(loc->status, HD_SYM_RESOLVED);
+    hd_sym_free(sym);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+/* cxx-dwz-a's .gnu_debugaltlink is ../debug/dwz-common.debug; here that
+ * path is a FIFO.  The supplementary file is not found; nothing waits. */
+Test(symbolize, fifo_as_the_dwz_supplementary_file_is_not_opened, .timeout = 30)
+{
+    char dir[] = "/tmp/hd-sym-fifo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char bin[64], debug[64], copy[128], fifo[128], cmd[8192];
+    snprintf(bin, sizeof bin, "%s/bin", dir);
+    snprintf(debug, sizeof debug, "%s/debug", dir);
+    cr_assert_eq(mkdir(bin, 0700), 0);
+    cr_assert_eq(mkdir(debug, 0700), 0);
+    snprintf(copy, sizeof copy, "%s/cxx-dwz-a", bin);
+    snprintf(fifo, sizeof fifo, "%s/dwz-common.debug", debug);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", testdata("bin/cxx-dwz-a"), copy);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    lookup(sym, copy, 0x1180);
+    cr_assert_not_null(strstr(warnings, "dwz supplementary file not found"), "%s", warnings);
+    hd_sym_free(sym);
+    unlink(fifo);
+    unlink(copy);
+    rmdir(bin);
+    rmdir(debug);
+    rmdir(dir);
 }

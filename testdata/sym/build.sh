@@ -104,6 +104,11 @@ PY
 
 # Hand-made DWARF with cycles in DW_AT_abstract_origin/DW_AT_specification.
 gcc -g0 -nostdlib -static -Wl,--build-id=sha1 -o bin/cycle "$src/cycle.s"
+# Hand-made DWARF whose DW_AT_sibling attributes point at their own DIE.
+gcc -g0 -nostdlib -static -Wl,--build-id=sha1 -o bin/sibling "$src/sibling.s"
+# Hand-made DWARF with a chain of 1000 nested inlined calls.
+python3 "$src/deep_inline.py" > "$tmp/deep_inline.s"
+gcc -g0 -nostdlib -static -Wl,--build-id=sha1 -o bin/deep-inline "$tmp/deep_inline.s"
 
 # Expectations from llvm-symbolizer.
 for f in libsymlib.so c-gcc-O0-dw4-pie c-gcc-O2-dw5-pie c-gcc-O2-dw4-nopie \
