@@ -45,7 +45,8 @@ log=$build/$target-fuzz.log
 status=$?
 stats=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -n 1 | sed -E 's/^#([0-9]+): (cov: [0-9]+ ft: [0-9]+).*/\1 runs, \2/')
 
-# The open bugs' signatures for this target: "TARGET SIGNATURE # note".
+# The open bugs' signatures for this target: "TARGET SIGNATURE # note",
+# SIGNATURE being strings joined by '+', all of which the report holds.
 signatures=()
 while read -r t signature _; do
   [ "$t" = "$target" ] && signatures+=("$signature")
@@ -56,7 +57,13 @@ for crasher in "$artifacts"/*; do
   report=$("$exe" -timeout=10 -rss_limit_mb=2048 "$crasher" 2>&1)
   matched=0
   for signature in "${signatures[@]}"; do
-    grep -qF -- "$signature" <<<"$report" && matched=1
+    # every '+'-separated part must be in the report
+    local_match=1
+    IFS=+ read -ra parts <<<"$signature"
+    for part in "${parts[@]}"; do
+      grep -qF -- "$part" <<<"$report" || local_match=0
+    done
+    [ $local_match = 1 ] && matched=1
   done
   if [ $matched = 1 ]; then
     known=$((known + 1))
@@ -65,7 +72,9 @@ for crasher in "$artifacts"/*; do
     printf '%s\n' "$report" >"$crasher.report"
   fi
 done
-if [ $status -ne 0 ] && [ ${#unknown[@]} -eq 0 ]; then
+# Fork mode's exit status is that of its last job: it says something only
+# when no crasher was saved.
+if [ $status -ne 0 ] && [ $known -eq 0 ] && [ ${#unknown[@]} -eq 0 ]; then
   echo "not ok 2 - $target: libFuzzer exited with status $status"
   sed 's/^/# /' "$log" | tail -n 40
 elif [ ${#unknown[@]} -gt 0 ]; then
