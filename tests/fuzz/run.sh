@@ -54,7 +54,10 @@ done < <(grep -v '^#' "$fuzzdir/open.txt" | grep .)
 known=0 unknown=()
 for crasher in "$artifacts"/*; do
   [ -e "$crasher" ] || continue
-  report=$("$exe" -timeout=10 -rss_limit_mb=2048 "$crasher" 2>&1)
+  # the slow unwinder: libdwarf has no frame pointers, and a leak's
+  # signature needs the frames above it
+  report=$(ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0 \
+           "$exe" -timeout=10 -rss_limit_mb=2048 "$crasher" 2>&1)
   matched=0
   for signature in "${signatures[@]}"; do
     # every '+'-separated part must be in the report
