@@ -48,8 +48,8 @@ stats=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -n 1 | sed -E 's/^#([0-9]+): (co
 # The open bugs' signatures for this target: "TARGET SIGNATURE # note",
 # SIGNATURE being strings joined by '+', all of which the report holds.
 signatures=()
-while read -r t signature _; do
-  [ "$t" = "$target" ] && signatures+=("$signature")
+while read -r t rest; do
+  [ "$t" = "$target" ] && signatures+=("${rest%% #*}")
 done < <(grep -v '^#' "$fuzzdir/open.txt" | grep .)
 known=0 unknown=()
 for crasher in "$artifacts"/*; do
