@@ -28,6 +28,8 @@ packages=(
   strace
   # the unit tests under memcheck (meson test --setup valgrind)
   valgrind
+  # fuzzing (tests/fuzz): clang's libFuzzer and sanitizer runtimes
+  libclang-rt-14-dev
 )
 
 missing=()

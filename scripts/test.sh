@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install what is missing, build with
 # AddressSanitizer and UndefinedBehaviorSanitizer, run every test, then run
-# the unit tests again under valgrind in a plain debug build, and end with
-# one line "N passed, N failed" over both runs.
+# the unit tests again under valgrind in a plain debug build, then the fuzz
+# targets (tests/fuzz, a clang build of their own) on their regression
+# inputs and for 20 s each, and end with one line "N passed, N failed"
+# over the three runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +35,18 @@ fi
 meson compile -C "$vgbuild" >/dev/null
 meson test -C "$vgbuild" --setup valgrind --print-errorlogs --num-processes 2 || status=$?
 
+# The fuzz targets (README "Fuzzing"): every library built with clang for
+# libFuzzer and the sanitizers.  Each target is one test: its regression
+# inputs, then 20 s of fuzzing from testdata's seeds (tests/fuzz/run.sh);
+# the open bugs of tests/fuzz/open.txt do not fail it.
+fuzzbuild=build/fuzz
+if [ ! -f "$fuzzbuild/build.ninja" ]; then
+  CC=clang meson setup "$fuzzbuild" -Dfuzz=true -Db_sanitize=address,undefined \
+    -Db_lundef=false >/dev/null
+fi
+meson compile -C "$fuzzbuild" >/dev/null
+meson test -C "$fuzzbuild" --suite fuzz --print-errorlogs --num-processes 2 || status=$?
+
 python3 scripts/count-tests.py "$build/meson-logs/testlog.json" \
-  "$vgbuild/meson-logs/testlog-valgrind.json"
+  "$vgbuild/meson-logs/testlog-valgrind.json" "$fuzzbuild/meson-logs/testlog.json"
 exit $status

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Build the fuzz targets' seed corpora from testdata/, so that git holds no
+# copies:  seed.sh TESTDATA OUT [TARGET...]  makes OUT/seeds/TARGET/ for
+# each TARGET (default: all), emptied first.  Each seed is shaped for its
+# target: the parse targets force their header prefix, so it is stripped;
+# maps gets the maps sections; pipeline gets an options byte (0x00) first.
+set -euo pipefail
+testdata=$1
+out=$2
+shift 2
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
+                                     gzip elf dwarf options pipeline)
+
+# Plain-text profiles of every kind (not the gzip'ed ones).
+text_profiles() {
+  find "$testdata/profiles" "$testdata/variants" "$testdata/bad" -type f ! -name '*.gz' | sort
+}
+
+# Each FILE whose first line starts with PREFIX, without PREFIX, into DIR.
+strip_prefix() {
+  local prefix=$1 dir=$2 f
+  shift 2
+  for f in "$@"; do
+    if head -c ${#prefix} "$f" | cmp -s - <(printf '%s' "$prefix"); then
+      tail -c +$((${#prefix} + 1)) "$f" >"$dir/$(basename "$f")"
+    fi
+  done
+}
+
+objects() {
+  find "$testdata/sym/bin" "$testdata/sym/debug" "$testdata/bin" -type f ! -name '*.expected' | sort
+}
+
+seed() {
+  local target=$1 dir=$out/seeds/$1 f
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  case $target in
+    parse_gperftools)
+      # every legacy file: the jemalloc 3 ones too, and tc-warn's "%warn"
+      # lines are lost with the prefix but its body stays
+      mapfile -t files < <(text_profiles)
+      strip_prefix 'heap profile: ' "$dir" "${files[@]}" ;;
+    parse_jemalloc3)
+      mapfile -t files < <(find "$testdata/variants" -name 'je3-*' | sort)
+      strip_prefix 'heap profile: ' "$dir" "${files[@]}" ;;
+    parse_threaded)
+      mapfile -t files < <(text_profiles)
+      strip_prefix 'heap_v2/' "$dir" "${files[@]}" ;;
+    maps)
+      for f in $(text_profiles); do
+        awk 'found { print } /MAPPED_LIBRARIES:|--- Memory map: ---/ { found = 1 }' "$f" \
+          >"$dir/$(basename "$f")"
+        [ -s "$dir/$(basename "$f")" ] || rm "$dir/$(basename "$f")"
+      done ;;
+    gzip)
+      find "$testdata" -name '*.gz' -exec cp {} "$dir/" \;
+      cp "$testdata/variants/tc-header-only.heap" "$dir/" ;;
+    elf | dwarf)
+      for f in $(objects); do cp "$f" "$dir/$(basename "$f")"; done ;;
+    options)
+      local i=0 line
+      while IFS= read -r line; do
+        # words separated by NUL bytes, as the target splits them
+        printf '%s' "$line" | tr ' ' '\0' >"$dir/cmdline-$i"
+        i=$((i + 1))
+      done <<'LINES'
+--svg --base a.heap b.heap
+--inuse_space --nodecount=80 --nodefraction 0.005 prof.heap
+-o out.svg --lib-prefix /opt --lib-prefix=/usr/lib -L /x bin prof
+--help
+-h
+--text -- --not-an-option
+--nodecount 4K --nodefraction=1
+--nodecount=18446744073709551615 --nodefraction=1e-300
+-inuse-space --output=x -bfile
+LINES
+      ;;
+    pipeline)
+      # two options bytes (fuzz_pipeline.c): the report kind cycles over
+      # the six; the maps' paths to testdata/bin are made this checkout's,
+      # and the system libraries' are made missing
+      local i=0
+      for f in $(text_profiles) $(find "$testdata/profiles" -name '*.gz' | sort); do
+        local name=$dir/$(basename "$f")
+        if [[ $f == *.gz ]]; then
+          cp "$f" "$name.tmp"
+        else
+          sed -e "s| /[^ ]*/testdata/bin/| $testdata/bin/|" \
+              -e 's| /usr/lib/x86_64-linux-gnu/| /nonexistent/|; s| /lib/x86_64-linux-gnu/| /nonexistent/|' \
+              "$f" >"$name.tmp"
+        fi
+        { printf "\\$(printf '%03o' $((i % 6)))\\0"; cat "$name.tmp"; } >"$name"
+        rm "$name.tmp"
+        i=$((i + 1))
+      done ;;
+    *)
+      echo "seed.sh: unknown target $target" >&2
+      exit 2 ;;
+  esac
+}
+
+for t in "${targets[@]}"; do
+  seed "$t"
+done
