@@ -9,6 +9,7 @@
 #include "fuzz_common.h"
 #include "lines.h"
 #include "maps.h"
+#include "parse.h"
 #include "model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,7 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hd_lines_init(&lines, text, size);
     struct hd_error err;
     volatile size_t sink = 0;
-    if (hd_maps_parse(model, &lines, "fuzz.heap", &err) == 0)
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    if (hd_maps_parse(model, &lines, "fuzz.heap", &limits, &err) == 0)
         for (size_t i = 0; i < model->n_mappings; i++)
             sink += strlen(model->mappings[i].path) + strlen(model->mappings[i].identity);
     (void)sink;

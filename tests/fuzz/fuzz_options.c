@@ -18,20 +18,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int choice = 0;
     const char *string = NULL;
     struct hd_string_list list = {0};
-    size_t count = 0;
+    size_t count = 0, bytes = 0;
     double fraction = 0;
     const struct hd_option table[] = {
-        {"text", 0, HD_OPTION_CHOICE, &choice, 0, NULL, "text report"},
-        {"svg", 0, HD_OPTION_CHOICE, &choice, 1, NULL, "svg report"},
-        {"inuse-space", 0, HD_OPTION_FLAG, &flag, 0, NULL, "bytes in use"},
-        {"inuse_space", 0, HD_OPTION_FLAG, &flag, 0, NULL, NULL},
-        {"base", 'b', HD_OPTION_STRING, &string, 0, "FILE", "subtract FILE"},
-        {"lib-prefix", 'L', HD_OPTION_LIST, &list, 0, "DIR", "libraries in DIR"},
-        {"nodecount", 0, HD_OPTION_COUNT, &count, 0, "N", "keep N nodes"},
-        {"nodefraction", 0, HD_OPTION_FRACTION, &fraction, 0, "F", "drop below F"},
-        {"output", 'o', HD_OPTION_STRING, &string, 0, "FILE", "write to FILE"},
-        {"help", 'h', HD_OPTION_HELP, &help, 0, NULL, "show this help"},
-        {NULL, 0, 0, NULL, 0, NULL, NULL},
+        {"text", 0, HD_OPTION_CHOICE, &choice, 0, NULL, "text report", NULL},
+        {"svg", 0, HD_OPTION_CHOICE, &choice, 1, NULL, "svg report", NULL},
+        {"inuse-space", 0, HD_OPTION_FLAG, &flag, 0, NULL, "bytes in use", NULL},
+        {"inuse_space", 0, HD_OPTION_FLAG, &flag, 0, NULL, NULL, NULL},
+        {"base", 'b', HD_OPTION_STRING, &string, 0, "FILE", "subtract FILE", NULL},
+        {"lib-prefix", 'L', HD_OPTION_LIST, &list, 0, "DIR", "libraries in DIR", NULL},
+        {"nodecount", 0, HD_OPTION_COUNT, &count, 0, "N", "keep N nodes", NULL},
+        {"top", 0, HD_OPTION_COUNT, &count, 0, "N", "first N rows; alone, text", "text"},
+        {"max-input-size", 0, HD_OPTION_SIZE, &bytes, 0, "SIZE", "at most SIZE bytes", NULL},
+        {"nodefraction", 0, HD_OPTION_FRACTION, &fraction, 0, "F", "drop below F", NULL},
+        {"output", 'o', HD_OPTION_STRING, &string, 0, "FILE", "write to FILE", NULL},
+        {"help", 'h', HD_OPTION_HELP, &help, 0, NULL, "show this help", NULL},
+        {NULL, 0, 0, NULL, 0, NULL, NULL, NULL},
     };
 
     /* argv strings are copies of exactly their bytes plus the NUL. */
