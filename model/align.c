@@ -81,25 +81,68 @@ static void move_model(struct hd_model *dst, struct hd_model *src)
     *src = empty;
 }
 
+/* DST's mappings grouped by module, so that translating a mapping looks at
+ * its module's mappings only: FIRST finds a module's first mapping by its
+ * identity (interned in DST, so compared by pointer), NEXT chains the
+ * others in index order, TAIL[first] is the chain's last. */
+struct module_index {
+    struct hd_idtable first;
+    uint32_t *next; /* HD_NO_MAPPING ends a chain */
+    uint32_t *tail; /* valid at a chain's first mapping */
+    size_t capacity;
+};
+
+static uint64_t identity_rehash(const void *owner, uint32_t id)
+{
+    const struct hd_model *m = owner;
+    return hd_hash_mix((uint64_t)(uintptr_t)m->mappings[id].identity);
+}
+
+static bool same_identity(const void *owner, uint32_t id, const void *key)
+{
+    const struct hd_model *m = owner;
+    return m->mappings[id].identity == key;
+}
+
+/* Record DST's mapping ID in X. */
+static void index_mapping(struct module_index *x, const struct hd_model *dst, uint32_t id)
+{
+    size_t capacity = x->capacity;
+    HD_ARRAY_RESERVE(x->next, x->capacity, (size_t)id + 1);
+    x->tail = hd_array_reserve(x->tail, &capacity, x->capacity, sizeof *x->tail);
+    const char *identity = dst->mappings[id].identity;
+    struct hd_probe q = {hd_hash_mix((uint64_t)(uintptr_t)identity), same_identity,
+                         identity_rehash, dst, identity};
+    uint32_t head = hd_idtable_intern(&x->first, &q, take_id, &id);
+    x->next[id] = HD_NO_MAPPING;
+    if (head != id)
+        x->next[x->tail[head]] = id;
+    x->tail[head] = id;
+}
+
 /* DST's mapping for SRC's mapping MAP at file OFFSET: one of the same
- * module whose file range holds OFFSET, copied into DST when there is
- * none.  *LAST caches the previous answer for MAP. */
-static uint32_t translate_mapping(struct hd_model *dst, const struct hd_model *src, uint32_t map,
-                                  uint64_t offset, uint32_t *last)
+ * module whose file range holds OFFSET (the first in DST's order), copied
+ * into DST when there is none.  *LAST caches the previous answer for MAP. */
+static uint32_t translate_mapping(struct hd_model *dst, struct module_index *x,
+                                  const struct hd_model *src, uint32_t map, uint64_t offset,
+                                  uint32_t *last)
 {
     const struct hd_mapping *sm = &src->mappings[map];
     const struct hd_mapping *dm = *last == HD_NO_MAPPING ? NULL : &dst->mappings[*last];
     if (dm && offset >= dm->offset && offset - dm->offset < dm->limit - dm->start)
         return *last;
-    for (size_t i = 0; i < dst->n_mappings; i++) {
+    const char *identity = hd_model_intern_string(dst, sm->identity);
+    struct hd_probe q = {hd_hash_mix((uint64_t)(uintptr_t)identity), same_identity,
+                         identity_rehash, dst, identity};
+    for (uint32_t i = hd_idtable_find(&x->first, &q); i != HD_NO_MAPPING; i = x->next[i]) {
         dm = &dst->mappings[i];
-        if (strcmp(dm->identity, sm->identity) == 0 && offset >= dm->offset &&
-            offset - dm->offset < dm->limit - dm->start)
-            return *last = (uint32_t)i;
+        if (offset >= dm->offset && offset - dm->offset < dm->limit - dm->start)
+            return *last = i;
     }
     uint32_t added = hd_model_add_mapping(dst, sm->start, sm->limit, sm->offset, sm->path,
                                           sm->executable, sm->deleted);
-    dst->mappings[added].identity = hd_model_intern_string(dst, sm->identity);
+    dst->mappings[added].identity = identity;
+    index_mapping(x, dst, added);
     return *last = added;
 }
 
@@ -137,6 +180,9 @@ uint32_t hd_model_align(struct hd_model *dst, struct hd_model *src, enum hd_role
         *out = *in;
         out->path = path;
     }
+    struct module_index modules = {0};
+    for (uint32_t i = 0; i < dst->n_mappings; i++)
+        index_mapping(&modules, dst, i);
     uint32_t *mapping_cache = hd_malloc(src->n_mappings + 1, sizeof *mapping_cache);
     for (size_t i = 0; i < src->n_mappings; i++)
         mapping_cache[i] = HD_NO_MAPPING;
@@ -146,7 +192,8 @@ uint32_t hd_model_align(struct hd_model *dst, struct hd_model *src, enum hd_role
         uint32_t map = HD_NO_MAPPING;
         uint64_t address = l->address;
         if (l->mapping != HD_NO_MAPPING) {
-            map = translate_mapping(dst, src, l->mapping, l->offset, &mapping_cache[l->mapping]);
+            map = translate_mapping(dst, &modules, src, l->mapping, l->offset,
+                                    &mapping_cache[l->mapping]);
             /* The address this file offset has in DST's layout. */
             address = dst->mappings[map].start + (l->offset - dst->mappings[map].offset);
         }
@@ -168,6 +215,9 @@ uint32_t hd_model_align(struct hd_model *dst, struct hd_model *src, enum hd_role
     free(stack_map);
     free(location_map);
     free(mapping_cache);
+    hd_idtable_free(&modules.first);
+    free(modules.next);
+    free(modules.tail);
     return first;
 }
 
