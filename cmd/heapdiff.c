@@ -31,6 +31,7 @@ struct settings {
     struct hd_string_list lib_prefixes, debug_dirs;
     const char *sysroot;
     bool no_demangle, full_names, no_symbols;
+    struct hd_string_list trim_paths;
     const char *output;
     size_t max_input_size;
 };
@@ -110,6 +111,9 @@ static const struct hd_option other_options[] = {
     FLAG("no-demangle", no_demangle, "show C++ and Rust names mangled"),
     FLAG("full-names", full_names, "keep argument lists and template arguments"),
     FLAG("no-symbols", no_symbols, "do not symbolize: frames as module+0xoffset"),
+    /* source files */
+    {"trim-path", 0, HD_OPTION_LIST, &settings.trim_paths, 0, "PREFIX",
+     "take PREFIX off source file names (repeatable; ':' separates several)", NULL},
     /* output */
     {"output", 'o', HD_OPTION_STRING, &settings.output, 0, "FILE",
      "write to FILE (atomically) instead of standard output", NULL},
@@ -250,6 +254,8 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->limits.max_input_bytes = settings.max_input_size;
     request->demangle = !settings.no_demangle;
     request->full_names = settings.full_names;
+    request->trim_paths = settings.trim_paths.items;
+    request->n_trim_paths = settings.trim_paths.n;
 
     request->graph = (struct hd_graph_options){
         .value = (enum hd_value_type)value,

@@ -54,6 +54,12 @@ struct hd_request {
     bool demangle;
     bool full_names;
 
+    /* Source files. */
+    const char *const *trim_paths; /* --trim-path: prefixes taken off source
+                                      file names before any report is built,
+                                      each a ':'-separated list (path.h) */
+    size_t n_trim_paths;
+
     /* What to show. */
     struct hd_graph_options graph; /* value type, granularity, ...; its
                                       filters are compiled by hd_core_run */
@@ -99,5 +105,11 @@ struct hd_model *hd_core_read_inputs(const struct hd_request *request,
 /* Attach frames to MODEL's locations with SYM (NULL: --no-symbols) and
  * mark the allocator's frames. */
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model);
+
+/* Take REQUEST's --trim-path prefixes, and Go pprof's default
+ * (hd_path_trim), off the source file of every frame of MODEL, once it is
+ * symbolized: every report then shows the trimmed names.  A location
+ * whose frames change gets a copy of them in MODEL. */
+void hd_core_trim_paths(const struct hd_request *request, struct hd_model *model);
 
 #endif

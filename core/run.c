@@ -13,6 +13,7 @@
 #include "gvc.h"
 #include "output.h"
 #include "parse.h"
+#include "path.h"
 
 void hd_request_init(struct hd_request *r)
 {
@@ -67,6 +68,27 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model)
 {
     hd_sym_annotate_model(sym, model);
+}
+
+void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model)
+{
+    for (size_t i = 0; i < model->n_locations; i++) {
+        struct hd_location *l = &model->locations[i];
+        struct hd_frame *copy = NULL;
+        for (uint32_t f = 0; f < l->n_frames; f++) {
+            const char *file = l->frames[f].file;
+            const char *trimmed = file ? hd_path_trim(file, r->trim_paths, r->n_trim_paths) : NULL;
+            if (trimmed == file)
+                continue;
+            if (!copy) {
+                /* The frames are the symbolizer's, shared by locations. */
+                copy = hd_model_alloc(model, l->n_frames * sizeof *copy);
+                memcpy(copy, l->frames, l->n_frames * sizeof *copy);
+                l->frames = copy;
+            }
+            copy[f].file = trimmed;
+        }
+    }
 }
 
 /* ---- inputs ---- */
@@ -191,6 +213,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
     struct hd_model *model = hd_core_read_inputs(r, sym, err);
     if (model) {
         hd_core_symbolize(r->no_symbols ? NULL : sym, model);
+        hd_core_trim_paths(r, model);
         struct hd_graph_options graph_options = r->graph;
         graph_options.filters = filters;
         graph = hd_graph_build(model, &graph_options);

@@ -768,3 +768,23 @@ Test(cli, png_pdf_and_svg_are_drawn_in_process)
               "%s", r->out);
     unlink(path);
 }
+
+/* ---- source paths and --list (issue 9) ---- */
+
+Test(cli, trim_path_takes_prefixes_off_every_shown_source_file)
+{
+    /* testdata/bin/leaky's DWARF names src/leaky.c (comp_dir ".", file
+     * "src/leaky.c", cleaned from "./src/leaky.c"). */
+    struct run *r = heapdiff("--lines", "--show_bytes", "--trim-path", "src", "bin/leaky",
+                             "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "\n  524288  72.0%  72.0%   524288  72.0% recurse leaky.c:130\n"),
+              "%s", r->out);
+    cr_expect_null(strstr(r->out, "src/"), "%s", r->out);
+    /* Go pprof's spelling, and a ':' list whose first item matches nothing. */
+    r = heapdiff("--files", "-trim_path=/nowhere:sysdeps", "bin/leaky",
+                 "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "% x86/libc-start.c\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "% src/leaky.c\n"), "%s", r->out);
+}
