@@ -25,6 +25,7 @@
 #include "model.h"
 #include "parse.h"
 #include "report.h"
+#include "source.h"
 #include "symbolizer.h"
 
 /* Everything one run of heapdiff needs to know.  Strings and arrays are
@@ -67,6 +68,9 @@ struct hd_request {
     struct hd_report_options report; /* its value and filters are set by
                                         hd_core_run from the above */
     const struct hd_emitter *emitter; /* NULL: text */
+    struct hd_source_options source; /* --list: which functions, where their
+                                        sources are; its no_inlines is set
+                                        by hd_core_run from graph */
     const char *output;            /* a file written atomically; NULL or
                                       "-": standard output */
 };

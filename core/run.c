@@ -178,6 +178,9 @@ static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
     struct hd_report_options options = r->report;
     options.value = r->graph.value;
     options.filters = filters;
+    struct hd_source_options source = r->source;
+    source.no_inlines = r->graph.no_inlines;
+    options.source = &source;
     struct hd_report report;
     hd_report_prepare(&report, emitter, model, graph, &options);
     struct hd_output out;
@@ -196,8 +199,11 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
     struct hd_filters *filters = NULL;
-    if (hd_filters_compile(r->filters, &filters, err) != 0)
+    if (hd_filters_compile(r->filters, &filters, err) != 0 ||
+        hd_source_check(&r->source, err) != 0) {
+        hd_filters_free(filters);
         return HD_OUTCOME_TROUBLE;
+    }
     if (emitter->binary && writes_to_terminal(r)) {
         char name[16] = "";
         for (size_t i = 0; emitter->name[i] && i + 1 < sizeof name; i++)

@@ -788,3 +788,25 @@ Test(cli, trim_path_takes_prefixes_off_every_shown_source_file)
     cr_expect(strstr(r->out, "% x86/libc-start.c\n"), "%s", r->out);
     cr_expect(strstr(r->out, "% src/leaky.c\n"), "%s", r->out);
 }
+
+Test(cli, list_is_a_report_kind_that_takes_a_regex)
+{
+    /* Go pprof's spelling, one dash and a separate argument. */
+    struct run *r = heapdiff("-list", "linear_leak", "bin/leaky", "profiles/tc-run1.0001.heap",
+                             NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "\nROUTINE ======================== linear_leak in src/leaky.c\n"),
+              "%s", r->out);
+    r = heapdiff("--list=linear_leak", "--list", "linear_leak", "bin/leaky",
+                 "profiles/tc-run1.0001.heap", NULL);
+    cr_expect_eq(r->status, 0, "the same choice twice is fine: %s", r->err);
+    /* A report kind like the others: two of them, or two regexes, are an
+     * error that names both. */
+    expect_failure(heapdiff("--list=a", "--svg", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: '--list=a' and '--svg' contradict each other: choose one\n");
+    expect_failure(heapdiff("--text", "--list", "a", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: '--text' and '--list' contradict each other: choose one\n");
+    expect_failure(heapdiff("--list=a", "--list=b", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: '--list=b' is given twice ('a' and 'b'): choose one\n");
+    expect_failure(heapdiff("--list", NULL), "heapdiff: option '--list' needs RE\n");
+}
