@@ -228,6 +228,7 @@ struct line {
 struct routine {
     const char *function;
     const char *file;
+    const char *module; /* the mapped file of its first frame seen, or "" */
     double flat, cum;
     size_t stamp;
     size_t rank; /* place in the output */
@@ -249,6 +250,7 @@ struct key {
     const char *function;
     const char *file;
     uint32_t number;
+    const char *module; /* not part of the key: what a new routine says */
 };
 
 static bool same(const char *a, const char *b)
@@ -304,19 +306,20 @@ static uint32_t routine_create(void *owner, const void *key)
     struct listing *x = owner;
     const struct key *k = key;
     HD_ARRAY_RESERVE(x->routines, x->capacity_routines, x->n_routines + 1);
-    x->routines[x->n_routines] = (struct routine){k->function, k->file, 0, 0, UNCOUNTED, 0};
+    x->routines[x->n_routines] =
+        (struct routine){k->function, k->file, k->module, 0, 0, UNCOUNTED, 0};
     return (uint32_t)x->n_routines++;
 }
 
-/* The line id of frame F, creating it and its routine. */
-static uint32_t line_of(struct listing *x, const struct hd_frame *f)
+/* The line id of frame F, in MODULE, creating it and its routine. */
+static uint32_t line_of(struct listing *x, const struct hd_frame *f, const char *module)
 {
-    struct key k = {f->function, f->file, f->line};
+    struct key k = {f->function, f->file, f->line, module};
     struct hd_probe q = {hash_key(k.function, k.file, k.number), line_matches, line_rehash, x,
                          &k};
     uint32_t id = hd_idtable_intern(&x->line_ids, &q, line_create, x);
     if (x->lines[id].routine == NONE) {
-        struct key rk = {f->function, f->file, 0};
+        struct key rk = {f->function, f->file, 0, module};
         struct hd_probe rq = {hash_key(rk.function, rk.file, 0), routine_matches,
                               routine_rehash, x, &rk};
         x->lines[id].routine = hd_idtable_intern(&x->routine_ids, &rq, routine_create, x);
@@ -345,7 +348,9 @@ static void name_slots(struct listing *x, const struct hd_model *m, pcre2_code *
             bool listed = frame && frame->function &&
                           (!re || pcre2_match(re, (PCRE2_SPTR)frame->function,
                                               strlen(frame->function), 0, 0, match, NULL) >= 0);
-            x->slots[next++] = listed ? line_of(x, frame) : NONE;
+            const char *module =
+                l->mapping == HD_NO_MAPPING ? "" : m->mappings[l->mapping].path;
+            x->slots[next++] = listed ? line_of(x, frame, module) : NONE;
         }
     }
     x->first[m->n_locations] = next;
@@ -567,7 +572,12 @@ static void print_routine(const struct printer *p, const struct routine *r,
             hd_format_value(r->flat, p->value, p->unit, flat, sizeof flat),
             hd_format_value(r->cum, p->value, p->unit, cum, sizeof cum), percent);
     if (!r->file) {
-        fputs(" No source information: the debug info names no file for it\n", p->out);
+        const char *slash = strrchr(r->module, '/');
+        if (*r->module)
+            fprintf(p->out, " No source information: %s has no line table for it\n",
+                    slash ? slash + 1 : r->module);
+        else
+            fputs(" No source information: no line table covers it\n", p->out);
         return;
     }
     if (src->text) {
