@@ -376,7 +376,8 @@ static void count_samples(struct listing *x, const struct hd_report *report)
     for (size_t s = 0; s < m->samples.n; s++) {
         const struct hd_stack *stack = &m->stacks[m->samples.keys[s].stack];
         double value, base;
-        if (!lists_a_frame(x, stack) || !hd_graph_sample_value(report->graph, m, s, &value, &base) ||
+        if (!lists_a_frame(x, stack) ||
+            !hd_graph_sample_value(report->graph, m, s, &value, &base) ||
             hd_graph_sample_nodes(report->graph, m, s, NULL, 0) == 0)
             continue; /* nothing listed, no value, or filtered out */
         bool leaf = true; /* the allocator's own frames are left out */

@@ -288,12 +288,10 @@ Test(list, shows_each_line_with_its_flat_and_cum_and_five_lines_around)
         heapdiff("--show_bytes", "--list", "linear_leak", "bin/leaky", "profiles/tc-run1.0004.heap",
                  NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_expect(strncmp(r->out,
-                      "Total: 2715136 B\n"
-                      "ROUTINE ======================== linear_leak in src/leaky.c\n"
-                      "    163840     163840 (flat, cum) 6.0% of Total\n",
-                      120) == 0,
-              "%s", r->out);
+    const char *head = "Total: 2715136 B\n"
+                       "ROUTINE ======================== linear_leak in src/leaky.c\n"
+                       "    163840     163840 (flat, cum) 6.0% of Total\n";
+    cr_expect(strncmp(r->out, head, strlen(head)) == 0, "%s", r->out);
     cr_expect(strstr(r->out, listed("163840", "163840", 94)), "%s", r->out);
     cr_expect(strstr(r->out, listed(".", ".", 89)), "%s", r->out);
     cr_expect(strstr(r->out, listed(".", ".", 99)), "%s", r->out);
@@ -322,8 +320,8 @@ Test(list, gives_inlined_code_its_own_lines_as_lines_does)
     struct hd_test_run *r = heapdiff("--show_bytes", "--list", "small_objects|inlined_alloc",
                                      "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    const char *inlined = strstr(r->out, "ROUTINE ======================== inlined_alloc in src/leaky.c\n");
-    const char *caller = strstr(r->out, "ROUTINE ======================== small_objects in src/leaky.c\n");
+    const char *inlined = strstr(r->out, "==== inlined_alloc in src/leaky.c\n");
+    const char *caller = strstr(r->out, "==== small_objects in src/leaky.c\n");
     cr_assert(inlined && caller && inlined < caller, "%s", r->out);
     cr_expect(strstr(inlined, listed("192000", "192000", 138)), "%s", r->out);
     cr_expect(strstr(caller, listed(".", "192000", 148)), "%s", r->out);
@@ -343,11 +341,10 @@ Test(list, with_a_base_shows_the_growth_and_lines_that_did_not_grow)
         heapdiff("--show_bytes", "--list", "linear_leak|cache_fill", "--base",
                  "profiles/tc-run1.0002.heap", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_expect(strncmp(r->out, "Base:    1390336 B  profiles/tc-run1.0002.heap\n"
-                              "Current: 2715136 B  profiles/tc-run1.0004.heap\n"
-                              "Total: 1324800 B  (current minus base; so are the values below)\n",
-                      140) == 0,
-              "%s", r->out);
+    const char *head = "Base:    1390336 B  profiles/tc-run1.0002.heap\n"
+                       "Current: 2715136 B  profiles/tc-run1.0004.heap\n"
+                       "Total: 1324800 B  (current minus base; so are the values below)\n";
+    cr_expect(strncmp(r->out, head, strlen(head)) == 0, "%s", r->out);
     cr_expect(strstr(r->out, listed("81920", "81920", 94)), "%s", r->out);
     cr_expect(strstr(r->out, listed("0", "0", 104)), "%s", r->out);
     cr_expect(strstr(r->out, listed(".", ".", 103)), "%s", r->out);
