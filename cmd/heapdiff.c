@@ -31,6 +31,8 @@ struct settings {
     struct hd_string_list lib_prefixes, debug_dirs;
     const char *sysroot;
     bool no_demangle, full_names, no_symbols;
+    struct hd_string_list trim_paths, source_paths;
+    const char *report_argument; /* the report kind's: --list RE */
     const char *output;
     size_t max_input_size;
 };
@@ -110,6 +112,11 @@ static const struct hd_option other_options[] = {
     FLAG("no-demangle", no_demangle, "show C++ and Rust names mangled"),
     FLAG("full-names", full_names, "keep argument lists and template arguments"),
     FLAG("no-symbols", no_symbols, "do not symbolize: frames as module+0xoffset"),
+    /* source files */
+    {"trim-path", 0, HD_OPTION_LIST, &settings.trim_paths, 0, "PREFIX",
+     "take PREFIX off source file names (repeatable; ':' separates several)", NULL},
+    {"source-path", 0, HD_OPTION_LIST, &settings.source_paths, 0, "DIR",
+     "look for --list's source files in DIR too (repeatable; ':' separates several)", NULL},
     /* output */
     {"output", 'o', HD_OPTION_STRING, &settings.output, 0, "FILE",
      "write to FILE (atomically) instead of standard output", NULL},
@@ -127,10 +134,18 @@ static struct hd_option *build_option_table(void)
         n_emitters++;
     while (other_options[n_others].name)
         n_others++;
+    static struct hd_choice_argument report_with_argument = {&settings.report,
+                                                              &settings.report_argument};
     struct hd_option *table = hd_calloc(n_emitters + n_others + 1, sizeof *table);
-    for (size_t i = 0; i < n_emitters; i++)
+    for (size_t i = 0; i < n_emitters; i++) {
         table[i] = (struct hd_option){hd_emitters[i].name, 0, HD_OPTION_CHOICE, &settings.report,
                                       (int)i, NULL, hd_emitters[i].help, NULL};
+        if (hd_emitters[i].argument) {
+            table[i].kind = HD_OPTION_CHOICE_ARGUMENT;
+            table[i].target = &report_with_argument;
+            table[i].argument = hd_emitters[i].argument;
+        }
+    }
     memcpy(table + n_emitters, other_options, (n_others + 1) * sizeof *table);
     return table;
 }
@@ -250,6 +265,8 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->limits.max_input_bytes = settings.max_input_size;
     request->demangle = !settings.no_demangle;
     request->full_names = settings.full_names;
+    request->trim_paths = settings.trim_paths.items;
+    request->n_trim_paths = settings.trim_paths.n;
 
     request->graph = (struct hd_graph_options){
         .value = (enum hd_value_type)value,
@@ -269,6 +286,9 @@ static int make_request(struct hd_request *request, const char **positional, int
         .edge_fraction = settings.edge_fraction,
     };
     request->emitter = &hd_emitters[settings.report];
+    request->source.list = settings.report_argument;
+    request->source.source_paths = settings.source_paths.items;
+    request->source.n_source_paths = settings.source_paths.n;
     request->output = settings.output;
     return 0;
 }

@@ -58,6 +58,12 @@ static int apply(const struct hd_option *o, const char *value, const char *typed
     case HD_OPTION_CHOICE:
         *(int *)o->target = o->value;
         break;
+    case HD_OPTION_CHOICE_ARGUMENT: {
+        const struct hd_choice_argument *c = o->target;
+        *c->choice = o->value;
+        *c->argument = value;
+        break;
+    }
     case HD_OPTION_STRING:
         *(const char **)o->target = value;
         break;
@@ -121,24 +127,39 @@ struct applied {
     const char *value;
 };
 
+/* What O sets, for telling conflicts: a choice with an argument sets the
+ * choice it shares with its group. */
+static const void *target_of(const struct hd_option *o)
+{
+    if (o->kind == HD_OPTION_CHOICE_ARGUMENT)
+        return ((const struct hd_choice_argument *)o->target)->choice;
+    return o->target;
+}
+
+static bool is_choice(const struct hd_option *o)
+{
+    return o->kind == HD_OPTION_CHOICE || o->kind == HD_OPTION_CHOICE_ARGUMENT;
+}
+
 /* Refuse O (typed as TYPED, with VALUE) when an earlier option set its
- * target otherwise: another choice of the same group, or the same string
- * option with another value.  Flags and lists may repeat. */
+ * target otherwise: another choice of the same group, the same choice
+ * with another argument, or the same string option with another value.
+ * Flags and lists may repeat. */
 static int check_conflict(const struct applied *done, size_t n, const struct hd_option *o,
                           const char *typed, const char *value, struct hd_error *err)
 {
-    if (o->kind != HD_OPTION_CHOICE && o->kind != HD_OPTION_STRING &&
-        o->kind != HD_OPTION_COUNT && o->kind != HD_OPTION_FRACTION &&
-        o->kind != HD_OPTION_SIZE)
+    if (!is_choice(o) && o->kind != HD_OPTION_STRING && o->kind != HD_OPTION_COUNT &&
+        o->kind != HD_OPTION_FRACTION && o->kind != HD_OPTION_SIZE)
         return 0;
     for (size_t i = 0; i < n; i++) {
-        if (done[i].target != o->target)
+        if (done[i].target != target_of(o))
             continue;
-        if (o->kind == HD_OPTION_CHOICE && done[i].option->value == o->value)
+        bool same_choice = is_choice(o) && done[i].option->value == o->value;
+        if (same_choice && (o->kind == HD_OPTION_CHOICE || strcmp(done[i].value, value) == 0))
             return 0;
-        if (o->kind != HD_OPTION_CHOICE && strcmp(done[i].value, value) == 0)
+        if (!is_choice(o) && strcmp(done[i].value, value) == 0)
             return 0;
-        if (o->kind == HD_OPTION_CHOICE)
+        if (is_choice(o) && !same_choice)
             return hd_error_set(err, NULL, 0, "'%s' and '%s' contradict each other: choose one",
                                 done[i].typed, typed);
         return hd_error_set(err, NULL, 0, "'%s' is given twice ('%s' and '%s'): choose one",
@@ -196,7 +217,7 @@ int hd_options_parse(const struct hd_option *table, int argc, char **argv,
             apply(o, value, arg, err) != 0)
             rc = -1;
         else
-            done[n_done++] = (struct applied){o->target, o, arg, value};
+            done[n_done++] = (struct applied){target_of(o), o, arg, value};
     }
     free(done);
     return rc;

@@ -18,6 +18,17 @@ enum hd_option_kind {
     HD_OPTION_SIZE,   /* *(size_t *)target = the argument, bytes with an
                          optional K, M or G suffix (powers of 1024), > 0 */
     HD_OPTION_HELP,   /* sets *(bool *)target; the caller prints help */
+    HD_OPTION_CHOICE_ARGUMENT, /* a choice that takes an argument (--list RE):
+                         target is a struct hd_choice_argument; sets
+                         *choice = value and *argument = the argument */
+};
+
+/* Where an HD_OPTION_CHOICE_ARGUMENT puts the choice and its argument.
+ * CHOICE is shared with the HD_OPTION_CHOICE options of the same group,
+ * so that choosing two of them is an error that names both. */
+struct hd_choice_argument {
+    int *choice;
+    const char **argument;
 };
 
 /* The arguments of a repeatable option, in command-line order. */

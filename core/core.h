@@ -25,6 +25,7 @@
 #include "model.h"
 #include "parse.h"
 #include "report.h"
+#include "source.h"
 #include "symbolizer.h"
 
 /* Everything one run of heapdiff needs to know.  Strings and arrays are
@@ -54,6 +55,12 @@ struct hd_request {
     bool demangle;
     bool full_names;
 
+    /* Source files. */
+    const char *const *trim_paths; /* --trim-path: prefixes taken off source
+                                      file names before any report is built,
+                                      each a ':'-separated list (path.h) */
+    size_t n_trim_paths;
+
     /* What to show. */
     struct hd_graph_options graph; /* value type, granularity, ...; its
                                       filters are compiled by hd_core_run */
@@ -61,6 +68,9 @@ struct hd_request {
     struct hd_report_options report; /* its value and filters are set by
                                         hd_core_run from the above */
     const struct hd_emitter *emitter; /* NULL: text */
+    struct hd_source_options source; /* --list: which functions, where their
+                                        sources are; its no_inlines is set
+                                        by hd_core_run from graph */
     const char *output;            /* a file written atomically; NULL or
                                       "-": standard output */
 };
@@ -99,5 +109,11 @@ struct hd_model *hd_core_read_inputs(const struct hd_request *request,
 /* Attach frames to MODEL's locations with SYM (NULL: --no-symbols) and
  * mark the allocator's frames. */
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model);
+
+/* Take REQUEST's --trim-path prefixes, and Go pprof's default
+ * (hd_path_trim), off the source file of every frame of MODEL, once it is
+ * symbolized: every report then shows the trimmed names.  A location
+ * whose frames change gets a copy of them in MODEL. */
+void hd_core_trim_paths(const struct hd_request *request, struct hd_model *model);
 
 #endif

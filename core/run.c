@@ -13,6 +13,7 @@
 #include "gvc.h"
 #include "output.h"
 #include "parse.h"
+#include "path.h"
 
 void hd_request_init(struct hd_request *r)
 {
@@ -67,6 +68,27 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model)
 {
     hd_sym_annotate_model(sym, model);
+}
+
+void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model)
+{
+    for (size_t i = 0; i < model->n_locations; i++) {
+        struct hd_location *l = &model->locations[i];
+        struct hd_frame *copy = NULL;
+        for (uint32_t f = 0; f < l->n_frames; f++) {
+            const char *file = l->frames[f].file;
+            const char *trimmed = file ? hd_path_trim(file, r->trim_paths, r->n_trim_paths) : NULL;
+            if (trimmed == file)
+                continue;
+            if (!copy) {
+                /* The frames are the symbolizer's, shared by locations. */
+                copy = hd_model_alloc(model, l->n_frames * sizeof *copy);
+                memcpy(copy, l->frames, l->n_frames * sizeof *copy);
+                l->frames = copy;
+            }
+            copy[f].file = trimmed;
+        }
+    }
 }
 
 /* ---- inputs ---- */
@@ -156,6 +178,9 @@ static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
     struct hd_report_options options = r->report;
     options.value = r->graph.value;
     options.filters = filters;
+    struct hd_source_options source = r->source;
+    source.no_inlines = r->graph.no_inlines;
+    options.source = &source;
     struct hd_report report;
     hd_report_prepare(&report, emitter, model, graph, &options);
     struct hd_output out;
@@ -174,8 +199,11 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
     struct hd_filters *filters = NULL;
-    if (hd_filters_compile(r->filters, &filters, err) != 0)
+    if (hd_filters_compile(r->filters, &filters, err) != 0 ||
+        hd_source_check(&r->source, err) != 0) {
+        hd_filters_free(filters);
         return HD_OUTCOME_TROUBLE;
+    }
     if (emitter->binary && writes_to_terminal(r)) {
         char name[16] = "";
         for (size_t i = 0; emitter->name[i] && i + 1 < sizeof name; i++)
@@ -191,6 +219,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
     struct hd_model *model = hd_core_read_inputs(r, sym, err);
     if (model) {
         hd_core_symbolize(r->no_symbols ? NULL : sym, model);
+        hd_core_trim_paths(r, model);
         struct hd_graph_options graph_options = r->graph;
         graph_options.filters = filters;
         graph = hd_graph_build(model, &graph_options);

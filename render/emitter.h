@@ -26,6 +26,8 @@ struct hd_emitter {
     bool binary;        /* writes binary data: never to a terminal */
     /* Write REPORT to OUT.  Returns 0, or -1 with *ERR set. */
     int (*write)(FILE *out, const struct hd_report *report, struct hd_error *err);
+    const char *argument; /* what the kind's option takes, as --help calls
+                             it ("RE": --list RE), or NULL for none */
 };
 
 /* Every emitter, the default (text) first; ended by a row with a NULL
@@ -42,5 +44,6 @@ int hd_emit_dot(FILE *out, const struct hd_report *report, struct hd_error *err)
 int hd_emit_svg(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_png(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_pdf(FILE *out, const struct hd_report *report, struct hd_error *err);
+int hd_emit_source(FILE *out, const struct hd_report *report, struct hd_error *err);
 
 #endif

@@ -61,6 +61,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
     memset(r, 0, sizeof *r);
     r->model = model;
     r->graph = graph;
+    r->source = o->source;
     bool picture = emitter->kind == HD_EMITTER_PICTURE;
 
     /* Tables print jeprof's MB; pictures need finer steps. */

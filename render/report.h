@@ -23,6 +23,7 @@
 #include "walk.h"
 
 struct hd_emitter;
+struct hd_source_options;
 
 /* Unset --unit, --nodecount, --nodefraction, --edgefraction: the emitter
  * kind's default applies. */
@@ -42,6 +43,7 @@ struct hd_report_options {
     double node_fraction;   /* HD_UNSET_FRACTION: the kind's default */
     double edge_fraction;   /* HD_UNSET_FRACTION: the kind's default */
     const struct hd_filters *filters; /* NULL: none */
+    const struct hd_source_options *source; /* --list; NULL: its defaults */
 };
 
 /* The report as emitters read it.  Owns what it allocated; points into
@@ -57,6 +59,7 @@ struct hd_report {
     struct hd_prune_options prune;          /* as settled for the kind */
     const char *output_name;                /* where it goes, for messages;
                                                NULL for standard output */
+    const struct hd_source_options *source; /* --list (source.h), or NULL */
     /* private */
     struct hd_report_input *inputs;         /* currents, then bases */
     char (*filter_text)[600];

@@ -35,6 +35,7 @@
 #include "array.h"
 #include "error.h"
 #include "idtable.h"
+#include "path.h"
 #include "sym_demangle.h"
 #include "sym_elf.h"
 
@@ -923,7 +924,9 @@ static void read_files(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
     if (rc == DW_DLV_OK) {
         u->files = hd_arena_alloc(d->arena, (size_t)n_files * sizeof *u->files + 1);
         for (Dwarf_Signed i = 0; i < n_files; i++) {
-            u->files[i] = hd_arena_strndup(d->arena, files[i], strlen(files[i]));
+            /* One spelling per file, as Go pprof shows it (common/path.h). */
+            u->files[i] =
+                hd_path_clean(hd_arena_strndup(d->arena, files[i], strlen(files[i])));
             dwarf_dealloc(dbg, files[i], DW_DLA_STRING);
         }
         u->n_files = (size_t)n_files;

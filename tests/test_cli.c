@@ -517,11 +517,11 @@ Test(cli, lines_and_addresses_granularities)
     struct run *r = heapdiff("--lines", "--show_bytes", "bin/leaky", "profiles/tc-run1.0001.heap",
                              NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_expect(strstr(r->out, " linear_leak ./src/leaky.c:"), "%s", r->out);
+    cr_expect(strstr(r->out, " linear_leak src/leaky.c:"), "%s", r->out);
     r = heapdiff("--addresses", "bin/leaky", "profiles/tc-run1.0001.heap", NULL);
     cr_expect(strstr(r->out, " leaky+0x"), "%s", r->out);
     r = heapdiff("--files", "bin/leaky", "profiles/tc-run1.0001.heap", NULL);
-    cr_expect(strstr(r->out, " ./src/leaky.c\n"), "%s", r->out);
+    cr_expect(strstr(r->out, " src/leaky.c\n"), "%s", r->out);
 }
 
 /* A copy of the testdata profile NAME with the program's folder, as its
@@ -767,4 +767,46 @@ Test(cli, png_pdf_and_svg_are_drawn_in_process)
     cr_expect(strstr(r->out, "xlink:title=\"linear_leak&#10;flat 40.00KiB, cum 40.00KiB\""),
               "%s", r->out);
     unlink(path);
+}
+
+/* ---- source paths and --list (issue 9) ---- */
+
+Test(cli, trim_path_takes_prefixes_off_every_shown_source_file)
+{
+    /* testdata/bin/leaky's DWARF names src/leaky.c (comp_dir ".", file
+     * "src/leaky.c", cleaned from "./src/leaky.c"). */
+    struct run *r = heapdiff("--lines", "--show_bytes", "--trim-path", "src", "bin/leaky",
+                             "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "\n  524288  72.0%  72.0%   524288  72.0% recurse leaky.c:130\n"),
+              "%s", r->out);
+    cr_expect_null(strstr(r->out, "src/"), "%s", r->out);
+    /* Go pprof's spelling, and a ':' list whose first item matches nothing. */
+    r = heapdiff("--files", "-trim_path=/nowhere:sysdeps", "bin/leaky",
+                 "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "% x86/libc-start.c\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "% src/leaky.c\n"), "%s", r->out);
+}
+
+Test(cli, list_is_a_report_kind_that_takes_a_regex)
+{
+    /* Go pprof's spelling, one dash and a separate argument. */
+    struct run *r = heapdiff("-list", "linear_leak", "bin/leaky", "profiles/tc-run1.0001.heap",
+                             NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "\nROUTINE ======================== linear_leak in src/leaky.c\n"),
+              "%s", r->out);
+    r = heapdiff("--list=linear_leak", "--list", "linear_leak", "bin/leaky",
+                 "profiles/tc-run1.0001.heap", NULL);
+    cr_expect_eq(r->status, 0, "the same choice twice is fine: %s", r->err);
+    /* A report kind like the others: two of them, or two regexes, are an
+     * error that names both. */
+    expect_failure(heapdiff("--list=a", "--svg", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: '--list=a' and '--svg' contradict each other: choose one\n");
+    expect_failure(heapdiff("--text", "--list", "a", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: '--text' and '--list' contradict each other: choose one\n");
+    expect_failure(heapdiff("--list=a", "--list=b", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: '--list=b' is given twice ('a' and 'b'): choose one\n");
+    expect_failure(heapdiff("--list", NULL), "heapdiff: option '--list' needs RE\n");
 }

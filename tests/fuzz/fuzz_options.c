@@ -1,8 +1,8 @@
 /* The option parser (cmd/options.c) through hd_options_parse(): the
  * fuzzer's bytes split at NUL bytes into argv[1..], against a table with
- * one option of every kind (flag, choice, string, list, count with K/M/G
- * suffixes, fraction, help) and heapdiff's spellings; then --help is
- * printed from the table, into a memory stream. */
+ * one option of every kind (flag, choice, choice with an argument, string,
+ * list, count with K/M/G suffixes, fraction, help) and heapdiff's
+ * spellings; then --help is printed from the table, into a memory stream. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,13 +16,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_quiet();
     bool flag = false, help = false;
     int choice = 0;
-    const char *string = NULL;
+    const char *string = NULL, *regex = NULL;
+    struct hd_choice_argument choice_regex = {&choice, &regex};
     struct hd_string_list list = {0};
     size_t count = 0, bytes = 0;
     double fraction = 0;
     const struct hd_option table[] = {
         {"text", 0, HD_OPTION_CHOICE, &choice, 0, NULL, "text report", NULL},
         {"svg", 0, HD_OPTION_CHOICE, &choice, 1, NULL, "svg report", NULL},
+        {"list", 0, HD_OPTION_CHOICE_ARGUMENT, &choice_regex, 2, "RE", "source of RE", NULL},
         {"inuse-space", 0, HD_OPTION_FLAG, &flag, 0, NULL, "bytes in use", NULL},
         {"inuse_space", 0, HD_OPTION_FLAG, &flag, 0, NULL, NULL, NULL},
         {"base", 'b', HD_OPTION_STRING, &string, 0, "FILE", "subtract FILE", NULL},
