@@ -33,6 +33,7 @@ struct settings {
     bool no_demangle, full_names, no_symbols;
     const char *output;
     size_t max_input_size;
+    bool verbose;
 };
 
 static struct settings settings = {
@@ -110,6 +111,8 @@ static const struct hd_option other_options[] = {
     FLAG("no-demangle", no_demangle, "show C++ and Rust names mangled"),
     FLAG("full-names", full_names, "keep argument lists and template arguments"),
     FLAG("no-symbols", no_symbols, "do not symbolize: frames as module+0xoffset"),
+    {"verbose", 'v', HD_OPTION_FLAG, &settings.verbose, 0, NULL,
+     "warn about each module on its own line, with the paths tried", NULL},
     /* output */
     {"output", 'o', HD_OPTION_STRING, &settings.output, 0, "FILE",
      "write to FILE (atomically) instead of standard output", NULL},
@@ -250,6 +253,7 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->limits.max_input_bytes = settings.max_input_size;
     request->demangle = !settings.no_demangle;
     request->full_names = settings.full_names;
+    request->verbose = settings.verbose;
 
     request->graph = (struct hd_graph_options){
         .value = (enum hd_value_type)value,

@@ -53,6 +53,8 @@ struct hd_request {
     const char *sysroot;           /* or NULL */
     bool demangle;
     bool full_names;
+    bool verbose;                  /* -v: warnings list every module and the
+                                      paths tried (hd_sym_say_summary) */
 
     /* What to show. */
     struct hd_graph_options graph; /* value type, granularity, ...; its
@@ -96,8 +98,8 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *request);
 struct hd_model *hd_core_read_inputs(const struct hd_request *request,
                                      struct hd_symbolizer *sym, struct hd_error *err);
 
-/* Attach frames to MODEL's locations with SYM (NULL: --no-symbols) and
- * mark the allocator's frames. */
+/* Attach frames to MODEL's locations with SYM (NULL: --no-symbols), mark
+ * the allocator's frames, and say the symbolizer's gathered warnings. */
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model);
 
 #endif

@@ -59,6 +59,7 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
     options.sysroot = r->sysroot;
     options.demangle = r->demangle;
     options.full_names = r->full_names;
+    options.verbose = r->verbose;
     struct hd_symbolizer *sym = hd_sym_new(&options); /* copies the options */
     free(prefixes);
     return sym;
@@ -67,6 +68,8 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model)
 {
     hd_sym_annotate_model(sym, model);
+    if (sym)
+        hd_sym_say_summary(sym);
 }
 
 /* ---- inputs ---- */
