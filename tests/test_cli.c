@@ -818,6 +818,109 @@ static void copy_testdata(const char *name, const char *path)
     cr_assert_eq(system(command), 0, "%s", command);
 }
 
+Test(cli, a_binary_that_is_not_the_profiles_program_is_named_once)
+{
+    /* tc-run1's maps name .../bin/leaky, found next to BINARY; leaky_cpp
+     * is another program (another build-id).  Two profiles, one warning,
+     * naming the file used and the one the profile names. */
+    struct run *r = heapdiff("bin/leaky_cpp", "profiles/tc-run1.0001.heap",
+                             "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_eq(err_lines_with(r, "bin/leaky_cpp has another build-id (5c959077d991...) than "
+                                   "bin/leaky (28ad77e27b82...), the program the profile names: "
+                                   "names come from bin/leaky_cpp, and are wrong if it did not "
+                                   "write the profile"),
+                 1, "%s", r->err);
+    r = heapdiff("bin/leaky", "profiles/tc-run1.0001.heap", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_null(strstr(r->err, "another build-id"), "%s", r->err);
+}
+
+Test(cli, a_base_of_another_program_is_said)
+{
+    /* tc-cpp is a profile of leaky_cpp, tc-run1 of leaky: by build-id
+     * and by name, they share no program. */
+    struct run *r = heapdiff("--base=profiles/tc-cpp.0001.heap", "profiles/tc-run1.0002.heap",
+                             NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "heapdiff: warning: the base profiles/tc-cpp.0001.heap is a "
+                             "profile of leaky_cpp, the current profiles/tc-run1.0002.heap "
+                             "one of leaky: they share no program"),
+              "%s", r->err);
+    /* Two runs of one program, even from two workspaces, share it. */
+    r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky", "profiles/tc-run2.0003.heap",
+                 NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_null(strstr(r->err, "share no program"), "%s", r->err);
+}
+
+Test(cli, the_base_among_the_currents_is_said)
+{
+    /* "--base i0.heap bin je.*.heap": the shell's list holds the base. */
+    struct run *r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run1.0001.heap", "profiles/tc-run1.0002.heap",
+                             "profiles/tc-run1.0003.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "heapdiff: warning: profiles/tc-run1.0001.heap is the base and "
+                             "also one of the 3 current profiles, which are summed: to follow "
+                             "a series of snapshots, diff consecutive ones (--base A B, then "
+                             "--base B C)\n"),
+              "%s", r->err);
+    /* The same file under another name: a link. */
+    char dir[64], link[128], target[4096];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(link, sizeof link, "%s/again.heap", dir);
+    snprintf(target, sizeof target, "%s/profiles/tc-run1.0001.heap", getenv("HD_TESTDATA"));
+    cr_assert_eq(symlink(target, link), 0);
+    r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky", link, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "is both the base and the current: the delta is zero"), "%s",
+              r->err);
+    remove_tree(dir);
+    r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky", "profiles/tc-run1.0002.heap",
+                 NULL);
+    cr_expect_str_eq(r->err, "", "a plain diff warns of nothing");
+}
+
+Test(cli, a_base_written_after_the_current_gets_a_hint)
+{
+    /* gperftools: PREFIX.NNNN.heap; dump 3 of tc-run1 holds more than
+     * dump 1, so the reversed diff is negative. */
+    struct run *r = heapdiff("--base=profiles/tc-run1.0003.heap", "bin/leaky",
+                             "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "heapdiff: warning: the total is negative: the base "
+                             "profiles/tc-run1.0003.heap was written after the current "
+                             "profiles/tc-run1.0001.heap (dumps 3 and 1 of one run): swap "
+                             "them?\n"),
+              "%s", r->err);
+    /* Two runs (tc-run1, tc-run2) have no order. */
+    r = heapdiff("--base=profiles/tc-run2.0003.heap", "bin/leaky", "profiles/tc-run1.0001.heap",
+                 NULL);
+    cr_expect_null(strstr(r->err, "swap them"), "%s", r->err);
+    /* jemalloc: PREFIX.PID.SEQ.KIND.heap, SEQ counting every dump of the
+     * process; another pid is another run. */
+    char dir[64], early[128], late[128], other[128];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(early, sizeof early, "%s/jeprof.4242.1.i1.heap", dir);
+    snprintf(late, sizeof late, "%s/jeprof.4242.12.m0.heap.gz", dir);
+    snprintf(other, sizeof other, "%s/jeprof.4243.12.i12.heap", dir);
+    copy_testdata("profiles/je-unsampled-run1.1.heap", early);
+    copy_testdata("profiles/je-unsampled-run1.2.heap.gz", late);
+    copy_testdata("profiles/je-unsampled-run1.2.heap", other);
+    r = heapdiff("--base", late, "bin/leaky", early, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    char want[512];
+    snprintf(want, sizeof want, "the base %s was written after the current %s (dumps 12 and 1 "
+             "of one run): swap them?", late, early);
+    cr_expect(strstr(r->err, want), "%s", r->err);
+    r = heapdiff("--base", other, "bin/leaky", early, NULL);
+    cr_expect_null(strstr(r->err, "swap them"), "%s", r->err);
+    r = heapdiff("--base", early, "bin/leaky", late, NULL);
+    cr_expect_null(strstr(r->err, "swap them"), "%s", r->err);
+    remove_tree(dir);
+}
+
 /* Write a gperftools profile to PATH: one 4096-byte stack per address of
  * ADDRESSES (N of them), and the maps section MAPS. */
 static void write_profile(const char *path, const uint64_t *addresses, size_t n,
