@@ -35,6 +35,7 @@ struct settings {
     const char *report_argument; /* the report kind's: --list RE */
     const char *output;
     size_t max_input_size;
+    bool verbose;
 };
 
 static struct settings settings = {
@@ -117,6 +118,8 @@ static const struct hd_option other_options[] = {
      "take PREFIX off source file names (repeatable; ':' separates several)", NULL},
     {"source-path", 0, HD_OPTION_LIST, &settings.source_paths, 0, "DIR",
      "look for --list's source files in DIR too (repeatable; ':' separates several)", NULL},
+    {"verbose", 'v', HD_OPTION_FLAG, &settings.verbose, 0, NULL,
+     "warn about each module on its own line, with the paths tried", NULL},
     /* output */
     {"output", 'o', HD_OPTION_STRING, &settings.output, 0, "FILE",
      "write to FILE (atomically) instead of standard output", NULL},
@@ -267,6 +270,7 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->full_names = settings.full_names;
     request->trim_paths = settings.trim_paths.items;
     request->n_trim_paths = settings.trim_paths.n;
+    request->verbose = settings.verbose;
 
     request->graph = (struct hd_graph_options){
         .value = (enum hd_value_type)value,

@@ -54,6 +54,8 @@ struct hd_request {
     const char *sysroot;           /* or NULL */
     bool demangle;
     bool full_names;
+    bool verbose;                  /* -v: warnings list every module and the
+                                      paths tried (hd_sym_say_summary) */
 
     /* Source files. */
     const char *const *trim_paths; /* --trim-path: prefixes taken off source
@@ -102,12 +104,16 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *request);
 /* Read REQUEST's currents, then its bases, into one model, one column per
  * file; module identities come from SYM's build-id lookups (NULL: the
  * fallbacks only).  Checks that each file has what the value type needs
- * and selects the thread.  Returns the model, or NULL with *ERR set. */
+ * and selects the thread.  Warns, through hd_warn(), about inputs that do
+ * not make the diff that was probably meant (README, "Warnings about the
+ * inputs"): a BINARY with another build-id than the profiles' program, a
+ * base of another program, the base among the currents, a base written
+ * after the current.  Returns the model, or NULL with *ERR set. */
 struct hd_model *hd_core_read_inputs(const struct hd_request *request,
                                      struct hd_symbolizer *sym, struct hd_error *err);
 
-/* Attach frames to MODEL's locations with SYM (NULL: --no-symbols) and
- * mark the allocator's frames. */
+/* Attach frames to MODEL's locations with SYM (NULL: --no-symbols), mark
+ * the allocator's frames, and say the symbolizer's gathered warnings. */
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model);
 
 /* Take REQUEST's --trim-path prefixes, and Go pprof's default

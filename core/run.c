@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "annotate.h"
@@ -60,6 +61,7 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
     options.sysroot = r->sysroot;
     options.demangle = r->demangle;
     options.full_names = r->full_names;
+    options.verbose = r->verbose;
     struct hd_symbolizer *sym = hd_sym_new(&options); /* copies the options */
     free(prefixes);
     return sym;
@@ -68,6 +70,8 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model)
 {
     hd_sym_annotate_model(sym, model);
+    if (sym)
+        hd_sym_say_summary(sym);
 }
 
 void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model)
@@ -101,9 +105,216 @@ static bool read_build_id(void *sym, const char *module_path, bool is_main, char
     return hd_sym_module_build_id(sym, module_path, is_main, hex, size);
 }
 
-/* Parse PATH and check it can serve REQUEST.  NULL with *ERR set. */
+/* ---- what the inputs say about each other ---- */
+
+/* What one input file says of the program that wrote it. */
+struct input_facts {
+    const char *path;           /* the profile, as given */
+    char program[PATH_MAX];     /* its main mapping's path; "" when it has none */
+    char build_id[160];         /* that program's build-id, lowercase hex:
+                                   recorded by the profile, else read from the
+                                   file at PROGRAM (or its copy under --sysroot
+                                   or a lib prefix); "" when unknown */
+    char build_id_file[PATH_MAX]; /* the file BUILD_ID was read from; "" when
+                                   the profile records it */
+};
+
+/* The file name of PATH. */
+static const char *file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+/* Fill *FACTS for the file PATH, read into the one-file model M.  SYM
+ * (NULL: no file is read) finds the program's build-id without the
+ * substitution of BINARY: this is what the profile names. */
+static void gather_facts(struct hd_symbolizer *sym, const struct hd_model *m, const char *path,
+                         struct input_facts *facts)
+{
+    memset(facts, 0, sizeof *facts);
+    facts->path = path;
+    uint32_t main_mapping = hd_model_main_mapping(m);
+    if (main_mapping == HD_NO_MAPPING)
+        return;
+    const struct hd_mapping *map = &m->mappings[main_mapping];
+    snprintf(facts->program, sizeof facts->program, "%s", map->path);
+    if (map->build_id && map->build_id[0]) {
+        snprintf(facts->build_id, sizeof facts->build_id, "%s", map->build_id);
+    } else if (sym &&
+               hd_sym_module_build_id(sym, map->path, false, facts->build_id,
+                                      sizeof facts->build_id)) {
+        const char *file = hd_sym_module_file(sym, map->path, false);
+        snprintf(facts->build_id_file, sizeof facts->build_id_file, "%s", file ? file : "");
+    }
+}
+
+/* Warn when REQUEST's BINARY may not be the program that wrote the file
+ * of FACTS: their build-ids differ, the program's being the one the
+ * profile records or that of the file at its mapped path.  Load segments
+ * that happen to fit would otherwise give plausible, wrong names in
+ * silence.  Said once per pair of files, however many profiles. */
+static void check_binary(const struct hd_request *r, struct hd_symbolizer *sym,
+                         const struct input_facts *facts)
+{
+    char binary_id[160];
+    if (!r->binary || !sym || !facts->build_id[0] ||
+        !hd_sym_module_build_id(sym, facts->program, true, binary_id, sizeof binary_id) ||
+        strcmp(binary_id, facts->build_id) == 0)
+        return;
+    /* The file at the mapped path may have been rebuilt since the profile
+     * was written, so only a recorded build-id says which one is wrong. */
+    if (facts->build_id_file[0])
+        hd_warn("%s has another build-id (%.12s...) than %s (%.12s...), the program the "
+                "profile names: names come from %s, and are wrong if it did not write the "
+                "profile",
+                r->binary, binary_id, facts->build_id_file, facts->build_id, r->binary);
+    else
+        hd_warn("%s is not the program that wrote the profile: its build-id is %.12s..., "
+                "the profile records %.12s... for %s; names come from %s and may be wrong",
+                r->binary, binary_id, facts->build_id, facts->program, r->binary);
+}
+
+/* Whether two inputs come from the same program: by build-id where both
+ * are known and equal, or by the main mapping's file name (a workspace or
+ * a copy changes the folder, not the name).  An input without a main
+ * mapping says nothing, so it matches. */
+static bool same_program(const struct input_facts *a, const struct input_facts *b)
+{
+    if (!a->program[0] || !b->program[0])
+        return true;
+    if (a->build_id[0] && b->build_id[0] && strcmp(a->build_id, b->build_id) == 0)
+        return true;
+    return strcmp(file_name(a->program), file_name(b->program)) == 0;
+}
+
+/* Whether paths A and B name one file: the same text, or the same device
+ * and inode.  "-" (standard input) is no file. */
+static bool same_file(const char *a, const char *b)
+{
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return false;
+    if (strcmp(a, b) == 0)
+        return true;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* Whether TEXT[0..LEN) is all digits, and at least one. */
+static bool all_digits(const char *text, size_t len)
+{
+    if (len == 0)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!isdigit((unsigned char)text[i]))
+            return false;
+    return true;
+}
+
+/* Where PATH stands in its producer's series of dumps: RUN, the path
+ * without the sequence number (the same for every dump of one process),
+ * and SEQ.  jemalloc names its dumps PREFIX.PID.SEQ.KIND.heap, KIND being
+ * i, m or u with a count of its own, or f for the final dump, and SEQ
+ * counting every dump of the process; gperftools names them
+ * PREFIX.NNNN.heap, NNNN from 0001 (%04d).  A ".gz" may follow.  Returns
+ * false for any other name. */
+static bool dump_sequence(const char *path, char *run, size_t size, unsigned long long *seq)
+{
+    char name[PATH_MAX];
+    if (snprintf(name, sizeof name, "%s", path) >= (int)sizeof name)
+        return false;
+    size_t len = strlen(name);
+    if (len > 3 && strcmp(name + len - 3, ".gz") == 0)
+        name[len -= 3] = '\0';
+    if (len < 5 || strcmp(name + len - 5, ".heap") != 0)
+        return false;
+    name[len -= 5] = '\0';
+    char *last = strrchr(name, '.');
+    if (!last || strchr(last, '/'))
+        return false;
+    const char *kind = last + 1;
+    bool jemalloc = strcmp(kind, "f") == 0 ||
+                    (strchr("imuv", kind[0]) && kind[0] && all_digits(kind + 1, strlen(kind + 1)));
+    char *number = last;
+    if (jemalloc) {
+        *last = '\0';
+        number = strrchr(name, '.');
+        if (!number || strchr(number, '/') || !all_digits(number + 1, strlen(number + 1)))
+            return false;
+        char *pid = number;
+        *pid = '\0';
+        char *before = strrchr(name, '.');
+        *pid = '.';
+        if (!before || strchr(before, '/') || !all_digits(before + 1, (size_t)(pid - before - 1)))
+            return false;
+    } else if (strlen(kind) < 4 || !all_digits(kind, strlen(kind))) {
+        return false;
+    }
+    *seq = strtoull(number + 1, NULL, 10);
+    *number = '\0';
+    snprintf(run, size, "%s:%s", jemalloc ? "jemalloc" : "gperftools", name);
+    return true;
+}
+
+/* Warn about inputs that do not make the diff the user meant: a base of
+ * another program, the base among the currents, and a base written after
+ * the current by the same process.  FACTS holds the currents' then the
+ * bases' facts; MODEL is every input aligned. */
+static void check_inputs(const struct hd_request *r, const struct input_facts *facts,
+                         const struct hd_model *model)
+{
+    if (r->n_bases == 0)
+        return;
+    const struct input_facts *currents = facts, *bases = facts + r->n_currents;
+    bool shared = false;
+    for (size_t c = 0; c < r->n_currents && !shared; c++)
+        for (size_t b = 0; b < r->n_bases && !shared; b++)
+            shared = same_program(&currents[c], &bases[b]);
+    if (!shared)
+        hd_warn("the base %s is a profile of %s, the current %s one of %s: they share no "
+                "program, so the delta subtracts one program from another",
+                bases[0].path, file_name(bases[0].program), currents[0].path,
+                file_name(currents[0].program));
+    for (size_t c = 0; c < r->n_currents; c++)
+        for (size_t b = 0; b < r->n_bases; b++)
+            if (!same_file(currents[c].path, bases[b].path))
+                continue;
+            else if (r->n_currents == 1)
+                hd_warn("%s is both the base and the current: the delta is zero",
+                        currents[c].path);
+            else
+                hd_warn("%s is the base and also one of the %zu current profiles, which are "
+                        "summed: to follow a series of snapshots, diff consecutive ones "
+                        "(--base A B, then --base B C)",
+                        currents[c].path, r->n_currents);
+    struct hd_sides total = hd_model_total(model, r->graph.value);
+    for (size_t b = 0; b < r->n_bases; b++) {
+        char base_run[PATH_MAX + 16], current_run[PATH_MAX + 16];
+        unsigned long long base_seq, current_seq;
+        if (!dump_sequence(bases[b].path, base_run, sizeof base_run, &base_seq))
+            continue;
+        for (size_t c = 0; c < r->n_currents; c++) {
+            if (!dump_sequence(currents[c].path, current_run, sizeof current_run,
+                               &current_seq) ||
+                strcmp(base_run, current_run) != 0 || base_seq <= current_seq)
+                continue;
+            hd_warn("%sthe base %s was written after the current %s (dumps %llu and %llu of "
+                    "one run): swap them?",
+                    total.current < total.base ? "the total is negative: " : "",
+                    bases[b].path, currents[c].path, base_seq, current_seq);
+            return;
+        }
+    }
+}
+
+/* ---- inputs ---- */
+
+/* Parse PATH and check it can serve REQUEST; fill *FACTS.  NULL with *ERR
+ * set. */
 static struct hd_model *read_one(const struct hd_request *r, const char *path,
-                                 struct hd_symbolizer *sym, struct hd_error *err)
+                                 struct hd_symbolizer *sym, struct input_facts *facts,
+                                 struct hd_error *err)
 {
     struct hd_model *m = hd_parse_file(path, &r->limits, err);
     if (!m)
@@ -129,6 +340,8 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
     }
     if (sym)
         hd_model_identify_modules(m, read_build_id, sym);
+    gather_facts(sym, m, path, facts);
+    check_binary(r, sym, facts);
     return m;
 }
 
@@ -136,12 +349,15 @@ struct hd_model *hd_core_read_inputs(const struct hd_request *r, struct hd_symbo
                                      struct hd_error *err)
 {
     struct hd_model *model = hd_model_new();
+    struct input_facts *facts = hd_malloc(r->n_currents + r->n_bases + 1, sizeof *facts);
     for (int bases = 0; bases < 2; bases++) {
         const char *const *paths = bases ? r->bases : r->currents;
         size_t n = bases ? r->n_bases : r->n_currents;
         for (size_t i = 0; i < n; i++) {
-            struct hd_model *one = read_one(r, paths[i], sym, err);
+            struct input_facts *f = &facts[(bases ? r->n_currents : 0) + i];
+            struct hd_model *one = read_one(r, paths[i], sym, f, err);
             if (!one) {
+                free(facts);
                 hd_model_free(model);
                 return NULL;
             }
@@ -151,6 +367,8 @@ struct hd_model *hd_core_read_inputs(const struct hd_request *r, struct hd_symbo
     }
     if (r->normalize)
         hd_model_normalize_bases(model, r->graph.value);
+    check_inputs(r, facts, model);
+    free(facts);
     return model;
 }
 

@@ -30,16 +30,21 @@ static uint32_t take_id(void *id, const void *key)
     return *(const uint32_t *)id;
 }
 
-/* The identity of the file PATH (IS_MAIN: the main program's). */
-static const char *identity_of(struct hd_model *m, const char *path, bool is_main,
-                               hd_build_id_reader *read_build_id, void *context)
+/* The identity of MAP's file (IS_MAIN: the main program's). */
+static const char *identity_of(struct hd_model *m, const struct hd_mapping *map,
+                               bool is_main, hd_build_id_reader *read_build_id,
+                               void *context)
 {
+    const char *path = map->path;
     if (!path[0])
         return hd_model_intern_string(m, "");
     char text[160] = "build-id:";
     size_t prefix = strlen(text);
-    if (read_build_id && read_build_id(context, path, is_main, text + prefix,
-                                       sizeof text - prefix))
+    if ((read_build_id && read_build_id(context, path, is_main, text + prefix,
+                                        sizeof text - prefix)) ||
+        (map->build_id && map->build_id[0] &&
+         snprintf(text + prefix, sizeof text - prefix, "%s", map->build_id) <
+             (int)(sizeof text - prefix)))
         return hd_model_intern_string(m, text);
     if (is_main)
         return hd_model_intern_string(m, "main");
@@ -64,7 +69,7 @@ void hd_model_identify_modules(struct hd_model *m, hd_build_id_reader *read_buil
         uint32_t id = (uint32_t)i;
         uint32_t first = hd_idtable_intern(&seen, &q, take_id, &id);
         map->identity = first != id ? m->mappings[first].identity
-                                    : identity_of(m, map->path, map->path == main_path,
+                                    : identity_of(m, map, map->path == main_path,
                                                   read_build_id, context);
     }
     hd_idtable_free(&seen);
@@ -142,6 +147,8 @@ static uint32_t translate_mapping(struct hd_model *dst, struct module_index *x,
     uint32_t added = hd_model_add_mapping(dst, sm->start, sm->limit, sm->offset, sm->path,
                                           sm->executable, sm->deleted);
     dst->mappings[added].identity = identity;
+    if (sm->build_id)
+        dst->mappings[added].build_id = hd_model_intern_string(dst, sm->build_id);
     index_mapping(x, dst, added);
     return *last = added;
 }

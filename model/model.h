@@ -109,6 +109,10 @@ struct hd_mapping {
     const char *identity; /* owned by the model: "build-id:HEX", "main",
                          "name:BASENAME", or "" when anonymous; mappings of
                          one module share it (hd_model_identify_modules) */
+    const char *build_id; /* owned by the model: the build-id the profile
+                         records for this file, lowercase hex; NULL when it
+                         records none (no text format does; pprof's
+                         profile.proto does) */
     bool executable;  /* the permission field had 'x' (or had no field) */
     bool deleted;     /* the path was marked " (deleted)" */
 };
@@ -266,7 +270,8 @@ typedef bool hd_build_id_reader(void *context, const char *module_path, bool is_
                                 char *hex, size_t size);
 
 /* Give each mapping its module identity: "build-id:HEX" where READ_BUILD_ID
- * finds one; otherwise "main" for the main program (the mappings of
+ * finds one, or else where the profile records one (the mapping's
+ * build_id); otherwise "main" for the main program (the mappings of
  * hd_model_main_mapping's file) and "name:BASENAME" for any other file;
  * "" for anonymous mappings.  READ_BUILD_ID NULL: the fallbacks only.
  * Rebuilds the location index, since identities are part of its keys. */

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "sym_debuginfo.h"
@@ -41,9 +43,31 @@ struct module {
                                    CANNOT_READ says why not */
     bool ready;                 /* debug info looked for and every problem
                                    warned about: lookups may use it */
-    const char *cannot_read;    /* the warning for an object that could not
-                                   be opened (arena), said when a lookup
-                                   first needs the module; NULL otherwise */
+    const char *cannot_read;    /* why the object could not be opened
+                                   (arena), noted when a lookup first
+                                   needs the module; NULL otherwise */
+    const char *tried;          /* the candidate paths of the object,
+                                   ", "-separated (arena); set with
+                                   CANNOT_READ */
+    size_t n_tried;
+    /* MODULE_MAIN: offsets of the main mapping that the binary's load
+     * segments do not hold, for hd_sym_say_summary(). */
+    uint64_t misfits;           /* how many, since the last summary */
+    uint64_t first_misfit;      /* the first one's file offset */
+    const char *misfit_mapping; /* the mapped path it was asked for (arena) */
+};
+
+/* A problem with a module that is said after the last lookup, so that
+ * many of one kind make one line (hd_sym_say_summary). */
+enum note_kind { NOTE_CANNOT_READ, NOTE_NO_DEBUG_INFO };
+
+struct note {
+    enum note_kind kind;
+    const char *path;   /* the module's file, or the path asked for (arena) */
+    const char *reason; /* CANNOT_READ: why ("No such file or directory") */
+    const char *tried;  /* the paths tried, ", "-separated; "" when none */
+    size_t n_tried;
+    bool no_symbols;    /* NO_DEBUG_INFO: no symbol table either */
 };
 
 /* One symbolized return address, keyed by (module, offset). */
@@ -69,6 +93,9 @@ struct hd_symbolizer {
     struct hd_idtable string_index; /* ids into STRINGS */
     const char **strings;          /* interned strings (arena), distinct */
     size_t n_strings, cap_strings;
+    struct note *notes;            /* in the order found */
+    size_t n_notes, cap_notes;
+    size_t n_notes_said;           /* notes[0 .. n_notes_said) were said */
     struct hd_sym_stats stats;
 };
 
@@ -175,6 +202,7 @@ void hd_sym_free(struct hd_symbolizer *sym)
     free(sym->addresses);
     hd_idtable_free(&sym->string_index);
     free(sym->strings);
+    free(sym->notes);
     hd_arena_free(sym->arena);
     free(sym);
 }
@@ -199,80 +227,167 @@ static bool is_pseudo_path(const char *path)
            strncmp(path, "/memfd:", 7) == 0 || strncmp(path, "/SYSV", 5) == 0;
 }
 
-static void add_candidate(char (*cands)[PATH_MAX], size_t *n, size_t max,
-                          const char *a, const char *b, const char *c)
+/* Whether snprintf's result N fit a buffer of SIZE bytes. */
+static bool fits(int n, size_t size)
 {
-    if (*n < max &&
-        snprintf(cands[*n], PATH_MAX, "%s%s%s", a, b, c ? c : "") < PATH_MAX)
-        (*n)++;
+    return n >= 0 && (size_t)n < size;
 }
 
-/* Open M's object file: for a mapped library, --sysroot and each
- * --lib-prefix first (a CI artifact's copies), then the path itself.
- * Silent: when nothing opens, M->cannot_read holds the warning. */
-static bool open_object(struct hd_symbolizer *sym, struct module *m, const char *path,
-                        bool search_prefixes)
+enum { MAX_LINKS = 40 }; /* symbolic links followed in one path, as Linux */
+
+/* Write into OUT (SIZE bytes) the file that PATH names when ROOT is taken
+ * for "/", as a chroot would see it: "." and ".." components, and symbolic
+ * links (absolute targets too, read as inside ROOT), are resolved within
+ * ROOT, so the result is ROOT followed by a path that never leaves it.
+ * PATH comes from a profile and may be hostile ("../../etc/passwd").  A
+ * component that does not exist stops the following of links; the rest
+ * is joined lexically.  ROOT's own links are trusted: the user chose it.
+ * Returns false when the result does not fit or links nest too deep. */
+static bool resolve_in_root(const char *root, const char *path, char *out, size_t size)
 {
-    enum { MAX_CANDIDATES = 34 };
-    static char cands[MAX_CANDIDATES][PATH_MAX];
-    size_t n = 0;
+    size_t root_len = strlen(root);
+    while (root_len > 0 && root[root_len - 1] == '/')
+        root_len--;
+    char rest[PATH_MAX], done[PATH_MAX] = "", full[PATH_MAX], target[PATH_MAX];
+    if (!fits(snprintf(rest, sizeof rest, "%s", path), sizeof rest))
+        return false;
+    size_t at = 0, n_done = 0; /* DONE: the resolved part, "" or "/a/b" */
+    int links = 0;
+    bool follow = true;
+    for (;;) {
+        while (rest[at] == '/')
+            at++;
+        size_t len = strcspn(rest + at, "/");
+        if (len == 0)
+            break;
+        const char *name = rest + at;
+        at += len;
+        if (len == 1 && name[0] == '.')
+            continue;
+        if (len == 2 && name[0] == '.' && name[1] == '.') {
+            char *slash = strrchr(done, '/'); /* ".." at the root stays there */
+            if (slash)
+                *slash = '\0';
+            n_done = strlen(done);
+            continue;
+        }
+        size_t parent = n_done;
+        if (n_done + 1 + len >= sizeof done)
+            return false;
+        done[n_done] = '/';
+        memcpy(done + n_done + 1, name, len);
+        n_done += 1 + len;
+        done[n_done] = '\0';
+        if (!follow)
+            continue;
+        struct stat st;
+        if (!fits(snprintf(full, sizeof full, "%.*s%s", (int)root_len, root, done),
+                  sizeof full))
+            return false;
+        if (lstat(full, &st) != 0) {
+            follow = false;
+            continue;
+        }
+        if (!S_ISLNK(st.st_mode))
+            continue;
+        ssize_t n = readlink(full, target, sizeof target - 1);
+        if (++links > MAX_LINKS || n < 0)
+            return false;
+        target[n] = '\0';
+        n_done = target[0] == '/' ? 0 : parent; /* absolute: from ROOT */
+        done[n_done] = '\0';
+        if (!fits(snprintf(full, sizeof full, "%s/%s", target, rest + at), sizeof full))
+            return false;
+        memcpy(rest, full, strlen(full) + 1);
+        at = 0;
+    }
+    return fits(snprintf(out, size, "%.*s%s", (int)root_len, root, n_done ? done : "/"),
+                size);
+}
+
+/* Candidate paths of one object, distinct, in the order they are tried. */
+enum { MAX_CANDIDATES = 34 };
+struct candidates {
+    char path[MAX_CANDIDATES][PATH_MAX];
+    size_t n;
+};
+
+/* Add PATH resolved inside ROOT (resolve_in_root), or PATH itself when
+ * ROOT is NULL. */
+static void add_candidate(struct candidates *c, const char *root, const char *path)
+{
+    if (c->n == MAX_CANDIDATES)
+        return;
+    char *to = c->path[c->n];
+    if (root ? !resolve_in_root(root, path, to, PATH_MAX)
+             : !fits(snprintf(to, PATH_MAX, "%s", path), PATH_MAX))
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        if (strcmp(c->path[i], to) == 0)
+            return;
+    c->n++;
+}
+
+/* Open M's object file, PATH, from where the options say (symbolizer.h):
+ * for a mapped file (SEARCH), under --sysroot, then in each --lib-prefix
+ * (a CI artifact's copies), then at PATH itself unless there is a
+ * sysroot.  Silent: when nothing opens, M->cannot_read and M->tried say
+ * why and where. */
+static bool open_object(struct hd_symbolizer *sym, struct module *m, const char *path,
+                        bool search)
+{
+    static struct candidates cands;
+    cands.n = 0;
     const struct hd_sym_options *o = &sym->options;
-    if (search_prefixes) {
+    if (search) {
         if (o->sysroot)
-            add_candidate(cands, &n, MAX_CANDIDATES, o->sysroot, path[0] == '/' ? "" : "/", path);
+            add_candidate(&cands, o->sysroot, path);
         const char *base = strrchr(path, '/');
         base = base ? base + 1 : path;
-        for (size_t i = 0; i < o->n_lib_prefixes && n + 2 < MAX_CANDIDATES; i++) {
-            add_candidate(cands, &n, MAX_CANDIDATES, o->lib_prefixes[i], "/", base);
+        for (size_t i = 0; i < o->n_lib_prefixes; i++) {
+            add_candidate(&cands, o->lib_prefixes[i], base);
             if (path[0] == '/')
-                add_candidate(cands, &n, MAX_CANDIDATES, o->lib_prefixes[i], path, NULL);
+                add_candidate(&cands, o->lib_prefixes[i], path);
         }
     }
-    add_candidate(cands, &n, MAX_CANDIDATES, path, "", NULL);
+    if (!search || !o->sysroot)
+        add_candidate(&cands, NULL, path);
     char tried[TRIED_SIZE] = "";
     struct hd_error err, first = {0}; /* FIRST: the first failure, unless a
                                          later one says more than ENOENT */
-    for (size_t i = 0; i < n; i++) {
+    snprintf(first.message, sizeof first.message, "%s", strerror(2));
+    for (size_t i = 0; i < cands.n; i++) {
         size_t len = strlen(tried);
-        snprintf(tried + len, sizeof tried - len, "%s%s", len ? ", " : "", cands[i]);
-        if (hd_sym_elf_open(cands[i], &m->elf, &err) == 0) {
-            m->path = arena_strdup(sym->arena, cands[i]);
+        snprintf(tried + len, sizeof tried - len, "%s%s", len ? ", " : "", cands.path[i]);
+        if (hd_sym_elf_open(cands.path[i], &m->elf, &err) == 0) {
+            m->path = arena_strdup(sym->arena, cands.path[i]);
             return true;
         }
-        if (!first.message[0] || strcmp(err.message, strerror(2)) != 0)
+        if (i == 0 || strcmp(err.message, strerror(2)) != 0)
             first = err;
     }
-    /* The message alone: the path it names is the candidate's. */
-    char text[TRIED_SIZE + 1200];
-    if (n == 1)
-        snprintf(text, sizeof text, "%s: cannot read: %s", path, first.message);
-    else
-        snprintf(text, sizeof text, "%s: cannot read: %s (tried %s)", path, first.message,
-                 tried);
-    m->cannot_read = arena_strdup(sym->arena, text);
+    m->cannot_read = arena_strdup(sym->arena, first.message);
+    m->tried = arena_strdup(sym->arena, tried);
+    m->n_tried = cands.n;
     return false;
 }
 
-/* Find M's debug info (its own, or a separate file, plus a dwz file) and
- * warn once when there is none or it is unusable. */
-static void open_debug_info(struct hd_symbolizer *sym, struct module *m)
+/* Find M's debug info (its own, or a separate file, plus a dwz file).
+ * Returns false when there is none, with the paths tried in TRIED (""
+ * when M has no build-id or debuglink to find it by); warns once when
+ * what was found is unusable. */
+static bool open_debug_info(struct hd_symbolizer *sym, struct module *m, char *tried,
+                            size_t tried_size)
 {
     struct hd_sym_debug_dirs dirs = {sym->debug_dirs, sym->n_debug_dirs};
-    char tried[TRIED_SIZE] = "";
     struct hd_sym_elf *source = m->elf;
     if (!hd_sym_elf_has_section(m->elf, ".debug_info")) {
-        m->debug = hd_sym_find_debug_file(m->elf, &dirs, tried, sizeof tried);
+        m->debug = hd_sym_find_debug_file(m->elf, &dirs, tried, tried_size);
         if (m->debug)
             source = m->debug;
     }
-    if (!hd_sym_elf_has_section(source, ".debug_info")) {
-        if (tried[0])
-            hd_warn("%s: no debug info (looked for %s)", m->path, tried);
-        else
-            hd_warn("%s: no debug info (no build-id or debuglink to find it by)",
-                    m->path);
-        return;
-    }
+    if (!hd_sym_elf_has_section(source, ".debug_info"))
+        return false;
     if (hd_sym_has_alt_link(source)) {
         char alt_tried[TRIED_SIZE] = "";
         m->alt = hd_sym_find_alt_file(source, &dirs, alt_tried, sizeof alt_tried);
@@ -283,6 +398,17 @@ static void open_debug_info(struct hd_symbolizer *sym, struct module *m)
     struct hd_error err;
     if (hd_sym_dwarf_open(source, m->alt, &m->dwarf, &err) < 0)
         hd_warn("%s: unreadable debug info: %s", source->path, err.message);
+    return true;
+}
+
+/* Keep a note of KIND about module M for hd_sym_say_summary(). */
+static struct note *add_note(struct hd_symbolizer *sym, enum note_kind kind,
+                             const struct module *m)
+{
+    HD_ARRAY_RESERVE(sym->notes, sym->cap_notes, sym->n_notes + 1);
+    struct note *n = &sym->notes[sym->n_notes++];
+    *n = (struct note){kind, m->path, "", "", 0, false};
+    return n;
 }
 
 static uint32_t add_module(struct hd_symbolizer *sym, const char *key,
@@ -318,7 +444,7 @@ static bool try_object(struct hd_symbolizer *sym, struct module *m)
 }
 
 /* Make M ready for lookups: its object and debug info opened, and each
- * problem with them warned about once. */
+ * problem with them warned about or noted once. */
 static struct module *ready_module(struct hd_symbolizer *sym, uint32_t id)
 {
     struct module *m = &sym->modules[id];
@@ -326,15 +452,22 @@ static struct module *ready_module(struct hd_symbolizer *sym, uint32_t id)
         return m;
     m->ready = true;
     if (!try_object(sym, m)) {
-        if (m->cannot_read)
-            hd_warn("%s", m->cannot_read);
+        if (m->cannot_read) {
+            struct note *n = add_note(sym, NOTE_CANNOT_READ, m);
+            n->reason = m->cannot_read;
+            n->tried = m->tried;
+            n->n_tried = m->n_tried;
+        }
         return m;
     }
-    open_debug_info(sym, m);
-    if (!m->dwarf && !hd_sym_elf_count_symbols(m->elf, HD_SYM_SYMTAB) &&
-        !hd_sym_elf_count_symbols(m->elf, HD_SYM_DYNSYM) &&
-        !(m->debug && hd_sym_elf_count_symbols(m->debug, HD_SYM_SYMTAB)))
-        hd_warn("%s: no symbol table", m->path);
+    char tried[TRIED_SIZE] = "";
+    if (!open_debug_info(sym, m, tried, sizeof tried)) {
+        struct note *n = add_note(sym, NOTE_NO_DEBUG_INFO, m);
+        n->tried = arena_strdup(sym->arena, tried);
+        n->no_symbols = !hd_sym_elf_count_symbols(m->elf, HD_SYM_SYMTAB) &&
+                        !hd_sym_elf_count_symbols(m->elf, HD_SYM_DYNSYM) &&
+                        !(m->debug && hd_sym_elf_count_symbols(m->debug, HD_SYM_SYMTAB));
+    }
     return m;
 }
 
@@ -446,15 +579,18 @@ static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vadd
 }
 
 /* The main binary given on the command line must hold the main mapping's
- * offsets in its load segments; say once per mapped path when it does not
- * (DESIGN.md: "with a warning when its load segments do not fit"). */
-static void check_main_layout(const struct module *m, const char *mapped_path,
-                              uint64_t offset, bool fits)
+ * offsets in its load segments (DESIGN.md: "with a warning when its load
+ * segments do not fit").  Each offset that misses is counted for one
+ * warning with the count (hd_sym_say_summary), not one per address. */
+static void check_main_layout(struct hd_symbolizer *sym, struct module *m,
+                              const char *mapped_path, uint64_t offset, bool fits_segments)
 {
-    if (!fits)
-        hd_warn("%s: its load segments do not fit the main program's mapping "
-                "(%s, file offset 0x%llx): wrong binary?", m->path,
-                mapped_path ? mapped_path : "?", (unsigned long long)offset);
+    if (fits_segments)
+        return;
+    if (m->misfits++ == 0) {
+        m->first_misfit = offset;
+        m->misfit_mapping = arena_strdup(sym->arena, mapped_path ? mapped_path : "?");
+    }
 }
 
 /* The result for RETURN_OFFSET in module M (MAPPED_PATH: the path the
@@ -478,7 +614,7 @@ static struct hd_sym_location *new_location(struct hd_symbolizer *sym,
     bool inside = m->kind == MODULE_UNMAPPED ? hd_sym_elf_has_vaddr(m->elf, vaddr)
                                              : hd_sym_elf_offset_to_vaddr(m->elf, at, &vaddr);
     if (m->kind == MODULE_MAIN)
-        check_main_layout(m, mapped_path, at, inside);
+        check_main_layout(sym, m, mapped_path, at, inside);
     if (!inside || return_offset == 0) {
         loc->status = HD_SYM_OUTSIDE_MODULE;
         return loc;
@@ -561,4 +697,115 @@ bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, 
     for (size_t i = 0; i < m->elf->build_id_size; i++)
         snprintf(hex + 2 * i, 3, "%02x", m->elf->build_id[i]);
     return true;
+}
+
+const char *hd_sym_module_file(struct hd_symbolizer *sym, const char *module_path,
+                               bool is_main)
+{
+    uint32_t id = module_for(sym, module_path, is_main); /* may move the array */
+    struct module *m = &sym->modules[id];
+    return try_object(sym, m) ? m->path : NULL;
+}
+
+/* ---- the gathered warnings ---- */
+
+enum { MAX_SHORT_LINES = 3, MAX_NAMES = 4 };
+
+/* The file name of PATH: what a short warning calls a module. */
+static const char *file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
+/* The line for one note: short ("libz.so.1: no debug info"), or with the
+ * whole path and every path tried (VERBOSE). */
+static void say_note(const struct note *n, bool verbose)
+{
+    const char *name = verbose ? n->path : file_name(n->path);
+    if (n->kind == NOTE_CANNOT_READ) {
+        if (verbose && n->n_tried > 1)
+            hd_warn("%s: cannot read: %s (tried %s)", name, n->reason, n->tried);
+        else if (n->n_tried > 1)
+            hd_warn("%s: cannot read: %s (-v lists the %zu paths tried)", n->path, n->reason,
+                    n->n_tried);
+        else
+            hd_warn("%s: cannot read: %s", n->path, n->reason);
+        return;
+    }
+    const char *also = n->no_symbols ? " and no symbol table" : "";
+    if (verbose && n->tried[0])
+        hd_warn("%s: no debug info%s (looked for %s)", name, also, n->tried);
+    else if (verbose)
+        hd_warn("%s: no debug info%s (no build-id or debuglink to find it by)", name, also);
+    else
+        hd_warn("%s: no debug info%s", name, also);
+}
+
+/* One line for the N (> MAX_SHORT_LINES) notes of KIND in NOTES. */
+static void say_collapsed(const struct note *notes, size_t n_notes, enum note_kind kind,
+                          size_t n)
+{
+    char names[1024] = "", bare[512] = "";
+    size_t listed = 0, n_bare = 0;
+    for (size_t i = 0; i < n_notes; i++) {
+        if (notes[i].kind != kind)
+            continue;
+        size_t len = strlen(names);
+        if (listed < MAX_NAMES)
+            snprintf(names + len, sizeof names - len, "%s%s", listed ? ", " : "",
+                     file_name(notes[i].path));
+        listed++;
+        len = strlen(bare);
+        if (kind == NOTE_NO_DEBUG_INFO && notes[i].no_symbols && n_bare++ < MAX_NAMES)
+            snprintf(bare + len, sizeof bare - len, "%s%s", len ? ", " : "",
+                     file_name(notes[i].path));
+    }
+    size_t len = strlen(names);
+    if (n > MAX_NAMES)
+        snprintf(names + len, sizeof names - len, " and %zu more", n - MAX_NAMES);
+    if (kind == NOTE_CANNOT_READ) {
+        hd_warn("cannot read %zu files the profiles name: %s (-v says why, and where each "
+                "was looked for)", n, names);
+        return;
+    }
+    len = strlen(bare);
+    if (n_bare > MAX_NAMES)
+        snprintf(bare + len, sizeof bare - len, " and %zu more", n_bare - MAX_NAMES);
+    if (n_bare)
+        hd_warn("no debug info for %zu modules: %s; no symbol table either: %s (-v lists "
+                "where each was looked for)", n, names, bare);
+    else
+        hd_warn("no debug info for %zu modules: %s (-v lists where each was looked for)", n,
+                names);
+}
+
+void hd_sym_say_summary(struct hd_symbolizer *sym)
+{
+    for (size_t i = 0; i < sym->n_modules; i++) {
+        struct module *m = &sym->modules[i];
+        if (m->misfits == 0)
+            continue;
+        hd_warn("%s: its load segments do not fit the main program's mapping (%s): "
+                "%llu address%s outside them, the first at file offset 0x%llx; wrong "
+                "binary?", m->path, m->misfit_mapping, (unsigned long long)m->misfits,
+                m->misfits == 1 ? " lies" : "es lie", (unsigned long long)m->first_misfit);
+        m->misfits = 0;
+    }
+    const struct note *notes = sym->notes + sym->n_notes_said;
+    size_t n_notes = sym->n_notes - sym->n_notes_said;
+    static const enum note_kind kinds[] = {NOTE_CANNOT_READ, NOTE_NO_DEBUG_INFO};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        size_t n = 0;
+        for (size_t i = 0; i < n_notes; i++)
+            n += notes[i].kind == kinds[k];
+        if (n > MAX_SHORT_LINES && !sym->options.verbose) {
+            say_collapsed(notes, n_notes, kinds[k], n);
+            continue;
+        }
+        for (size_t i = 0; i < n_notes; i++)
+            if (notes[i].kind == kinds[k])
+                say_note(&notes[i], sym->options.verbose);
+    }
+    sym->n_notes_said = sym->n_notes;
 }

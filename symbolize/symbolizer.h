@@ -24,12 +24,17 @@ struct hd_sym_options {
      * mapping the caller flags as the main program, whatever that
      * mapping's path, and is used for unmapped addresses. */
     const char *main_binary;
-    /* --lib-prefix DIR (repeatable): a library mapped as /x/y/libz.so is
-     * also looked for as DIR/libz.so and DIR/x/y/libz.so. */
+    /* --lib-prefix DIR (repeatable): a file mapped as /x/y/libz.so is
+     * also looked for as DIR/libz.so and DIR/x/y/libz.so, both resolved
+     * inside DIR (see sysroot). */
     const char *const *lib_prefixes;
     size_t n_lib_prefixes;
-    /* --sysroot DIR: a module at /x/y is looked for as DIR/x/y first; the
-     * sysroot's /usr/lib/debug is searched for debug files too. NULL: none. */
+    /* --sysroot DIR: a file mapped as /x/y is looked for as DIR/x/y, then
+     * in the lib_prefixes, and never at /x/y itself.  Paths are resolved
+     * as if DIR were "/": "..", and symbolic links (absolute ones too),
+     * cannot leave DIR.  The sysroot's /usr/lib/debug is searched for
+     * debug files too.  NULL: none, and a mapped file is looked for in
+     * the lib_prefixes, then at its own path. */
     const char *sysroot;
     /* --debug-dir DIR (repeatable): searched for separate debug files by
      * build-id (DIR/.build-id/xx/rest.debug) and by debuglink name
@@ -41,6 +46,9 @@ struct hd_sym_options {
                         (default false: shortened like pprof, FORMATS §4.1) */
     /* Only for tests: do not search the system's /usr/lib/debug. */
     bool no_system_debug_dirs;
+    /* -v: hd_sym_say_summary() lists every module it warns about, with
+     * the paths tried, instead of one short line or a collapsed list. */
+    bool verbose;
 };
 
 /* Fill OPTIONS with the defaults: nothing set, demangle on, short names. */
@@ -103,9 +111,11 @@ void hd_sym_free(struct hd_symbolizer *sym);
  * segments do not cover the offset.
  *
  * Sets *OUT to the cached result and returns 0.  Problems with the module
- * (not found, no symbols, no debug info, bad ELF/DWARF) are reported once
- * per module through hd_warn() and show in (*OUT)->status; they are not
- * errors.  Returns -1 only for invalid arguments (SYM or OUT NULL). */
+ * show in (*OUT)->status; they are not errors.  Bad ELF or DWARF is
+ * reported through hd_warn() once per module as it is found; a module
+ * that cannot be read or has no debug info, and offsets the main binary
+ * does not hold, are gathered for hd_sym_say_summary().  Returns -1 only
+ * for invalid arguments (SYM or OUT NULL). */
 int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path,
                   bool is_main, uint64_t return_offset,
                   const struct hd_sym_location **out);
@@ -117,6 +127,22 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path,
  * about failure: a later lookup of the module warns. */
 bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, bool is_main,
                             char *hex, size_t size);
+
+/* The file that lookups of MODULE_PATH (IS_MAIN as for hd_sym_lookup)
+ * read, after substitution of the main binary or a search of the sysroot
+ * and lib prefixes; NULL when none opens.  Silent, like
+ * hd_sym_module_build_id; the string lives as long as SYM. */
+const char *hd_sym_module_file(struct hd_symbolizer *sym, const char *module_path,
+                               bool is_main);
+
+/* Say, through hd_warn(), what the lookups so far gathered, once per
+ * cause: the modules that could not be read and those without debug
+ * info (one short line each, or one line for all of a kind when there
+ * are more than three; options.verbose lists each with the paths
+ * tried), and how many offsets of the main program's mapping the main
+ * binary's load segments do not hold.  Call after the last lookup;
+ * a later call says only what was gathered since. */
+void hd_sym_say_summary(struct hd_symbolizer *sym);
 
 /* Counters, for tests and the benchmark. */
 struct hd_sym_stats {

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -809,4 +810,300 @@ Test(cli, list_is_a_report_kind_that_takes_a_regex)
     expect_failure(heapdiff("--list=a", "--list=b", "profiles/tc-run1.0001.heap", NULL),
                    "heapdiff: '--list=b' is given twice ('a' and 'b'): choose one\n");
     expect_failure(heapdiff("--list", NULL), "heapdiff: option '--list' needs RE\n");
+}
+
+/* ---- warnings about the inputs, and how much they say (issue 9) ---- */
+
+/* How many lines of R's standard error hold TEXT. */
+static size_t err_lines_with(const struct run *r, const char *text)
+{
+    size_t n = 0;
+    for (const char *line = r->err; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char buf[sizeof r->err];
+        snprintf(buf, sizeof buf, "%.*s", (int)len, line);
+        n += strstr(buf, text) != NULL;
+        line += len + (end != NULL);
+    }
+    return n;
+}
+
+static size_t err_lines(const struct run *r)
+{
+    size_t n = 0;
+    for (const char *p = r->err; (p = strchr(p, '\n')); p++)
+        n++;
+    return n;
+}
+
+/* A new empty folder under /tmp, its path in DIR (of SIZE bytes). */
+static void make_temp_dir(char *dir, size_t size)
+{
+    snprintf(dir, size, "/tmp/hd-cli-in-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_tree(const char *dir)
+{
+    char command[4200];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    cr_assert_eq(system(command), 0);
+}
+
+/* Copy the testdata file NAME to PATH. */
+static void copy_testdata(const char *name, const char *path)
+{
+    char from[4096], command[9000];
+    snprintf(from, sizeof from, "%s/%s", getenv("HD_TESTDATA"), name);
+    snprintf(command, sizeof command, "cp '%s' '%s'", from, path);
+    cr_assert_eq(system(command), 0, "%s", command);
+}
+
+Test(cli, a_binary_that_is_not_the_profiles_program_is_named_once)
+{
+    /* tc-run1's maps name .../bin/leaky, found next to BINARY; leaky_cpp
+     * is another program (another build-id).  Two profiles, one warning,
+     * naming the file used and the one the profile names. */
+    struct run *r = heapdiff("bin/leaky_cpp", "profiles/tc-run1.0001.heap",
+                             "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_eq(err_lines_with(r, "bin/leaky_cpp has another build-id (5c959077d991...) than "
+                                   "bin/leaky (28ad77e27b82...), the program the profile names: "
+                                   "names come from bin/leaky_cpp, and are wrong if it did not "
+                                   "write the profile"),
+                 1, "%s", r->err);
+    r = heapdiff("bin/leaky", "profiles/tc-run1.0001.heap", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_null(strstr(r->err, "another build-id"), "%s", r->err);
+}
+
+Test(cli, a_base_of_another_program_is_said)
+{
+    /* tc-cpp is a profile of leaky_cpp, tc-run1 of leaky: by build-id
+     * and by name, they share no program. */
+    struct run *r = heapdiff("--base=profiles/tc-cpp.0001.heap", "profiles/tc-run1.0002.heap",
+                             NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "heapdiff: warning: the base profiles/tc-cpp.0001.heap is a "
+                             "profile of leaky_cpp, the current profiles/tc-run1.0002.heap "
+                             "one of leaky: they share no program"),
+              "%s", r->err);
+    /* Two runs of one program, even from two workspaces, share it. */
+    r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky", "profiles/tc-run2.0003.heap",
+                 NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_null(strstr(r->err, "share no program"), "%s", r->err);
+}
+
+Test(cli, the_base_among_the_currents_is_said)
+{
+    /* "--base i0.heap bin je.*.heap": the shell's list holds the base. */
+    struct run *r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run1.0001.heap", "profiles/tc-run1.0002.heap",
+                             "profiles/tc-run1.0003.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "heapdiff: warning: profiles/tc-run1.0001.heap is the base and "
+                             "also one of the 3 current profiles, which are summed: to follow "
+                             "a series of snapshots, diff consecutive ones (--base A B, then "
+                             "--base B C)\n"),
+              "%s", r->err);
+    /* The same file under another name: a link. */
+    char dir[64], link[128], target[4096];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(link, sizeof link, "%s/again.heap", dir);
+    snprintf(target, sizeof target, "%s/profiles/tc-run1.0001.heap", getenv("HD_TESTDATA"));
+    cr_assert_eq(symlink(target, link), 0);
+    r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky", link, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "is both the base and the current: the delta is zero"), "%s",
+              r->err);
+    remove_tree(dir);
+    r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky", "profiles/tc-run1.0002.heap",
+                 NULL);
+    cr_expect_str_eq(r->err, "", "a plain diff warns of nothing");
+}
+
+Test(cli, a_base_written_after_the_current_gets_a_hint)
+{
+    /* gperftools: PREFIX.NNNN.heap; dump 3 of tc-run1 holds more than
+     * dump 1, so the reversed diff is negative. */
+    struct run *r = heapdiff("--base=profiles/tc-run1.0003.heap", "bin/leaky",
+                             "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->err, "heapdiff: warning: the total is negative: the base "
+                             "profiles/tc-run1.0003.heap was written after the current "
+                             "profiles/tc-run1.0001.heap (dumps 3 and 1 of one run): swap "
+                             "them?\n"),
+              "%s", r->err);
+    /* Two runs (tc-run1, tc-run2) have no order. */
+    r = heapdiff("--base=profiles/tc-run2.0003.heap", "bin/leaky", "profiles/tc-run1.0001.heap",
+                 NULL);
+    cr_expect_null(strstr(r->err, "swap them"), "%s", r->err);
+    /* jemalloc: PREFIX.PID.SEQ.KIND.heap, SEQ counting every dump of the
+     * process; another pid is another run. */
+    char dir[64], early[128], late[128], other[128];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(early, sizeof early, "%s/jeprof.4242.1.i1.heap", dir);
+    snprintf(late, sizeof late, "%s/jeprof.4242.12.m0.heap.gz", dir);
+    snprintf(other, sizeof other, "%s/jeprof.4243.12.i12.heap", dir);
+    copy_testdata("profiles/je-unsampled-run1.1.heap", early);
+    copy_testdata("profiles/je-unsampled-run1.2.heap.gz", late);
+    copy_testdata("profiles/je-unsampled-run1.2.heap", other);
+    r = heapdiff("--base", late, "bin/leaky", early, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    char want[512];
+    snprintf(want, sizeof want, "the base %s was written after the current %s (dumps 12 and 1 "
+             "of one run): swap them?", late, early);
+    cr_expect(strstr(r->err, want), "%s", r->err);
+    r = heapdiff("--base", other, "bin/leaky", early, NULL);
+    cr_expect_null(strstr(r->err, "swap them"), "%s", r->err);
+    r = heapdiff("--base", early, "bin/leaky", late, NULL);
+    cr_expect_null(strstr(r->err, "swap them"), "%s", r->err);
+    remove_tree(dir);
+}
+
+/* Write a gperftools profile to PATH: one 4096-byte stack per address of
+ * ADDRESSES (N of them), and the maps section MAPS. */
+static void write_profile(const char *path, const uint64_t *addresses, size_t n,
+                          const char *maps)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "heap profile: %zu: %zu [%zu: %zu] @ heapprofile\n", n, 4096 * n, n, 4096 * n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "1: 4096 [1: 4096] @ 0x%llx\n", (unsigned long long)addresses[i]);
+    fprintf(f, "\nMAPPED_LIBRARIES:\n%s", maps);
+    fclose(f);
+}
+
+Test(cli, modules_without_debug_info_get_short_lines_or_one)
+{
+    /* c-symtab-only has no DWARF and no debug file anywhere. */
+    char dir[64], maps[8192] = "", path[256], profile[128];
+    make_temp_dir(dir, sizeof dir);
+    uint64_t addresses[6];
+    for (int i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "%s/libnodebug%d.so", dir, i);
+        copy_testdata("sym/bin/c-symtab-only", path);
+        uint64_t start = 0x7f0000000000ull + ((uint64_t)i << 24);
+        size_t len = strlen(maps);
+        snprintf(maps + len, sizeof maps - len, "%llx-%llx r-xp 00000000 00:00 0 %s\n",
+                 (unsigned long long)start, (unsigned long long)start + 0x4000, path);
+        addresses[i] = start + 0x11c9; /* leaf_alloc's call */
+    }
+    snprintf(profile, sizeof profile, "%s/p.heap", dir);
+    /* Three modules: a short line each. */
+    write_profile(profile, addresses, 3, maps);
+    struct run *r = heapdiff(profile, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_str_eq(r->err, "heapdiff: warning: libnodebug0.so: no debug info\n"
+                             "heapdiff: warning: libnodebug1.so: no debug info\n"
+                             "heapdiff: warning: libnodebug2.so: no debug info\n");
+    /* Six: one line. */
+    write_profile(profile, addresses, 6, maps);
+    r = heapdiff(profile, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_str_eq(r->err, "heapdiff: warning: no debug info for 6 modules: libnodebug0.so, "
+                             "libnodebug1.so, libnodebug2.so, libnodebug3.so and 2 more (-v "
+                             "lists where each was looked for)\n");
+    /* -v: a line each, with the paths tried. */
+    r = heapdiff("-v", profile, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_eq(err_lines(r), 6, "%s", r->err);
+    cr_expect_eq(err_lines_with(r, "libnodebug5.so: no debug info (looked for "
+                                   "/usr/lib/debug/.build-id/ab/"),
+                 1, "%s", r->err);
+    remove_tree(dir);
+}
+
+Test(cli, a_binary_that_does_not_fit_gets_one_line_with_a_count)
+{
+    /* 40 return addresses at file offsets 0x40000.. of the main mapping:
+     * bin/leaky's load segments end before 0x4000. */
+    char dir[64], profile[128];
+    make_temp_dir(dir, sizeof dir);
+    uint64_t addresses[40];
+    for (int i = 0; i < 40; i++)
+        addresses[i] = 0x555555594000ull + 16 * (uint64_t)i + 1;
+    snprintf(profile, sizeof profile, "%s/p.heap", dir);
+    write_profile(profile, addresses, 40,
+                  "555555554000-555555600000 r-xp 00000000 00:00 0 /build/elsewhere/prog\n");
+    struct run *r = heapdiff("bin/leaky", profile, NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect_str_eq(r->err, "heapdiff: warning: bin/leaky: its load segments do not fit the "
+                             "main program's mapping (/build/elsewhere/prog): 40 addresses lie "
+                             "outside them, the first at file offset 0x40000; wrong binary?\n");
+    remove_tree(dir);
+}
+
+/* A profile at PROFILE with one 4096-byte stack in lib_alloc (libleak.so's
+ * call at file offset 0x1149), the library mapped as LIBRARY. */
+static void write_lib_alloc_profile(const char *profile, const char *library)
+{
+    char maps[2 * 8192 + 200];
+    snprintf(maps, sizeof maps,
+             "7f0000000000-7f0000001000 r--p 00000000 00:00 0 %s\n"
+             "7f0000001000-7f0000002000 r-xp 00001000 00:00 0 %s\n",
+             library, library);
+    uint64_t address = 0x7f000000114aull;
+    write_profile(profile, &address, 1, maps);
+}
+
+Test(cli, sysroot_confines_the_paths_a_profile_names)
+{
+    /* DIR/opt/app/libleak.so is a copy; libabs.so an absolute link to
+     * /opt/app/libleak.so, which is DIR's; libesc.so a relative link that
+     * climbs out of DIR to the real one.  Under --sysroot, a path is what
+     * it would be if DIR were "/": ".." and links stay inside. */
+    char dir[64], path[4096], profile[128], real[4096];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(profile, sizeof profile, "%s/p.heap", dir);
+    snprintf(real, sizeof real, "%s/bin/libleak.so", getenv("HD_TESTDATA"));
+    cr_assert_eq(real[0], '/', "HD_TESTDATA must be absolute");
+    snprintf(path, sizeof path, "%s/opt", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/opt/app", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/opt/app/libleak.so", dir);
+    copy_testdata("bin/libleak.so", path);
+    snprintf(path, sizeof path, "%s/opt/app/libabs.so", dir);
+    cr_assert_eq(symlink("/opt/app/libleak.so", path), 0);
+    char climb[8192];
+    snprintf(climb, sizeof climb, "../../../../../../../../..%s", real);
+    snprintf(path, sizeof path, "%s/opt/app/libesc.so", dir);
+    cr_assert_eq(symlink(climb, path), 0);
+    char sysroot[128];
+    snprintf(sysroot, sizeof sysroot, "--sysroot=%s", dir);
+
+    static const struct {
+        const char *library; /* as the maps name it, followed by the real
+                                file's path when WITH_REAL */
+        bool with_real;
+        bool with_sysroot;
+        bool named;          /* lib_alloc is found */
+    } cases[] = {
+        {"", true, false, true},                     /* the host's file */
+        {"", true, true, false},                     /* not under DIR: no fallback */
+        {"/opt/app/libleak.so", false, true, true},  /* DIR's copy */
+        {"/opt/app/libabs.so", false, true, true},   /* absolute link, read in DIR */
+        {"/opt/app/libesc.so", false, true, false},  /* a link cannot climb out */
+        {"/opt/app/../../../../../..", true, true, false}, /* nor can ".." */
+        {"../../../../../../..", true, true, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char library[8192];
+        snprintf(library, sizeof library, "%s%s", cases[i].library,
+                 cases[i].with_real ? real : "");
+        write_lib_alloc_profile(profile, library);
+        struct run *r = cases[i].with_sysroot ? heapdiff("--show_bytes", sysroot, profile, NULL)
+                                              : heapdiff("--show_bytes", profile, NULL);
+        cr_assert_eq(r->status, 0, "%s: %s", library, r->err);
+        cr_expect_eq(has_row(r, "4096", " lib_alloc"), cases[i].named, "%s%s: %s %s", library,
+                     cases[i].with_sysroot ? " under --sysroot" : "", r->out, r->err);
+        if (!cases[i].named)
+            cr_expect(strstr(r->err, ": cannot read: No such file or directory"), "%s: %s",
+                      library, r->err);
+    }
+    remove_tree(dir);
 }

@@ -173,3 +173,47 @@ Test(core, alloc_values_are_required_of_every_input)
     cr_assert_eq(hd_core_run(&r, &err), HD_OUTCOME_TROUBLE);
     cr_assert(strstr(err.message, "has no allocated values"), "%s", err.message);
 }
+
+/* Issue 9: BINARY leaky_cpp given for two profiles of leaky, whose load
+ * segments happen to fit: one warning, naming both files, said while the
+ * inputs are read; nothing from the symbolizer, whose gathered warnings
+ * hd_core_symbolize says (none here). */
+Test(core, a_binary_of_another_program_is_said_once_while_reading)
+{
+    static const char *const currents[] = {"profiles/tc-run1.0001.heap",
+                                           "profiles/tc-run1.0002.heap"};
+    struct hd_request r;
+    hd_request_init(&r);
+    r.binary = "bin/leaky_cpp";
+    r.currents = currents;
+    r.n_currents = 2;
+    struct hd_error err;
+    struct hd_symbolizer *sym = hd_core_symbolizer(&r);
+    struct hd_model *model = hd_core_read_inputs(&r, sym, &err);
+    cr_assert_not_null(model, "%s", err.message);
+    cr_assert_str_eq(warnings,
+                     "bin/leaky_cpp has another build-id (5c959077d991...) than bin/leaky "
+                     "(28ad77e27b82...), the program the profile names: names come from "
+                     "bin/leaky_cpp, and are wrong if it did not write the profile\n");
+    hd_core_symbolize(sym, model);
+    cr_assert_eq(strchr(warnings, '\n') + 1, warnings + strlen(warnings), "%s", warnings);
+    hd_model_free(model);
+    hd_sym_free(sym);
+}
+
+/* A build-id the profile records (none of the text formats does; a
+ * profile.proto would) identifies a module that cannot be read, so that
+ * two inputs match on it rather than on the file name. */
+Test(core, a_recorded_build_id_identifies_a_module_that_cannot_be_read)
+{
+    struct hd_model *m = hd_model_new();
+    hd_model_add_input(m, "made.heap", HD_ROLE_CURRENT);
+    uint32_t program = hd_model_add_mapping(m, 0x1000, 0x2000, 0, "/gone/server", true, false);
+    uint32_t library = hd_model_add_mapping(m, 0x3000, 0x4000, 0, "/gone/libz.so.1", true, false);
+    m->mappings[library].build_id = hd_model_intern_string(m, "00112233");
+    hd_model_resolve_locations(m);
+    hd_model_identify_modules(m, NULL, NULL);
+    cr_assert_str_eq(m->mappings[program].identity, "main");
+    cr_assert_str_eq(m->mappings[library].identity, "build-id:00112233");
+    hd_model_free(m);
+}

@@ -283,6 +283,7 @@ Test(symbolize, symtab_gives_names_when_there_is_no_dwarf)
     cr_assert_eq(loc->frames[0].line, 0);
     loc = lookup(sym, bin, 0x11fa);
     cr_assert_str_eq(loc->frames[0].function, "small_objects");
+    hd_sym_say_summary(sym);
     cr_assert_not_null(strstr(warnings, "c-symtab-only: no debug info"), "%s", warnings);
     cr_assert_eq(strstr(warnings, "\n") + 1, warnings + strlen(warnings),
                  "one warning only: %s", warnings);
@@ -352,10 +353,12 @@ Test(symbolize, missing_module_warns_once_listing_the_paths_tried)
     o.lib_prefixes = prefixes;
     o.n_lib_prefixes = 1;
     o.no_system_debug_dirs = true;
+    o.verbose = true;
     struct hd_symbolizer *sym = hd_sym_new(&o);
     for (uint64_t off = 0x1000; off < 0x1010; off++)
         cr_assert_eq(lookup(sym, "/no/such/libgone.so", off)->status,
                      HD_SYM_MODULE_NOT_FOUND);
+    hd_sym_say_summary(sym);
     cr_assert_str_eq(warnings,
                      "/no/such/libgone.so: cannot read: No such file or directory (tried "
                      "/nonexistent-prefix/libgone.so, /nonexistent-prefix/no/such/libgone.so, "
@@ -404,6 +407,7 @@ Test(symbolize, main_binary_substitutes_for_the_main_mapping)
     cr_assert_eq(hd_sym_lookup(sym, "/build/host/demo", true, 0x900000, &loc), 0);
     cr_assert_eq(loc->status, HD_SYM_OUTSIDE_MODULE);
     cr_assert_eq(hd_sym_lookup(sym, "/build/host/demo", true, 0x900001, &loc), 0);
+    hd_sym_say_summary(sym);
     cr_assert_not_null(strstr(warnings, "load segments do not fit"), "%s", warnings);
     hd_sym_free(sym);
 }
@@ -438,10 +442,16 @@ Test(symbolize, unmapped_addresses_are_looked_up_in_the_main_binary)
  * was taken: it must not be used. */
 Test(symbolize, debuglink_with_wrong_crc_is_rejected)
 {
-    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    o.no_system_debug_dirs = true;
+    o.verbose = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
     const struct hd_sym_location *loc = lookup(sym, testdata("bin/c-badcrc"), 0x1180);
     cr_assert_neq(loc->status, HD_SYM_RESOLVED);
-    cr_assert_not_null(strstr(warnings, "no debug info (looked for"), "%s", warnings);
+    hd_sym_say_summary(sym);
+    cr_assert_not_null(strstr(warnings, "no debug info and no symbol table (looked for"), "%s",
+                       warnings);
     cr_assert_not_null(strstr(warnings, ".debug/c-badcrc.dbg"), "%s", warnings);
     hd_sym_free(sym);
 }
@@ -567,6 +577,7 @@ Test(symbolize, bad_elf_files_warn_and_fall_back)
     write_file(path, "#!/bin/sh\necho not an object\n", 29);
     struct hd_symbolizer *sym = new_symbolizer(false, NULL);
     cr_assert_eq(lookup(sym, path, 0x1200)->status, HD_SYM_MODULE_NOT_FOUND);
+    hd_sym_say_summary(sym);
     cr_assert_not_null(strstr(warnings, "not an ELF file"), "%s", warnings);
     hd_sym_free(sym);
 
@@ -578,6 +589,7 @@ Test(symbolize, bad_elf_files_warn_and_fall_back)
         sym = new_symbolizer(false, NULL);
         const struct hd_sym_location *loc = lookup(sym, path, 0x1200);
         cr_assert_neq(loc->status, HD_SYM_RESOLVED, "cut at %zu", cuts[i]);
+        hd_sym_say_summary(sym);
         cr_assert_str_not_empty(warnings, "cut at %zu: no warning", cuts[i]);
         hd_sym_free(sym);
     }
@@ -920,4 +932,133 @@ Test(symbolize, fifo_as_the_dwz_supplementary_file_is_not_opened, .timeout = 30)
     rmdir(bin);
     rmdir(debug);
     rmdir(dir);
+}
+
+/* --sysroot DIR: a path from a profile names the file it would name if DIR
+ * were "/".  DIR/lib is a relative link to usr/lib, DIR/usr/lib/libabs.so
+ * an absolute link to /usr/lib/libsymlib.so (DIR's), DIR/loop a link to
+ * itself.  Each lookup reads DIR's copy or nothing; the host's
+ * /usr/lib/... is never read, and the loop ends. */
+Test(symbolize, sysroot_resolves_dotdot_and_links_inside_it, .timeout = 30)
+{
+    char dir[] = "/tmp/hd-sym-root-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[256], cmd[8192], lib[256];
+    snprintf(path, sizeof path, "%s/usr", dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/usr/lib", dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(lib, sizeof lib, "%s/usr/lib/libsymlib.so", dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", testdata("bin/libsymlib.so"), lib);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/lib", dir);
+    cr_assert_eq(symlink("usr/lib", path), 0);
+    snprintf(path, sizeof path, "%s/usr/lib/libabs.so", dir);
+    cr_assert_eq(symlink("/usr/lib/libsymlib.so", path), 0);
+    snprintf(path, sizeof path, "%s/loop", dir);
+    cr_assert_eq(symlink("/loop", path), 0);
+
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    o.sysroot = dir;
+    o.no_system_debug_dirs = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    static const char *const found[] = {
+        "/usr/lib/libsymlib.so", "/lib/libsymlib.so", "/usr/lib/libabs.so",
+        "/lib/../../../../usr/./lib/libsymlib.so", "../../../lib//libsymlib.so",
+        "usr/lib/libsymlib.so",
+    };
+    for (size_t i = 0; i < sizeof found / sizeof *found; i++) {
+        const struct hd_sym_location *loc = lookup(sym, found[i], 0x1129);
+        assert_frame(loc, 0, "lib_alloc", "/src/symlib.c", 9);
+        cr_assert_str_eq(loc->module, lib, "%s", found[i]);
+    }
+    /* The host's /usr/lib/x86_64-linux-gnu/libc.so.6 exists, but not in
+     * DIR; the loop is followed 40 times at most. */
+    static const char *const missing[] = {
+        "/usr/lib/x86_64-linux-gnu/libc.so.6",
+        "/lib/../../usr/lib/x86_64-linux-gnu/libc.so.6",
+        "/loop/libsymlib.so",
+    };
+    for (size_t i = 0; i < sizeof missing / sizeof *missing; i++)
+        cr_assert_eq(lookup(sym, missing[i], 0x1129)->status, HD_SYM_MODULE_NOT_FOUND, "%s",
+                     missing[i]);
+    hd_sym_free(sym);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* --lib-prefix DIR: a file mapped as /x/y/libz.so is looked for as
+ * DIR/libz.so and DIR/x/y/libz.so, resolved inside DIR as with a sysroot,
+ * then at /x/y/libz.so itself.  -v (verbose) lists them in that order. */
+Test(symbolize, lib_prefix_candidates_stay_inside_the_prefix)
+{
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    const char *prefixes[] = {"/nonexistent-prefix"};
+    o.lib_prefixes = prefixes;
+    o.n_lib_prefixes = 1;
+    o.no_system_debug_dirs = true;
+    o.verbose = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    lookup(sym, "/no/such/../../../etc/libgone.so", 0x1000);
+    hd_sym_say_summary(sym);
+    cr_assert_str_eq(warnings,
+                     "/no/such/../../../etc/libgone.so: cannot read: No such file or "
+                     "directory (tried /nonexistent-prefix/libgone.so, "
+                     "/nonexistent-prefix/etc/libgone.so, /no/such/../../../etc/libgone.so)\n");
+    hd_sym_free(sym);
+}
+
+/* A main binary that does not fit the main mapping: one warning for 100
+ * addresses, with the count and the first offset (issue 9: 123 lines,
+ * one per address, were printed). */
+Test(symbolize, main_binary_misfits_are_counted_in_one_warning)
+{
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    o.main_binary = testdata("bin/c-gcc-O2-dw5-pie");
+    o.no_system_debug_dirs = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    const struct hd_sym_location *loc = NULL;
+    for (uint64_t i = 0; i < 100; i++)
+        cr_assert_eq(hd_sym_lookup(sym, "/build/host/demo", true, 0x900001 + 16 * i, &loc), 0);
+    cr_assert_str_empty(warnings, "said before the summary: %s", warnings);
+    hd_sym_say_summary(sym);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s: its load segments do not fit the main program's mapping (/build/host/demo): "
+             "100 addresses lie outside them, the first at file offset 0x900000; wrong "
+             "binary?\n",
+             testdata("bin/c-gcc-O2-dw5-pie"));
+    cr_assert_str_eq(warnings, want);
+    hd_sym_say_summary(sym);
+    cr_assert_str_eq(warnings, want, "a second summary repeats nothing");
+    hd_sym_free(sym);
+}
+
+/* Modules that cannot be read: a short line each up to three, then one
+ * line for all, naming four. */
+Test(symbolize, many_unreadable_modules_make_one_line)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    char path[64];
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "/no/such/lib%d.so", i);
+        lookup(sym, path, 0x1000);
+    }
+    hd_sym_say_summary(sym);
+    cr_assert_str_eq(warnings, "/no/such/lib0.so: cannot read: No such file or directory\n"
+                               "/no/such/lib1.so: cannot read: No such file or directory\n"
+                               "/no/such/lib2.so: cannot read: No such file or directory\n");
+    warnings[0] = '\0';
+    for (int i = 3; i < 10; i++) {
+        snprintf(path, sizeof path, "/no/such/lib%d.so", i);
+        lookup(sym, path, 0x1000);
+    }
+    hd_sym_say_summary(sym);
+    cr_assert_str_eq(warnings, "cannot read 7 files the profiles name: lib3.so, lib4.so, "
+                               "lib5.so, lib6.so and 3 more (-v says why, and where each was "
+                               "looked for)\n");
+    hd_sym_free(sym);
 }
