@@ -207,10 +207,11 @@ static void print_compare_row(FILE *out, const struct hd_node *n,
         snprintf(change, sizeof change, "-");
     else
         snprintf(change, sizeof change, "%+.1f%%", key * 100.0 / key_base);
-    fprintf(out, "%10s %10s %10s %8s  %s\n",
+    fprintf(out, "%10s %10s %10s %8s  %s%s\n",
             hd_format_value(key_base, o->value, unit, base, sizeof base),
             hd_format_value(key + key_base, o->value, unit, current, sizeof current),
-            hd_format_value(key, o->value, unit, delta, sizeof delta), change, n->name);
+            hd_format_value(key, o->value, unit, delta, sizeof delta), change, n->name,
+            hd_inline_suffix(n->inlined));
 }
 
 int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_options *o)
@@ -237,13 +238,13 @@ int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_opt
         double running = 0;
         for (size_t i = 0; i < shown; i++) {
             running += rows[i]->flat;
-            fprintf(out, "%8s %6s %6s %8s %6s %s%s\n",
+            fprintf(out, "%8s %6s %6s %8s %6s %s%s%s\n",
                     hd_format_value(rows[i]->flat, o->value, unit, a, sizeof a),
                     format_percent(rows[i]->flat, g->shown_total, b, sizeof b),
                     format_percent(running, g->shown_total, c, sizeof c),
                     hd_format_value(rows[i]->cum, o->value, unit, d, sizeof d),
                     format_percent(rows[i]->cum, g->shown_total, e, sizeof e), rows[i]->name,
-                    diff_mark(rows[i], o));
+                    hd_inline_suffix(rows[i]->inlined), diff_mark(rows[i], o));
         }
     }
     free(rows);

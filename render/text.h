@@ -49,8 +49,9 @@ struct hd_text_options {
  * signed); with filters the shown total, which the percentages are of;
  * what trimming dropped.  Rows: each node whose flat or cum is not zero,
  * "flat flat% sum% cum cum% name", sorted by the key descending (ties by
- * name); percentages of the shown total, "-" when it is 0.  Returns 0, or
- * -1 when writing failed. */
+ * name); the name ends in the node's inline mark (hd_inline_suffix) and,
+ * in diff mode, (new) or (gone); percentages of the shown total, "-" when
+ * it is 0.  Returns 0, or -1 when writing failed. */
 int hd_render_text(FILE *out, const struct hd_graph *graph,
                    const struct hd_text_options *options);
 

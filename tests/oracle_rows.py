@@ -58,11 +58,12 @@ ROW = re.compile(r"^\s*(-?\d+)B?\s+\S+\s+\S+\s+(-?\d+)B?\s+\S+\s+(.*)$")
 
 
 def normalize(name):
-    """A row name in one spelling for all three tools: '(inline)' and
-    '(discriminator N)' taken out and the inline mark kept apart, file
-    paths cleaned as Go's filepath.Clean does, '??:?' as '??:0'."""
-    inline = " (inline)" in name
-    name = name.replace(" (inline)", "")
+    """A row name in one spelling for all three tools: '(inline)',
+    '(partial-inline)' and '(discriminator N)' taken out and the inline
+    mark kept apart, file paths cleaned as Go's filepath.Clean does, '??:?'
+    as '??:0'."""
+    inline = " (inline)" in name or " (partial-inline)" in name
+    name = name.replace(" (inline)", "").replace(" (partial-inline)", "")
     name = re.sub(r" \(discriminator \d+\)", "", name)
     name = re.sub(r" \((new|gone)\)$", "", name)
     name = name.replace("??:?", "??:0")

@@ -132,13 +132,16 @@ Test(graph, recursion_counts_once_in_cum_and_draws_no_self_edge)
 Test(graph, allocator_frames_are_dropped_and_inlines_are_their_own_nodes)
 {
     /* The libjemalloc frame is the leaf of the third stack: it goes, and
-     * the inlined function becomes the leaf, named "(inline)" as perl
-     * names it, with an inline edge from the function it was inlined in. */
+     * the inlined function becomes the leaf, a node of its own with an
+     * inline edge from the function it was inlined in; every edge into it
+     * is inlined, so it is marked "(inline)" as Go pprof marks it. */
     struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
-    cr_assert_float_eq(node(g, "inlined_alloc (inline)")->flat, 60, 0);
+    cr_assert_float_eq(node(g, "inlined_alloc")->flat, 60, 0);
+    cr_assert_eq(node(g, "inlined_alloc")->inlined, HD_INLINE_ALL);
+    cr_assert_eq(node(g, "small_objects")->inlined, HD_INLINE_NONE);
     cr_assert_float_eq(node(g, "small_objects")->cum, 60, 0);
-    const struct hd_edge *e = edge(g, "small_objects", "inlined_alloc (inline)");
+    const struct hd_edge *e = edge(g, "small_objects", "inlined_alloc");
     cr_assert_not_null(e);
     cr_assert(e->inlined);
     cr_assert_not(edge(g, "caller", "leaf_alloc")->inlined);
@@ -164,7 +167,7 @@ Test(graph, granularities_name_lines_files_and_addresses)
     struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_LINES, NULL);
     cr_assert_float_eq(node(g, "leaf_alloc app.c:10")->flat, 100, 0);
-    cr_assert_float_eq(node(g, "inlined_alloc (inline) app.c:50")->flat, 60, 0);
+    cr_assert_float_eq(node(g, "inlined_alloc app.c:50")->flat, 60, 0);
     hd_graph_free(g);
     g = build(p, HD_GRANULARITY_FILES, NULL);
     cr_assert_float_eq(node(g, "app.c")->cum, 200, 0);
@@ -221,6 +224,101 @@ static struct hd_filters *compile(enum hd_filter_kind kind, const char *pattern)
     struct hd_error err;
     cr_assert_eq(hd_filters_compile(patterns, &f, &err), 0, "%s", err.message);
     return f;
+}
+
+/* A function both inlined and called out of line, as CPython's
+ * PyDict_New is in python3.11 (inlined into some callers, called by
+ * others): inlined_alloc at line 50 of app.c
+ *   0x1500 inlined into small_objects <- main        60 B
+ *   0x1700 out of line, called by caller <- main     20 B
+ *   0x1800 inlined into caller <- main               10 B
+ * so caller calls it both ways. */
+static const char partial_inline_text[] =
+    "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+    "1: 60 [1: 60] @ 0x1500 0x1300\n"
+    "1: 20 [1: 20] @ 0x1700 0x1200 0x1300\n"
+    "1: 10 [1: 10] @ 0x1800 0x1300\n"
+    "\nMAPPED_LIBRARIES:\n"
+    "00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
+
+static struct hd_model *make_partial_inline_profile(void)
+{
+    struct hd_error err;
+    struct hd_model *p = hd_parse_buffer("pi.heap", partial_inline_text,
+                                         strlen(partial_inline_text), &err);
+    cr_assert_not_null(p, "%s", err.message);
+    static struct hd_frame in_small[2], out_of_line, callerf, mainf, in_caller[2];
+    in_small[0] = frames_of("inlined_alloc", 50);
+    in_small[1] = frames_of("small_objects", 55);
+    out_of_line = frames_of("inlined_alloc", 50);
+    callerf = frames_of("caller", 20);
+    mainf = frames_of("main", 30);
+    in_caller[0] = frames_of("inlined_alloc", 50);
+    in_caller[1] = frames_of("caller", 21);
+    for (size_t i = 0; i < p->n_locations; i++) {
+        struct hd_location *l = &p->locations[i];
+        switch (l->address) {
+        case 0x1500: l->frames = in_small; l->n_frames = 2; break;
+        case 0x1700: l->frames = &out_of_line; l->n_frames = 1; break;
+        case 0x1200: l->frames = &callerf; l->n_frames = 1; break;
+        case 0x1300: l->frames = &mainf; l->n_frames = 1; break;
+        case 0x1800: l->frames = in_caller; l->n_frames = 2; break;
+        default: break;
+        }
+    }
+    hd_sym_annotate_model(NULL, p);
+    return p;
+}
+
+Test(graph, inlined_and_out_of_line_copies_of_a_function_are_one_node)
+{
+    /* Go pprof keys a node on (function, file, line, address) as the
+     * granularity keeps them, never on being inlined (internal/graph
+     * NodeInfo), so the copies are one row with the whole cum.  It marks
+     * the row from the edges into it (internal/report printText): some
+     * inlined and some not is "(partial-inline)".  An edge is inlined only
+     * when every call it counts was (AddToEdge), so caller -> inlined_alloc,
+     * both ways, is not. */
+    struct hd_model *p = make_partial_inline_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    cr_assert_float_eq(node(g, "inlined_alloc")->flat, 90, 0);
+    cr_assert_float_eq(node(g, "inlined_alloc")->cum, 90, 0);
+    cr_assert_eq(node(g, "inlined_alloc")->inlined, HD_INLINE_PARTIAL);
+    cr_assert(edge(g, "small_objects", "inlined_alloc")->inlined);
+    cr_assert_not(edge(g, "caller", "inlined_alloc")->inlined);
+    cr_assert_float_eq(edge(g, "caller", "inlined_alloc")->weight, 30, 0);
+    for (size_t i = 0; i < g->n_nodes; i++)
+        cr_assert_null(strstr(g->nodes[i].name, "inline)"), "%s", g->nodes[i].name);
+    hd_graph_free(g);
+    /* Without small_objects' stack, only caller calls it, both ways: one
+     * edge that is not inlined, so no mark, as in Go. */
+    struct hd_filters *f = compile(HD_FILTER_IGNORE, "small_objects");
+    g = build(p, HD_GRANULARITY_FUNCTIONS, f);
+    cr_assert_float_eq(node(g, "inlined_alloc")->flat, 30, 0);
+    cr_assert_eq(node(g, "inlined_alloc")->inlined, HD_INLINE_NONE);
+    hd_graph_free(g);
+    hd_filters_free(f);
+    hd_model_free(p);
+}
+
+Test(graph, lines_merge_the_copies_and_addresses_keep_them_apart)
+{
+    /* At --lines the node is (function, file:line): the three copies are
+     * all line 50, one node, as Go's.  At --addresses each address is its
+     * own node, and each is always or never inlined. */
+    struct hd_model *p = make_partial_inline_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_LINES, NULL);
+    cr_assert_float_eq(node(g, "inlined_alloc app.c:50")->flat, 90, 0);
+    cr_assert_eq(node(g, "inlined_alloc app.c:50")->inlined, HD_INLINE_PARTIAL);
+    hd_graph_free(g);
+    g = build(p, HD_GRANULARITY_ADDRESSES, NULL);
+    cr_assert_float_eq(node(g, "app+0x1500 inlined_alloc app.c:50")->flat, 60, 0);
+    cr_assert_eq(node(g, "app+0x1500 inlined_alloc app.c:50")->inlined, HD_INLINE_ALL);
+    cr_assert_float_eq(node(g, "app+0x1700 inlined_alloc app.c:50")->flat, 20, 0);
+    cr_assert_eq(node(g, "app+0x1700 inlined_alloc app.c:50")->inlined, HD_INLINE_NONE);
+    cr_assert_eq(node(g, "app+0x1800 inlined_alloc app.c:50")->inlined, HD_INLINE_ALL);
+    hd_graph_free(g);
+    hd_model_free(p);
 }
 
 Test(filters, focus_keeps_stacks_with_a_match_and_totals_say_so)
@@ -465,6 +563,54 @@ Test(traces, every_stack_leaf_first_largest_first)
              "%s        60   inlined_alloc (inline)\n             small_objects\n"
              "             main\n"
              "%s        40   recurse\n             recurse\n             recurse\n"
+             "             main\n",
+             sep, sep, sep);
+    cr_assert_str_eq(buf, want);
+    hd_graph_free(g);
+    hd_model_free(p);
+}
+
+Test(text, a_partly_inlined_function_is_one_row_marked_partial_inline)
+{
+    /* Before: "inlined_alloc" 20 B and "inlined_alloc (inline)" 70 B, two
+     * rows splitting one function's cum.  --lines marks after file:line,
+     * where Go pprof puts it. */
+    struct hd_model *p = make_partial_inline_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES};
+    const char *out = render(g, &o);
+    cr_assert_str_eq(out, "Total: 90 B\n"
+                          "      90 100.0% 100.0%       90 100.0% inlined_alloc (partial-inline)\n"
+                          "       0   0.0% 100.0%       30  33.3% caller\n"
+                          "       0   0.0% 100.0%       90 100.0% main\n"
+                          "       0   0.0% 100.0%       60  66.7% small_objects\n");
+    hd_graph_free(g);
+    g = build(p, HD_GRANULARITY_LINES, NULL);
+    out = render(g, &o);
+    cr_assert(strstr(out, "% inlined_alloc app.c:50 (partial-inline)\n"), "%s", out);
+    cr_assert(strstr(out, "% caller app.c:21\n"), "%s", out);
+    hd_graph_free(g);
+    hd_model_free(p);
+}
+
+Test(traces, each_frame_is_marked_as_it_was_inlined_at_its_address)
+{
+    /* A stack knows exactly which of its calls were inlined. */
+    struct hd_model *p = make_partial_inline_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES};
+    static char buf[4096];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    cr_assert_eq(hd_render_traces(f, g, p, &o), 0);
+    fclose(f);
+    const char *sep = "-----------+-------------------------------------------------------\n";
+    char want[2048];
+    snprintf(want, sizeof want,
+             "Traces: B in the profile, leaf first\n"
+             "%s        60   inlined_alloc (inline)\n             small_objects\n"
+             "             main\n"
+             "%s        20   inlined_alloc\n             caller\n             main\n"
+             "%s        10   inlined_alloc (inline)\n             caller\n"
              "             main\n",
              sep, sep, sep);
     cr_assert_str_eq(buf, want);
