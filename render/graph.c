@@ -1,6 +1,7 @@
 /* Node aggregation (see graph.h). */
 #include "graph.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +361,7 @@ struct hd_graph *hd_graph_build(const struct hd_model *p,
     for (size_t n = 0; n < g->n_nodes; n++)
         stamps.nodes[n] = SIZE_MAX;
     struct slot_list list = {NULL, 0, 0};
+    double gross = 0;
     for (size_t s = 0; s < p->samples.n; s++) {
         struct hd_sides sides;
         /* A left-out sample is 0 or dropped as negative: not in totals. */
@@ -368,11 +370,13 @@ struct hd_graph *hd_graph_build(const struct hd_model *p,
         double value = sides.current - sides.base, base = sides.base, current = sides.current;
         g->total += value;
         g->base_total += base;
+        gross += fabs(value);
         expand_stack(g, &p->stacks[p->samples.keys[s].stack], &list);
         if (!apply_filters(options->filters, &list, &g->filters_matched) || list.n == 0)
             continue;
         g->shown_total += value;
         g->shown_base_total += base;
+        g->shown_gross += fabs(value);
         for (size_t i = 0; i < list.n; i++) {
             struct hd_node *node = &g->nodes[list.items[i].node];
             if (i == 0) {
@@ -395,12 +399,19 @@ struct hd_graph *hd_graph_build(const struct hd_model *p,
     if (!options->filters) {
         g->shown_total = g->total;
         g->shown_base_total = g->base_total;
+        g->shown_gross = gross;
     }
     mark_inlined_nodes(g);
     free(list.items);
     free(stamps.edges);
     free(stamps.nodes);
     return g;
+}
+
+struct hd_denominator hd_graph_denominator(const struct hd_graph *g, bool diff)
+{
+    struct hd_sides shown = {g->shown_total + g->shown_base_total, g->shown_base_total};
+    return hd_choose_denominator(shown, g->shown_gross, diff);
 }
 
 bool hd_graph_sample_value(const struct hd_graph *g, const struct hd_model *p, size_t sample,

@@ -85,6 +85,8 @@ struct hd_graph {
     double shown_total;    /* total of the samples that passed the filters
                               and kept a frame; = total without filters */
     double shown_base_total; /* the base's share of shown_total */
+    double shown_gross;    /* sum of |value| over the shown samples:
+                              growth and shrinkage alike (>= |shown_total|) */
     unsigned filters_matched; /* bit (1 << kind) for each filter that matched
                                  some frame of some sample */
     struct hd_graph_private *private;
@@ -99,6 +101,10 @@ struct hd_graph {
  * not point into MODEL except for strings the symbolizer owns. */
 struct hd_graph *hd_graph_build(const struct hd_model *model,
                                 const struct hd_graph_options *options);
+
+/* What the percentages of a report of GRAPH are of (hd_choose_denominator
+ * over the shown samples); DIFF: the graph has a base side. */
+struct hd_denominator hd_graph_denominator(const struct hd_graph *graph, bool diff);
 
 /* The chosen value of sample SAMPLE of MODEL (the model GRAPH was built
  * from) as GRAPH counts it: the result in *VALUE, its base side in *BASE.

@@ -22,6 +22,15 @@ enum hd_byte_unit hd_resolve_unit(enum hd_byte_unit unit, double magnitude)
     return HD_UNIT_BYTES;
 }
 
+/* "-0.0" (a tiny negative value, such as --normalize's rounding residue)
+ * printed as "0.0": a zero has no sign. */
+static const char *unsign_zero(char *buf)
+{
+    if (buf[0] == '-' && buf[strspn(buf + 1, "0.") + 1] == '\0')
+        memmove(buf, buf + 1, strlen(buf));
+    return buf;
+}
+
 const char *hd_format_value(double value, enum hd_value_type type, enum hd_byte_unit unit,
                             char *buf, size_t size)
 {
@@ -46,7 +55,7 @@ const char *hd_format_value(double value, enum hd_value_type type, enum hd_byte_
         snprintf(buf, size, "%.1f", value / 1048576.0);
         break;
     }
-    return buf;
+    return unsign_zero(buf);
 }
 
 const char *hd_unit_name(enum hd_value_type type, enum hd_byte_unit unit)
@@ -67,12 +76,18 @@ const char *hd_unit_name(enum hd_value_type type, enum hd_byte_unit unit)
     }
 }
 
-static const char *format_percent(double part, double total, char *buf, size_t size)
+/* PART as a percentage of DENOMINATOR (> 0), or "-" without one. */
+static const char *format_percent(double part, const struct hd_denominator *denominator,
+                                  char *buf, size_t size)
 {
-    if (total == 0)
+    if (denominator->kind == HD_DENOMINATOR_NONE) {
         snprintf(buf, size, "-");
-    else
-        snprintf(buf, size, "%.1f%%", part * 100.0 / total);
+        return buf;
+    }
+    snprintf(buf, size, "%.1f", part * 100.0 / denominator->value);
+    unsign_zero(buf);
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n, "%%");
     return buf;
 }
 
@@ -165,8 +180,31 @@ static const struct hd_node **select_rows(const struct hd_graph *g,
     return rows;
 }
 
+/* The header's statement of the denominator, when the Total or Shown line
+ * does not say it. */
+static void print_denominator(FILE *out, const struct hd_denominator *d,
+                              const struct hd_text_options *o, enum hd_byte_unit unit)
+{
+    char a[64];
+    if (d->kind != HD_DENOMINATOR_CURRENT)
+        return;
+    /* Growth and shrinkage cancel: a share of the delta would be huge. */
+    fprintf(out, "Percentages are of the %scurrent total, %s %s (|delta| < half of all change)\n",
+            o->filters ? "shown " : "", hd_format_value(d->value, o->value, unit, a, sizeof a),
+            hd_unit_name(o->value, unit));
+}
+
+/* How the Total or Shown line names the delta as the denominator: "" when
+ * it is not the denominator. */
+static const char *delta_clause(const struct hd_denominator *d, double delta)
+{
+    if (d->kind != HD_DENOMINATOR_DELTA)
+        return "";
+    return delta < 0 ? "; percentages are of its size" : "; percentages are of this delta";
+}
+
 static void print_header(FILE *out, const struct hd_graph *g, const struct hd_text_options *o,
-                         enum hd_byte_unit unit)
+                         const struct hd_denominator *d, enum hd_byte_unit unit)
 {
     char a[64];
     const char *unit_name = hd_unit_name(o->value, unit);
@@ -175,7 +213,7 @@ static void print_header(FILE *out, const struct hd_graph *g, const struct hd_te
         print_inputs(out, "Current:", o->currents, o->n_currents, o, unit);
         fprintf(out, "Total: %s %s  (current minus base%s)\n",
                 hd_format_value(g->total, o->value, unit, a, sizeof a), unit_name,
-                o->filters ? "" : "; percentages are of this delta");
+                o->filters ? "" : delta_clause(d, g->total));
     } else {
         fprintf(out, "Total: %s %s\n", hd_format_value(g->total, o->value, unit, a, sizeof a),
                 unit_name);
@@ -187,9 +225,15 @@ static void print_header(FILE *out, const struct hd_graph *g, const struct hd_te
             if (pattern)
                 fprintf(out, " --%s=%s", hd_filter_name((enum hd_filter_kind)k), pattern);
         }
-        fprintf(out, "\nShown: %s %s after filters; percentages are of this\n",
-                hd_format_value(g->shown_total, o->value, unit, a, sizeof a), unit_name);
+        const char *clause = o->n_bases == 0 ? "; percentages are of this"
+                                             : delta_clause(d, g->shown_total);
+        if (o->n_bases > 0 && !*clause)
+            clause = " (current minus base)";
+        fprintf(out, "\nShown: %s %s after filters%s\n",
+                hd_format_value(g->shown_total, o->value, unit, a, sizeof a), unit_name,
+                clause);
     }
+    print_denominator(out, d, o, unit);
 }
 
 static void print_compare_row(FILE *out, const struct hd_node *n,
@@ -217,7 +261,8 @@ static void print_compare_row(FILE *out, const struct hd_node *n,
 int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_options *o)
 {
     enum hd_byte_unit unit = hd_resolve_unit(o->unit, g->total != 0 ? g->total : g->base_total);
-    print_header(out, g, o, unit);
+    struct hd_denominator denominator = hd_graph_denominator(g, o->n_bases > 0);
+    print_header(out, g, o, &denominator, unit);
     size_t n, dropped_fraction, dropped_count;
     const struct hd_node **rows = select_rows(g, o, &n, &dropped_fraction, &dropped_count);
     char a[64], b[64], c[64], d[64], e[64];
@@ -240,10 +285,10 @@ int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_opt
             running += rows[i]->flat;
             fprintf(out, "%8s %6s %6s %8s %6s %s%s%s\n",
                     hd_format_value(rows[i]->flat, o->value, unit, a, sizeof a),
-                    format_percent(rows[i]->flat, g->shown_total, b, sizeof b),
-                    format_percent(running, g->shown_total, c, sizeof c),
+                    format_percent(rows[i]->flat, &denominator, b, sizeof b),
+                    format_percent(running, &denominator, c, sizeof c),
                     hd_format_value(rows[i]->cum, o->value, unit, d, sizeof d),
-                    format_percent(rows[i]->cum, g->shown_total, e, sizeof e), rows[i]->name,
+                    format_percent(rows[i]->cum, &denominator, e, sizeof e), rows[i]->name,
                     hd_inline_suffix(rows[i]->inlined), diff_mark(rows[i], o));
         }
     }

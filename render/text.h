@@ -46,12 +46,13 @@ struct hd_text_options {
 
 /* Print the report of GRAPH to OUT.  Header: in diff mode the base and
  * current inputs with their totals; then "Total: VALUE UNIT" (all samples,
- * signed); with filters the shown total, which the percentages are of;
- * what trimming dropped.  Rows: each node whose flat or cum is not zero,
- * "flat flat% sum% cum cum% name", sorted by the key descending (ties by
- * name); the name ends in the node's inline mark (hd_inline_suffix) and,
- * in diff mode, (new) or (gone); percentages of the shown total, "-" when
- * it is 0.  Returns 0, or -1 when writing failed. */
+ * signed); with filters the shown total; what the percentages are of
+ * (hd_graph_denominator over the shown samples); what trimming dropped.
+ * Rows: each node whose flat or cum is not zero, "flat flat% sum% cum
+ * cum% name", sorted by the key descending (ties by name); the name ends
+ * in the node's inline mark (hd_inline_suffix) and, in diff mode, (new)
+ * or (gone); percentages have the sign of their value, "-" when every
+ * value is 0.  Returns 0, or -1 when writing failed. */
 int hd_render_text(FILE *out, const struct hd_graph *graph,
                    const struct hd_text_options *options);
 

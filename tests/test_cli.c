@@ -703,6 +703,22 @@ Test(cli, frame_filters_and_trimming_options)
     cr_expect(strstr(r->out, "\n -524288 "), "shrinkage first by |flat|: %s", r->out);
 }
 
+Test(cli, normalize_gives_percentages_of_the_current_total)
+{
+    /* Snapshot 1 scaled to snapshot 2's total: the delta is a rounding
+     * residue, of which recurse was 162183436554506400.0%.  It is 47201 B
+     * of the current 1390336 B. */
+    struct run *r = heapdiff("--normalize", "--show_bytes", "--base=profiles/tc-run1.0001.heap",
+                             "bin/leaky", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 0 B  (current minus base)\n"
+                             "Percentages are of the current total, 1390336 B (|delta| < half "
+                             "of all change)\n"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "   47201   3.4%   3.4%    47201   3.4% recurse\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "  -59635  -4.3%"), "%s", r->out);
+}
+
 Test(cli, symbol_search_options_are_accepted)
 {
     /* --sysroot and --debug-dir pointing at nothing useful change nothing

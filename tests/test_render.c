@@ -617,3 +617,102 @@ Test(traces, each_frame_is_marked_as_it_was_inlined_at_its_address)
     hd_graph_free(g);
     hd_model_free(p);
 }
+
+/* ---- what the percentages are of ---- */
+
+Test(percentages, a_diff_is_of_its_delta_when_most_change_goes_one_way)
+{
+    /* A leak: +163 B net of 170 B that changed. */
+    struct hd_denominator d = hd_choose_denominator((struct hd_sides){200, 37}, 170, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_DELTA);
+    cr_assert_float_eq(d.value, 163, 0);
+    /* Shrinkage: the delta's size, so that growth reads positive. */
+    d = hd_choose_denominator((struct hd_sides){10, 50}, 44, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_DELTA);
+    cr_assert_float_eq(d.value, 40, 0);
+    /* The threshold: |delta| of at least half of the gross change. */
+    d = hd_choose_denominator((struct hd_sides){110, 100}, 20, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_DELTA);
+    d = hd_choose_denominator((struct hd_sides){110, 100}, 20.5, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_CURRENT);
+    cr_assert_float_eq(d.value, 110, 0);
+}
+
+Test(percentages, changes_that_cancel_are_of_the_current_total)
+{
+    /* --normalize scales the base to the current total: the delta is a
+     * rounding residue (tc-run1.0002 - normalized tc-run1.0001 printed
+     * 162183436554506400.0% for recurse).  Two builds whose changes
+     * nearly cancel gave -2375%. */
+    struct hd_denominator d =
+        hd_choose_denominator((struct hd_sides){1390336, 1390336 - 2.9e-10}, 126470, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_CURRENT);
+    cr_assert_float_eq(d.value, 1390336, 0);
+    /* Nothing at all: no percentages, with or without a base. */
+    cr_assert_eq(hd_choose_denominator((struct hd_sides){0, 0}, 0, true).kind,
+                 HD_DENOMINATOR_NONE);
+    cr_assert_eq(hd_choose_denominator((struct hd_sides){0, 0}, 0, false).kind,
+                 HD_DENOMINATOR_NONE);
+    d = hd_choose_denominator((struct hd_sides){200, 0}, 200, false);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_TOTAL);
+    cr_assert_float_eq(d.value, 200, 0);
+}
+
+Test(percentages, the_header_says_what_they_are_of_and_they_keep_their_sign)
+{
+    /* make_profile (200 B) against a base that held 190 B in leaf_alloc's
+     * stack: growth elsewhere nearly cancels leaf_alloc's shrinkage. */
+    struct hd_model *cur = make_profile();
+    struct hd_error err;
+    static const char base_text[] =
+        "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+        "1: 190 [1: 190] @ 0x1100 0x1200 0x1300\n" /* leaf_alloc: 100 - 190 = -90 */
+        "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
+    struct hd_model *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
+    cur = diff_of(cur, base);
+    struct hd_graph *g = build(cur, HD_GRANULARITY_FUNCTIONS, NULL);
+    /* Stacks: -90 (leaf_alloc), +40 (recurse), +60 (inlined_alloc): the
+     * delta is +10 B of 190 B that changed, so the current total, 200 B. */
+    cr_assert_float_eq(g->total, 10, 0);
+    cr_assert_float_eq(g->shown_gross, 190, 0);
+    struct hd_report_input c = {"cur.heap", 200}, b = {"base.heap", 190};
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
+                                .currents = &c, .n_currents = 1, .bases = &b, .n_bases = 1};
+    const char *out = render(g, &o);
+    cr_assert(strstr(out, "Total: 10 B  (current minus base)\n"
+                          "Percentages are of the current total, 200 B (|delta| < half of "
+                          "all change)\n"
+                          "      60  30.0%  30.0%       60  30.0% inlined_alloc (inline) (new)\n"
+                          "      40  20.0%  50.0%       40  20.0% recurse (new)\n"),
+              "%s", out);
+    cr_assert(strstr(out, "     -90 -45.0%   5.0%      -90 -45.0% leaf_alloc\n"), "%s", out);
+    hd_graph_free(g);
+    hd_model_free(cur);
+    hd_model_free(base);
+}
+
+Test(percentages, a_shrinking_diff_is_of_the_size_of_its_delta)
+{
+    /* Base 400 B in leaf_alloc's stack: that stack -300 B, the others
+     * +100 B; the delta -200 B is half of the 400 B changed. */
+    struct hd_model *cur = make_profile();
+    struct hd_error err;
+    static const char base_text[] =
+        "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+        "1: 400 [1: 400] @ 0x1100 0x1200 0x1300\n"
+        "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
+    struct hd_model *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
+    cur = diff_of(cur, base);
+    struct hd_graph *g = build(cur, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_report_input c = {"cur.heap", 200}, b = {"base.heap", 400};
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
+                                .currents = &c, .n_currents = 1, .bases = &b, .n_bases = 1};
+    const char *out = render(g, &o);
+    cr_assert(strstr(out, "Total: -200 B  (current minus base; percentages are of its size)\n"
+                          "      60  30.0%  30.0%       60  30.0% inlined_alloc (inline) (new)\n"),
+              "growth is positive: %s", out);
+    cr_assert(strstr(out, "    -300 -150.0% -100.0%     -300 -150.0% leaf_alloc\n"), "%s", out);
+    hd_graph_free(g);
+    hd_model_free(cur);
+    hd_model_free(base);
+}
