@@ -109,15 +109,6 @@ static int compare_rows(const void *a, const void *b, void *context)
     return strcmp(x->name, y->name);
 }
 
-static int compare_abs_cum(const void *a, const void *b)
-{
-    const struct hd_node *x = *(const struct hd_node *const *)a;
-    const struct hd_node *y = *(const struct hd_node *const *)b;
-    if (fabs(x->cum) != fabs(y->cum))
-        return fabs(x->cum) > fabs(y->cum) ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
 /* " (new)" when the node exists only in the current profiles, " (gone)"
  * only in the base; "" otherwise or outside diff mode. */
 static const char *diff_mark(const struct hd_node *n, const struct hd_text_options *o)
@@ -145,13 +136,15 @@ static void print_inputs(FILE *out, const char *label, const struct hd_report_in
 }
 
 /* The rows to print, in order; their count in *N_ROWS; trimming counts in
- * *DROPPED_FRACTION and *DROPPED_COUNT. */
+ * *DROPPED_FRACTION (|cum| under the fraction) and *DROPPED_COUNT (past
+ * the first node_count or top rows).  As Go pprof's text report: the
+ * fraction first, then the rows in report order, cut after the first N. */
 static const struct hd_node **select_rows(const struct hd_graph *g,
-                                          const struct hd_text_options *o, size_t *n_rows,
-                                          size_t *dropped_fraction, size_t *dropped_count)
+                                          const struct hd_text_options *o, double cutoff,
+                                          size_t *n_rows, size_t *dropped_fraction,
+                                          size_t *dropped_count)
 {
     const struct hd_node **rows = hd_malloc(g->n_nodes + 1, sizeof *rows);
-    double limit = o->node_fraction * fabs(g->shown_total);
     size_t n = 0;
     *dropped_fraction = *dropped_count = 0;
     for (size_t i = 0; i < g->n_nodes; i++) {
@@ -164,26 +157,40 @@ static const struct hd_node **select_rows(const struct hd_graph *g,
         if (o->compare && (o->sort_by_cum ? node->cum == 0 && node->base_cum == 0
                                           : node->flat == 0 && node->base_flat == 0))
             continue;
-        if (o->node_fraction > 0 && fabs(node->cum) < limit) {
+        /* --compare shows what did not change: a row is small there
+         * when it is small on both sides. */
+        double size = o->compare ? fmax(fabs(node->cum), fmax(node->base_cum, node->current_cum))
+                                 : fabs(node->cum);
+        if (size < cutoff) {
             ++*dropped_fraction;
             continue;
         }
         rows[n++] = node;
     }
-    if (o->node_count > 0 && n > o->node_count) {
-        qsort(rows, n, sizeof *rows, compare_abs_cum);
-        *dropped_count = n - o->node_count;
-        n = o->node_count;
-    }
     qsort_r(rows, n, sizeof *rows, compare_rows, (void *)o);
-    *n_rows = n;
+    size_t keep = n;
+    if (o->node_count > 0 && o->node_count < keep)
+        keep = o->node_count;
+    if (o->top > 0 && o->top < keep)
+        keep = o->top;
+    *dropped_count = n - keep;
+    *n_rows = keep;
     return rows;
+}
+
+/* "flat", "cum", "|flat|" or "|cum|": what the rows are ordered by. */
+static const char *sort_key_name(const struct hd_text_options *o)
+{
+    if (o->sort_by_abs)
+        return o->sort_by_cum ? "|cum|" : "|flat|";
+    return o->sort_by_cum ? "cum" : "flat";
 }
 
 /* The header's statement of the denominator, when the Total or Shown line
  * does not say it. */
-static void print_denominator(FILE *out, const struct hd_denominator *d,
-                              const struct hd_text_options *o, enum hd_byte_unit unit)
+static void print_denominator(FILE *out, const struct hd_graph *g,
+                              const struct hd_denominator *d, const struct hd_text_options *o,
+                              enum hd_byte_unit unit)
 {
     char a[64];
     if (d->kind != HD_DENOMINATOR_CURRENT)
@@ -233,7 +240,7 @@ static void print_header(FILE *out, const struct hd_graph *g, const struct hd_te
                 hd_format_value(g->shown_total, o->value, unit, a, sizeof a), unit_name,
                 clause);
     }
-    print_denominator(out, d, o, unit);
+    print_denominator(out, g, d, o, unit);
 }
 
 static void print_compare_row(FILE *out, const struct hd_node *n,
@@ -263,25 +270,31 @@ int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_opt
     enum hd_byte_unit unit = hd_resolve_unit(o->unit, g->total != 0 ? g->total : g->base_total);
     struct hd_denominator denominator = hd_graph_denominator(g, o->n_bases > 0);
     print_header(out, g, o, &denominator, unit);
+    /* The fraction is of what the percentages are of, so a dropped row is
+     * one whose cum% would be under it. */
+    double cutoff = o->node_fraction * denominator.value;
     size_t n, dropped_fraction, dropped_count;
-    const struct hd_node **rows = select_rows(g, o, &n, &dropped_fraction, &dropped_count);
+    const struct hd_node **rows =
+        select_rows(g, o, cutoff, &n, &dropped_fraction, &dropped_count);
     char a[64], b[64], c[64], d[64], e[64];
+    /* The last trimming line says how to see all, when trimming was the
+     * default rather than asked for. */
+    const char *hint = o->default_trim ? "; --nodecount=0 shows all" : "";
     if (dropped_fraction > 0)
-        fprintf(out, "Dropped %zu rows (|cum| < %s %s)\n", dropped_fraction,
-                hd_format_value(o->node_fraction * fabs(g->shown_total), o->value, unit, a,
-                                sizeof a),
-                hd_unit_name(o->value, unit));
+        fprintf(out, "Dropped %zu rows (|cum| < %s %s)%s\n", dropped_fraction,
+                hd_format_value(cutoff, o->value, unit, a, sizeof a),
+                hd_unit_name(o->value, unit), dropped_count > 0 ? "" : hint);
     if (dropped_count > 0)
-        fprintf(out, "Showing %zu rows of largest |cum| out of %zu\n", n, n + dropped_count);
-    size_t shown = o->top > 0 && o->top < n ? o->top : n;
+        fprintf(out, "Showing the top %zu of %zu rows by %s%s\n", n, n + dropped_count,
+                sort_key_name(o), hint);
     if (o->compare) {
         fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "current", "delta", "change",
                 o->sort_by_cum ? "name (cum)" : "name (flat)");
-        for (size_t i = 0; i < shown; i++)
+        for (size_t i = 0; i < n; i++)
             print_compare_row(out, rows[i], o, unit);
     } else {
         double running = 0;
-        for (size_t i = 0; i < shown; i++) {
+        for (size_t i = 0; i < n; i++) {
             running += rows[i]->flat;
             fprintf(out, "%8s %6s %6s %8s %6s %s%s%s\n",
                     hd_format_value(rows[i]->flat, o->value, unit, a, sizeof a),

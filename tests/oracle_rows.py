@@ -89,7 +89,8 @@ def rows(text, header):
 
 
 def heapdiff_rows(args):
-    return rows(run([HEAPDIFF, "--show_bytes"] + args), r"^Total:")
+    """Every row: --nodecount=0 is the untrimmed table the peers print."""
+    return rows(run([HEAPDIFF, "--show_bytes", "--nodecount=0"] + args), r"^Total:")
 
 
 # Allocator rows a peer keeps and heapdiff drops: the exports of Debian's

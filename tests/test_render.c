@@ -7,6 +7,7 @@
 
 #include "filter.h"
 #include "annotate.h"
+#include "emitter.h"
 #include "graph.h"
 #include "parse.h"
 #include "text.h"
@@ -447,6 +448,7 @@ Test(text, perl_layout_rows_sorted_by_flat_then_name)
     o.top = 2;
     out = render(g, &o);
     cr_assert_str_eq(out, "Total: 200 B\n"
+                          "Showing the top 2 of 6 rows by cum\n"
                           "       0   0.0%   0.0%      200 100.0% main\n"
                           "       0   0.0%   0.0%      100  50.0% caller\n");
     hd_graph_free(g);
@@ -520,11 +522,56 @@ Test(text, trimming_is_said_in_the_header)
     struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
                                 .node_fraction = 0.25, .node_count = 3};
     const char *out = render(g, &o);
-    /* |cum| < 50 B: recurse (40) goes; of the 5 left, 3 of largest |cum|. */
-    cr_assert(strstr(out, "Total: 200 B\nDropped 1 rows (|cum| < 50 B)\n"
-                          "Showing 3 rows of largest |cum| out of 5\n"),
+    /* |cum| < 50 B: recurse (40) goes; of the 5 left, the first 3 by flat,
+     * ties by name, as Go pprof's -nodecount keeps its top rows. */
+    cr_assert_str_eq(out, "Total: 200 B\nDropped 1 rows (|cum| < 50 B)\n"
+                          "Showing the top 3 of 5 rows by flat\n"
+                          "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"
+                          "      60  30.0%  80.0%       60  30.0% inlined_alloc (inline)\n"
+                          "       0   0.0%  80.0%      100  50.0% caller\n");
+    /* Trimming by default says how to see all, on its last line. */
+    o.default_trim = true;
+    out = render(g, &o);
+    cr_assert(strstr(out, "Dropped 1 rows (|cum| < 50 B)\n"
+                          "Showing the top 3 of 5 rows by flat; --nodecount=0 shows all\n"),
               "%s", out);
-    cr_assert_null(strstr(out, "recurse"), "%s", out);
+    o.node_count = 0;
+    out = render(g, &o);
+    cr_assert(strstr(out, "Dropped 1 rows (|cum| < 50 B); --nodecount=0 shows all\n"), "%s",
+              out);
+    hd_graph_free(g);
+    hd_model_free(p);
+}
+
+Test(text, node_count_keeps_the_top_rows_in_report_order_not_the_roots)
+{
+    /* Go pprof's text report with -nodecount=N prints its first N rows
+     * (internal/report printText after SelectTopNodes on FlatNameOrder or
+     * CumNameOrder).  The two rows of largest |cum|, main and caller (100,
+     * tied with leaf_alloc, first by name), are what --nodecount=2 kept
+     * before; now they are its rows only when sorting by cum. */
+    struct hd_model *p = make_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
+                                .node_count = 2};
+    const char *out = render(g, &o);
+    cr_assert_str_eq(out, "Total: 200 B\n"
+                          "Showing the top 2 of 6 rows by flat\n"
+                          "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"
+                          "      60  30.0%  80.0%       60  30.0% inlined_alloc (inline)\n");
+    o.sort_by_cum = true;
+    out = render(g, &o);
+    cr_assert(strstr(out, "Showing the top 2 of 6 rows by cum\n"
+                          "       0   0.0%   0.0%      200 100.0% main\n"
+                          "       0   0.0%   0.0%      100  50.0% caller\n"),
+              "%s", out);
+    /* --top and --nodecount both cut; the smaller wins. */
+    o.sort_by_cum = false;
+    o.top = 1;
+    out = render(g, &o);
+    cr_assert(strstr(out, "Showing the top 1 of 6 rows by flat\n"
+                          "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"),
+              "%s", out);
     hd_graph_free(g);
     hd_model_free(p);
 }
@@ -715,4 +762,49 @@ Test(percentages, a_shrinking_diff_is_of_the_size_of_its_delta)
     hd_graph_free(g);
     hd_model_free(cur);
     hd_model_free(base);
+}
+
+/* ---- how much a report shows by default ---- */
+
+Test(report, a_table_keeps_one_screen_unless_asked_and_nodecount_0_keeps_all)
+{
+    /* Go pprof's text report drops nodes under 0.5% (nodefraction 0.005);
+     * heapdiff's also stops after HD_TEXT_DEFAULT_ROWS rows.  Asking for
+     * any trimming replaces both, so --nodecount=0 is jeprof's whole
+     * table. */
+    struct hd_model *p = make_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_report_options o = {.value = HD_VALUE_INUSE_SPACE,
+                                  .unit = HD_UNIT_DEFAULT,
+                                  .node_count = HD_UNSET_COUNT,
+                                  .node_fraction = HD_UNSET_FRACTION,
+                                  .edge_fraction = HD_UNSET_FRACTION};
+    const struct hd_emitter *text = hd_emitter_find("text");
+    struct hd_report r;
+    hd_report_prepare(&r, text, p, g, &o);
+    cr_assert_eq(r.text.node_count, 20);
+    cr_assert_float_eq(r.text.node_fraction, 0.005, 0);
+    cr_assert(r.text.default_trim);
+    hd_report_release(&r);
+    o.node_count = 0;
+    hd_report_prepare(&r, text, p, g, &o);
+    cr_assert_eq(r.text.node_count, 0);
+    cr_assert_float_eq(r.text.node_fraction, 0, 0);
+    cr_assert_not(r.text.default_trim);
+    hd_report_release(&r);
+    o.node_count = HD_UNSET_COUNT;
+    o.top = 50; /* --top 50 means 50 rows, not 20 */
+    hd_report_prepare(&r, text, p, g, &o);
+    cr_assert_eq(r.text.node_count, 0);
+    cr_assert_eq(r.text.top, 50);
+    cr_assert_float_eq(r.text.node_fraction, 0, 0);
+    hd_report_release(&r);
+    o.top = 0;
+    o.node_fraction = 0.1;
+    hd_report_prepare(&r, text, p, g, &o);
+    cr_assert_eq(r.text.node_count, 0);
+    cr_assert_float_eq(r.text.node_fraction, 0.1, 0);
+    hd_report_release(&r);
+    hd_graph_free(g);
+    hd_model_free(p);
 }
