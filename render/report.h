@@ -33,8 +33,9 @@ struct hd_emitter;
 #define HD_UNSET_FRACTION (-1.0)
 
 /* The rows a table keeps when none of --nodecount, --top, --nodefraction
- * is given: with the header, one 80x24 terminal screen.  --nodecount=0
- * keeps all, as jeprof prints them. */
+ * is given: with the header's 1 to 6 lines, about one terminal screen
+ * (Go's and jeprof's interactive "top" show 10).  --nodecount=0 keeps
+ * all, as jeprof prints them. */
 #define HD_TEXT_DEFAULT_ROWS 20
 
 /* What the user asked of the report. */
