@@ -85,9 +85,11 @@ static const struct hd_option other_options[] = {
     {"top", 0, HD_OPTION_COUNT, &settings.top, 0, "N",
      "print only the first N rows; alone, the text report (Go pprof's -top)", "text"},
     {"nodecount", 0, HD_OPTION_COUNT, &settings.node_count, 0, "N",
-     "keep the N nodes of largest |cum| (default: text all, as jeprof; graphs 80)", NULL},
+     "text: the first N rows (default 20; 0: all, as jeprof); graphs: the N nodes "
+     "of largest |cum| (default 80)", NULL},
     {"nodefraction", 0, HD_OPTION_FRACTION, &settings.node_fraction, 0, "F",
-     "drop nodes with |cum| below F of the total (default: text 0; graphs 0.005)", NULL},
+     "drop nodes with |cum| under F of the total (default 0.005; text: 0 with "
+     "--nodecount or --top)", NULL},
     {"edgefraction", 0, HD_OPTION_FRACTION, &settings.edge_fraction, 0, "F",
      "graphs: drop edges below F of the total (default 0.001)", NULL},
     /* filters (PCRE2 regular expressions, as pprof's) */

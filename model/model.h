@@ -327,6 +327,36 @@ bool hd_model_has_role(const struct hd_model *model, enum hd_role role);
  * weight -1. */
 void hd_model_normalize_bases(struct hd_model *model, enum hd_value_type type);
 
+/* What a report's percentages are of: the one rule every report uses. */
+enum hd_denominator_kind {
+    HD_DENOMINATOR_NONE,    /* every value is 0: no percentages */
+    HD_DENOMINATOR_TOTAL,   /* no base: the total */
+    HD_DENOMINATOR_DELTA,   /* a diff: |current - base| */
+    HD_DENOMINATOR_CURRENT, /* a diff whose growth and shrinkage mostly
+                               cancel: the current total */
+};
+
+/* |delta| must be at least this share of the gross change (the sum of
+ * each stack's |delta|) to be the denominator. */
+#define HD_DELTA_DENOMINATOR_SHARE 0.5
+
+struct hd_denominator {
+    enum hd_denominator_kind kind;
+    double value; /* > 0, except 0 with HD_DENOMINATOR_NONE */
+};
+
+/* The denominator of a report's percentages.  SIDES are the report's
+ * current and base totals, GROSS the sum of |current - base| over its
+ * stacks; DIFF whether there is a base.  Without a base: the total.  In a
+ * diff: |delta| when it is at least HD_DELTA_DENOMINATOR_SHARE of GROSS,
+ * so that no row's share exceeds 150% of it; otherwise growth and
+ * shrinkage cancel (--normalize makes the delta 0 on purpose) and a share
+ * of the delta says nothing, so the current total (Go pprof's -diff_base
+ * takes the base's, equal to it after --normalize).  Always positive, so
+ * a percentage has the sign of its value: growth is positive even when
+ * the total shrank. */
+struct hd_denominator hd_choose_denominator(struct hd_sides sides, double gross, bool diff);
+
 /* How an amount changed between the base and the current side.  The one
  * definition of "new" and "gone" every report uses. */
 enum hd_change {

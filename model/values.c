@@ -93,3 +93,22 @@ enum hd_change hd_change_of(struct hd_sides sides)
         return HD_CHANGE_GONE;
     return HD_CHANGE_NONE;
 }
+
+static double magnitude(double x)
+{
+    return x < 0 ? -x : x;
+}
+
+struct hd_denominator hd_choose_denominator(struct hd_sides sides, double gross, bool diff)
+{
+    if (!diff)
+        return sides.current == 0 ? (struct hd_denominator){HD_DENOMINATOR_NONE, 0}
+                                  : (struct hd_denominator){HD_DENOMINATOR_TOTAL,
+                                                            magnitude(sides.current)};
+    double delta = magnitude(sides.current - sides.base);
+    if (delta > 0 && delta >= HD_DELTA_DENOMINATOR_SHARE * gross)
+        return (struct hd_denominator){HD_DENOMINATOR_DELTA, delta};
+    if (sides.current != 0)
+        return (struct hd_denominator){HD_DENOMINATOR_CURRENT, magnitude(sides.current)};
+    return (struct hd_denominator){HD_DENOMINATOR_NONE, 0};
+}

@@ -13,7 +13,8 @@
 
 /* What an emitter shows, which settles its defaults (report.h). */
 enum hd_emitter_kind {
-    HD_EMITTER_TABLE,   /* rows of values: unit MB, no pruning by default */
+    HD_EMITTER_TABLE,   /* rows of values: unit MB, one screen of rows by
+                           default (HD_TEXT_DEFAULT_ROWS) */
     HD_EMITTER_PICTURE, /* a drawn call graph: unit by magnitude, pprof's
                            pruning */
 };

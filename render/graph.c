@@ -1,6 +1,7 @@
 /* Node aggregation (see graph.h). */
 #include "graph.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,8 +139,24 @@ static void format_address(const struct hd_model *p, const struct hd_location *l
                  (unsigned long long)l->offset);
 }
 
+const char *hd_inline_suffix(enum hd_inline_mark mark)
+{
+    switch (mark) {
+    case HD_INLINE_ALL:
+        return " (inline)";
+    case HD_INLINE_PARTIAL:
+        return " (partial-inline)";
+    default:
+        return "";
+    }
+}
+
 /* The node name of frame F (INDEX of the location's N frames, leaf first)
- * at granularity G.  Inlined frames are every frame but the last. */
+ * at granularity G.  Whether the frame was inlined is not part of the
+ * name: an inlined and an out-of-line copy of a function are one node, as
+ * in Go pprof, whose node key is (function, file, line, address) at each
+ * granularity (internal/graph NodeInfo).  At --addresses the address
+ * keeps them apart anyway. */
 static void format_frame(const struct hd_model *p, const struct hd_location *l,
                          uint32_t index, enum hd_granularity g, char *buf, size_t size)
 {
@@ -151,21 +168,19 @@ static void format_frame(const struct hd_model *p, const struct hd_location *l,
     }
     const struct hd_frame *f = &l->frames[index];
     const char *function = f->function ? f->function : address;
-    const char *inline_mark = index + 1 < l->n_frames ? " (inline)" : "";
     const char *file = f->file ? f->file : "??";
     switch (g) {
     case HD_GRANULARITY_FUNCTIONS:
-        snprintf(buf, size, "%s%s", function, inline_mark);
+        snprintf(buf, size, "%s", function);
         break;
     case HD_GRANULARITY_LINES:
-        snprintf(buf, size, "%s%s %s:%u", function, inline_mark, file, (unsigned)f->line);
+        snprintf(buf, size, "%s %s:%u", function, file, (unsigned)f->line);
         break;
     case HD_GRANULARITY_FILES:
         snprintf(buf, size, "%s", f->file ? f->file : address);
         break;
     case HD_GRANULARITY_ADDRESSES:
-        snprintf(buf, size, "%s %s%s %s:%u", address, function, inline_mark, file,
-                 (unsigned)f->line);
+        snprintf(buf, size, "%s %s %s:%u", address, function, file, (unsigned)f->line);
         break;
     }
 }
@@ -290,6 +305,8 @@ static void add_edge(struct hd_graph *g, struct stamps *stamps, size_t s, uint32
                      uint32_t callee, bool inlined, double value, double base)
 {
     uint32_t e = edge_for_call(g, caller, callee, inlined);
+    if (!inlined)
+        g->edges[e].inlined = false;
     if (e >= stamps->capacity_edges) {
         size_t old = stamps->capacity_edges;
         HD_ARRAY_RESERVE(stamps->edges, stamps->capacity_edges, (size_t)e + 1);
@@ -314,6 +331,21 @@ static bool counted_sides(const struct hd_graph *g, const struct hd_model *p, si
            !(o->drop_negative && sides->current - sides->base < 0);
 }
 
+/* Each node's mark from its incoming edges, as Go pprof's text report
+ * sets it: an edge is inlined when every call it counts was. */
+static void mark_inlined_nodes(struct hd_graph *g)
+{
+    enum { INLINED = 1, CALLED = 2 };
+    unsigned char *seen = hd_calloc(g->n_nodes + 1, 1);
+    for (size_t e = 0; e < g->n_edges; e++)
+        seen[g->edges[e].callee] |= g->edges[e].inlined ? INLINED : CALLED;
+    for (size_t n = 0; n < g->n_nodes; n++)
+        g->nodes[n].inlined = seen[n] == INLINED            ? HD_INLINE_ALL
+                              : seen[n] == (INLINED | CALLED) ? HD_INLINE_PARTIAL
+                                                              : HD_INLINE_NONE;
+    free(seen);
+}
+
 struct hd_graph *hd_graph_build(const struct hd_model *p,
                                 const struct hd_graph_options *options)
 {
@@ -329,6 +361,7 @@ struct hd_graph *hd_graph_build(const struct hd_model *p,
     for (size_t n = 0; n < g->n_nodes; n++)
         stamps.nodes[n] = SIZE_MAX;
     struct slot_list list = {NULL, 0, 0};
+    double gross = 0;
     for (size_t s = 0; s < p->samples.n; s++) {
         struct hd_sides sides;
         /* A left-out sample is 0 or dropped as negative: not in totals. */
@@ -337,11 +370,13 @@ struct hd_graph *hd_graph_build(const struct hd_model *p,
         double value = sides.current - sides.base, base = sides.base, current = sides.current;
         g->total += value;
         g->base_total += base;
+        gross += fabs(value);
         expand_stack(g, &p->stacks[p->samples.keys[s].stack], &list);
         if (!apply_filters(options->filters, &list, &g->filters_matched) || list.n == 0)
             continue;
         g->shown_total += value;
         g->shown_base_total += base;
+        g->shown_gross += fabs(value);
         for (size_t i = 0; i < list.n; i++) {
             struct hd_node *node = &g->nodes[list.items[i].node];
             if (i == 0) {
@@ -364,11 +399,19 @@ struct hd_graph *hd_graph_build(const struct hd_model *p,
     if (!options->filters) {
         g->shown_total = g->total;
         g->shown_base_total = g->base_total;
+        g->shown_gross = gross;
     }
+    mark_inlined_nodes(g);
     free(list.items);
     free(stamps.edges);
     free(stamps.nodes);
     return g;
+}
+
+struct hd_denominator hd_graph_denominator(const struct hd_graph *g, bool diff)
+{
+    struct hd_sides shown = {g->shown_total + g->shown_base_total, g->shown_base_total};
+    return hd_choose_denominator(shown, g->shown_gross, diff);
 }
 
 bool hd_graph_sample_value(const struct hd_graph *g, const struct hd_model *p, size_t sample,
@@ -381,23 +424,41 @@ bool hd_graph_sample_value(const struct hd_graph *g, const struct hd_model *p, s
     return counted;
 }
 
+/* The slots of SAMPLE as the graph counts them, in *LIST (emptied when
+ * the graph leaves the sample out). */
+static void sample_slots(const struct hd_graph *g, const struct hd_model *p, size_t sample,
+                         struct slot_list *list)
+{
+    double value, base;
+    list->n = 0;
+    if (!hd_graph_sample_value(g, p, sample, &value, &base))
+        return;
+    unsigned matched = 0;
+    expand_stack(g, &p->stacks[p->samples.keys[sample].stack], list);
+    if (!apply_filters(g->private->options.filters, list, &matched))
+        list->n = 0;
+}
+
 size_t hd_graph_sample_nodes(const struct hd_graph *g, const struct hd_model *p,
                              size_t sample, uint32_t *nodes, size_t max)
 {
-    double value, base;
-    if (!hd_graph_sample_value(g, p, sample, &value, &base))
-        return 0;
     struct slot_list list = {NULL, 0, 0};
-    unsigned matched = 0;
-    expand_stack(g, &p->stacks[p->samples.keys[sample].stack], &list);
-    size_t n = 0;
-    if (apply_filters(g->private->options.filters, &list, &matched)) {
-        n = list.n;
-        for (size_t i = 0; i < n && i < max; i++)
-            nodes[i] = list.items[i].node;
-    }
+    sample_slots(g, p, sample, &list);
+    for (size_t i = 0; i < list.n && i < max; i++)
+        nodes[i] = list.items[i].node;
     free(list.items);
-    return n;
+    return list.n;
+}
+
+size_t hd_graph_sample_frames(const struct hd_graph *g, const struct hd_model *p,
+                              size_t sample, struct hd_path_frame *frames, size_t max)
+{
+    struct slot_list list = {NULL, 0, 0};
+    sample_slots(g, p, sample, &list);
+    for (size_t i = 0; i < list.n && i < max; i++)
+        frames[i] = (struct hd_path_frame){list.items[i].node, list.items[i].inlined};
+    free(list.items);
+    return list.n;
 }
 
 void hd_graph_free(struct hd_graph *g)

@@ -9,13 +9,27 @@
 #include "filter.h"
 #include "model.h"
 
-/* What one node stands for. */
+/* What one node stands for.  A function inlined at some call sites and
+ * called out of line at others is one node, as in Go pprof: names carry
+ * no inline mark (see hd_inline_mark). */
 enum hd_granularity {
     HD_GRANULARITY_FUNCTIONS, /* function name; unknown -> module+0xoffset */
     HD_GRANULARITY_LINES,     /* function file:line */
     HD_GRANULARITY_FILES,     /* source file */
     HD_GRANULARITY_ADDRESSES, /* module+0xoffset, then function file:line */
 };
+
+/* How a node was entered, from its incoming edges (Go pprof's rule,
+ * internal/report printText): */
+enum hd_inline_mark {
+    HD_INLINE_NONE,    /* no incoming edge is an inlined call (or none) */
+    HD_INLINE_ALL,     /* every incoming edge is an inlined call */
+    HD_INLINE_PARTIAL, /* some incoming edges are, some are not */
+};
+
+/* The mark as the text report appends it to a name: "", " (inline)" or
+ * " (partial-inline)". */
+const char *hd_inline_suffix(enum hd_inline_mark mark);
 
 struct hd_filters;
 
@@ -40,6 +54,7 @@ struct hd_node {
     double current_flat; /* the current side of flat and cum; flat is
                             current_flat - base_flat, cum likewise */
     double current_cum;
+    enum hd_inline_mark inlined; /* from the edges into the node */
 };
 
 /* A node's flat and cum as the two sides of a diff, for hd_change_of(). */
@@ -52,7 +67,9 @@ struct hd_edge {
     uint32_t callee;    /* node id; never equal to caller */
     double weight;      /* value of the samples with this call */
     double base_weight; /* the base's share, as for nodes */
-    bool inlined;       /* the callee was inlined into the caller */
+    bool inlined;       /* every call it counts was inlined into the
+                           caller (one that was not clears it, as Go's
+                           AddToEdge does) */
 };
 
 struct hd_graph_private;
@@ -68,6 +85,8 @@ struct hd_graph {
     double shown_total;    /* total of the samples that passed the filters
                               and kept a frame; = total without filters */
     double shown_base_total; /* the base's share of shown_total */
+    double shown_gross;    /* sum of |value| over the shown samples:
+                              growth and shrinkage alike (>= |shown_total|) */
     unsigned filters_matched; /* bit (1 << kind) for each filter that matched
                                  some frame of some sample */
     struct hd_graph_private *private;
@@ -83,6 +102,10 @@ struct hd_graph {
 struct hd_graph *hd_graph_build(const struct hd_model *model,
                                 const struct hd_graph_options *options);
 
+/* What the percentages of a report of GRAPH are of (hd_choose_denominator
+ * over the shown samples); DIFF: the graph has a base side. */
+struct hd_denominator hd_graph_denominator(const struct hd_graph *graph, bool diff);
+
 /* The chosen value of sample SAMPLE of MODEL (the model GRAPH was built
  * from) as GRAPH counts it: the result in *VALUE, its base side in *BASE.
  * Returns false when GRAPH leaves the sample out (it has no value on
@@ -97,6 +120,18 @@ bool hd_graph_sample_value(const struct hd_graph *graph, const struct hd_model *
  * a frame. */
 size_t hd_graph_sample_nodes(const struct hd_graph *graph, const struct hd_model *model,
                              size_t sample, uint32_t *nodes, size_t max);
+
+/* One frame of a sample's path (hd_graph_sample_frames). */
+struct hd_path_frame {
+    uint32_t node; /* node id */
+    bool inlined;  /* this frame was inlined into the next one at its
+                      address (false for the last frame of a location) */
+};
+
+/* As hd_graph_sample_nodes, with each frame's inline flag: up to MAX
+ * frames into FRAMES; returns how many there are. */
+size_t hd_graph_sample_frames(const struct hd_graph *graph, const struct hd_model *model,
+                              size_t sample, struct hd_path_frame *frames, size_t max);
 
 void hd_graph_free(struct hd_graph *graph);
 

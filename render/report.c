@@ -68,11 +68,19 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
     enum hd_byte_unit unit = o->unit != HD_UNIT_DEFAULT ? (enum hd_byte_unit)o->unit
                              : picture                  ? HD_UNIT_AUTO
                                                         : HD_UNIT_MB;
-    /* Tables keep every row, as jeprof; pictures prune as pprof does. */
+    /* Pictures prune as pprof does.  Tables keep one screen: the first
+     * HD_TEXT_DEFAULT_ROWS rows, without those under pprof's node fraction
+     * (which would fill the screen with rows of 0.0%); the header says
+     * how to see all.  Any of --top, --nodecount, --nodefraction replaces
+     * both defaults: --nodecount=0 alone shows every row, as jeprof. */
     r->prune = hd_prune_defaults();
-    if (!picture) {
+    bool default_trim = !picture && o->top == 0 && o->node_count == HD_UNSET_COUNT &&
+                        o->node_fraction == HD_UNSET_FRACTION;
+    if (!picture && !default_trim) {
         r->prune.node_count = 0;
         r->prune.node_fraction = 0;
+    } else if (default_trim) {
+        r->prune.node_count = HD_TEXT_DEFAULT_ROWS;
     }
     if (o->node_count != HD_UNSET_COUNT)
         r->prune.node_count = o->node_count;
@@ -90,6 +98,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .top = o->top,
         .node_count = r->prune.node_count,
         .node_fraction = r->prune.node_fraction,
+        .default_trim = default_trim,
         .filters = o->filters,
     };
     list_inputs(r, model, o->value);

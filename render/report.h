@@ -4,8 +4,10 @@
  * kind and settles, for all emitters alike:
  *  - the unit: a table's default is jeprof's MB, a picture's chooses by
  *    magnitude (HD_UNIT_AUTO);
- *  - pruning: a table keeps every row unless asked, a picture prunes with
- *    pprof's defaults (hd_prune_defaults);
+ *  - pruning: a table keeps its first HD_TEXT_DEFAULT_ROWS rows, without
+ *    those under pprof's node fraction, unless asked (--nodecount, --top,
+ *    --nodefraction); a picture prunes with pprof's defaults
+ *    (hd_prune_defaults);
  *  - what the header or legend states: the inputs with their totals (from
  *    the model's columns, by role) and the active filters.
  * Emitters (emitter.h) then only lay these out. */
@@ -31,6 +33,12 @@ struct hd_source_options;
 #define HD_UNSET_COUNT ((size_t)-1)
 #define HD_UNSET_FRACTION (-1.0)
 
+/* The rows a table keeps when none of --nodecount, --top, --nodefraction
+ * is given: with the header's 1 to 6 lines, about one terminal screen
+ * (Go's and jeprof's interactive "top" show 10).  --nodecount=0 keeps
+ * all, as jeprof prints them. */
+#define HD_TEXT_DEFAULT_ROWS 20
+
 /* What the user asked of the report. */
 struct hd_report_options {
     enum hd_value_type value;
@@ -38,7 +46,8 @@ struct hd_report_options {
     bool sort_by_cum;       /* tables: sort by cum instead of flat */
     bool sort_by_abs;       /* tables: sort by |value| */
     bool compare;           /* tables: base, current, delta, change */
-    size_t top;             /* tables: at most this many rows; 0: all */
+    size_t top;             /* tables: at most this many rows; 0: not
+                               given (the default row count applies) */
     size_t node_count;      /* HD_UNSET_COUNT: the kind's default */
     double node_fraction;   /* HD_UNSET_FRACTION: the kind's default */
     double edge_fraction;   /* HD_UNSET_FRACTION: the kind's default */

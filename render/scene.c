@@ -24,7 +24,9 @@ struct context {
     struct hd_arena *arena;
     bool diff;
     enum hd_byte_unit unit; /* options->unit with HD_UNIT_AUTO resolved */
-    double denominator; /* != 0 unless every value is 0 */
+    struct hd_denominator chosen; /* hd_graph_denominator */
+    double denominator; /* chosen.value, or the sum of |flat| when there is
+                           none; > 0 unless every value is 0 */
     double max_flat;    /* max |flat| over the kept nodes */
 };
 
@@ -356,9 +358,17 @@ static void build_legend_text(struct context *c, struct hd_scene_node *out, stru
     }
     legend_line(t, line.data);
     line.length = 0;
-    if (g->total != 0) {
-        text_add(&line, c->diff ? "Percentages are of the delta, " : "Percentages are of the total, ");
-        add_total(&line, c, g->total, c->diff);
+    if (c->chosen.kind == HD_DENOMINATOR_TOTAL) {
+        text_add(&line, "Percentages are of the total, ");
+        add_total(&line, c, g->shown_total, false);
+    } else if (c->chosen.kind == HD_DENOMINATOR_DELTA) {
+        bool shrank = g->shown_total < 0;
+        text_add(&line, shrank ? "Percentages are of |delta|, " : "Percentages are of the delta, ");
+        add_total(&line, c, shrank ? c->denominator : g->shown_total, !shrank);
+    } else if (c->chosen.kind == HD_DENOMINATOR_CURRENT) {
+        text_add(&line, "Percentages are of the current total, ");
+        add_total(&line, c, c->denominator, false);
+        text_add(&line, " (|delta| < half of all change)");
     } else if (c->denominator != 0) {
         text_add(&line, "Percentages are of the sum of |flat|, ");
         add_total(&line, c, c->denominator, false);
@@ -446,7 +456,8 @@ struct hd_scene *hd_scene_build(const struct hd_graph *g, const struct hd_view *
     s->private = hd_calloc(1, sizeof *s->private);
     struct context c = {.graph = g, .view = v, .options = o, .diff = o->n_bases > 0};
     c.arena = s->private->arena = hd_arena_new();
-    c.denominator = g->total != 0 ? g->total : v->abs_total;
+    c.chosen = hd_graph_denominator(g, c.diff);
+    c.denominator = c.chosen.kind != HD_DENOMINATOR_NONE ? c.chosen.value : v->abs_total;
     for (size_t i = 0; i < v->n_nodes; i++)
         c.max_flat = fmax(c.max_flat, fabs(g->nodes[v->nodes[i]].flat));
     /* One unit for the whole picture, as the report's; auto picks it by

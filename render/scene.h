@@ -71,9 +71,10 @@ struct hd_scene {
 };
 
 /* Describe VIEW of GRAPH (see hd_prune):
- *  - percentages and colours are of the denominator: the graph's total (in
- *    diff mode the delta, as the text report); when that is 0, the sum of
- *    |flat|.  The legend says which;
+ *  - percentages and colours are of the denominator: the text report's
+ *    (hd_graph_denominator: the total, |delta|, or the current total when
+ *    growth and shrinkage cancel); when there is none, the sum of |flat|.
+ *    The legend says which;
  *  - a node's label is its name broken at top-level "::", its flat value
  *    and share, "of CUM (share)" when cum differs (pprof's layout); in diff
  *    mode values carry an explicit sign, a NEW node (no base share, current

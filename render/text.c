@@ -22,6 +22,15 @@ enum hd_byte_unit hd_resolve_unit(enum hd_byte_unit unit, double magnitude)
     return HD_UNIT_BYTES;
 }
 
+/* "-0.0" (a tiny negative value, such as --normalize's rounding residue)
+ * printed as "0.0": a zero has no sign. */
+static const char *unsign_zero(char *buf)
+{
+    if (buf[0] == '-' && buf[strspn(buf + 1, "0.") + 1] == '\0')
+        memmove(buf, buf + 1, strlen(buf));
+    return buf;
+}
+
 const char *hd_format_value(double value, enum hd_value_type type, enum hd_byte_unit unit,
                             char *buf, size_t size)
 {
@@ -46,7 +55,7 @@ const char *hd_format_value(double value, enum hd_value_type type, enum hd_byte_
         snprintf(buf, size, "%.1f", value / 1048576.0);
         break;
     }
-    return buf;
+    return unsign_zero(buf);
 }
 
 const char *hd_unit_name(enum hd_value_type type, enum hd_byte_unit unit)
@@ -67,12 +76,18 @@ const char *hd_unit_name(enum hd_value_type type, enum hd_byte_unit unit)
     }
 }
 
-static const char *format_percent(double part, double total, char *buf, size_t size)
+/* PART as a percentage of DENOMINATOR (> 0), or "-" without one. */
+static const char *format_percent(double part, const struct hd_denominator *denominator,
+                                  char *buf, size_t size)
 {
-    if (total == 0)
+    if (denominator->kind == HD_DENOMINATOR_NONE) {
         snprintf(buf, size, "-");
-    else
-        snprintf(buf, size, "%.1f%%", part * 100.0 / total);
+        return buf;
+    }
+    snprintf(buf, size, "%.1f", part * 100.0 / denominator->value);
+    unsign_zero(buf);
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n, "%%");
     return buf;
 }
 
@@ -91,15 +106,6 @@ static int compare_rows(const void *a, const void *b, void *context)
     double kx = sort_key(x, context), ky = sort_key(y, context);
     if (kx != ky)
         return kx > ky ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
-static int compare_abs_cum(const void *a, const void *b)
-{
-    const struct hd_node *x = *(const struct hd_node *const *)a;
-    const struct hd_node *y = *(const struct hd_node *const *)b;
-    if (fabs(x->cum) != fabs(y->cum))
-        return fabs(x->cum) > fabs(y->cum) ? -1 : 1;
     return strcmp(x->name, y->name);
 }
 
@@ -130,13 +136,15 @@ static void print_inputs(FILE *out, const char *label, const struct hd_report_in
 }
 
 /* The rows to print, in order; their count in *N_ROWS; trimming counts in
- * *DROPPED_FRACTION and *DROPPED_COUNT. */
+ * *DROPPED_FRACTION (|cum| under the fraction) and *DROPPED_COUNT (past
+ * the first node_count or top rows).  As Go pprof's text report: the
+ * fraction first, then the rows in report order, cut after the first N. */
 static const struct hd_node **select_rows(const struct hd_graph *g,
-                                          const struct hd_text_options *o, size_t *n_rows,
-                                          size_t *dropped_fraction, size_t *dropped_count)
+                                          const struct hd_text_options *o, double cutoff,
+                                          size_t *n_rows, size_t *dropped_fraction,
+                                          size_t *dropped_count)
 {
     const struct hd_node **rows = hd_malloc(g->n_nodes + 1, sizeof *rows);
-    double limit = o->node_fraction * fabs(g->shown_total);
     size_t n = 0;
     *dropped_fraction = *dropped_count = 0;
     for (size_t i = 0; i < g->n_nodes; i++) {
@@ -149,24 +157,61 @@ static const struct hd_node **select_rows(const struct hd_graph *g,
         if (o->compare && (o->sort_by_cum ? node->cum == 0 && node->base_cum == 0
                                           : node->flat == 0 && node->base_flat == 0))
             continue;
-        if (o->node_fraction > 0 && fabs(node->cum) < limit) {
+        /* --compare shows what did not change: a row is small there
+         * when it is small on both sides. */
+        double size = o->compare ? fmax(fabs(node->cum), fmax(node->base_cum, node->current_cum))
+                                 : fabs(node->cum);
+        if (size < cutoff) {
             ++*dropped_fraction;
             continue;
         }
         rows[n++] = node;
     }
-    if (o->node_count > 0 && n > o->node_count) {
-        qsort(rows, n, sizeof *rows, compare_abs_cum);
-        *dropped_count = n - o->node_count;
-        n = o->node_count;
-    }
     qsort_r(rows, n, sizeof *rows, compare_rows, (void *)o);
-    *n_rows = n;
+    size_t keep = n;
+    if (o->node_count > 0 && o->node_count < keep)
+        keep = o->node_count;
+    if (o->top > 0 && o->top < keep)
+        keep = o->top;
+    *dropped_count = n - keep;
+    *n_rows = keep;
     return rows;
 }
 
+/* "flat", "cum", "|flat|" or "|cum|": what the rows are ordered by. */
+static const char *sort_key_name(const struct hd_text_options *o)
+{
+    if (o->sort_by_abs)
+        return o->sort_by_cum ? "|cum|" : "|flat|";
+    return o->sort_by_cum ? "cum" : "flat";
+}
+
+/* The header's statement of the denominator, when the Total or Shown line
+ * does not say it. */
+static void print_denominator(FILE *out, const struct hd_graph *g,
+                              const struct hd_denominator *d, const struct hd_text_options *o,
+                              enum hd_byte_unit unit)
+{
+    char a[64];
+    if (d->kind != HD_DENOMINATOR_CURRENT)
+        return;
+    /* Growth and shrinkage cancel: a share of the delta would be huge. */
+    fprintf(out, "Percentages are of the %scurrent total, %s %s (|delta| < half of all change)\n",
+            o->filters ? "shown " : "", hd_format_value(d->value, o->value, unit, a, sizeof a),
+            hd_unit_name(o->value, unit));
+}
+
+/* How the Total or Shown line names the delta as the denominator: "" when
+ * it is not the denominator. */
+static const char *delta_clause(const struct hd_denominator *d, double delta)
+{
+    if (d->kind != HD_DENOMINATOR_DELTA)
+        return "";
+    return delta < 0 ? "; percentages are of its size" : "; percentages are of this delta";
+}
+
 static void print_header(FILE *out, const struct hd_graph *g, const struct hd_text_options *o,
-                         enum hd_byte_unit unit)
+                         const struct hd_denominator *d, enum hd_byte_unit unit)
 {
     char a[64];
     const char *unit_name = hd_unit_name(o->value, unit);
@@ -175,7 +220,7 @@ static void print_header(FILE *out, const struct hd_graph *g, const struct hd_te
         print_inputs(out, "Current:", o->currents, o->n_currents, o, unit);
         fprintf(out, "Total: %s %s  (current minus base%s)\n",
                 hd_format_value(g->total, o->value, unit, a, sizeof a), unit_name,
-                o->filters ? "" : "; percentages are of this delta");
+                o->filters ? "" : delta_clause(d, g->total));
     } else {
         fprintf(out, "Total: %s %s\n", hd_format_value(g->total, o->value, unit, a, sizeof a),
                 unit_name);
@@ -187,9 +232,15 @@ static void print_header(FILE *out, const struct hd_graph *g, const struct hd_te
             if (pattern)
                 fprintf(out, " --%s=%s", hd_filter_name((enum hd_filter_kind)k), pattern);
         }
-        fprintf(out, "\nShown: %s %s after filters; percentages are of this\n",
-                hd_format_value(g->shown_total, o->value, unit, a, sizeof a), unit_name);
+        const char *clause = o->n_bases == 0 ? "; percentages are of this"
+                                             : delta_clause(d, g->shown_total);
+        if (o->n_bases > 0 && !*clause)
+            clause = " (current minus base)";
+        fprintf(out, "\nShown: %s %s after filters%s\n",
+                hd_format_value(g->shown_total, o->value, unit, a, sizeof a), unit_name,
+                clause);
     }
+    print_denominator(out, g, d, o, unit);
 }
 
 static void print_compare_row(FILE *out, const struct hd_node *n,
@@ -207,43 +258,51 @@ static void print_compare_row(FILE *out, const struct hd_node *n,
         snprintf(change, sizeof change, "-");
     else
         snprintf(change, sizeof change, "%+.1f%%", key * 100.0 / key_base);
-    fprintf(out, "%10s %10s %10s %8s  %s\n",
+    fprintf(out, "%10s %10s %10s %8s  %s%s\n",
             hd_format_value(key_base, o->value, unit, base, sizeof base),
             hd_format_value(key + key_base, o->value, unit, current, sizeof current),
-            hd_format_value(key, o->value, unit, delta, sizeof delta), change, n->name);
+            hd_format_value(key, o->value, unit, delta, sizeof delta), change, n->name,
+            hd_inline_suffix(n->inlined));
 }
 
 int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_options *o)
 {
     enum hd_byte_unit unit = hd_resolve_unit(o->unit, g->total != 0 ? g->total : g->base_total);
-    print_header(out, g, o, unit);
+    struct hd_denominator denominator = hd_graph_denominator(g, o->n_bases > 0);
+    print_header(out, g, o, &denominator, unit);
+    /* The fraction is of what the percentages are of, so a dropped row is
+     * one whose cum% would be under it. */
+    double cutoff = o->node_fraction * denominator.value;
     size_t n, dropped_fraction, dropped_count;
-    const struct hd_node **rows = select_rows(g, o, &n, &dropped_fraction, &dropped_count);
+    const struct hd_node **rows =
+        select_rows(g, o, cutoff, &n, &dropped_fraction, &dropped_count);
     char a[64], b[64], c[64], d[64], e[64];
+    /* The last trimming line says how to see all, when trimming was the
+     * default rather than asked for. */
+    const char *hint = o->default_trim ? "; --nodecount=0 shows all" : "";
     if (dropped_fraction > 0)
-        fprintf(out, "Dropped %zu rows (|cum| < %s %s)\n", dropped_fraction,
-                hd_format_value(o->node_fraction * fabs(g->shown_total), o->value, unit, a,
-                                sizeof a),
-                hd_unit_name(o->value, unit));
+        fprintf(out, "Dropped %zu rows (|cum| < %s %s)%s\n", dropped_fraction,
+                hd_format_value(cutoff, o->value, unit, a, sizeof a),
+                hd_unit_name(o->value, unit), dropped_count > 0 ? "" : hint);
     if (dropped_count > 0)
-        fprintf(out, "Showing %zu rows of largest |cum| out of %zu\n", n, n + dropped_count);
-    size_t shown = o->top > 0 && o->top < n ? o->top : n;
+        fprintf(out, "Showing the top %zu of %zu rows by %s%s\n", n, n + dropped_count,
+                sort_key_name(o), hint);
     if (o->compare) {
         fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "current", "delta", "change",
                 o->sort_by_cum ? "name (cum)" : "name (flat)");
-        for (size_t i = 0; i < shown; i++)
+        for (size_t i = 0; i < n; i++)
             print_compare_row(out, rows[i], o, unit);
     } else {
         double running = 0;
-        for (size_t i = 0; i < shown; i++) {
+        for (size_t i = 0; i < n; i++) {
             running += rows[i]->flat;
-            fprintf(out, "%8s %6s %6s %8s %6s %s%s\n",
+            fprintf(out, "%8s %6s %6s %8s %6s %s%s%s\n",
                     hd_format_value(rows[i]->flat, o->value, unit, a, sizeof a),
-                    format_percent(rows[i]->flat, g->shown_total, b, sizeof b),
-                    format_percent(running, g->shown_total, c, sizeof c),
+                    format_percent(rows[i]->flat, &denominator, b, sizeof b),
+                    format_percent(running, &denominator, c, sizeof c),
                     hd_format_value(rows[i]->cum, o->value, unit, d, sizeof d),
-                    format_percent(rows[i]->cum, g->shown_total, e, sizeof e), rows[i]->name,
-                    diff_mark(rows[i], o));
+                    format_percent(rows[i]->cum, &denominator, e, sizeof e), rows[i]->name,
+                    hd_inline_suffix(rows[i]->inlined), diff_mark(rows[i], o));
         }
     }
     free(rows);

@@ -32,9 +32,14 @@ struct hd_text_options {
     bool sort_by_abs;     /* sort by absolute value: shrinkage next to growth */
     bool compare;         /* rows of base, current, delta and change */
     size_t top;           /* print at most this many rows; 0: all */
-    size_t node_count;    /* keep the NODE_COUNT rows of largest |cum|; 0: all */
-    double node_fraction; /* drop rows with |cum| < NODE_FRACTION x the shown
-                             total's magnitude; 0: none */
+    size_t node_count;    /* likewise (Go pprof's -nodecount in text: the
+                             first rows in report order); 0: all */
+    double node_fraction; /* drop rows with |cum| < NODE_FRACTION x the
+                             denominator (hd_graph_denominator), with
+                             --compare when base and current cum are too;
+                             0: none */
+    bool default_trim;    /* node_count and node_fraction are the defaults,
+                             not asked for: the header says how to see all */
     const struct hd_filters *filters; /* named in the header; NULL: none */
     /* Diff mode when n_bases > 0: the header names the inputs, and rows are
      * marked (new) or (gone). */
@@ -46,11 +51,14 @@ struct hd_text_options {
 
 /* Print the report of GRAPH to OUT.  Header: in diff mode the base and
  * current inputs with their totals; then "Total: VALUE UNIT" (all samples,
- * signed); with filters the shown total, which the percentages are of;
- * what trimming dropped.  Rows: each node whose flat or cum is not zero,
+ * signed); with filters the shown total; what the percentages are of
+ * (hd_graph_denominator over the shown samples); what trimming dropped
+ * and how to see all.  Rows: each node whose flat or cum is not zero,
  * "flat flat% sum% cum cum% name", sorted by the key descending (ties by
- * name); percentages of the shown total, "-" when it is 0.  Returns 0, or
- * -1 when writing failed. */
+ * name), the first node_count and top of them; the name ends in the
+ * node's inline mark (hd_inline_suffix) and, in diff mode, (new) or
+ * (gone); percentages have the sign of their value, "-" when every value
+ * is 0.  Returns 0, or -1 when writing failed. */
 int hd_render_text(FILE *out, const struct hd_graph *graph,
                    const struct hd_text_options *options);
 

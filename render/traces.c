@@ -25,8 +25,8 @@ int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_model 
     size_t *order = hd_malloc(p->samples.n + 1, sizeof *order);
     double *magnitude = hd_malloc(p->samples.n + 1, sizeof *magnitude);
     size_t capacity = 0;
-    uint32_t *nodes = NULL;
-    HD_ARRAY_RESERVE(nodes, capacity, 256);
+    struct hd_path_frame *frames = NULL;
+    HD_ARRAY_RESERVE(frames, capacity, 256);
     size_t n = 0;
     for (size_t s = 0; s < p->samples.n; s++) {
         struct hd_sides sides = hd_model_sample_sides(p, s, o->value);
@@ -39,10 +39,10 @@ int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_model 
             o->n_bases > 0 ? "current minus base" : "the profile",
             o->n_bases > 0 ? "; new/gone: only in current/base" : "");
     for (size_t i = 0; i < n; i++) {
-        size_t depth = hd_graph_sample_nodes(g, p, order[i], nodes, capacity);
+        size_t depth = hd_graph_sample_frames(g, p, order[i], frames, capacity);
         if (depth > capacity) {
-            HD_ARRAY_RESERVE(nodes, capacity, depth);
-            depth = hd_graph_sample_nodes(g, p, order[i], nodes, capacity);
+            HD_ARRAY_RESERVE(frames, capacity, depth);
+            depth = hd_graph_sample_frames(g, p, order[i], frames, capacity);
         }
         if (depth == 0)
             continue;
@@ -55,18 +55,22 @@ int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_model 
             mark = " gone";
         char text[64];
         fprintf(out, "-----------+-------------------------------------------------------\n");
+        /* Each frame is marked as it was at its address: a stack knows
+         * exactly which calls were inlined. */
         for (size_t d = 0; d < depth; d++) {
+            const char *name = g->nodes[frames[d].node].name;
+            const char *inlined = frames[d].inlined ? " (inline)" : "";
             if (d == 0)
-                fprintf(out, "%10s   %s%s%s\n", hd_format_value(value, o->value, unit, text,
-                                                                sizeof text),
-                        g->nodes[nodes[d]].name, *mark ? "  --" : "", mark);
+                fprintf(out, "%10s   %s%s%s%s\n", hd_format_value(value, o->value, unit, text,
+                                                                  sizeof text),
+                        name, inlined, *mark ? "  --" : "", mark);
             else
-                fprintf(out, "%10s   %s\n", "", g->nodes[nodes[d]].name);
+                fprintf(out, "%10s   %s%s\n", "", name, inlined);
         }
     }
     free(order);
     free(magnitude);
-    free(nodes);
+    free(frames);
     return ferror(out) ? -1 : 0;
 }
 

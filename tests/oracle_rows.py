@@ -58,11 +58,12 @@ ROW = re.compile(r"^\s*(-?\d+)B?\s+\S+\s+\S+\s+(-?\d+)B?\s+\S+\s+(.*)$")
 
 
 def normalize(name):
-    """A row name in one spelling for all three tools: '(inline)' and
-    '(discriminator N)' taken out and the inline mark kept apart, file
-    paths cleaned as Go's filepath.Clean does, '??:?' as '??:0'."""
-    inline = " (inline)" in name
-    name = name.replace(" (inline)", "")
+    """A row name in one spelling for all three tools: '(inline)',
+    '(partial-inline)' and '(discriminator N)' taken out and the inline
+    mark kept apart, file paths cleaned as Go's filepath.Clean does, '??:?'
+    as '??:0'."""
+    inline = " (inline)" in name or " (partial-inline)" in name
+    name = name.replace(" (inline)", "").replace(" (partial-inline)", "")
     name = re.sub(r" \(discriminator \d+\)", "", name)
     name = re.sub(r" \((new|gone)\)$", "", name)
     name = name.replace("??:?", "??:0")
@@ -88,7 +89,8 @@ def rows(text, header):
 
 
 def heapdiff_rows(args):
-    return rows(run([HEAPDIFF, "--show_bytes"] + args), r"^Total:")
+    """Every row: --nodecount=0 is the untrimmed table the peers print."""
+    return rows(run([HEAPDIFF, "--show_bytes", "--nodecount=0"] + args), r"^Total:")
 
 
 # Allocator rows a peer keeps and heapdiff drops: the exports of Debian's

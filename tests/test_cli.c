@@ -221,6 +221,7 @@ Test(cli, go_pprof_habits_top_alone_and_unit_names)
     r = heapdiff("-top", "1", "-unit=b", "bin/leaky", "profiles/tc-run1.0003.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect_str_eq(r->out, "Total: 2052736 B\n"
+                             "Showing the top 1 of 12 rows by flat\n"
                              " 1572864  76.6%  76.6%  1572864  76.6% recurse\n");
     /* Go's names in any case: kb is KiB, mb jeprof's MB. */
     r = heapdiff("--unit=kb", "bin/leaky", "profiles/tc-run1.0003.heap", NULL);
@@ -692,16 +693,75 @@ Test(cli, frame_filters_and_trimming_options)
     size_t lines = 0;
     for (const char *p = r->out; *p; p++)
         lines += *p == '\n';
-    cr_expect_eq(lines, 3, "the Total line and 2 rows: %s", r->out);
+    cr_expect_eq(lines, 4, "the Total line, what was left out and 2 rows: %s", r->out);
     r = heapdiff("--nodecount=3", "--nodefraction=0.1", "--show_bytes", "bin/leaky",
                  "profiles/tc-run1.0002.heap", NULL);
     /* 12 rows; 6 have |cum| >= 0.1 x 1390336 B (the 5 callers on the
-     * path and recurse). */
-    cr_expect(strstr(r->out, "Dropped 6 rows (|cum| < 139033 B)\n"), "%s", r->out);
-    cr_expect(strstr(r->out, "Showing 3 rows of largest |cum| out of 6\n"), "%s", r->out);
+     * path and recurse).  Of those, the first 3 in the report's order, as
+     * Go pprof's -nodecount: recurse, then flat 0 by name. */
+    cr_expect(strstr(r->out, "Total: 1390336 B\n"
+                             "Dropped 6 rows (|cum| < 139033 B)\n"
+                             "Showing the top 3 of 6 rows by flat\n"
+                             " 1048576  75.4%  75.4%  1048576  75.4% recurse\n"
+                             "       0   0.0%  75.4%  1390336 100.0% __libc_start_call_main\n"
+                             "       0   0.0%  75.4%  1390336 100.0% __libc_start_main_impl\n"),
+              "%s", r->out);
     r = heapdiff("--abs", "--show_bytes", "--base=profiles/tc-run1.0003.heap", "bin/leaky",
                  "profiles/tc-run1.0002.heap", NULL);
     cr_expect(strstr(r->out, "\n -524288 "), "shrinkage first by |flat|: %s", r->out);
+}
+
+/* How many lines of R's output start with a number: the report's rows. */
+static size_t count_rows(const struct run *r)
+{
+    size_t rows = 0;
+    const char *line = r->out;
+    while (*line) {
+        const char *first = line + strspn(line, " ");
+        rows += *first == '-' || (*first >= '0' && *first <= '9');
+        const char *end = strchr(line, '\n');
+        line = end ? end + 1 : line + strlen(line);
+    }
+    return rows;
+}
+
+Test(cli, the_text_report_fits_a_screen_and_nodecount_0_shows_all)
+{
+    /* leaky_cpp at --addresses has 29 rows (every inlined frame of every
+     * allocation site).  By default 20, and the header says how many and
+     * how to see all; --nodecount=0 prints all 29, as jeprof. */
+    struct run *r = heapdiff("--addresses", "--show_bytes", "bin/leaky_cpp",
+                             "profiles/tc-cpp.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 375808 B\n"
+                             "Showing the top 20 of 29 rows by flat; --nodecount=0 shows all\n"),
+              "%s", r->out);
+    cr_expect_eq(count_rows(r), 20, "%s", r->out);
+    r = heapdiff("--addresses", "--show_bytes", "--nodecount=0", "bin/leaky_cpp",
+                 "profiles/tc-cpp.0002.heap", NULL);
+    cr_expect_eq(count_rows(r), 29, "%s", r->out);
+    cr_expect_null(strstr(r->out, "Showing"), "%s", r->out);
+    cr_expect_null(strstr(r->out, "Dropped"), "%s", r->out);
+    /* --top N is N rows, not the default 20. */
+    r = heapdiff("--addresses", "--top=25", "bin/leaky_cpp", "profiles/tc-cpp.0002.heap", NULL);
+    cr_expect_eq(count_rows(r), 25, "%s", r->out);
+    cr_expect(strstr(r->out, "Showing the top 25 of 29 rows by flat\n"), "%s", r->out);
+}
+
+Test(cli, normalize_gives_percentages_of_the_current_total)
+{
+    /* Snapshot 1 scaled to snapshot 2's total: the delta is a rounding
+     * residue, of which recurse was 162183436554506400.0%.  It is 47201 B
+     * of the current 1390336 B. */
+    struct run *r = heapdiff("--normalize", "--show_bytes", "--base=profiles/tc-run1.0001.heap",
+                             "bin/leaky", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 0 B  (current minus base)\n"
+                             "Percentages are of the current total, 1390336 B (|delta| < half "
+                             "of all change)\n"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "   47201   3.4%   3.4%    47201   3.4% recurse\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "  -59635  -4.3%"), "%s", r->out);
 }
 
 Test(cli, symbol_search_options_are_accepted)

@@ -529,19 +529,22 @@ Test(dot, diff_labels_signs_percentages_and_new_gone_marks)
     struct diff_fixture f;
     diff_setup(&f);
     char *dot = render_dot(f.graph, f.view, &f.options);
-    /* delta = 200 - 110 = 90; leaf_alloc +100 is 111.1% of it. */
-    line_with(dot, "label=\"leaf_alloc\\n+100B (111.1%)\"");
-    line_with(dot, "label=\"shrinker\\n-30B (-33.3%)\"");
+    /* delta = 200 - 110 = +90, under half of the 190 B that changed
+     * (+100 +40 -30 -20): percentages are of the current total, 200 B, as
+     * in the text report (hd_graph_denominator); of the delta leaf_alloc
+     * would be 111.1%. */
+    line_with(dot, "label=\"leaf_alloc\\n+100B (50.0%)\"");
+    line_with(dot, "label=\"shrinker\\n-30B (-15.0%)\"");
     /* New: no base share.  Its name breaks at "::" as pprof's does. */
-    const char *fresh = line_with(dot, "label=\"NEW\\nns\\nFresh\\nmake\\n+40B (44.4%)\"");
+    const char *fresh = line_with(dot, "label=\"NEW\\nns\\nFresh\\nmake\\n+40B (20.0%)\"");
     cr_expect(strstr(fresh, "peripheries=\"2\"") < strchr(fresh, '\n'));
-    const char *old = line_with(dot, "label=\"GONE\\nold\\n-20B (-22.2%)\"");
+    const char *old = line_with(dot, "label=\"GONE\\nold\\n-20B (-10.0%)\"");
     cr_expect(strstr(old, "style=\"filled,dashed\"") < strchr(old, '\n'));
-    line_with(dot, "label=\"main\\n0 (0.0%) of +90B (100.0%)\"");
+    line_with(dot, "label=\"main\\n0 (0.0%) of +90B (45.0%)\"");
     /* Growth red, shrinkage green (FORMATS.md §6.2 colours). */
     char red[HD_COLOR_SIZE], green[HD_COLOR_SIZE];
-    hd_color_of(1.0, false, red);   /* leaf_alloc: 111% clamps to 1 */
-    hd_color_of(-30.0 / 90, false, green);
+    hd_color_of(100.0 / 200, false, red);
+    hd_color_of(-30.0 / 200, false, green);
     char want[64];
     snprintf(want, sizeof want, "color=\"%s\"", red);
     cr_expect(strstr(line_with(dot, "label=\"leaf_alloc"), want));
@@ -564,7 +567,7 @@ Test(dot, legend_names_inputs_type_totals_denominator_filters_and_key)
         "Current: cur.heap (200 B)\\l",
         "Type: inuse_space\\l",
         "Current total 200 B, base total 110 B, delta +90 B\\l",
-        "Percentages are of the delta, +90 B\\l",
+        "Percentages are of the current total, 200 B (|delta| < half of all change)\\l",
         "Active filters:\\l   focus=main\\l",
         "Showing 5 nodes and 4 edges\\l",
         "red grew, green shrank",
@@ -578,6 +581,49 @@ Test(dot, legend_names_inputs_type_totals_denominator_filters_and_key)
     line_with(dot, "\"K5\" [label=\"GONE\"");
     free(dot);
     diff_teardown(&f);
+}
+
+/* The legend line of the denominator of CURRENT minus BASE, one stack
+ * each: "Percentages are of ...". */
+static char *denominator_line(const char *current, const char *base)
+{
+    static const struct name_of names[] = {{0x1000, "main"}, {0x1100, "leaf_alloc"}};
+    struct hd_model *diff = hd_model_new(), *cur = make(current, names, 2);
+    struct hd_error err;
+    struct hd_model *b = hd_parse_buffer("b.heap", base, strlen(base), &err);
+    hd_model_align(diff, cur, HD_ROLE_CURRENT);
+    hd_model_align(diff, b, HD_ROLE_BASE);
+    struct hd_graph *g = build(diff);
+    struct hd_view *v = prune(g, diff, 0, 0, 0);
+    static const struct hd_report_input in = {"c.heap", 0}, out = {"b.heap", 0};
+    struct hd_graph_render_options o = plain_options();
+    o.bases = &out;
+    o.n_bases = 1;
+    o.currents = &in;
+    char *dot = render_dot(g, v, &o);
+    const char *at = line_with(dot, "Percentages are of ");
+    char *line = strndup(at, strcspn(at, "\\"));
+    free(dot);
+    hd_view_free(v);
+    hd_graph_free(g);
+    hd_model_free(b);
+    hd_model_free(cur);
+    hd_model_free(diff);
+    return line;
+}
+
+Test(dot, legend_names_the_delta_or_its_size_as_the_text_report_does)
+{
+    static const char small[] = "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+                                "1: 50 [1: 50] @ 0x1100 0x1000\n" MAPS;
+    static const char large[] = "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+                                "1: 150 [1: 150] @ 0x1100 0x1000\n" MAPS;
+    char *line = denominator_line(large, small);
+    cr_expect_str_eq(line, "Percentages are of the delta, +100 B");
+    free(line);
+    line = denominator_line(small, large);
+    cr_expect_str_eq(line, "Percentages are of |delta|, 100 B");
+    free(line);
 }
 
 Test(dot, legend_says_what_was_dropped)
@@ -743,7 +789,7 @@ Test(gvc, svg_has_nodes_tooltips_colors_and_legend)
     free(label);
     char bg[HD_COLOR_SIZE];
     char *fill = xpath_string(x, "//s:g[@class='node'][s:title='N1']//s:polygon/@fill");
-    cr_expect_str_eq(fill, hd_color_of(1.0, true, bg));
+    cr_expect_str_eq(fill, hd_color_of(100.0 / 200, true, bg));
     free(fill);
     /* The legend, as text lines of the Legend node. */
     char *legend = xpath_string(x, "//s:g[@class='node'][s:title='Legend']//s:text[3]");

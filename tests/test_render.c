@@ -7,6 +7,7 @@
 
 #include "filter.h"
 #include "annotate.h"
+#include "emitter.h"
 #include "graph.h"
 #include "parse.h"
 #include "text.h"
@@ -132,13 +133,16 @@ Test(graph, recursion_counts_once_in_cum_and_draws_no_self_edge)
 Test(graph, allocator_frames_are_dropped_and_inlines_are_their_own_nodes)
 {
     /* The libjemalloc frame is the leaf of the third stack: it goes, and
-     * the inlined function becomes the leaf, named "(inline)" as perl
-     * names it, with an inline edge from the function it was inlined in. */
+     * the inlined function becomes the leaf, a node of its own with an
+     * inline edge from the function it was inlined in; every edge into it
+     * is inlined, so it is marked "(inline)" as Go pprof marks it. */
     struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
-    cr_assert_float_eq(node(g, "inlined_alloc (inline)")->flat, 60, 0);
+    cr_assert_float_eq(node(g, "inlined_alloc")->flat, 60, 0);
+    cr_assert_eq(node(g, "inlined_alloc")->inlined, HD_INLINE_ALL);
+    cr_assert_eq(node(g, "small_objects")->inlined, HD_INLINE_NONE);
     cr_assert_float_eq(node(g, "small_objects")->cum, 60, 0);
-    const struct hd_edge *e = edge(g, "small_objects", "inlined_alloc (inline)");
+    const struct hd_edge *e = edge(g, "small_objects", "inlined_alloc");
     cr_assert_not_null(e);
     cr_assert(e->inlined);
     cr_assert_not(edge(g, "caller", "leaf_alloc")->inlined);
@@ -164,7 +168,7 @@ Test(graph, granularities_name_lines_files_and_addresses)
     struct hd_model *p = make_profile();
     struct hd_graph *g = build(p, HD_GRANULARITY_LINES, NULL);
     cr_assert_float_eq(node(g, "leaf_alloc app.c:10")->flat, 100, 0);
-    cr_assert_float_eq(node(g, "inlined_alloc (inline) app.c:50")->flat, 60, 0);
+    cr_assert_float_eq(node(g, "inlined_alloc app.c:50")->flat, 60, 0);
     hd_graph_free(g);
     g = build(p, HD_GRANULARITY_FILES, NULL);
     cr_assert_float_eq(node(g, "app.c")->cum, 200, 0);
@@ -221,6 +225,101 @@ static struct hd_filters *compile(enum hd_filter_kind kind, const char *pattern)
     struct hd_error err;
     cr_assert_eq(hd_filters_compile(patterns, &f, &err), 0, "%s", err.message);
     return f;
+}
+
+/* A function both inlined and called out of line, as CPython's
+ * PyDict_New is in python3.11 (inlined into some callers, called by
+ * others): inlined_alloc at line 50 of app.c
+ *   0x1500 inlined into small_objects <- main        60 B
+ *   0x1700 out of line, called by caller <- main     20 B
+ *   0x1800 inlined into caller <- main               10 B
+ * so caller calls it both ways. */
+static const char partial_inline_text[] =
+    "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+    "1: 60 [1: 60] @ 0x1500 0x1300\n"
+    "1: 20 [1: 20] @ 0x1700 0x1200 0x1300\n"
+    "1: 10 [1: 10] @ 0x1800 0x1300\n"
+    "\nMAPPED_LIBRARIES:\n"
+    "00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
+
+static struct hd_model *make_partial_inline_profile(void)
+{
+    struct hd_error err;
+    struct hd_model *p = hd_parse_buffer("pi.heap", partial_inline_text,
+                                         strlen(partial_inline_text), &err);
+    cr_assert_not_null(p, "%s", err.message);
+    static struct hd_frame in_small[2], out_of_line, callerf, mainf, in_caller[2];
+    in_small[0] = frames_of("inlined_alloc", 50);
+    in_small[1] = frames_of("small_objects", 55);
+    out_of_line = frames_of("inlined_alloc", 50);
+    callerf = frames_of("caller", 20);
+    mainf = frames_of("main", 30);
+    in_caller[0] = frames_of("inlined_alloc", 50);
+    in_caller[1] = frames_of("caller", 21);
+    for (size_t i = 0; i < p->n_locations; i++) {
+        struct hd_location *l = &p->locations[i];
+        switch (l->address) {
+        case 0x1500: l->frames = in_small; l->n_frames = 2; break;
+        case 0x1700: l->frames = &out_of_line; l->n_frames = 1; break;
+        case 0x1200: l->frames = &callerf; l->n_frames = 1; break;
+        case 0x1300: l->frames = &mainf; l->n_frames = 1; break;
+        case 0x1800: l->frames = in_caller; l->n_frames = 2; break;
+        default: break;
+        }
+    }
+    hd_sym_annotate_model(NULL, p);
+    return p;
+}
+
+Test(graph, inlined_and_out_of_line_copies_of_a_function_are_one_node)
+{
+    /* Go pprof keys a node on (function, file, line, address) as the
+     * granularity keeps them, never on being inlined (internal/graph
+     * NodeInfo), so the copies are one row with the whole cum.  It marks
+     * the row from the edges into it (internal/report printText): some
+     * inlined and some not is "(partial-inline)".  An edge is inlined only
+     * when every call it counts was (AddToEdge), so caller -> inlined_alloc,
+     * both ways, is not. */
+    struct hd_model *p = make_partial_inline_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    cr_assert_float_eq(node(g, "inlined_alloc")->flat, 90, 0);
+    cr_assert_float_eq(node(g, "inlined_alloc")->cum, 90, 0);
+    cr_assert_eq(node(g, "inlined_alloc")->inlined, HD_INLINE_PARTIAL);
+    cr_assert(edge(g, "small_objects", "inlined_alloc")->inlined);
+    cr_assert_not(edge(g, "caller", "inlined_alloc")->inlined);
+    cr_assert_float_eq(edge(g, "caller", "inlined_alloc")->weight, 30, 0);
+    for (size_t i = 0; i < g->n_nodes; i++)
+        cr_assert_null(strstr(g->nodes[i].name, "inline)"), "%s", g->nodes[i].name);
+    hd_graph_free(g);
+    /* Without small_objects' stack, only caller calls it, both ways: one
+     * edge that is not inlined, so no mark, as in Go. */
+    struct hd_filters *f = compile(HD_FILTER_IGNORE, "small_objects");
+    g = build(p, HD_GRANULARITY_FUNCTIONS, f);
+    cr_assert_float_eq(node(g, "inlined_alloc")->flat, 30, 0);
+    cr_assert_eq(node(g, "inlined_alloc")->inlined, HD_INLINE_NONE);
+    hd_graph_free(g);
+    hd_filters_free(f);
+    hd_model_free(p);
+}
+
+Test(graph, lines_merge_the_copies_and_addresses_keep_them_apart)
+{
+    /* At --lines the node is (function, file:line): the three copies are
+     * all line 50, one node, as Go's.  At --addresses each address is its
+     * own node, and each is always or never inlined. */
+    struct hd_model *p = make_partial_inline_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_LINES, NULL);
+    cr_assert_float_eq(node(g, "inlined_alloc app.c:50")->flat, 90, 0);
+    cr_assert_eq(node(g, "inlined_alloc app.c:50")->inlined, HD_INLINE_PARTIAL);
+    hd_graph_free(g);
+    g = build(p, HD_GRANULARITY_ADDRESSES, NULL);
+    cr_assert_float_eq(node(g, "app+0x1500 inlined_alloc app.c:50")->flat, 60, 0);
+    cr_assert_eq(node(g, "app+0x1500 inlined_alloc app.c:50")->inlined, HD_INLINE_ALL);
+    cr_assert_float_eq(node(g, "app+0x1700 inlined_alloc app.c:50")->flat, 20, 0);
+    cr_assert_eq(node(g, "app+0x1700 inlined_alloc app.c:50")->inlined, HD_INLINE_NONE);
+    cr_assert_eq(node(g, "app+0x1800 inlined_alloc app.c:50")->inlined, HD_INLINE_ALL);
+    hd_graph_free(g);
+    hd_model_free(p);
 }
 
 Test(filters, focus_keeps_stacks_with_a_match_and_totals_say_so)
@@ -349,6 +448,7 @@ Test(text, perl_layout_rows_sorted_by_flat_then_name)
     o.top = 2;
     out = render(g, &o);
     cr_assert_str_eq(out, "Total: 200 B\n"
+                          "Showing the top 2 of 6 rows by cum\n"
                           "       0   0.0%   0.0%      200 100.0% main\n"
                           "       0   0.0%   0.0%      100  50.0% caller\n");
     hd_graph_free(g);
@@ -422,11 +522,56 @@ Test(text, trimming_is_said_in_the_header)
     struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
                                 .node_fraction = 0.25, .node_count = 3};
     const char *out = render(g, &o);
-    /* |cum| < 50 B: recurse (40) goes; of the 5 left, 3 of largest |cum|. */
-    cr_assert(strstr(out, "Total: 200 B\nDropped 1 rows (|cum| < 50 B)\n"
-                          "Showing 3 rows of largest |cum| out of 5\n"),
+    /* |cum| < 50 B: recurse (40) goes; of the 5 left, the first 3 by flat,
+     * ties by name, as Go pprof's -nodecount keeps its top rows. */
+    cr_assert_str_eq(out, "Total: 200 B\nDropped 1 rows (|cum| < 50 B)\n"
+                          "Showing the top 3 of 5 rows by flat\n"
+                          "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"
+                          "      60  30.0%  80.0%       60  30.0% inlined_alloc (inline)\n"
+                          "       0   0.0%  80.0%      100  50.0% caller\n");
+    /* Trimming by default says how to see all, on its last line. */
+    o.default_trim = true;
+    out = render(g, &o);
+    cr_assert(strstr(out, "Dropped 1 rows (|cum| < 50 B)\n"
+                          "Showing the top 3 of 5 rows by flat; --nodecount=0 shows all\n"),
               "%s", out);
-    cr_assert_null(strstr(out, "recurse"), "%s", out);
+    o.node_count = 0;
+    out = render(g, &o);
+    cr_assert(strstr(out, "Dropped 1 rows (|cum| < 50 B); --nodecount=0 shows all\n"), "%s",
+              out);
+    hd_graph_free(g);
+    hd_model_free(p);
+}
+
+Test(text, node_count_keeps_the_top_rows_in_report_order_not_the_roots)
+{
+    /* Go pprof's text report with -nodecount=N prints its first N rows
+     * (internal/report printText after SelectTopNodes on FlatNameOrder or
+     * CumNameOrder).  The two rows of largest |cum|, main and caller (100,
+     * tied with leaf_alloc, first by name), are what --nodecount=2 kept
+     * before; now they are its rows only when sorting by cum. */
+    struct hd_model *p = make_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
+                                .node_count = 2};
+    const char *out = render(g, &o);
+    cr_assert_str_eq(out, "Total: 200 B\n"
+                          "Showing the top 2 of 6 rows by flat\n"
+                          "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"
+                          "      60  30.0%  80.0%       60  30.0% inlined_alloc (inline)\n");
+    o.sort_by_cum = true;
+    out = render(g, &o);
+    cr_assert(strstr(out, "Showing the top 2 of 6 rows by cum\n"
+                          "       0   0.0%   0.0%      200 100.0% main\n"
+                          "       0   0.0%   0.0%      100  50.0% caller\n"),
+              "%s", out);
+    /* --top and --nodecount both cut; the smaller wins. */
+    o.sort_by_cum = false;
+    o.top = 1;
+    out = render(g, &o);
+    cr_assert(strstr(out, "Showing the top 1 of 6 rows by flat\n"
+                          "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"),
+              "%s", out);
     hd_graph_free(g);
     hd_model_free(p);
 }
@@ -468,6 +613,198 @@ Test(traces, every_stack_leaf_first_largest_first)
              "             main\n",
              sep, sep, sep);
     cr_assert_str_eq(buf, want);
+    hd_graph_free(g);
+    hd_model_free(p);
+}
+
+Test(text, a_partly_inlined_function_is_one_row_marked_partial_inline)
+{
+    /* Before: "inlined_alloc" 20 B and "inlined_alloc (inline)" 70 B, two
+     * rows splitting one function's cum.  --lines marks after file:line,
+     * where Go pprof puts it. */
+    struct hd_model *p = make_partial_inline_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES};
+    const char *out = render(g, &o);
+    cr_assert_str_eq(out, "Total: 90 B\n"
+                          "      90 100.0% 100.0%       90 100.0% inlined_alloc (partial-inline)\n"
+                          "       0   0.0% 100.0%       30  33.3% caller\n"
+                          "       0   0.0% 100.0%       90 100.0% main\n"
+                          "       0   0.0% 100.0%       60  66.7% small_objects\n");
+    hd_graph_free(g);
+    g = build(p, HD_GRANULARITY_LINES, NULL);
+    out = render(g, &o);
+    cr_assert(strstr(out, "% inlined_alloc app.c:50 (partial-inline)\n"), "%s", out);
+    cr_assert(strstr(out, "% caller app.c:21\n"), "%s", out);
+    hd_graph_free(g);
+    hd_model_free(p);
+}
+
+Test(traces, each_frame_is_marked_as_it_was_inlined_at_its_address)
+{
+    /* A stack knows exactly which of its calls were inlined. */
+    struct hd_model *p = make_partial_inline_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES};
+    static char buf[4096];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    cr_assert_eq(hd_render_traces(f, g, p, &o), 0);
+    fclose(f);
+    const char *sep = "-----------+-------------------------------------------------------\n";
+    char want[2048];
+    snprintf(want, sizeof want,
+             "Traces: B in the profile, leaf first\n"
+             "%s        60   inlined_alloc (inline)\n             small_objects\n"
+             "             main\n"
+             "%s        20   inlined_alloc\n             caller\n             main\n"
+             "%s        10   inlined_alloc (inline)\n             caller\n"
+             "             main\n",
+             sep, sep, sep);
+    cr_assert_str_eq(buf, want);
+    hd_graph_free(g);
+    hd_model_free(p);
+}
+
+/* ---- what the percentages are of ---- */
+
+Test(percentages, a_diff_is_of_its_delta_when_most_change_goes_one_way)
+{
+    /* A leak: +163 B net of 170 B that changed. */
+    struct hd_denominator d = hd_choose_denominator((struct hd_sides){200, 37}, 170, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_DELTA);
+    cr_assert_float_eq(d.value, 163, 0);
+    /* Shrinkage: the delta's size, so that growth reads positive. */
+    d = hd_choose_denominator((struct hd_sides){10, 50}, 44, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_DELTA);
+    cr_assert_float_eq(d.value, 40, 0);
+    /* The threshold: |delta| of at least half of the gross change. */
+    d = hd_choose_denominator((struct hd_sides){110, 100}, 20, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_DELTA);
+    d = hd_choose_denominator((struct hd_sides){110, 100}, 20.5, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_CURRENT);
+    cr_assert_float_eq(d.value, 110, 0);
+}
+
+Test(percentages, changes_that_cancel_are_of_the_current_total)
+{
+    /* --normalize scales the base to the current total: the delta is a
+     * rounding residue (tc-run1.0002 - normalized tc-run1.0001 printed
+     * 162183436554506400.0% for recurse).  Two builds whose changes
+     * nearly cancel gave -2375%. */
+    struct hd_denominator d =
+        hd_choose_denominator((struct hd_sides){1390336, 1390336 - 2.9e-10}, 126470, true);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_CURRENT);
+    cr_assert_float_eq(d.value, 1390336, 0);
+    /* Nothing at all: no percentages, with or without a base. */
+    cr_assert_eq(hd_choose_denominator((struct hd_sides){0, 0}, 0, true).kind,
+                 HD_DENOMINATOR_NONE);
+    cr_assert_eq(hd_choose_denominator((struct hd_sides){0, 0}, 0, false).kind,
+                 HD_DENOMINATOR_NONE);
+    d = hd_choose_denominator((struct hd_sides){200, 0}, 200, false);
+    cr_assert_eq(d.kind, HD_DENOMINATOR_TOTAL);
+    cr_assert_float_eq(d.value, 200, 0);
+}
+
+Test(percentages, the_header_says_what_they_are_of_and_they_keep_their_sign)
+{
+    /* make_profile (200 B) against a base that held 190 B in leaf_alloc's
+     * stack: growth elsewhere nearly cancels leaf_alloc's shrinkage. */
+    struct hd_model *cur = make_profile();
+    struct hd_error err;
+    static const char base_text[] =
+        "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+        "1: 190 [1: 190] @ 0x1100 0x1200 0x1300\n" /* leaf_alloc: 100 - 190 = -90 */
+        "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
+    struct hd_model *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
+    cur = diff_of(cur, base);
+    struct hd_graph *g = build(cur, HD_GRANULARITY_FUNCTIONS, NULL);
+    /* Stacks: -90 (leaf_alloc), +40 (recurse), +60 (inlined_alloc): the
+     * delta is +10 B of 190 B that changed, so the current total, 200 B. */
+    cr_assert_float_eq(g->total, 10, 0);
+    cr_assert_float_eq(g->shown_gross, 190, 0);
+    struct hd_report_input c = {"cur.heap", 200}, b = {"base.heap", 190};
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
+                                .currents = &c, .n_currents = 1, .bases = &b, .n_bases = 1};
+    const char *out = render(g, &o);
+    cr_assert(strstr(out, "Total: 10 B  (current minus base)\n"
+                          "Percentages are of the current total, 200 B (|delta| < half of "
+                          "all change)\n"
+                          "      60  30.0%  30.0%       60  30.0% inlined_alloc (inline) (new)\n"
+                          "      40  20.0%  50.0%       40  20.0% recurse (new)\n"),
+              "%s", out);
+    cr_assert(strstr(out, "     -90 -45.0%   5.0%      -90 -45.0% leaf_alloc\n"), "%s", out);
+    hd_graph_free(g);
+    hd_model_free(cur);
+    hd_model_free(base);
+}
+
+Test(percentages, a_shrinking_diff_is_of_the_size_of_its_delta)
+{
+    /* Base 400 B in leaf_alloc's stack: that stack -300 B, the others
+     * +100 B; the delta -200 B is half of the 400 B changed. */
+    struct hd_model *cur = make_profile();
+    struct hd_error err;
+    static const char base_text[] =
+        "heap profile: 0: 0 [0: 0] @ heapprofile\n"
+        "1: 400 [1: 400] @ 0x1100 0x1200 0x1300\n"
+        "\nMAPPED_LIBRARIES:\n00001000-00003000 r-xp 00001000 00:00 1 /srv/app\n";
+    struct hd_model *base = hd_parse_buffer("b.heap", base_text, strlen(base_text), &err);
+    cur = diff_of(cur, base);
+    struct hd_graph *g = build(cur, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_report_input c = {"cur.heap", 200}, b = {"base.heap", 400};
+    struct hd_text_options o = {.value = HD_VALUE_INUSE_SPACE, .unit = HD_UNIT_BYTES,
+                                .currents = &c, .n_currents = 1, .bases = &b, .n_bases = 1};
+    const char *out = render(g, &o);
+    cr_assert(strstr(out, "Total: -200 B  (current minus base; percentages are of its size)\n"
+                          "      60  30.0%  30.0%       60  30.0% inlined_alloc (inline) (new)\n"),
+              "growth is positive: %s", out);
+    cr_assert(strstr(out, "    -300 -150.0% -100.0%     -300 -150.0% leaf_alloc\n"), "%s", out);
+    hd_graph_free(g);
+    hd_model_free(cur);
+    hd_model_free(base);
+}
+
+/* ---- how much a report shows by default ---- */
+
+Test(report, a_table_keeps_one_screen_unless_asked_and_nodecount_0_keeps_all)
+{
+    /* Go pprof's text report drops nodes under 0.5% (nodefraction 0.005);
+     * heapdiff's also stops after HD_TEXT_DEFAULT_ROWS rows.  Asking for
+     * any trimming replaces both, so --nodecount=0 is jeprof's whole
+     * table. */
+    struct hd_model *p = make_profile();
+    struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
+    struct hd_report_options o = {.value = HD_VALUE_INUSE_SPACE,
+                                  .unit = HD_UNIT_DEFAULT,
+                                  .node_count = HD_UNSET_COUNT,
+                                  .node_fraction = HD_UNSET_FRACTION,
+                                  .edge_fraction = HD_UNSET_FRACTION};
+    const struct hd_emitter *text = hd_emitter_find("text");
+    struct hd_report r;
+    hd_report_prepare(&r, text, p, g, &o);
+    cr_assert_eq(r.text.node_count, 20);
+    cr_assert_float_eq(r.text.node_fraction, 0.005, 0);
+    cr_assert(r.text.default_trim);
+    hd_report_release(&r);
+    o.node_count = 0;
+    hd_report_prepare(&r, text, p, g, &o);
+    cr_assert_eq(r.text.node_count, 0);
+    cr_assert_float_eq(r.text.node_fraction, 0, 0);
+    cr_assert_not(r.text.default_trim);
+    hd_report_release(&r);
+    o.node_count = HD_UNSET_COUNT;
+    o.top = 50; /* --top 50 means 50 rows, not 20 */
+    hd_report_prepare(&r, text, p, g, &o);
+    cr_assert_eq(r.text.node_count, 0);
+    cr_assert_eq(r.text.top, 50);
+    cr_assert_float_eq(r.text.node_fraction, 0, 0);
+    hd_report_release(&r);
+    o.top = 0;
+    o.node_fraction = 0.1;
+    hd_report_prepare(&r, text, p, g, &o);
+    cr_assert_eq(r.text.node_count, 0);
+    cr_assert_float_eq(r.text.node_fraction, 0.1, 0);
+    hd_report_release(&r);
     hd_graph_free(g);
     hd_model_free(p);
 }
