@@ -7,6 +7,7 @@
 #include "formats.h"
 #include "input.h"
 #include "lines.h"
+#include "totals.h"
 
 /* Name the producer from the allocator library in the maps: the text
  * formats do not say who wrote them. */
@@ -72,6 +73,8 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
     struct hd_lines lines;
     hd_lines_init(&lines, data, size);
     struct hd_line line;
+    struct hd_totals totals;
+    memset(&totals, 0, sizeof totals);
     int rc = -1;
     /* Lines starting with '%' may precede the header; "%warn" ones carry a
      * message for the user (FORMATS.md §1.1). */
@@ -92,9 +95,9 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
         trimmed.length--;
     }
     if (hd_line_starts_with(&trimmed, "heap profile:"))
-        rc = hd_parse_legacy(p, &line, &lines, limits, err);
+        rc = hd_parse_legacy(p, &line, &lines, limits, &totals, err);
     else if (hd_line_starts_with(&trimmed, "heap_v2"))
-        rc = hd_parse_threaded(p, &line, &lines, limits, err);
+        rc = hd_parse_threaded(p, &line, &lines, limits, &totals, err);
     else
         hd_error_set(err, name, lines.number,
                      "not a heap profile: expected 'heap profile:' (gperftools) or "
@@ -106,6 +109,7 @@ out:
         return NULL;
     }
     detect_producer(p);
+    hd_totals_check(p, &totals, size);
     return p;
 }
 

@@ -36,6 +36,9 @@ struct hd_text_options {
     double node_fraction; /* drop rows with |cum| < NODE_FRACTION x the shown
                              total's magnitude; 0: none */
     const struct hd_filters *filters; /* named in the header; NULL: none */
+    const char *const *notes; /* lines the header adds after the totals,
+                                 e.g. an input its producer cut; n_notes */
+    size_t n_notes;
     /* Diff mode when n_bases > 0: the header names the inputs, and rows are
      * marked (new) or (gone). */
     const struct hd_report_input *currents;
@@ -46,7 +49,7 @@ struct hd_text_options {
 
 /* Print the report of GRAPH to OUT.  Header: in diff mode the base and
  * current inputs with their totals; then "Total: VALUE UNIT" (all samples,
- * signed); with filters the shown total, which the percentages are of;
+ * signed); the notes; with filters the shown total, which the percentages are of;
  * what trimming dropped.  Rows: each node whose flat or cum is not zero,
  * "flat flat% sum% cum cum% name", sorted by the key descending (ties by
  * name); percentages of the shown total, "-" when it is 0.  Returns 0, or

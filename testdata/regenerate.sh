@@ -302,8 +302,17 @@ sed -E '2s/^( *[0-9]+: +)[0-9]+/\118446744073709551616/' "$TC" >bad/overflow-64b
 sed -E '2s/^( *[0-9]+: +)[0-9]+/\19223372036854775808/' "$TC" >bad/overflow-int64.heap
 # negative allocated count on line 2
 sed -E '2s/\[ *([0-9]+):/[ -\1:/' "$TC" >bad/negative-alloc-count.heap
-# a sample line with nothing after "@"
+# a sample line with nothing after "@" (read as an unknown stack, README)
 sed -E '2s/@.*$/@/' "$TC" >bad/stack-no-addresses.heap
+# gperftools' 1 MiB dump buffer running out (README, "Bad input"), as
+# FillOrderedProfile leaves it: the header untouched, the first four
+# records, the fifth cut off inside its stack (after its 2nd address) or
+# right after its "@", and the maps section right after it, without the
+# blank line a whole dump has before MAPPED_LIBRARIES:.
+{ sed -n '1,5p' "$TC"; sed -En '6s/^(.*@ [^ ]+ [^ ]+) .*$/\1/p' "$TC"; sed -n '/^MAPPED_LIBRARIES:$/,$p' "$TC"; } \
+	>variants/tc-producer-cut.heap
+{ sed -n '1,5p' "$TC"; sed -En '6s/@.*$/@/p' "$TC"; sed -n '/^MAPPED_LIBRARIES:$/,$p' "$TC"; } \
+	>bad/tc-producer-cut-at-at.heap
 # an unparsable line inside the maps section (after MAPPED_LIBRARIES:)
 sed '/^MAPPED_LIBRARIES:$/a zzzz-yyyy r-xp garbage that is not a maps line' "$TC" >bad/bad-maps-line.heap
 # jemalloc threaded file whose 2nd stack has a garbage t* count line
