@@ -230,7 +230,7 @@ static int make_request(struct hd_request *request, const char **positional, int
     if ((settings.compare || settings.drop_negative || settings.normalize) && !settings.base)
         return hd_error_set(err, NULL, 0, "--compare, --drop_negative and --normalize need --base");
     int first_profile = 0;
-    if (n > 0 && hd_input_is_elf(positional[0]))
+    if (n > 0 && hd_input_is_elf_program(positional[0]))
         request->binary = positional[first_profile++];
     if (first_profile >= n)
         return -2;

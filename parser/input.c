@@ -138,13 +138,33 @@ void hd_input_close(struct hd_input *in)
     memset(in, 0, sizeof *in);
 }
 
-bool hd_input_is_elf(const char *path)
+/* The first SIZE bytes of the regular file at PATH into BUF; how many
+ * were read, or -1. */
+static ssize_t read_start(const char *path, unsigned char *buf, size_t size)
 {
     int fd = hd_file_open_regular(path, NULL);
     if (fd < 0)
-        return false;
-    unsigned char magic[4];
-    ssize_t n = read(fd, magic, sizeof magic);
+        return -1;
+    ssize_t n = read(fd, buf, size);
     close(fd);
-    return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
+    return n;
+}
+
+bool hd_input_is_elf(const char *path)
+{
+    unsigned char magic[4];
+    return read_start(path, magic, sizeof magic) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+}
+
+bool hd_input_is_elf_program(const char *path)
+{
+    /* e_type, at offset 16 in the file's byte order (EI_DATA, byte 5):
+     * ET_EXEC 2 or ET_DYN 3 (the System V gABI, "ELF Header"). */
+    unsigned char header[18];
+    if (read_start(path, header, sizeof header) != (ssize_t)sizeof header ||
+        memcmp(header, "\177ELF", 4) != 0)
+        return false;
+    unsigned type = header[5] == 2 ? (unsigned)header[16] << 8 | header[17]
+                                   : (unsigned)header[17] << 8 | header[16];
+    return type == 2 || type == 3;
 }

@@ -30,4 +30,9 @@ void hd_input_close(struct hd_input *in);
  * when it cannot be read. */
 bool hd_input_is_elf(const char *path);
 
+/* Whether the file at PATH is an ELF executable or shared object: what
+ * BINARY may be (a core file or an object file is not).  False when it
+ * cannot be read. */
+bool hd_input_is_elf_program(const char *path);
+
 #endif

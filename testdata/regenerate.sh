@@ -288,6 +288,8 @@ hdr_variant hdr-notype-ne.heap "$SUMS" ''
 : >bad/empty.heap
 # Damaged DWARF, copies of sym/ fixtures (the script says what is wrong).
 python3 make-bad-dwarf.py
+# Files of other kinds given where a profile belongs (bad/other-*).
+python3 make-other-formats.py
 # cut in the middle of the 3rd sample line (inside an address)
 head -c "$(($(head -3 "$TC" | wc -c) + 40))" "$TC" >bad/truncated-mid-line.heap
 # cut at a line boundary after the samples, before the blank line + maps

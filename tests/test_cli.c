@@ -156,12 +156,46 @@ Test(cli, unparsable_maps_line_exits_2)
 Test(cli, binary_where_a_profile_belongs_exits_2)
 {
     /* The first argument is taken as the binary; a second binary is not. */
-    expect_failure(heapdiff("bin/leaky", "bin/leaky", NULL),
-                   "heapdiff: bin/leaky: this is an ELF binary, not a heap profile");
-    expect_failure(heapdiff("profiles/tc-run1.0001.heap", "bin/leaky", NULL),
-                   "heapdiff: bin/leaky: this is an ELF binary, not a heap profile");
+    static const char exe[] = "this is an ELF executable (PIE), not a heap profile: give it "
+                              "first, as BINARY, then the profiles\n";
+    expect_failure(heapdiff("bin/leaky", "bin/leaky", NULL), exe);
+    expect_failure(heapdiff("profiles/tc-run1.0001.heap", "bin/leaky", NULL), exe);
     expect_failure(heapdiff("--base", "bin/leaky", "profiles/tc-run1.0001.heap", NULL),
-                   "heapdiff: bin/leaky: this is an ELF binary");
+                   "heapdiff: bin/leaky: this is an ELF executable (PIE)");
+    /* A core file first is no BINARY: it is refused as what it is. */
+    expect_failure(heapdiff("bad/other-core", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: bad/other-core: this is an ELF core file, not a heap profile: "
+                   "heapdiff reads gperftools' and jemalloc's heap profiles (HEAPPROFILE=prefix, "
+                   "or MALLOC_CONF=prof:true)\n");
+}
+
+Test(cli, files_of_other_kinds_are_named_and_exit_2)
+{
+    static const struct {
+        const char *file, *message;
+    } cases[] = {
+        {"bad/other-profile.pb.gz", "heapdiff: bad/other-profile.pb.gz: this is a pprof "
+                                    "profile (profile.proto), not a heap profile: heapdiff "
+                                    "reads gperftools' and jemalloc's heap profiles; Go pprof "
+                                    "(go tool pprof) reads this one\n"},
+        {"bad/other-profile.pb", "heapdiff: bad/other-profile.pb: this is a pprof profile "
+                                 "(profile.proto)"},
+        {"bad/other-perf.data", "heapdiff: bad/other-perf.data: this is perf data (perf "
+                                "record), not a heap profile: heapdiff reads gperftools' and "
+                                "jemalloc's heap profiles\n"},
+        {"bad/other-massif.out", "heapdiff: bad/other-massif.out: this is valgrind massif "
+                                 "output, not a heap profile: heapdiff reads gperftools' and "
+                                 "jemalloc's heap profiles; ms_print reads this one\n"},
+        {"bad/other-memcheck.xml", "heapdiff: bad/other-memcheck.xml: this is valgrind XML "
+                                   "output, not a heap profile"},
+        {"bad/other-cpu.prof", "heapdiff: bad/other-cpu.prof: this is a gperftools CPU "
+                               "profile (CPUPROFILE), not a heap profile"},
+        {"bin/libleak.so", "heapdiff: bin/libleak.so: this is an ELF shared library, not a "
+                           "heap profile: heapdiff finds libraries through the profile's maps "
+                           "section; give the program first, as BINARY\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        expect_failure(heapdiff("bin/leaky", cases[i].file, NULL), cases[i].message);
 }
 
 /* open() on a FIFO blocks until a writer comes; heapdiff opens every path

@@ -469,9 +469,59 @@ Test(parser, text_that_is_no_profile_is_refused)
     expect_error("%warn only a warning\n", 1, "no heap profile header");
 }
 
-Test(parser, elf_binary_is_not_a_profile)
+Test(parser, elf_file_is_named_by_its_type)
 {
-    expect_error("\177ELF\2\1\1\0\0\0\0\0", 0, "ELF binary, not a heap profile");
+    /* e_type at offset 16 (the System V gABI): 1 object, 2 executable,
+     * 4 core; ELFCLASS64, little-endian. */
+    static const char elf[18] = "\177ELF\2\1\1";
+    char data[18];
+    static const struct {
+        char type;
+        const char *message;
+    } cases[] = {
+        {1, "this is an ELF object file, not a heap profile: give the linked program first"},
+        {2, "this is an ELF executable, not a heap profile: give it first, as BINARY"},
+        {4, "this is an ELF core file, not a heap profile: heapdiff reads gperftools' and "
+            "jemalloc's heap profiles"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        memcpy(data, elf, sizeof data);
+        data[16] = cases[i].type;
+        struct hd_error err;
+        cr_assert_null(hd_parse_buffer("f", data, sizeof data, &err));
+        cr_expect_eq(err.line, 0);
+        cr_expect(strstr(err.message, cases[i].message), "'%s' lacks '%s'", err.message,
+                  cases[i].message);
+    }
+}
+
+Test(parser, pie_executable_and_shared_library_are_told_apart)
+{
+    /* ET_DYN both; the executable has a PT_INTERP program header. */
+    struct hd_error err;
+    cr_assert_null(hd_parse_file(fixture("bin/leaky"), NULL, &err));
+    cr_expect_str_eq(err.message, "this is an ELF executable (PIE), not a heap profile: give "
+                                  "it first, as BINARY, then the profiles");
+    cr_assert_null(hd_parse_file(fixture("bin/libleak.so"), NULL, &err));
+    cr_expect_str_eq(err.message, "this is an ELF shared library, not a heap profile: "
+                                  "heapdiff finds libraries through the profile's maps "
+                                  "section; give the program first, as BINARY");
+}
+
+Test(parser, profile_proto_is_recognized_by_its_first_fields)
+{
+    /* A Profile message: sample_type {type 1, unit 2} (field 1), then
+     * string_table "" (field 6) and period 1 (field 12). */
+    static const char proto[] = "\x0a\x04\x08\x01\x10\x02\x32\x00\x60\x01";
+    struct hd_error err;
+    cr_assert_null(hd_parse_buffer("p.pb", proto, sizeof proto - 1, &err));
+    cr_expect_str_eq(err.message, "this is a pprof profile (profile.proto), not a heap profile: "
+                                  "heapdiff reads gperftools' and jemalloc's heap profiles; Go "
+                                  "pprof (go tool pprof) reads this one");
+    /* The same bytes with a wire type that field 12 cannot have: not one. */
+    static const char broken[] = "\x0a\x04\x08\x01\x10\x02\x32\x00\x62\x01";
+    cr_assert_null(hd_parse_buffer("p.pb", broken, sizeof broken - 1, &err));
+    cr_expect_str_eq(err.message, "binary data, not a heap profile");
 }
 
 Test(parser, garbage_line_among_samples_is_refused)
@@ -675,6 +725,17 @@ Test(parser, every_bad_fixture_gets_its_message)
         {"bad/truncated.heap.gz", 0, "truncated gzip data"},
         {"bad/corrupt-deflate.heap.gz", 0, "corrupt gzip data"},
         {"bad/crc-mismatch.heap.gz", 0, "corrupt gzip data"},
+        /* other kinds of file given in a profile's place */
+        {"bad/other-core", 0, "this is an ELF core file, not a heap profile"},
+        {"bad/other-perf.data", 0, "this is perf data (perf record), not a heap profile"},
+        {"bad/other-profile.pb", 0, "this is a pprof profile (profile.proto), not a heap "
+                                    "profile: heapdiff reads gperftools' and jemalloc's heap "
+                                    "profiles; Go pprof (go tool pprof) reads this one"},
+        {"bad/other-profile.pb.gz", 0, "this is a pprof profile (profile.proto)"},
+        {"bad/other-massif.out", 0, "this is valgrind massif output, not a heap profile"},
+        {"bad/other-memcheck.xml", 0, "this is valgrind XML output, not a heap profile"},
+        {"bad/other-cpu.prof", 0, "this is a gperftools CPU profile (CPUPROFILE), not a heap "
+                                  "profile"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct hd_error err;
