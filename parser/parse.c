@@ -136,7 +136,7 @@ struct hd_model *hd_parse_file(const char *path, const struct hd_parse_limits *l
     struct hd_input in;
     if (hd_input_open(&in, path, limits->max_input_bytes, err) != 0)
         return NULL;
-    struct hd_model *p = hd_parse_text(path, in.data, in.size, limits, err);
+    struct hd_model *p = hd_parse_text(hd_input_name(path), in.data, in.size, limits, err);
     hd_input_close(&in);
     return p;
 }

@@ -198,6 +198,59 @@ Test(cli, files_of_other_kinds_are_named_and_exit_2)
         expect_failure(heapdiff("bin/leaky", cases[i].file, NULL), cases[i].message);
 }
 
+/* "-" is standard input, read once, plain or gzip'ed (README, "Inputs"). */
+static struct run *heapdiff_stdin(const char *input, const char *first, ...)
+{
+    static struct run r;
+    const char *argv[64];
+    size_t argc = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    struct hd_test_run run;
+    hd_test_run_heapdiff_stdin(argv, input, &run);
+    r.status = run.status;
+    snprintf(r.out, sizeof r.out, "%s", run.out);
+    snprintf(r.err, sizeof r.err, "%s", run.err);
+    hd_test_run_free(&run);
+    return &r;
+}
+
+Test(cli, dash_reads_a_profile_from_standard_input)
+{
+    /* TC's total as google-pprof prints it (peer-totals.txt). */
+    static const char *const inputs[] = {"profiles/tc-run1.0002.heap",
+                                         "profiles/tc-run1.0002.heap.gz"};
+    for (size_t i = 0; i < 2; i++) {
+        struct run *r = heapdiff_stdin(inputs[i], "--show_bytes", "bin/leaky", "-", NULL);
+        cr_assert_eq(r->status, 0, "%s: %s", inputs[i], r->err);
+        cr_assert(strstr(r->out, "Total: 1390336 B\n"), "%s", r->out);
+        cr_assert_str_eq(r->err, "");
+    }
+    /* As the base, named <stdin> in the header. */
+    struct run *r = heapdiff_stdin("profiles/tc-run1.0001.heap", "--base", "-", "bin/leaky",
+                                   "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(strstr(r->out, "Base:    0.7 MB  <stdin>\n"), "%s", r->out);
+}
+
+Test(cli, standard_input_twice_empty_or_over_the_limit_exits_2)
+{
+    expect_failure(heapdiff_stdin("profiles/tc-run1.0002.heap", "bin/leaky", "-", "-", NULL),
+                   "heapdiff: standard input ('-') can be read only once\n");
+    expect_failure(heapdiff_stdin("profiles/tc-run1.0002.heap", "--base", "-", "bin/leaky",
+                                  "-", NULL),
+                   "heapdiff: standard input ('-') can be read only once\n");
+    expect_failure(heapdiff("bin/leaky", "-", NULL),
+                   "heapdiff: <stdin>: empty file, not a heap profile\n");
+    expect_failure(heapdiff_stdin("profiles/tc-run1.0002.heap", "--max-input-size", "1K",
+                                  "bin/leaky", "-", NULL),
+                   "heapdiff: <stdin>: more than 1024 bytes, the limit (--max-input-size)\n");
+}
+
 /* open() on a FIFO blocks until a writer comes; heapdiff opens every path
  * without blocking and reads only regular files (issue 10). */
 Test(cli, fifo_as_profile_binary_or_output_exits_2, .timeout = 60)

@@ -2,11 +2,13 @@
  * from FORMATS.md §2.3-2.4), the maps section, and every bad input. */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parse.h"
 #include "model.h"
@@ -925,6 +927,65 @@ Test(parser, every_whole_fixture_adds_up_to_its_header)
     }
     cr_assert_gt(checked, 50);
     cr_assert_not(strstr(warnings, "records hold"), "%s", warnings);
+}
+
+/* ---- standard input ---- */
+
+/* Make FILE (a fixture) the process's standard input; criterion runs each
+ * test in a process of its own. */
+static void stdin_from(const char *file)
+{
+    int fd = open(fixture(file), O_RDONLY);
+    cr_assert(fd >= 0 && dup2(fd, STDIN_FILENO) == 0, "%s", file);
+    close(fd);
+}
+
+Test(parser, dash_reads_standard_input_plain_or_gzip)
+{
+    static const char *const files[] = {"profiles/tc-run1.0002.heap",
+                                        "profiles/tc-run1.0002.heap.gz"};
+    for (size_t i = 0; i < 2; i++) {
+        stdin_from(files[i]);
+        struct hd_error err;
+        struct hd_model *p = hd_parse_file("-", NULL, &err);
+        cr_assert_not_null(p, "%s: %s", files[i], err.message);
+        cr_assert_str_eq(p->inputs[0].path, "<stdin>");
+        /* TC's total, as google-pprof prints it (peer-totals.txt). */
+        cr_assert_float_eq(hd_model_input_total(p, 0).inuse_bytes, 1390336, 0);
+        hd_model_free(p);
+    }
+}
+
+Test(parser, standard_input_is_bounded_by_the_input_limit)
+{
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    limits.max_input_bytes = 1000;
+    stdin_from("profiles/tc-run1.0002.heap");
+    struct hd_error err;
+    cr_assert_null(hd_parse_file("-", &limits, &err));
+    cr_assert_str_eq(err.file, "<stdin>");
+    cr_assert_str_eq(err.message, "more than 1000 bytes, the limit (--max-input-size)");
+    /* gzip'ed: 1000 bytes of gzip inflate to more. */
+    limits.max_input_bytes = 2000;
+    stdin_from("profiles/tc-run1.0002.heap.gz");
+    cr_assert_null(hd_parse_file("-", &limits, &err));
+    cr_assert(strstr(err.message, "gzip data inflates to more than 2000 bytes"), "%s",
+              err.message);
+}
+
+Test(parser, terminal_on_standard_input_is_refused_not_waited_on, .timeout = 10)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+    int terminal = open(ptsname(master), O_RDONLY | O_NOCTTY);
+    cr_assert(terminal >= 0 && dup2(terminal, STDIN_FILENO) == 0);
+    struct hd_error err;
+    cr_assert_null(hd_parse_file("-", NULL, &err));
+    cr_assert_str_eq(err.message, "standard input is a terminal: pipe a profile into it, as "
+                                  "in 'zcat p.heap.gz | heapdiff BINARY -'");
+    close(terminal);
+    close(master);
 }
 
 Test(parser, missing_file_is_an_error_not_a_crash)
