@@ -161,8 +161,9 @@ static void print_usage(FILE *out, const struct hd_option *table)
           "       heapdiff --base BASE [OPTIONS] [BINARY] PROFILE...\n"
           "\n"
           "Reads gperftools and jemalloc heap profiles (gzip'ed or not) and shows\n"
-          "where memory is; with --base, where it grew.  Several PROFILEs are summed.\n"
-          "BINARY, recognized by its ELF header, is the program that wrote them.\n"
+          "where memory is; with --base, where it grew.  Several PROFILEs are summed;\n"
+          "'-' as PROFILE or BASE is standard input (once).  BINARY, recognized by its\n"
+          "ELF header, is the program that wrote them.\n"
           "Options take '-' or '_' in names, one dash or two, and --opt=V or --opt V.\n"
           "\n"
           "Options:\n",
@@ -235,6 +236,16 @@ static long chosen_thread(struct hd_error *err)
     return thread;
 }
 
+/* Whether standard input ("-") is named more than once among the
+ * profiles PATHS[0..N) and BASE (may be NULL): it can be read only once. */
+static bool stdin_named_twice(const char *const *paths, int n, const char *base)
+{
+    int count = base && hd_input_is_stdin(base);
+    for (int i = 0; i < n; i++)
+        count += hd_input_is_stdin(paths[i]);
+    return count > 1;
+}
+
 /* Fill REQUEST from the settings and the positional arguments
  * POSITIONAL[0..N): [BINARY] PROFILE...  Returns 0, or -1 with *ERR set;
  * -2 when no profile was given. */
@@ -250,10 +261,12 @@ static int make_request(struct hd_request *request, const char **positional, int
     if ((settings.compare || settings.drop_negative || settings.normalize) && !settings.base)
         return hd_error_set(err, NULL, 0, "--compare, --drop_negative and --normalize need --base");
     int first_profile = 0;
-    if (n > 0 && hd_input_is_elf(positional[0]))
+    if (n > 0 && hd_input_is_elf_program(positional[0]))
         request->binary = positional[first_profile++];
     if (first_profile >= n)
         return -2;
+    if (stdin_named_twice(positional + first_profile, n - first_profile, settings.base))
+        return hd_error_set(err, NULL, 0, "standard input ('-') can be read only once");
     request->currents = positional + first_profile;
     request->n_currents = (size_t)(n - first_profile);
     request->bases = settings.base ? &settings.base : NULL;

@@ -323,7 +323,7 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
     enum hd_value_type value = r->graph.value;
     if ((value == HD_VALUE_ALLOC_SPACE || value == HD_VALUE_ALLOC_OBJECTS) &&
         !in->has_alloc_values) {
-        hd_error_set(err, path, 0,
+        hd_error_set(err, in->path, 0,
                      "has no allocated values: every allocated pair is 0: 0 (jemalloc "
                      "writes them only with prof_accum:true)");
         hd_model_free(m);
@@ -331,12 +331,12 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
     }
     if (r->thread != HD_ALL_THREADS) {
         if (in->format != HD_FORMAT_THREADED) {
-            hd_error_set(err, path, 0, "--thread needs a jemalloc profile with tN: lines");
+            hd_error_set(err, in->path, 0, "--thread needs a jemalloc profile with tN: lines");
             hd_model_free(m);
             return NULL;
         }
         if (hd_model_select_thread(m, r->thread) == 0)
-            hd_warn("%s: thread %ld has no samples", path, r->thread);
+            hd_warn("%s: thread %ld has no samples", in->path, r->thread);
     }
     if (sym)
         hd_model_identify_modules(m, read_build_id, sym);

@@ -96,6 +96,15 @@ struct hd_model_input {
     enum hd_sampling sampling;
     double sample_period;   /* bytes; 0 with HD_SAMPLING_NONE */
     bool has_alloc_values;  /* some allocated pair was not 0: 0 */
+    /* The header's totals against the records' sums (parser/totals.c).
+     * records_short: the records hold fewer bytes than the header counts,
+     * beyond what the format explains; then header_total holds the
+     * header's totals, unsampled as the records' values are, and
+     * cut_by_buffer says the cause is known: gperftools' fixed 1 MiB dump
+     * buffer ran out.  All zero otherwise. */
+    bool records_short;
+    bool cut_by_buffer;
+    struct hd_values header_total;
 };
 
 /* One line of a maps section: a range of the process's address space

@@ -4,6 +4,7 @@
 #include "array.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "maps.h"
@@ -91,7 +92,7 @@ int hd_counts_over_limit(const char *what, size_t limit, const char *file, long 
 int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
                              uint32_t **scratch, size_t *capacity,
                              const struct hd_parse_limits *limits, const char *file,
-                             long line, struct hd_error *err)
+                             long line, bool *no_addresses, struct hd_error *err)
 {
     uint32_t depth = 0;
     for (;;) {
@@ -113,8 +114,14 @@ int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
             return hd_counts_over_limit("distinct addresses", limits->max_locations, file,
                                         line, err);
     }
-    if (depth == 0)
-        return hd_error_set(err, file, line, "stack has no addresses after '@'");
+    *no_addresses = depth == 0;
+    if (depth == 0) {
+        *scratch = hd_array_reserve(*scratch, capacity, 1, sizeof **scratch);
+        (*scratch)[depth++] = hd_model_intern_address(profile, HD_COUNTS_UNKNOWN_STACK_ADDRESS);
+        if (profile->n_locations > limits->max_locations)
+            return hd_counts_over_limit("distinct addresses", limits->max_locations, file,
+                                        line, err);
+    }
     int64_t stack = hd_model_intern_stack(profile, *scratch, depth);
     if (profile->n_stacks > limits->max_stacks)
         return hd_counts_over_limit("stacks", limits->max_stacks, file, line, err);
@@ -154,4 +161,21 @@ int hd_counts_to_values(const struct hd_model *profile, const struct hd_counts *
                             (long long)n->alloc_objects, (long long)n->alloc_bytes,
                             in->sample_period);
     return 0;
+}
+
+void hd_counts_warn_no_addresses(const char *file, long line, const struct hd_counts *n,
+                                 struct hd_count_warnings *warned)
+{
+    if (warned->no_addresses)
+        return;
+    warned->no_addresses = true;
+    char counts[128] = "";
+    if (n)
+        snprintf(counts, sizeof counts, " (%lld: %lld [%lld: %lld])",
+                 (long long)n->inuse_objects, (long long)n->inuse_bytes,
+                 (long long)n->alloc_objects, (long long)n->alloc_bytes);
+    hd_warn("%s:%ld: no stack addresses after '@'%s: the producer wrote no stack for "
+            "these counts (its dump buffer ran out there, or it could not unwind); they are "
+            "kept as one unknown stack, the row 0x0, as are any later such records",
+            file, line, counts);
 }

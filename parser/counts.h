@@ -25,16 +25,25 @@ struct hd_counts {
 int hd_counts_read(struct hd_cursor *c, struct hd_counts *counts, const char *file,
                    long line, struct hd_error *err);
 
+/* The address that stands for a stack the producer did not write: a
+ * record with nothing after its '@'.  gperftools writes one when its dump
+ * buffer runs out right after a record's counts, or for allocations it
+ * could not unwind (a stack of depth 0).  No code is mapped at 0, so it is
+ * never a real return address; reports show it as the row "0x0". */
+#define HD_COUNTS_UNKNOWN_STACK_ADDRESS 0
+
 /* Read the hex addresses that fill the rest of C (blank-separated, "0x"
  * optional) as a stack, leaf first, interning each address in PROFILE.
- * *SCRATCH (of *CAPACITY ids) is grown as needed and reused across
- * calls.  Returns the stack id, or -1 with *ERR set: no address at all,
- * a token that is not hex, an address over 64 bits, or one of LIMITS
- * (frames, locations, stacks) passed. */
+ * With no address at all, the stack is the one frame
+ * HD_COUNTS_UNKNOWN_STACK_ADDRESS and *NO_ADDRESSES is set (else
+ * cleared).  *SCRATCH (of *CAPACITY ids) is grown as needed and reused
+ * across calls.  Returns the stack id, or -1 with *ERR set: a token that
+ * is not hex, an address over 64 bits, or one of LIMITS (frames,
+ * locations, stacks) passed. */
 int64_t hd_counts_read_stack(struct hd_model *profile, struct hd_cursor *c,
                              uint32_t **scratch, size_t *capacity,
                              const struct hd_parse_limits *limits, const char *file,
-                             long line, struct hd_error *err);
+                             long line, bool *no_addresses, struct hd_error *err);
 
 /* The error for passing limit LIMIT on WHAT ("stacks", "mappings", ...),
  * naming FILE:LINE and the limit.  Returns -1. */
@@ -45,7 +54,16 @@ int hd_counts_over_limit(const char *what, size_t limit, const char *file, long 
 struct hd_count_warnings {
     bool negative;     /* a negative in-use pair */
     bool zero_objects; /* in-use bytes with no in-use objects */
+    bool no_addresses; /* a record with no stack addresses */
 };
+
+/* Warn, once per file (tracked in *WARNED), that the record at FILE:LINE
+ * has no stack addresses and what heapdiff does with it.  COUNTS are the
+ * record's, or NULL where the stack line carries none (jemalloc's
+ * "@" line). */
+void hd_counts_warn_no_addresses(const char *file, long line,
+                                 const struct hd_counts *counts,
+                                 struct hd_count_warnings *warned);
 
 /* Turn COUNTS into sample values, unsampled per PROFILE's sampling, and
  * warn, once per file and cause (tracked in *WARNED), about counts that

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -28,10 +29,11 @@ static uInt chunk(size_t n)
     return (uInt)(n > ZLIB_CHUNK ? ZLIB_CHUNK : n);
 }
 
-/* Inflate the gzip data IN (possibly several concatenated members) into a
- * malloc'ed buffer of at most MAX_SIZE bytes. */
-static int inflate_gzip(struct hd_input *in, const char *path, size_t max_size,
-                        struct hd_error *err)
+/* Inflate the gzip data SOURCE of SOURCE_SIZE bytes (possibly several
+ * concatenated members) into a malloc'ed buffer of at most MAX_SIZE bytes,
+ * which becomes IN's data. */
+static int inflate_gzip(struct hd_input *in, const unsigned char *source, size_t source_size,
+                        const char *path, size_t max_size, struct hd_error *err)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
@@ -39,12 +41,12 @@ static int inflate_gzip(struct hd_input *in, const char *path, size_t max_size,
         return hd_error_set(err, path, 0, "cannot start gzip decoder");
     /* A first guess, grown by doubling up to MAX_SIZE (+1, to tell "exactly
      * the limit" from "more"): a gzip bomb costs at most the limit. */
-    size_t capacity = in->mapped_size < max_size / 4 ? in->mapped_size * 4 + 4096 : max_size;
+    size_t capacity = source_size < max_size / 4 ? source_size * 4 + 4096 : max_size;
     if (capacity > max_size)
         capacity = max_size;
-    size_t used = 0, in_left = in->mapped_size;
+    size_t used = 0, in_left = source_size;
     char *out = hd_malloc(capacity + 1, 1);
-    z.next_in = in->mapped;
+    z.next_in = (Bytef *)source;
     int rc = Z_OK;
     for (;;) {
         if (used == capacity + 1) {
@@ -95,10 +97,86 @@ static int inflate_gzip(struct hd_input *in, const char *path, size_t max_size,
     return 0;
 }
 
+bool hd_input_is_stdin(const char *path)
+{
+    return strcmp(path, HD_INPUT_STDIN_PATH) == 0;
+}
+
+const char *hd_input_name(const char *path)
+{
+    return hd_input_is_stdin(path) ? HD_INPUT_STDIN_NAME : path;
+}
+
+/* Wait until FD, which may be non-blocking, has bytes or its end. */
+static void wait_readable(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    while (poll(&p, 1, -1) < 0 && errno == EINTR)
+        ;
+}
+
+/* Read standard input to its end into IN, at most MAX_SIZE bytes. */
+static int read_stdin(struct hd_input *in, size_t max_size, struct hd_error *err)
+{
+    const char *name = HD_INPUT_STDIN_NAME;
+    if (isatty(STDIN_FILENO))
+        return hd_error_set(err, name, 0,
+                            "standard input is a terminal: pipe a profile into it, "
+                            "as in 'zcat p.heap.gz | heapdiff BINARY -'");
+    size_t capacity = 65536, used = 0;
+    char *buffer = hd_malloc(capacity, 1);
+    for (;;) {
+        if (used == capacity) {
+            if (capacity > max_size) {
+                free(buffer);
+                return hd_error_set(err, name, 0,
+                                    "more than %zu bytes, the limit (--max-input-size)",
+                                    max_size);
+            }
+            capacity = capacity > max_size / 2 ? max_size + 1 : capacity * 2;
+            buffer = realloc(buffer, capacity);
+            if (!buffer)
+                abort();
+        }
+        ssize_t n = read(STDIN_FILENO, buffer + used, capacity - used);
+        if (n > 0) {
+            used += (size_t)n;
+        } else if (n == 0) {
+            break;
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            wait_readable(STDIN_FILENO);
+        } else if (errno != EINTR) {
+            int error = errno;
+            free(buffer);
+            return hd_error_set(err, name, 0, "cannot read: %s", strerror(error));
+        }
+    }
+    if (used > max_size) {
+        free(buffer);
+        return hd_error_set(err, name, 0, "more than %zu bytes, the limit (--max-input-size)",
+                            max_size);
+    }
+    in->read = buffer;
+    in->data = buffer;
+    in->size = used;
+    return 0;
+}
+
 int hd_input_open(struct hd_input *in, const char *path, size_t max_size,
                   struct hd_error *err)
 {
     memset(in, 0, sizeof *in);
+    if (hd_input_is_stdin(path)) {
+        if (read_stdin(in, max_size, err) != 0)
+            return -1;
+        if (is_gzip((const unsigned char *)in->data, in->size) &&
+            inflate_gzip(in, (const unsigned char *)in->read, in->size, HD_INPUT_STDIN_NAME,
+                         max_size, err) != 0) {
+            hd_input_close(in);
+            return -1;
+        }
+        return 0;
+    }
     struct stat st;
     int fd = hd_file_open_regular(path, &st);
     if (fd == HD_FILE_NOT_REGULAR)
@@ -123,7 +201,8 @@ int hd_input_open(struct hd_input *in, const char *path, size_t max_size,
     close(fd);
     in->data = in->mapped;
     in->size = in->mapped_size;
-    if (is_gzip(in->mapped, in->mapped_size) && inflate_gzip(in, path, max_size, err) != 0) {
+    if (is_gzip(in->mapped, in->mapped_size) &&
+        inflate_gzip(in, in->mapped, in->mapped_size, path, max_size, err) != 0) {
         hd_input_close(in);
         return -1;
     }
@@ -135,16 +214,39 @@ void hd_input_close(struct hd_input *in)
     if (in->mapped)
         munmap(in->mapped, in->mapped_size);
     free(in->inflated);
+    free(in->read);
     memset(in, 0, sizeof *in);
+}
+
+/* The first SIZE bytes of the regular file at PATH into BUF; how many
+ * were read, or -1.  Never standard input. */
+static ssize_t read_start(const char *path, unsigned char *buf, size_t size)
+{
+    if (hd_input_is_stdin(path))
+        return -1;
+    int fd = hd_file_open_regular(path, NULL);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, size);
+    close(fd);
+    return n;
 }
 
 bool hd_input_is_elf(const char *path)
 {
-    int fd = hd_file_open_regular(path, NULL);
-    if (fd < 0)
-        return false;
     unsigned char magic[4];
-    ssize_t n = read(fd, magic, sizeof magic);
-    close(fd);
-    return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
+    return read_start(path, magic, sizeof magic) == 4 && memcmp(magic, "\177ELF", 4) == 0;
+}
+
+bool hd_input_is_elf_program(const char *path)
+{
+    /* e_type, at offset 16 in the file's byte order (EI_DATA, byte 5):
+     * ET_EXEC 2 or ET_DYN 3 (the System V gABI, "ELF Header"). */
+    unsigned char header[18];
+    if (read_start(path, header, sizeof header) != (ssize_t)sizeof header ||
+        memcmp(header, "\177ELF", 4) != 0)
+        return false;
+    unsigned type = header[5] == 2 ? (unsigned)header[16] << 8 | header[17]
+                                   : (unsigned)header[17] << 8 | header[16];
+    return type == 2 || type == 3;
 }

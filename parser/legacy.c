@@ -97,16 +97,19 @@ static int read_header(struct hd_model *p, const struct hd_line *header,
 
 int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
                     struct hd_lines *lines, const struct hd_parse_limits *limits,
-                    struct hd_error *err)
+                    struct hd_totals *sums, struct hd_error *err)
 {
     struct hd_model_input *in = &p->inputs[0];
     in->format = HD_FORMAT_LEGACY;
     struct hd_counts totals;
     if (read_header(p, header, &totals, err) != 0)
         return -1;
+    sums->header = totals;
+    sums->has_header = true;
     bool has_stacks = false;
+    bool last_blank = false; /* the line before the current one was blank */
     bool growth = strncmp(in->type, "growth", 6) == 0;
-    struct hd_count_warnings warned = {false, false};
+    struct hd_count_warnings warned = {false, false, false};
     uint32_t *scratch = NULL;
     size_t capacity = 0;
     int rc = -1;
@@ -120,9 +123,14 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
                 hd_counts_missing_stacks(&totals, in->path, 1, err);
                 goto out;
             }
+            /* Producers end the records with "\n" and start the maps with
+             * "\nMAPPED_LIBRARIES:"; with no blank line between, the last
+             * record lost its end: gperftools' buffer ran out in it. */
+            sums->last_record_cut = has_stacks && !last_blank;
             break;
         }
-        if (hd_line_is_blank(&line))
+        last_blank = hd_line_is_blank(&line);
+        if (last_blank)
             continue;
         struct hd_cursor c;
         hd_cursor_init(&c, &line);
@@ -134,11 +142,15 @@ int hd_parse_legacy(struct hd_model *p, const struct hd_line *header,
             hd_error_set(err, in->path, lines->number, "expected '@' and the stack after ']'");
             goto out;
         }
+        bool no_addresses;
         int64_t stack = hd_counts_read_stack(p, &c, &scratch, &capacity, limits, in->path,
-                                             lines->number, err);
+                                             lines->number, &no_addresses, err);
         if (stack < 0)
             goto out;
+        if (no_addresses)
+            hd_counts_warn_no_addresses(in->path, lines->number, &counts, &warned);
         has_stacks = true;
+        hd_totals_add(sums, &counts, in);
         struct hd_values v;
         if (hd_counts_to_values(p, &counts, lines->number, &warned, &v, err) != 0)
             goto out;

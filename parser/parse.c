@@ -7,6 +7,8 @@
 #include "formats.h"
 #include "input.h"
 #include "lines.h"
+#include "sniff.h"
+#include "totals.h"
 
 /* Name the producer from the allocator library in the maps: the text
  * formats do not say who wrote them. */
@@ -21,6 +23,19 @@ static void detect_producer(struct hd_model *p)
             in->producer = HD_PRODUCER_JEMALLOC_3;
             return;
         }
+}
+
+/* When DATA, which is not a heap profile, is a format users give in its
+ * place (sniff.h), set *ERR to name it and say what to do; false when it
+ * is none of them. */
+static bool refuse_known_format(const char *name, const char *data, size_t size,
+                                struct hd_error *err)
+{
+    struct hd_sniffed what;
+    if (!hd_sniff_format(data, size, &what))
+        return false;
+    hd_error_set(err, name, 0, "this is %s, not a heap profile: %s", what.what, what.hint);
+    return true;
 }
 
 void hd_parse_limits_init(struct hd_parse_limits *limits)
@@ -54,17 +69,14 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
                      limits->max_input_bytes);
         return NULL;
     }
-    if (size >= 4 && memcmp(data, "\177ELF", 4) == 0) {
-        hd_error_set(err, name, 0, "this is an ELF binary, not a heap profile "
-                                   "(the binary, if any, goes before the profiles)");
-        return NULL;
-    }
     if (size == 0) {
         hd_error_set(err, name, 0, "empty file, not a heap profile");
         return NULL;
     }
-    if (memchr(data, '\0', size < 4096 ? size : 4096)) {
-        hd_error_set(err, name, 0, "binary data, not a heap profile");
+    if ((size >= 4 && memcmp(data, "\177ELF", 4) == 0) ||
+        memchr(data, '\0', size < 4096 ? size : 4096)) {
+        if (!refuse_known_format(name, data, size, err))
+            hd_error_set(err, name, 0, "binary data, not a heap profile");
         return NULL;
     }
     struct hd_model *p = hd_model_new();
@@ -72,12 +84,15 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
     struct hd_lines lines;
     hd_lines_init(&lines, data, size);
     struct hd_line line;
+    struct hd_totals totals;
+    memset(&totals, 0, sizeof totals);
     int rc = -1;
     /* Lines starting with '%' may precede the header; "%warn" ones carry a
      * message for the user (FORMATS.md §1.1). */
     for (;;) {
         if (!hd_lines_next(&lines, &line)) {
-            hd_error_set(err, name, lines.number, "no heap profile header");
+            if (!refuse_known_format(name, data, size, err))
+                hd_error_set(err, name, lines.number, "no heap profile header");
             goto out;
         }
         if (!hd_line_starts_with(&line, "%"))
@@ -92,10 +107,10 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
         trimmed.length--;
     }
     if (hd_line_starts_with(&trimmed, "heap profile:"))
-        rc = hd_parse_legacy(p, &line, &lines, limits, err);
+        rc = hd_parse_legacy(p, &line, &lines, limits, &totals, err);
     else if (hd_line_starts_with(&trimmed, "heap_v2"))
-        rc = hd_parse_threaded(p, &line, &lines, limits, err);
-    else
+        rc = hd_parse_threaded(p, &line, &lines, limits, &totals, err);
+    else if (!refuse_known_format(name, data, size, err))
         hd_error_set(err, name, lines.number,
                      "not a heap profile: expected 'heap profile:' (gperftools) or "
                      "'heap_v2/RATE' (jemalloc), found '%.*s'",
@@ -106,6 +121,7 @@ out:
         return NULL;
     }
     detect_producer(p);
+    hd_totals_check(p, &totals, size);
     return p;
 }
 
@@ -120,7 +136,7 @@ struct hd_model *hd_parse_file(const char *path, const struct hd_parse_limits *l
     struct hd_input in;
     if (hd_input_open(&in, path, limits->max_input_bytes, err) != 0)
         return NULL;
-    struct hd_model *p = hd_parse_text(path, in.data, in.size, limits, err);
+    struct hd_model *p = hd_parse_text(hd_input_name(path), in.data, in.size, limits, err);
     hd_input_close(&in);
     return p;
 }

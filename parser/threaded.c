@@ -26,7 +26,7 @@ static bool read_thread(struct hd_cursor *c, long *thread)
 
 int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
                       struct hd_lines *lines, const struct hd_parse_limits *limits,
-                      struct hd_error *err)
+                      struct hd_totals *sums, struct hd_error *err)
 {
     struct hd_model_input *in = &p->inputs[0];
     in->format = HD_FORMAT_THREADED;
@@ -42,7 +42,7 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
     in->sampling = HD_SAMPLING_V2;
     in->sample_period = (double)rate;
 
-    struct hd_count_warnings warned = {false, false};
+    struct hd_count_warnings warned = {false, false, false};
     uint32_t *scratch = NULL;
     size_t capacity = 0;
     int64_t stack = -1;         /* the stack of the last "@" line */
@@ -73,10 +73,13 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             continue;
         hd_cursor_init(&c, &line);
         if (hd_cursor_accept(&c, "@")) {
-            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, limits, in->path, lines->number,
-                                         err);
+            bool no_addresses;
+            stack = hd_counts_read_stack(p, &c, &scratch, &capacity, limits, in->path,
+                                         lines->number, &no_addresses, err);
             if (stack < 0)
                 goto out;
+            if (no_addresses)
+                hd_counts_warn_no_addresses(in->path, lines->number, NULL, &warned);
             stack_line = lines->number;
             stack_has_total = false;
             continue;
@@ -102,6 +105,8 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
             if (thread == HD_ALL_THREADS) {
                 totals = counts;
                 totals_line = lines->number;
+                sums->header = counts;
+                sums->has_header = true;
             }
             continue;
         }
@@ -111,6 +116,7 @@ int hd_parse_threaded(struct hd_model *p, const struct hd_line *header,
                 goto out;
             }
             stack_has_total = true;
+            hd_totals_add(sums, &counts, in);
         }
         struct hd_values v;
         if (hd_counts_to_values(p, &counts, lines->number, &warned, &v, err) != 0)

@@ -54,6 +54,41 @@ static void list_filters(struct hd_report *r, const struct hd_filters *filters)
     r->picture.n_filters = n;
 }
 
+/* A note for each input whose records hold less of VALUE than its header
+ * counts: the producer dropped records (parser/totals.h), so the report
+ * shows only part of that input.  Printed in UNIT (HD_UNIT_AUTO: by the
+ * header's figure).  Sets the text and picture options' notes. */
+static void list_notes(struct hd_report *r, const struct hd_model *model,
+                       enum hd_value_type value, enum hd_byte_unit unit)
+{
+    r->note_text = hd_calloc(model->n_inputs + 1, sizeof *r->note_text);
+    r->note_list = hd_calloc(model->n_inputs + 1, sizeof *r->note_list);
+    size_t n = 0;
+    for (uint32_t k = 0; k < model->n_inputs; k++) {
+        const struct hd_model_input *in = &model->inputs[k];
+        if (!in->records_short)
+            continue;
+        struct hd_values total = hd_model_input_total(model, k);
+        double held = hd_value_of(&total, value), counted = hd_value_of(&in->header_total, value);
+        if (!(held < counted))
+            continue;
+        enum hd_byte_unit u = hd_resolve_unit(unit, counted);
+        char a[64];
+        snprintf(r->note_text[n], sizeof r->note_text[n],
+                 "Incomplete: %s holds %.1f%% of the %s %s its header counts (%s)", in->path,
+                 held * 100.0 / counted, hd_format_value(counted, value, u, a, sizeof a),
+                 hd_unit_name(value, u),
+                 in->cut_by_buffer ? "cut by gperftools' 1 MiB dump buffer"
+                                   : "records are missing");
+        r->note_list[n] = r->note_text[n];
+        n++;
+    }
+    r->text.notes = r->note_list;
+    r->text.n_notes = n;
+    r->picture.notes = r->note_list;
+    r->picture.n_notes = n;
+}
+
 void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
                        const struct hd_model *model, const struct hd_graph *graph,
                        const struct hd_report_options *o)
@@ -111,6 +146,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .n_bases = r->text.n_bases,
     };
     list_filters(r, o->filters);
+    list_notes(r, model, o->value, unit);
 
     if (emitter->needs_view) {
         r->paths = hd_calloc(1, sizeof *r->paths);
@@ -127,6 +163,8 @@ void hd_report_release(struct hd_report *r)
     free(r->paths);
     free(r->filter_list);
     free(r->filter_text);
+    free(r->note_list);
+    free(r->note_text);
     free(r->inputs);
     memset(r, 0, sizeof *r);
 }

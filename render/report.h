@@ -9,7 +9,9 @@
  *    --nodefraction); a picture prunes with pprof's defaults
  *    (hd_prune_defaults);
  *  - what the header or legend states: the inputs with their totals (from
- *    the model's columns, by role) and the active filters.
+ *    the model's columns, by role), the active filters, and notes: an
+ *    input whose records hold less of the value than its header counts
+ *    (a dump its producer cut, parser/totals.h).
  * Emitters (emitter.h) then only lay these out. */
 #ifndef HD_REPORT_H
 #define HD_REPORT_H
@@ -73,6 +75,8 @@ struct hd_report {
     struct hd_report_input *inputs;         /* currents, then bases */
     char (*filter_text)[600];
     const char **filter_list;
+    char (*note_text)[1024];
+    const char **note_list;
     struct hd_model_paths *paths;
     struct hd_view *owned_view;
 };

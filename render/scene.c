@@ -378,6 +378,8 @@ static void build_legend_text(struct context *c, struct hd_scene_node *out, stru
     }
     legend_line(t, line.data);
     line.length = 0;
+    for (size_t i = 0; i < o->n_notes; i++)
+        legend_line(t, o->notes[i]);
     if (o->n_filters > 0) {
         legend_line(t, "Active filters:");
         for (size_t i = 0; i < o->n_filters; i++) {

@@ -25,6 +25,9 @@ struct hd_graph_render_options {
     const char *const *filters; /* active filters as the user gave them,
                                    e.g. "focus=leak"; listed in the legend */
     size_t n_filters;
+    const char *const *notes; /* lines the legend adds after the totals,
+                                 e.g. an input its producer cut */
+    size_t n_notes;
 };
 
 #define HD_SCENE_MAX_ATTRS 12

@@ -225,6 +225,8 @@ static void print_header(FILE *out, const struct hd_graph *g, const struct hd_te
         fprintf(out, "Total: %s %s\n", hd_format_value(g->total, o->value, unit, a, sizeof a),
                 unit_name);
     }
+    for (size_t i = 0; i < o->n_notes; i++)
+        fprintf(out, "%s\n", o->notes[i]);
     if (o->filters) {
         fputs("Active filters:", out);
         for (int k = 0; k < HD_FILTER_COUNT; k++) {

@@ -41,6 +41,9 @@ struct hd_text_options {
     bool default_trim;    /* node_count and node_fraction are the defaults,
                              not asked for: the header says how to see all */
     const struct hd_filters *filters; /* named in the header; NULL: none */
+    const char *const *notes; /* lines the header adds after the totals,
+                                 e.g. an input its producer cut; n_notes */
+    size_t n_notes;
     /* Diff mode when n_bases > 0: the header names the inputs, and rows are
      * marked (new) or (gone). */
     const struct hd_report_input *currents;
@@ -51,9 +54,9 @@ struct hd_text_options {
 
 /* Print the report of GRAPH to OUT.  Header: in diff mode the base and
  * current inputs with their totals; then "Total: VALUE UNIT" (all samples,
- * signed); with filters the shown total; what the percentages are of
- * (hd_graph_denominator over the shown samples); what trimming dropped
- * and how to see all.  Rows: each node whose flat or cum is not zero,
+ * signed); the notes; with filters the shown total; what the percentages
+ * are of (hd_graph_denominator over the shown samples); what trimming
+ * dropped and how to see all.  Rows: each node whose flat or cum is not zero,
  * "flat flat% sum% cum cum% name", sorted by the key descending (ties by
  * name), the first node_count and top of them; the name ends in the
  * node's inline mark (hd_inline_suffix) and, in diff mode, (new) or

@@ -38,6 +38,8 @@ int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_model 
     fprintf(out, "Traces: %s in %s, leaf first%s\n", hd_unit_name(o->value, unit),
             o->n_bases > 0 ? "current minus base" : "the profile",
             o->n_bases > 0 ? "; new/gone: only in current/base" : "");
+    for (size_t i = 0; i < o->n_notes; i++)
+        fprintf(out, "%s\n", o->notes[i]);
     for (size_t i = 0; i < n; i++) {
         size_t depth = hd_graph_sample_frames(g, p, order[i], frames, capacity);
         if (depth > capacity) {

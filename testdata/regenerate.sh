@@ -288,6 +288,8 @@ hdr_variant hdr-notype-ne.heap "$SUMS" ''
 : >bad/empty.heap
 # Damaged DWARF, copies of sym/ fixtures (the script says what is wrong).
 python3 make-bad-dwarf.py
+# Files of other kinds given where a profile belongs (bad/other-*).
+python3 make-other-formats.py
 # cut in the middle of the 3rd sample line (inside an address)
 head -c "$(($(head -3 "$TC" | wc -c) + 40))" "$TC" >bad/truncated-mid-line.heap
 # cut at a line boundary after the samples, before the blank line + maps
@@ -302,8 +304,17 @@ sed -E '2s/^( *[0-9]+: +)[0-9]+/\118446744073709551616/' "$TC" >bad/overflow-64b
 sed -E '2s/^( *[0-9]+: +)[0-9]+/\19223372036854775808/' "$TC" >bad/overflow-int64.heap
 # negative allocated count on line 2
 sed -E '2s/\[ *([0-9]+):/[ -\1:/' "$TC" >bad/negative-alloc-count.heap
-# a sample line with nothing after "@"
+# a sample line with nothing after "@" (read as an unknown stack, README)
 sed -E '2s/@.*$/@/' "$TC" >bad/stack-no-addresses.heap
+# gperftools' 1 MiB dump buffer running out (README, "Bad input"), as
+# FillOrderedProfile leaves it: the header untouched, the first four
+# records, the fifth cut off inside its stack (after its 2nd address) or
+# right after its "@", and the maps section right after it, without the
+# blank line a whole dump has before MAPPED_LIBRARIES:.
+{ sed -n '1,5p' "$TC"; sed -En '6s/^(.*@ [^ ]+ [^ ]+) .*$/\1/p' "$TC"; sed -n '/^MAPPED_LIBRARIES:$/,$p' "$TC"; } \
+	>variants/tc-producer-cut.heap
+{ sed -n '1,5p' "$TC"; sed -En '6s/@.*$/@/p' "$TC"; sed -n '/^MAPPED_LIBRARIES:$/,$p' "$TC"; } \
+	>bad/tc-producer-cut-at-at.heap
 # an unparsable line inside the maps section (after MAPPED_LIBRARIES:)
 sed '/^MAPPED_LIBRARIES:$/a zzzz-yyyy r-xp garbage that is not a maps line' "$TC" >bad/bad-maps-line.heap
 # jemalloc threaded file whose 2nd stack has a garbage t* count line

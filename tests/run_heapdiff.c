@@ -34,6 +34,12 @@ static char *read_whole(int fd, size_t *size)
 
 void hd_test_run_heapdiff(const char *const *args, struct hd_test_run *run)
 {
+    hd_test_run_heapdiff_stdin(args, "/dev/null", run);
+}
+
+void hd_test_run_heapdiff_stdin(const char *const *args, const char *stdin_path,
+                                struct hd_test_run *run)
+{
     const char *argv[64];
     size_t argc = 0;
     argv[argc++] = getenv("HEAPDIFF");
@@ -53,9 +59,9 @@ void hd_test_run_heapdiff(const char *const *args, struct hd_test_run *run)
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
     posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     const char *testdata = getenv("HD_TESTDATA");
     cr_assert(testdata && chdir(testdata) == 0, "cannot enter HD_TESTDATA");
+    posix_spawn_file_actions_addopen(&actions, 0, stdin_path, O_RDONLY, 0);
     pid_t pid;
     int rc = posix_spawn(&pid, argv[0], &actions, NULL, (char *const *)argv, environ);
     posix_spawn_file_actions_destroy(&actions);

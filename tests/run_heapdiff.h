@@ -17,6 +17,11 @@ struct hd_test_run {
  * wait for it.  Fails the current test when it cannot be started. */
 void hd_test_run_heapdiff(const char *const *argv, struct hd_test_run *run);
 
+/* The same with standard input read from STDIN_PATH (relative to
+ * $HD_TESTDATA) instead of /dev/null. */
+void hd_test_run_heapdiff_stdin(const char *const *argv, const char *stdin_path,
+                                struct hd_test_run *run);
+
 void hd_test_run_free(struct hd_test_run *run);
 
 #endif

@@ -109,11 +109,43 @@ Test(cli, negative_allocated_count_exits_2)
                    "count -2\n");
 }
 
-Test(cli, stack_without_addresses_exits_2)
+Test(cli, record_without_addresses_is_kept_as_one_unknown_row)
 {
-    expect_failure(heapdiff("bad/stack-no-addresses.heap", NULL),
-                   "heapdiff: bad/stack-no-addresses.heap:2: stack has no addresses after "
-                   "'@'\n");
+    /* Go pprof's total (TC's header, 1390336 B); the counts are the row
+     * 0x0, with one warning (README, "Choices"). */
+    struct run *r = heapdiff("--show_bytes", "bin/leaky", "bad/stack-no-addresses.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(strstr(r->out, "Total: 1390336 B\n"), "%s", r->out);
+    cr_assert(strstr(r->out, "524288  37.7%  37.7%   524288  37.7% 0x0\n"), "%s", r->out);
+    cr_assert_str_eq(r->err, "heapdiff: warning: bad/stack-no-addresses.heap:2: no stack "
+                             "addresses after '@' (2: 524288 [2: 524288]): the producer wrote "
+                             "no stack for these counts (its dump buffer ran out there, or it "
+                             "could not unwind); they are kept as one unknown stack, the row "
+                             "0x0, as are any later such records\n");
+}
+
+Test(cli, dump_cut_by_the_producer_is_noted_in_warning_and_header)
+{
+    /* variants/tc-producer-cut.heap holds 1324800 of the 1390336 B in use
+     * and of the 7943936 B allocated that its header counts. */
+    struct run *r = heapdiff("--show_bytes", "bin/leaky", "variants/tc-producer-cut.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(strstr(r->out, "Total: 1324800 B\nIncomplete: variants/tc-producer-cut.heap holds "
+                             "95.3% of the 1390336 B its header counts (cut by gperftools' 1 "
+                             "MiB dump buffer)\n"), "%s", r->out);
+    cr_assert(strstr(r->err, "heapdiff: warning: variants/tc-producer-cut.heap: its records "
+                             "hold 1293.8 of the 7757.8 KB allocated and 1293.8 of the 1357.8 "
+                             "KB in use that its header counts: gperftools' fixed 1 MiB dump "
+                             "buffer ran out"), "%s", r->err);
+    r = heapdiff("--alloc_space", "bin/leaky", "variants/tc-producer-cut.heap", NULL);
+    cr_assert(strstr(r->out, "holds 16.7% of the 7.6 MB its header counts"), "%s", r->out);
+    /* Pictures say it in the legend; whole files say nothing. */
+    r = heapdiff("--dot", "bin/leaky", "variants/tc-producer-cut.heap", NULL);
+    cr_assert(strstr(r->out, "Incomplete: variants/tc-producer-cut.heap holds 95.3% of the"),
+              "%s", r->out);
+    r = heapdiff("bin/leaky", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_not(strstr(r->out, "Incomplete"), "%s", r->out);
+    cr_assert_str_eq(r->err, "");
 }
 
 Test(cli, unparsable_maps_line_exits_2)
@@ -125,12 +157,99 @@ Test(cli, unparsable_maps_line_exits_2)
 Test(cli, binary_where_a_profile_belongs_exits_2)
 {
     /* The first argument is taken as the binary; a second binary is not. */
-    expect_failure(heapdiff("bin/leaky", "bin/leaky", NULL),
-                   "heapdiff: bin/leaky: this is an ELF binary, not a heap profile");
-    expect_failure(heapdiff("profiles/tc-run1.0001.heap", "bin/leaky", NULL),
-                   "heapdiff: bin/leaky: this is an ELF binary, not a heap profile");
+    static const char exe[] = "this is an ELF executable (PIE), not a heap profile: give it "
+                              "first, as BINARY, then the profiles\n";
+    expect_failure(heapdiff("bin/leaky", "bin/leaky", NULL), exe);
+    expect_failure(heapdiff("profiles/tc-run1.0001.heap", "bin/leaky", NULL), exe);
     expect_failure(heapdiff("--base", "bin/leaky", "profiles/tc-run1.0001.heap", NULL),
-                   "heapdiff: bin/leaky: this is an ELF binary");
+                   "heapdiff: bin/leaky: this is an ELF executable (PIE)");
+    /* A core file first is no BINARY: it is refused as what it is. */
+    expect_failure(heapdiff("bad/other-core", "profiles/tc-run1.0001.heap", NULL),
+                   "heapdiff: bad/other-core: this is an ELF core file, not a heap profile: "
+                   "heapdiff reads gperftools' and jemalloc's heap profiles (HEAPPROFILE=prefix, "
+                   "or MALLOC_CONF=prof:true)\n");
+}
+
+Test(cli, files_of_other_kinds_are_named_and_exit_2)
+{
+    static const struct {
+        const char *file, *message;
+    } cases[] = {
+        {"bad/other-profile.pb.gz", "heapdiff: bad/other-profile.pb.gz: this is a pprof "
+                                    "profile (profile.proto), not a heap profile: heapdiff "
+                                    "reads gperftools' and jemalloc's heap profiles; Go pprof "
+                                    "(go tool pprof) reads this one\n"},
+        {"bad/other-profile.pb", "heapdiff: bad/other-profile.pb: this is a pprof profile "
+                                 "(profile.proto)"},
+        {"bad/other-perf.data", "heapdiff: bad/other-perf.data: this is perf data (perf "
+                                "record), not a heap profile: heapdiff reads gperftools' and "
+                                "jemalloc's heap profiles\n"},
+        {"bad/other-massif.out", "heapdiff: bad/other-massif.out: this is valgrind massif "
+                                 "output, not a heap profile: heapdiff reads gperftools' and "
+                                 "jemalloc's heap profiles; ms_print reads this one\n"},
+        {"bad/other-memcheck.xml", "heapdiff: bad/other-memcheck.xml: this is valgrind XML "
+                                   "output, not a heap profile"},
+        {"bad/other-cpu.prof", "heapdiff: bad/other-cpu.prof: this is a gperftools CPU "
+                               "profile (CPUPROFILE), not a heap profile"},
+        {"bin/libleak.so", "heapdiff: bin/libleak.so: this is an ELF shared library, not a "
+                           "heap profile: heapdiff finds libraries through the profile's maps "
+                           "section; give the program first, as BINARY\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        expect_failure(heapdiff("bin/leaky", cases[i].file, NULL), cases[i].message);
+}
+
+/* "-" is standard input, read once, plain or gzip'ed (README, "Inputs"). */
+static struct run *heapdiff_stdin(const char *input, const char *first, ...)
+{
+    static struct run r;
+    const char *argv[64];
+    size_t argc = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    struct hd_test_run run;
+    hd_test_run_heapdiff_stdin(argv, input, &run);
+    r.status = run.status;
+    snprintf(r.out, sizeof r.out, "%s", run.out);
+    snprintf(r.err, sizeof r.err, "%s", run.err);
+    hd_test_run_free(&run);
+    return &r;
+}
+
+Test(cli, dash_reads_a_profile_from_standard_input)
+{
+    /* TC's total as google-pprof prints it (peer-totals.txt). */
+    static const char *const inputs[] = {"profiles/tc-run1.0002.heap",
+                                         "profiles/tc-run1.0002.heap.gz"};
+    for (size_t i = 0; i < 2; i++) {
+        struct run *r = heapdiff_stdin(inputs[i], "--show_bytes", "bin/leaky", "-", NULL);
+        cr_assert_eq(r->status, 0, "%s: %s", inputs[i], r->err);
+        cr_assert(strstr(r->out, "Total: 1390336 B\n"), "%s", r->out);
+        cr_assert_str_eq(r->err, "");
+    }
+    /* As the base, named <stdin> in the header. */
+    struct run *r = heapdiff_stdin("profiles/tc-run1.0001.heap", "--base", "-", "bin/leaky",
+                                   "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(strstr(r->out, "Base:    0.7 MB  <stdin>\n"), "%s", r->out);
+}
+
+Test(cli, standard_input_twice_empty_or_over_the_limit_exits_2)
+{
+    expect_failure(heapdiff_stdin("profiles/tc-run1.0002.heap", "bin/leaky", "-", "-", NULL),
+                   "heapdiff: standard input ('-') can be read only once\n");
+    expect_failure(heapdiff_stdin("profiles/tc-run1.0002.heap", "--base", "-", "bin/leaky",
+                                  "-", NULL),
+                   "heapdiff: standard input ('-') can be read only once\n");
+    expect_failure(heapdiff("bin/leaky", "-", NULL),
+                   "heapdiff: <stdin>: empty file, not a heap profile\n");
+    expect_failure(heapdiff_stdin("profiles/tc-run1.0002.heap", "--max-input-size", "1K",
+                                  "bin/leaky", "-", NULL),
+                   "heapdiff: <stdin>: more than 1024 bytes, the limit (--max-input-size)\n");
 }
 
 /* open() on a FIFO blocks until a writer comes; heapdiff opens every path
