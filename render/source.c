@@ -438,7 +438,7 @@ struct printer {
     FILE *out;
     enum hd_value_type value;
     enum hd_byte_unit unit;
-    double total;   /* what percentages are of */
+    double total;   /* what percentages are of (hd_graph_denominator); 0: none */
     size_t n_bases; /* a diff when > 0 */
 };
 
@@ -451,35 +451,6 @@ static const char *value_or_dot(const struct printer *p, const struct line *line
     if (value == 0 && (!line || p->n_bases == 0))
         return ".";
     return hd_format_value(value, p->value, p->unit, buf, size);
-}
-
-static void print_header(const struct printer *p, const struct hd_report *report)
-{
-    char a[64];
-    const struct hd_text_options *t = &report->text;
-    const char *unit_name = hd_unit_name(p->value, p->unit);
-    for (int currents = 0; currents < 2 && t->n_bases > 0; currents++) {
-        const struct hd_report_input *in = currents ? t->currents : t->bases;
-        size_t n = currents ? t->n_currents : t->n_bases;
-        for (size_t i = 0; i < n; i++)
-            fprintf(p->out, "%-8s %s %s  %s\n", currents ? "Current:" : "Base:",
-                    hd_format_value(in[i].total, p->value, p->unit, a, sizeof a), unit_name,
-                    in[i].path);
-    }
-    fprintf(p->out, "Total: %s %s%s\n",
-            hd_format_value(report->graph->total, p->value, p->unit, a, sizeof a), unit_name,
-            t->n_bases > 0 ? "  (current minus base; so are the values below)" : "");
-    if (t->filters) {
-        fputs("Active filters:", p->out);
-        for (int k = 0; k < HD_FILTER_COUNT; k++) {
-            const char *pattern = hd_filter_pattern(t->filters, (enum hd_filter_kind)k);
-            if (pattern)
-                fprintf(p->out, " --%s=%s", hd_filter_name((enum hd_filter_kind)k), pattern);
-        }
-        fprintf(p->out, "\nShown: %s %s after filters; percentages are of this\n",
-                hd_format_value(report->graph->shown_total, p->value, p->unit, a, sizeof a),
-                unit_name);
-    }
 }
 
 /* One line: values, number, and TEXT (LENGTH bytes, may be NULL).
@@ -630,11 +601,13 @@ int hd_emit_source(FILE *out, const struct hd_report *report, struct hd_error *e
         rc = hd_error_set(err, NULL, 0, "--list: no function with a value matches '%s'",
                           o->list);
     } else {
-        struct printer p = {out, report->text.value, report->text.unit,
-                            report->graph->shown_total, report->text.n_bases};
+        struct hd_denominator denominator =
+            hd_graph_denominator(report->graph, report->text.n_bases > 0);
+        struct printer p = {out, report->text.value, report->text.unit, denominator.value,
+                            report->text.n_bases};
         p.unit = hd_resolve_unit(p.unit, report->graph->total != 0 ? report->graph->total
                                                                    : report->graph->base_total);
-        print_header(&p, report);
+        hd_text_print_header(out, report->graph, &report->text, &denominator, p.unit);
         struct source *cache = NULL;
         size_t n_cache = 0, capacity_cache = 0;
         size_t at = 0;

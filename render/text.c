@@ -210,8 +210,8 @@ static const char *delta_clause(const struct hd_denominator *d, double delta)
     return delta < 0 ? "; percentages are of its size" : "; percentages are of this delta";
 }
 
-static void print_header(FILE *out, const struct hd_graph *g, const struct hd_text_options *o,
-                         const struct hd_denominator *d, enum hd_byte_unit unit)
+void hd_text_print_header(FILE *out, const struct hd_graph *g, const struct hd_text_options *o,
+                          const struct hd_denominator *d, enum hd_byte_unit unit)
 {
     char a[64];
     const char *unit_name = hd_unit_name(o->value, unit);
@@ -271,7 +271,7 @@ int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_opt
 {
     enum hd_byte_unit unit = hd_resolve_unit(o->unit, g->total != 0 ? g->total : g->base_total);
     struct hd_denominator denominator = hd_graph_denominator(g, o->n_bases > 0);
-    print_header(out, g, o, &denominator, unit);
+    hd_text_print_header(out, g, o, &denominator, unit);
     /* The fraction is of what the percentages are of, so a dropped row is
      * one whose cum% would be under it. */
     double cutoff = o->node_fraction * denominator.value;

@@ -65,6 +65,13 @@ struct hd_text_options {
 int hd_render_text(FILE *out, const struct hd_graph *graph,
                    const struct hd_text_options *options);
 
+/* The header hd_render_text() prints, up to the trimming lines, for
+ * another table of GRAPH (--list): inputs, totals, notes, filters and what
+ * the percentages are of, DENOMINATOR (hd_graph_denominator), in UNIT. */
+void hd_text_print_header(FILE *out, const struct hd_graph *graph,
+                          const struct hd_text_options *options,
+                          const struct hd_denominator *denominator, enum hd_byte_unit unit);
+
 /* VALUE of TYPE in UNIT, without the unit name, into BUF.  UNIT must not
  * be HD_UNIT_AUTO (see hd_resolve_unit). */
 const char *hd_format_value(double value, enum hd_value_type type, enum hd_byte_unit unit,

@@ -343,7 +343,7 @@ Test(list, with_a_base_shows_the_growth_and_lines_that_did_not_grow)
     cr_assert_eq(r->status, 0, "%s", r->err);
     const char *head = "Base:    1390336 B  profiles/tc-run1.0002.heap\n"
                        "Current: 2715136 B  profiles/tc-run1.0004.heap\n"
-                       "Total: 1324800 B  (current minus base; so are the values below)\n";
+                       "Total: 1324800 B  (current minus base; percentages are of this delta)\n";
     cr_expect(strncmp(r->out, head, strlen(head)) == 0, "%s", r->out);
     cr_expect(strstr(r->out, listed("81920", "81920", 94)), "%s", r->out);
     cr_expect(strstr(r->out, listed("0", "0", 104)), "%s", r->out);
