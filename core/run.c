@@ -259,10 +259,11 @@ static bool dump_sequence(const char *path, char *run, size_t size, unsigned lon
 
 /* Warn about inputs that do not make the diff the user meant: a base of
  * another program, the base among the currents, and a base written after
- * the current by the same process.  FACTS holds the currents' then the
+ * the current by the same process; each also becomes a short caution in
+ * MODEL, for the report's header.  FACTS holds the currents' then the
  * bases' facts; MODEL is every input aligned. */
 static void check_inputs(const struct hd_request *r, const struct input_facts *facts,
-                         const struct hd_model *model)
+                         struct hd_model *model)
 {
     if (r->n_bases == 0)
         return;
@@ -271,23 +272,33 @@ static void check_inputs(const struct hd_request *r, const struct input_facts *f
     for (size_t c = 0; c < r->n_currents && !shared; c++)
         for (size_t b = 0; b < r->n_bases && !shared; b++)
             shared = same_program(&currents[c], &bases[b]);
-    if (!shared)
+    char caution[2 * PATH_MAX + 100];
+    if (!shared) {
         hd_warn("the base %s is a profile of %s, the current %s one of %s: they share no "
                 "program, so the delta subtracts one program from another",
                 bases[0].path, file_name(bases[0].program), currents[0].path,
                 file_name(currents[0].program));
+        snprintf(caution, sizeof caution, "Caution: the base is of %s, the current of %s",
+                 file_name(bases[0].program), file_name(currents[0].program));
+        hd_model_add_caution(model, caution);
+    }
     for (size_t c = 0; c < r->n_currents; c++)
         for (size_t b = 0; b < r->n_bases; b++)
             if (!same_file(currents[c].path, bases[b].path))
                 continue;
-            else if (r->n_currents == 1)
-                hd_warn("%s is both the base and the current: the delta is zero",
-                        currents[c].path);
-            else
-                hd_warn("%s is the base and also one of the %zu current profiles, which are "
-                        "summed: to follow a series of snapshots, diff consecutive ones "
-                        "(--base A B, then --base B C)",
-                        currents[c].path, r->n_currents);
+            else {
+                if (r->n_currents == 1)
+                    hd_warn("%s is both the base and the current: the delta is zero",
+                            currents[c].path);
+                else
+                    hd_warn("%s is the base and also one of the %zu current profiles, which "
+                            "are summed: to follow a series of snapshots, diff consecutive "
+                            "ones (--base A B, then --base B C)",
+                            currents[c].path, r->n_currents);
+                snprintf(caution, sizeof caution, "Caution: %s is the base and a current",
+                         currents[c].path);
+                hd_model_add_caution(model, caution);
+            }
     struct hd_sides total = hd_model_total(model, r->graph.value);
     for (size_t b = 0; b < r->n_bases; b++) {
         char base_run[PATH_MAX + 16], current_run[PATH_MAX + 16];
@@ -303,6 +314,10 @@ static void check_inputs(const struct hd_request *r, const struct input_facts *f
                     "one run): swap them?",
                     total.current < total.base ? "the total is negative: " : "",
                     bases[b].path, currents[c].path, base_seq, current_seq);
+            snprintf(caution, sizeof caution,
+                     "Caution: the base is dump %llu, the current dump %llu of one run: "
+                     "swap them?", base_seq, current_seq);
+            hd_model_add_caution(model, caution);
             return;
         }
     }

@@ -81,6 +81,16 @@ void hd_model_free(struct hd_model *m)
     free(m);
 }
 
+void hd_model_add_caution(struct hd_model *m, const char *text)
+{
+    const char *pooled = hd_model_intern_string(m, text);
+    for (size_t i = 0; i < m->n_cautions; i++)
+        if (m->cautions[i] == pooled)
+            return;
+    if (m->n_cautions < HD_MODEL_MAX_CAUTIONS)
+        m->cautions[m->n_cautions++] = pooled;
+}
+
 void *hd_model_alloc(struct hd_model *m, size_t size)
 {
     return hd_arena_alloc(m->arena, size);

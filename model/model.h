@@ -181,6 +181,8 @@ struct hd_sample_table {
 struct hd_model_index; /* private hash tables, see model.c */
 struct hd_arena;
 
+#define HD_MODEL_MAX_CAUTIONS 4
+
 struct hd_model {
     struct hd_model_input *inputs; /* column k is inputs[k] */
     size_t n_inputs;
@@ -198,6 +200,13 @@ struct hd_model {
      * at most one per (stack, thread); empty for other producers. */
     struct hd_sample_table thread_samples;
 
+    /* What a report's header must say about how the inputs relate (a base
+     * of another program, written after the current, ...): lines the
+     * core's input checks add, in the string pool; at most
+     * HD_MODEL_MAX_CAUTIONS. */
+    const char *cautions[HD_MODEL_MAX_CAUTIONS];
+    size_t n_cautions;
+
     struct hd_model_index *index;
     struct hd_arena *arena;
     size_t capacity_inputs, capacity_mappings, capacity_locations, capacity_stacks;
@@ -214,6 +223,10 @@ void hd_model_free(struct hd_model *model);
  * is -1 for a base, +1 otherwise, and its header facts are zero.  Returns
  * its index. */
 uint32_t hd_model_add_input(struct hd_model *model, const char *path, enum hd_role role);
+
+/* Add TEXT (copied) to MODEL's cautions, unless it is there or the list
+ * is full. */
+void hd_model_add_caution(struct hd_model *model, const char *text);
 
 /* SIZE bytes that live as long as the model (its arena), for data that
  * later stages attach to it, such as locations' frames. */

@@ -54,16 +54,19 @@ static void list_filters(struct hd_report *r, const struct hd_filters *filters)
     r->picture.n_filters = n;
 }
 
-/* A note for each input whose records hold less of VALUE than its header
- * counts: the producer dropped records (parser/totals.h), so the report
- * shows only part of that input.  Printed in UNIT (HD_UNIT_AUTO: by the
+/* The model's cautions (how the inputs relate), then a note for each
+ * input whose records hold less of VALUE than its header counts: the
+ * producer dropped records (parser/totals.h), so the report shows only
+ * part of that input.  Printed in UNIT (HD_UNIT_AUTO: by the
  * header's figure).  Sets the text and picture options' notes. */
 static void list_notes(struct hd_report *r, const struct hd_model *model,
                        enum hd_value_type value, enum hd_byte_unit unit)
 {
     r->note_text = hd_calloc(model->n_inputs + 1, sizeof *r->note_text);
-    r->note_list = hd_calloc(model->n_inputs + 1, sizeof *r->note_list);
+    r->note_list = hd_calloc(model->n_inputs + model->n_cautions + 1, sizeof *r->note_list);
     size_t n = 0;
+    for (size_t i = 0; i < model->n_cautions; i++)
+        r->note_list[n++] = model->cautions[i];
     for (uint32_t k = 0; k < model->n_inputs; k++) {
         const struct hd_model_input *in = &model->inputs[k];
         if (!in->records_short)
@@ -74,14 +77,14 @@ static void list_notes(struct hd_report *r, const struct hd_model *model,
             continue;
         enum hd_byte_unit u = hd_resolve_unit(unit, counted);
         char a[64];
-        snprintf(r->note_text[n], sizeof r->note_text[n],
+        char *text = r->note_text[n - model->n_cautions];
+        snprintf(text, sizeof r->note_text[0],
                  "Incomplete: %s holds %.1f%% of the %s %s its header counts (%s)", in->path,
                  held * 100.0 / counted, hd_format_value(counted, value, u, a, sizeof a),
                  hd_unit_name(value, u),
                  in->cut_by_buffer ? "cut by gperftools' 1 MiB dump buffer"
                                    : "records are missing");
-        r->note_list[n] = r->note_text[n];
-        n++;
+        r->note_list[n++] = text;
     }
     r->text.notes = r->note_list;
     r->text.n_notes = n;

@@ -1068,6 +1068,8 @@ Test(cli, a_base_of_another_program_is_said)
                              "profile of leaky_cpp, the current profiles/tc-run1.0002.heap "
                              "one of leaky: they share no program"),
               "%s", r->err);
+    cr_expect(strstr(r->out, "\nCaution: the base is of leaky_cpp, the current of leaky\n"),
+              "%s", r->out);
     /* Two runs of one program, even from two workspaces, share it. */
     r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky", "profiles/tc-run2.0003.heap",
                  NULL);
@@ -1087,6 +1089,9 @@ Test(cli, the_base_among_the_currents_is_said)
                              "a series of snapshots, diff consecutive ones (--base A B, then "
                              "--base B C)\n"),
               "%s", r->err);
+    cr_expect(strstr(r->out, "\nCaution: profiles/tc-run1.0001.heap is the base and a "
+                             "current\n"),
+              "%s", r->out);
     /* The same file under another name: a link. */
     char dir[64], link[128], target[4096];
     make_temp_dir(dir, sizeof dir);
@@ -1115,6 +1120,11 @@ Test(cli, a_base_written_after_the_current_gets_a_hint)
                              "profiles/tc-run1.0001.heap (dumps 3 and 1 of one run): swap "
                              "them?\n"),
               "%s", r->err);
+    /* The header says it too, under the negative total. */
+    cr_expect(strstr(r->out, "(current minus base; percentages are of its size)\n"
+                             "Caution: the base is dump 3, the current dump 1 of one run: "
+                             "swap them?\n"),
+              "%s", r->out);
     /* Two runs (tc-run1, tc-run2) have no order. */
     r = heapdiff("--base=profiles/tc-run2.0003.heap", "bin/leaky", "profiles/tc-run1.0001.heap",
                  NULL);
