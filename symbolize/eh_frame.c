@@ -418,18 +418,16 @@ static struct hd_sym_eh_frame *load(const struct hd_sym_elf *elf)
                                 &t->frame_vaddr)) {
         /* No section headers: .eh_frame runs from eh_frame_ptr to the end
          * of its load segment's file bytes (the terminator ends it). */
-        uint64_t offset;
         t->frame = NULL;
-        if (has_frame_ptr && hd_sym_elf_vaddr_to_offset(elf, frame_vaddr, &offset)) {
-            for (size_t i = 0; i < elf->n_segments; i++) {
-                const struct hd_sym_segment *s = &elf->segments[i];
-                if (frame_vaddr >= s->vaddr && frame_vaddr - s->vaddr < s->filesz &&
-                    s->offset <= elf->map_size && s->filesz <= elf->map_size - s->offset) {
-                    t->frame = elf->map + offset;
-                    t->frame_size = (size_t)(s->filesz - (frame_vaddr - s->vaddr));
-                    t->frame_vaddr = frame_vaddr;
-                    break;
-                }
+        for (size_t i = 0; has_frame_ptr && i < elf->n_segments; i++) {
+            const struct hd_sym_segment *s = &elf->segments[i];
+            if (frame_vaddr >= s->vaddr && frame_vaddr - s->vaddr < s->filesz &&
+                s->offset <= elf->map_size && s->filesz <= elf->map_size - s->offset) {
+                uint64_t into = frame_vaddr - s->vaddr;
+                t->frame = elf->map + s->offset + into;
+                t->frame_size = (size_t)(s->filesz - into);
+                t->frame_vaddr = frame_vaddr;
+                break;
             }
         }
     }
