@@ -27,6 +27,8 @@
 #include "report.h"
 #include "symbolizer.h"
 
+struct hd_wrappers; /* symbolize/allocator.h */
+
 /* Everything one run of heapdiff needs to know.  Strings and arrays are
  * the caller's and must live until the run ends. */
 struct hd_request {
@@ -53,6 +55,11 @@ struct hd_request {
     const char *sysroot;           /* or NULL */
     bool demangle;
     bool full_names;
+    /* Wrappers (symbolize/allocator.h): a function that only allocates for
+     * its caller is cut like the allocator, so its caller is the row. */
+    const char *wrappers;          /* --wrappers RE, added to the default
+                                      list; NULL: none */
+    bool no_default_wrappers;      /* --no-wrappers: the default list is off */
 
     /* What to show. */
     struct hd_graph_options graph; /* value type, granularity, ...; its
@@ -97,7 +104,9 @@ struct hd_model *hd_core_read_inputs(const struct hd_request *request,
                                      struct hd_symbolizer *sym, struct hd_error *err);
 
 /* Attach frames to MODEL's locations with SYM (NULL: --no-symbols) and
- * mark the allocator's frames. */
-void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model);
+ * mark the allocator's frames, and the wrappers' under WRAPPERS (NULL: the
+ * wrapper rule is off; see hd_wrappers_new). */
+void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
+                       struct hd_wrappers *wrappers);
 
 #endif

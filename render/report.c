@@ -90,6 +90,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .node_count = r->prune.node_count,
         .node_fraction = r->prune.node_fraction,
         .filters = o->filters,
+        .wrappers_note = o->wrappers_note,
     };
     list_inputs(r, model, o->value);
     r->picture = (struct hd_graph_render_options){
@@ -99,6 +100,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .n_currents = r->text.n_currents,
         .bases = r->text.bases,
         .n_bases = r->text.n_bases,
+        .wrappers_note = o->wrappers_note,
     };
     list_filters(r, o->filters);
 

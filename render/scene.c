@@ -377,6 +377,8 @@ static void build_legend_text(struct context *c, struct hd_scene_node *out, stru
             line.length = 0;
         }
     }
+    if (o->wrappers_note)
+        legend_line(t, o->wrappers_note);
     text_printf(&line, "Showing %zu nodes and %zu edges", v->n_nodes, v->n_edges);
     legend_line(t, line.data);
     line.length = 0;

@@ -25,6 +25,8 @@ struct hd_graph_render_options {
     const char *const *filters; /* active filters as the user gave them,
                                    e.g. "focus=leak"; listed in the legend */
     size_t n_filters;
+    const char *wrappers_note; /* the wrappers charged to their callers, a
+                                  legend line; NULL: none */
 };
 
 #define HD_SCENE_MAX_ATTRS 12

@@ -190,6 +190,8 @@ static void print_header(FILE *out, const struct hd_graph *g, const struct hd_te
         fprintf(out, "\nShown: %s %s after filters; percentages are of this\n",
                 hd_format_value(g->shown_total, o->value, unit, a, sizeof a), unit_name);
     }
+    if (o->wrappers_note)
+        fprintf(out, "%s\n", o->wrappers_note);
 }
 
 static void print_compare_row(FILE *out, const struct hd_node *n,

@@ -36,6 +36,8 @@ struct hd_text_options {
     double node_fraction; /* drop rows with |cum| < NODE_FRACTION x the shown
                              total's magnitude; 0: none */
     const struct hd_filters *filters; /* named in the header; NULL: none */
+    const char *wrappers_note; /* a header line on the wrappers charged to
+                                  their callers; NULL: none */
     /* Diff mode when n_bases > 0: the header names the inputs, and rows are
      * marked (new) or (gone). */
     const struct hd_report_input *currents;

@@ -38,6 +38,8 @@ int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_model 
     fprintf(out, "Traces: %s in %s, leaf first%s\n", hd_unit_name(o->value, unit),
             o->n_bases > 0 ? "current minus base" : "the profile",
             o->n_bases > 0 ? "; new/gone: only in current/base" : "");
+    if (o->wrappers_note)
+        fprintf(out, "%s\n", o->wrappers_note);
     for (size_t i = 0; i < n; i++) {
         size_t depth = hd_graph_sample_nodes(g, p, order[i], nodes, capacity);
         if (depth > capacity) {

@@ -512,6 +512,53 @@ Test(cli, jemalloc_allocator_frames_are_not_charged)
     cr_expect(strstr(r->out, "app::Registry::add"), "%s", r->out);
 }
 
+Test(cli, wrappers_are_charged_to_their_callers_and_said_so)
+{
+    /* leaky: lib_alloc (libleak.so) allocates 3 x 16384 B per tick for
+     * from_lib, inlined_alloc 1000 x 48 B for small_objects
+     * (testdata/README.md): snapshot 2 holds 98304 and 96000 B. */
+    struct run *r = heapdiff("--show_bytes", "bin/leaky", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "   98304   7.1%  82.5%    98304   7.1% lib_alloc\n"), "%s",
+              r->out);
+    cr_expect_null(strstr(r->out, "Wrappers"), "nothing charged, nothing said: %s", r->out);
+
+    r = heapdiff("--show_bytes", "--wrappers=lib_alloc", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 1390336 B\n"
+                             "Wrappers charged to callers (--no-wrappers): lib_alloc\n"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "   98304   7.1%  82.5%    98304   7.1% from_lib\n"), "%s",
+              r->out);
+    cr_expect_null(strstr(r->out, "% lib_alloc\n"), "no lib_alloc row: %s", r->out);
+
+    /* An inlined wrapper: its caller keeps the location. */
+    r = heapdiff("--show_bytes", "--no-wrappers", "--wrappers", "inlined_alloc", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Wrappers charged to callers: inlined_alloc\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "   96000   6.9%  89.4%    96000   6.9% small_objects\n"), "%s",
+              r->out);
+
+    /* The traces and the graph's legend say it too. */
+    r = heapdiff("--traces", "--wrappers=lib_alloc", "bin/leaky", "profiles/tc-run1.0002.heap",
+                 NULL);
+    cr_expect(strstr(r->out, "\nWrappers charged to callers (--no-wrappers): lib_alloc\n"),
+              "%s", r->out);
+    r = heapdiff("--dot", "--wrappers=lib_alloc", "bin/leaky", "profiles/tc-run1.0002.heap",
+                 NULL);
+    cr_expect(strstr(r->out, "Wrappers charged to callers (--no-wrappers): lib_alloc\\l"),
+              "%s", r->out);
+
+    expect_failure(heapdiff("--wrappers=", "bin/leaky", "profiles/tc-run1.0002.heap", NULL),
+                   "heapdiff: --wrappers needs a regular expression (--no-wrappers turns "
+                   "the default list off)\n");
+    expect_failure(heapdiff("--wrappers=(", "bin/leaky", "profiles/tc-run1.0002.heap", NULL),
+                   "heapdiff: --wrappers: bad regular expression '(': missing closing "
+                   "parenthesis at offset 1\n");
+}
+
 Test(cli, lines_and_addresses_granularities)
 {
     struct run *r = heapdiff("--lines", "--show_bytes", "bin/leaky", "profiles/tc-run1.0001.heap",

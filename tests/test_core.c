@@ -134,7 +134,7 @@ Test(core, stages_give_a_model_of_one_column_per_file)
     uint32_t main_mapping = hd_model_main_mapping(model);
     cr_assert_eq(strncmp(model->mappings[main_mapping].identity, "build-id:", 9), 0, "%s",
                  model->mappings[main_mapping].identity);
-    hd_core_symbolize(sym, model);
+    hd_core_symbolize(sym, model, NULL);
     struct hd_graph_options o = {.value = HD_VALUE_INUSE_SPACE};
     struct hd_graph *graph = hd_graph_build(model, &o);
     /* The graph's total is the currents' sum minus the base. */

@@ -821,6 +821,128 @@ Test(symbolize, allocator_functions_are_the_union_of_the_peers_lists)
         cr_assert(!hd_allocator_is_function(no[i]), "%s", no[i] ? no[i] : "NULL");
 }
 
+/* ---- wrappers: charged to their callers, as the allocator is ---- */
+
+Test(symbolize, default_wrappers_are_well_known_allocating_functions)
+{
+    struct hd_wrappers *w;
+    struct hd_error err;
+    cr_assert_eq(hd_wrappers_new(NULL, true, &w, &err), 0);
+    /* Names from real stacks: python3.11-dbg (PyObject_Malloc ->
+     * _PyMem_RawMalloc, _PyObject_GC_New -> gc_alloc), libsqlite3.a 3.40
+     * (sqlite3MemMalloc <- sqlite3Malloc <- dbMallocRawFinish), clang 14
+     * (llvm::User::operator new); the others from their libraries'
+     * headers. */
+    const char *yes[] = {
+        "PyObject_Malloc", "PyObject_Realloc", "PyMem_Malloc", "PyMem_RawCalloc",
+        "_PyMem_RawMalloc", "_PyMem_DebugRawAlloc", "_PyObject_GC_New", "gc_alloc",
+        "PyType_GenericAlloc", "sqlite3Malloc", "sqlite3MemMalloc", "sqlite3_malloc64",
+        "dbMallocRawFinish", "sqlite3DbMallocRawNN", "sqlite3DbStrDup", "xmlMalloc",
+        "xmlMallocAtomic", "xmlStrndup", "g_malloc", "g_malloc0_n", "g_try_realloc",
+        "g_slice_alloc0", "g_strdup", "__strdup", "strndup", "llvm::User::operator new",
+        "app::Node::operator new[]", "std::allocator_traits::allocate",
+        /* full and mangled names match by their short form */
+        "llvm::User::operator new(unsigned long, unsigned int)", "_ZN4llvm4UsernwEmj",
+        ("std::allocator_traits<std::allocator<int> >::allocate(std::allocator<int>&, "
+         "unsigned long)")};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        cr_assert(hd_wrappers_match(w, yes[i]), "%s", yes[i]);
+    /* The whole name must match: no prefix, suffix or neighbour. */
+    const char *no[] = {"PyDict_New",     "new_keys_object", "PyObject_MallocStats",
+                        "my_g_malloc",    "g_mallocator",    "sqlite3MallocSize",
+                        "pcache1Alloc",   "xmlNewDocNode",   "main",
+                        "operator new",   "",                NULL};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        cr_assert(!hd_wrappers_match(w, no[i]), "%s", no[i] ? no[i] : "NULL");
+    hd_wrappers_free(w);
+    cr_assert(!hd_wrappers_match(NULL, "PyObject_Malloc"), "no rule, no wrapper");
+}
+
+Test(symbolize, wrappers_option_adds_a_whole_name_regex)
+{
+    struct hd_wrappers *w;
+    struct hd_error err;
+    /* Without the defaults: only the user's regex, matched whole. */
+    cr_assert_eq(hd_wrappers_new("lib_alloc|libunnamed\\.so!0x630", false, &w, &err), 0);
+    cr_assert(hd_wrappers_match(w, "lib_alloc"));
+    cr_assert(hd_wrappers_match(w, "libunnamed.so!0x630"), "an unnamed function by identity");
+    cr_assert(!hd_wrappers_match(w, "lib_alloc2"));
+    cr_assert(!hd_wrappers_match(w, "PyObject_Malloc"), "the defaults are off");
+    hd_wrappers_free(w);
+    /* With them: both. */
+    cr_assert_eq(hd_wrappers_new("lib_alloc", true, &w, &err), 0);
+    cr_assert(hd_wrappers_match(w, "lib_alloc") && hd_wrappers_match(w, "PyObject_Malloc"));
+    hd_wrappers_free(w);
+    /* Neither: the rule is off. */
+    cr_assert_eq(hd_wrappers_new(NULL, false, &w, &err), 0);
+    cr_assert_null(w);
+    /* A bad regex and an empty one are errors that name the option. */
+    cr_assert_eq(hd_wrappers_new("(", true, &w, &err), -1);
+    cr_assert_not_null(strstr(err.message, "--wrappers: bad regular expression '('"), "%s",
+                       err.message);
+    cr_assert_eq(hd_wrappers_new("", true, &w, &err), -1);
+    cr_assert_not_null(strstr(err.message, "--no-wrappers"), "%s", err.message);
+}
+
+/* libwrappers.so (build.sh): g_malloc calls malloc (return offset 0x1129)
+ * and is called by make_thing (0x1149); PyObject_Malloc is inlined into
+ * make_inline, whose call to malloc returns to 0x116d (objdump -d,
+ * llvm-symbolizer).  The profile's stacks start at the user leaf, as
+ * tcmalloc's do. */
+static struct hd_model *wrapped_profile(void)
+{
+    char text[8192];
+    snprintf(text, sizeof text,
+             "heap profile: 2: 300 [2: 300] @ heapprofile\n"
+             "1: 100 [1: 100] @ 0x7f0000001129 0x7f0000001149\n"
+             "1: 200 [1: 200] @ 0x7f000000116d\n"
+             "\nMAPPED_LIBRARIES:\n"
+             "7f0000000000-7f0000004000 r-xp 00000000 00:00 1 %s\n",
+             testdata("bin/libwrappers.so"));
+    struct hd_error err;
+    struct hd_model *m = hd_parse_buffer("w.heap", text, strlen(text), &err);
+    cr_assert_not_null(m, "%s", err.message);
+    cr_assert_eq(m->n_stacks, 2);
+    return m;
+}
+
+Test(symbolize, wrappers_are_charged_to_their_callers)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    struct hd_wrappers *w;
+    struct hd_error err;
+    cr_assert_eq(hd_wrappers_new(NULL, true, &w, &err), 0);
+    struct hd_model *m = wrapped_profile();
+    hd_sym_annotate_model(sym, m, w);
+    /* g_malloc's frame is cut: make_thing is the leaf. */
+    cr_assert_eq(m->stacks[0].allocator_frames, 1);
+    const struct hd_location *caller = &m->locations[m->stacks[0].locations[1]];
+    cr_assert_str_eq(caller->frames[0].function, "make_thing");
+    /* The inlined PyObject_Malloc goes, make_inline stays. */
+    const struct hd_location *inl = &m->locations[m->stacks[1].locations[0]];
+    cr_assert_eq(m->stacks[1].allocator_frames, 0);
+    cr_assert_eq(inl->n_frames, 1);
+    cr_assert_str_eq(inl->frames[0].function, "make_inline");
+    /* What the header names, the heaviest first: 200 B, then 100 B. */
+    const char *const *names;
+    cr_assert_eq(hd_wrappers_charged(w, &names), 2);
+    cr_assert_str_eq(names[0], "PyObject_Malloc");
+    cr_assert_str_eq(names[1], "g_malloc");
+    hd_model_free(m);
+    hd_wrappers_free(w);
+
+    /* With the rule off, both wrappers are rows of their own. */
+    m = wrapped_profile();
+    hd_sym_annotate_model(sym, m, NULL);
+    cr_assert_eq(m->stacks[0].allocator_frames, 0);
+    cr_assert_str_eq(m->locations[m->stacks[0].locations[0]].frames[0].function, "g_malloc");
+    inl = &m->locations[m->stacks[1].locations[0]];
+    cr_assert_eq(inl->n_frames, 2);
+    cr_assert_str_eq(inl->frames[0].function, "PyObject_Malloc");
+    hd_model_free(m);
+    hd_sym_free(sym);
+}
+
 /* ---- the real system: python3.11 with python3.11-dbg, libc with libc6-dbg ---- */
 
 #include <gelf.h>
@@ -1043,7 +1165,7 @@ Test(symbolize, allocator_frames_are_cut_from_the_leaf_end_of_stacks)
     struct hd_error err;
     struct hd_model *m = hd_parse_buffer("a.heap", text, strlen(text), &err);
     cr_assert_not_null(m, "%s", err.message);
-    hd_sym_annotate_model(NULL, m);
+    hd_sym_annotate_model(NULL, m, NULL);
     cr_assert_eq(m->stacks[0].allocator_frames, 2);
     cr_assert_eq(m->stacks[1].allocator_frames, 1, "the root is kept");
     cr_assert_eq(m->stacks[2].allocator_frames, 0);

@@ -95,6 +95,10 @@ gcc -g0 -O2 -fPIC -shared -fno-omit-frame-pointer -fno-optimize-sibling-calls \
     -fuse-ld=lld -Wl,--build-id=sha1 -o bin/libunnamed-symtab.so "$src/unnamed.c"
 strip --strip-all -o bin/libunnamed.so bin/libunnamed-symtab.so
 
+# Wrappers named as the default list names them (g_malloc out of line,
+# PyObject_Malloc inlined), with DWARF for the inlined one.
+gcc $common -O2 -gdwarf-5 -fPIC -shared -o bin/libwrappers.so "$src/wrappers.c"
+
 # Corrupt DWARF: 0xff bytes over the middle of .debug_info and .debug_line.
 cp bin/c-gcc-O0-dw4-pie bin/c-baddwarf
 python3 - bin/c-baddwarf <<'PY'
