@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "allocator.h"
 #include "core.h"
 #include "input.h"
 
@@ -48,7 +49,9 @@ int main(int argc, char **argv)
         return 2;
     }
     double read = now();
-    hd_core_symbolize(sym, model);
+    struct hd_wrappers *wrappers = NULL; /* the default list, as a run has it */
+    hd_wrappers_new(NULL, true, &wrappers, &err);
+    hd_core_symbolize(sym, model, wrappers);
     double symbolized = now();
     struct hd_graph *graph = hd_graph_build(model, &r.graph);
     double built = now();
@@ -67,6 +70,7 @@ int main(int argc, char **argv)
            model->n_locations, model->n_stacks, model->samples.n, graph->n_nodes);
     hd_report_release(&report);
     hd_graph_free(graph);
+    hd_wrappers_free(wrappers);
     hd_model_free(model);
     hd_sym_free(sym);
     hd_core_shutdown();

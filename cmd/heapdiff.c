@@ -28,6 +28,8 @@ struct settings {
     bool drop_negative, normalize;
     const char *thread;
     const char *filters[HD_FILTER_COUNT];
+    const char *wrappers;
+    bool no_wrappers;
     struct hd_string_list lib_prefixes, debug_dirs;
     const char *sysroot;
     bool no_demangle, full_names, no_symbols;
@@ -105,6 +107,11 @@ static const struct hd_option other_options[] = {
      "start stacks at the root-most frame matching RE", NULL},
     {"prune-from", 0, HD_OPTION_STRING, &settings.filters[HD_FILTER_PRUNE_FROM], 0, "RE",
      "end stacks at the leaf-most frame matching RE", NULL},
+    /* wrappers: charged to their callers, as the allocator is */
+    {"wrappers", 0, HD_OPTION_STRING, &settings.wrappers, 0, "RE",
+     "also charge functions whose whole name matches RE to their callers", NULL},
+    FLAG("no-wrappers", no_wrappers,
+         "show the default wrappers (PyObject_Malloc, sqlite3Malloc, ...) as rows"),
     /* symbols */
     {"lib-prefix", 0, HD_OPTION_LIST, &settings.lib_prefixes, 0, "DIR",
      "also look for shared libraries in DIR (repeatable)", NULL},
@@ -286,6 +293,8 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->trim_paths = settings.trim_paths.items;
     request->n_trim_paths = settings.trim_paths.n;
     request->verbose = settings.verbose;
+    request->wrappers = settings.wrappers;
+    request->no_default_wrappers = settings.no_wrappers;
 
     request->graph = (struct hd_graph_options){
         .value = (enum hd_value_type)value,

@@ -28,6 +28,8 @@
 #include "source.h"
 #include "symbolizer.h"
 
+struct hd_wrappers; /* symbolize/allocator.h */
+
 /* Everything one run of heapdiff needs to know.  Strings and arrays are
  * the caller's and must live until the run ends. */
 struct hd_request {
@@ -62,6 +64,12 @@ struct hd_request {
                                       file names before any report is built,
                                       each a ':'-separated list (path.h) */
     size_t n_trim_paths;
+
+    /* Wrappers (symbolize/allocator.h): a function that only allocates for
+     * its caller is cut like the allocator, so its caller is the row. */
+    const char *wrappers;          /* --wrappers RE, added to the default
+                                      list; NULL: none */
+    bool no_default_wrappers;      /* --no-wrappers: the default list is off */
 
     /* What to show. */
     struct hd_graph_options graph; /* value type, granularity, ...; its
@@ -113,8 +121,11 @@ struct hd_model *hd_core_read_inputs(const struct hd_request *request,
                                      struct hd_symbolizer *sym, struct hd_error *err);
 
 /* Attach frames to MODEL's locations with SYM (NULL: --no-symbols), mark
- * the allocator's frames, and say the symbolizer's gathered warnings. */
-void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model);
+ * the allocator's frames, and the wrappers' under WRAPPERS (NULL: the
+ * wrapper rule is off; see hd_wrappers_new), and say the symbolizer's
+ * gathered warnings. */
+void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
+                       struct hd_wrappers *wrappers);
 
 /* Take REQUEST's --trim-path prefixes, and Go pprof's default
  * (hd_path_trim), off the source file of every frame of MODEL, once it is

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "allocator.h"
 #include "annotate.h"
 #include "array.h"
 #include "gvc.h"
@@ -67,9 +68,10 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
     return sym;
 }
 
-void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model)
+void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
+                       struct hd_wrappers *wrappers)
 {
-    hd_sym_annotate_model(sym, model);
+    hd_sym_annotate_model(sym, model, wrappers);
     if (sym)
         hd_sym_say_summary(sym);
 }
@@ -93,6 +95,38 @@ void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model)
             copy[f].file = trimmed;
         }
     }
+}
+
+/* The header's note on the wrapper rule: which wrappers were charged to
+ * their callers, the heaviest first, as many as fit in 80 columns (one at
+ * least), and how to see them.  NULL when none was.  The caller frees
+ * it. */
+static char *wrapper_note(const struct hd_request *r, struct hd_wrappers *wrappers)
+{
+    enum { WIDTH = 80 };
+    const char *const *names;
+    size_t n = hd_wrappers_charged(wrappers, &names);
+    if (n == 0)
+        return NULL;
+    const char *prefix = r->no_default_wrappers ? "Wrappers charged to callers:"
+                                                : "Wrappers charged to callers (--no-wrappers):";
+    size_t size = strlen(prefix) + 64;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(names[i]) + 2;
+    char *note = hd_malloc(size, 1);
+    size_t length = (size_t)snprintf(note, size, "%s %s", prefix, names[0]);
+    size_t shown = 1;
+    for (; shown < n; shown++) {
+        char more[40] = "";
+        if (shown + 1 < n)
+            snprintf(more, sizeof more, " and %zu more", n - shown - 1);
+        if (length + 2 + strlen(names[shown]) + strlen(more) > WIDTH)
+            break;
+        length += (size_t)snprintf(note + length, size - length, ", %s", names[shown]);
+    }
+    if (shown < n)
+        snprintf(note + length, size - length, " and %zu more", n - shown);
+    return note;
 }
 
 /* ---- inputs ---- */
@@ -406,7 +440,8 @@ static bool writes_to_terminal(const struct hd_request *r)
 /* Emit GRAPH of MODEL as REQUEST asks.  Returns 0, or -1 with *ERR set. */
 static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
                 const struct hd_model *model, const struct hd_graph *graph,
-                const struct hd_filters *filters, struct hd_error *err)
+                const struct hd_filters *filters, const char *wrappers_note,
+                struct hd_error *err)
 {
     struct hd_report_options options = r->report;
     options.value = r->graph.value;
@@ -414,6 +449,7 @@ static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
     struct hd_source_options source = r->source;
     source.no_inlines = r->graph.no_inlines;
     options.source = &source;
+    options.wrappers_note = wrappers_note;
     struct hd_report report;
     hd_report_prepare(&report, emitter, model, graph, &options);
     struct hd_output out;
@@ -437,6 +473,11 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_filters_free(filters);
         return HD_OUTCOME_TROUBLE;
     }
+    struct hd_wrappers *wrappers = NULL;
+    if (hd_wrappers_new(r->wrappers, !r->no_default_wrappers, &wrappers, err) != 0) {
+        hd_filters_free(filters);
+        return HD_OUTCOME_TROUBLE;
+    }
     if (emitter->binary && writes_to_terminal(r)) {
         char name[16] = "";
         for (size_t i = 0; emitter->name[i] && i + 1 < sizeof name; i++)
@@ -444,6 +485,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_error_set(err, NULL, 0, "will not write %s to a terminal: use -o FILE or a pipe",
                      name);
         hd_filters_free(filters);
+        hd_wrappers_free(wrappers);
         return HD_OUTCOME_TROUBLE;
     }
     enum hd_outcome outcome = HD_OUTCOME_TROUBLE;
@@ -451,19 +493,22 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
     struct hd_graph *graph = NULL;
     struct hd_model *model = hd_core_read_inputs(r, sym, err);
     if (model) {
-        hd_core_symbolize(r->no_symbols ? NULL : sym, model);
+        hd_core_symbolize(r->no_symbols ? NULL : sym, model, wrappers);
         hd_core_trim_paths(r, model);
         struct hd_graph_options graph_options = r->graph;
         graph_options.filters = filters;
         graph = hd_graph_build(model, &graph_options);
         warn_unmatched_filters(r, graph);
-        if (emit(r, emitter, model, graph, filters, err) == 0)
+        char *note = wrapper_note(r, wrappers);
+        if (emit(r, emitter, model, graph, filters, note, err) == 0)
             outcome = HD_OUTCOME_OK;
+        free(note);
     }
     hd_graph_free(graph);
     hd_model_free(model);
     hd_sym_free(sym);
     hd_filters_free(filters);
+    hd_wrappers_free(wrappers);
     return outcome;
 }
 

@@ -54,16 +54,18 @@ static void list_filters(struct hd_report *r, const struct hd_filters *filters)
     r->picture.n_filters = n;
 }
 
-/* The model's cautions (how the inputs relate), then a note for each
- * input whose records hold less of VALUE than its header counts: the
- * producer dropped records (parser/totals.h), so the report shows only
- * part of that input.  Printed in UNIT (HD_UNIT_AUTO: by the
- * header's figure).  Sets the text and picture options' notes. */
+/* The header's notes: the model's cautions (how the inputs relate); a
+ * note for each input whose records hold less of VALUE than its header
+ * counts: the producer dropped records (parser/totals.h), so the report
+ * shows only part of that input, printed in UNIT (HD_UNIT_AUTO: by the
+ * header's figure); then WRAPPERS_NOTE (NULL: none).  Sets the text and
+ * picture options' notes. */
 static void list_notes(struct hd_report *r, const struct hd_model *model,
-                       enum hd_value_type value, enum hd_byte_unit unit)
+                       enum hd_value_type value, enum hd_byte_unit unit,
+                       const char *wrappers_note)
 {
     r->note_text = hd_calloc(model->n_inputs + 1, sizeof *r->note_text);
-    r->note_list = hd_calloc(model->n_inputs + model->n_cautions + 1, sizeof *r->note_list);
+    r->note_list = hd_calloc(model->n_inputs + model->n_cautions + 2, sizeof *r->note_list);
     size_t n = 0;
     for (size_t i = 0; i < model->n_cautions; i++)
         r->note_list[n++] = model->cautions[i];
@@ -86,6 +88,8 @@ static void list_notes(struct hd_report *r, const struct hd_model *model,
                                    : "records are missing");
         r->note_list[n++] = text;
     }
+    if (wrappers_note)
+        r->note_list[n++] = wrappers_note;
     r->text.notes = r->note_list;
     r->text.n_notes = n;
     r->picture.notes = r->note_list;
@@ -149,7 +153,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .n_bases = r->text.n_bases,
     };
     list_filters(r, o->filters);
-    list_notes(r, model, o->value, unit);
+    list_notes(r, model, o->value, unit, o->wrappers_note);
 
     if (emitter->needs_view) {
         r->paths = hd_calloc(1, sizeof *r->paths);

@@ -55,6 +55,8 @@ struct hd_report_options {
     double edge_fraction;   /* HD_UNSET_FRACTION: the kind's default */
     const struct hd_filters *filters; /* NULL: none */
     const struct hd_source_options *source; /* --list; NULL: its defaults */
+    const char *wrappers_note; /* the wrappers charged to their callers, one
+                                  line for the header and legend; NULL: none */
 };
 
 /* The report as emitters read it.  Owns what it allocated; points into

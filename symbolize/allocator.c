@@ -1,10 +1,16 @@
-/* Allocator frames: which libraries, functions and stack frames a heap
- * report leaves out (see allocator.h). */
+/* Allocator frames: which libraries, functions, wrappers and stack frames
+ * a heap report leaves out (see allocator.h). */
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "allocator.h"
+#include "array.h"
+#include "error.h"
 #include "sym_demangle.h"
 
 /* Exact names: perl pprof's list (each also with a leading '_'), jeprof's
@@ -94,19 +100,25 @@ static bool is_go_runtime_exception(const char *name)
 
 static bool is_allocator_short_name(const char *name);
 
+/* NAME's short form: NAME itself when it is one (*COPY NULL), else a
+ * copy in *COPY for the caller to free.  Full names (--full-names) and
+ * mangled ones (--no-demangle) are matched by their short form. */
+static const char *short_form(const char *name, char **copy)
+{
+    *copy = NULL;
+    if (hd_sym_is_mangled(name) || strpbrk(name, "(<["))
+        return *copy = hd_sym_display_name(name, true, false);
+    return name;
+}
+
 bool hd_allocator_is_function(const char *name)
 {
     if (!name || !*name)
         return false;
-    /* Full names (--full-names) and mangled ones (--no-demangle) are
-     * matched by their short form. */
-    if (hd_sym_is_mangled(name) || strpbrk(name, "(<[")) {
-        char *short_name = hd_sym_display_name(name, true, false);
-        bool yes = is_allocator_short_name(short_name);
-        free(short_name);
-        return yes;
-    }
-    return is_allocator_short_name(name);
+    char *copy;
+    bool yes = is_allocator_short_name(short_form(name, &copy));
+    free(copy);
+    return yes;
 }
 
 static bool is_allocator_short_name(const char *name)
@@ -152,13 +164,228 @@ bool hd_allocator_is_library(const char *path)
     return false;
 }
 
-uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found)
+/* ---- wrappers ---- */
+
+/* Well-known wrappers: functions whose job is to allocate for their
+ * caller, in the libraries of the programs heapdiff was tried on (README,
+ * "Choices").  Each is an alternative of one regex matched against the
+ * whole short name.  The stacks they come from are real ones: CPython
+ * 3.11's PyObject_Malloc -> _PyMem_RawMalloc -> malloc (python3.11-dbg),
+ * sqlite 3.40's sqlite3MemMalloc <- sqlite3Malloc <- dbMallocRawFinish
+ * <- sqlite3DbMallocRawNN (libsqlite3.a), clang 14's
+ * llvm::User::operator new. */
+const char *const hd_wrappers_default[] = {
+    /* CPython: the memory and object APIs and the allocators under them */
+    "PyObject_(Malloc|Calloc|Realloc)",
+    "PyMem_(Raw)?(Malloc|Calloc|Realloc)",
+    "_PyMem_(Raw|Debug|DebugRaw)(Malloc|Calloc|Realloc|Alloc)",
+    "_PyMem_(Raw)?Strdup",
+    "_PyObject_(Malloc|Calloc|Realloc)",
+    "pymalloc_(alloc|realloc)",
+    "allocate_from_new_pool",
+    "_PyObject_(GC_)?(New|NewVar|Malloc|Calloc|Resize)",
+    "gc_alloc",
+    "PyType_GenericAlloc",
+    "_PyType_AllocNoTrack",
+    /* SQLite */
+    "sqlite3_(malloc|malloc64|realloc|realloc64)",
+    "sqlite3(Malloc|MallocZero|Realloc)",
+    "sqlite3Mem(Malloc|Realloc)",
+    "mallocWithAlarm",
+    "sqlite3Db(MallocRaw|MallocRawNN|MallocZero|Realloc|ReallocOrFree|StrDup|StrNDup)",
+    "db(MallocRaw|Realloc)Finish",
+    /* libxml2 (xmlMalloc is usually a pointer to malloc, so no frame) */
+    "xml(Malloc|MallocAtomic|Realloc|MallocLoc|MallocAtomicLoc|ReallocLoc)",
+    "xml(MemMalloc|MemRealloc|MemStrdupLoc|MemoryStrdup)",
+    "xml(Strdup|Strndup|CharStrdup|CharStrndup)",
+    /* GLib */
+    "g_(try_)?(malloc|malloc0|realloc)(_n)?",
+    "g_slice_(alloc|alloc0|copy)",
+    "g_(strdup|strndup|memdup|memdup2)",
+    /* the C library's copies */
+    "(__)?(strdup|strndup)",
+    /* C++: a class's own operator new, and the standard allocator's
+     * internals (::operator new and new_allocator are the allocator's) */
+    ".+::operator new(\\[\\])?",
+    "std::allocator_traits::allocate",
+    "std::allocator::allocate",
+    "std::_Vector_base::_M_allocate",
+};
+const size_t hd_wrappers_default_count =
+    sizeof hd_wrappers_default / sizeof *hd_wrappers_default;
+
+struct hd_wrappers {
+    pcre2_code *defaults;      /* the default list, or NULL */
+    pcre2_code *pattern;       /* --wrappers RE, or NULL */
+    pcre2_match_data *match;
+    /* The wrappers found in a model's frames, distinct. */
+    struct found_wrapper {
+        char *name;            /* owned copy */
+        double weight;         /* charged through it (hd_allocator_cut_stacks) */
+    } *found;
+    size_t n_found, capacity_found;
+    /* Per location id below N_AT_LOCATION: 1 + the index in FOUND of the
+     * wrapper cut there; 0: none. */
+    uint32_t *at_location;
+    size_t n_at_location, capacity_at_location;
+    /* hd_wrappers_charged()'s answer: names charged, heaviest first. */
+    const char **charged;
+};
+
+/* PATTERN compiled to match whole names, or NULL with *ERR set. */
+static pcre2_code *compile_whole(const char *pattern, struct hd_error *err)
+{
+    int code;
+    PCRE2_SIZE offset;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code,
+                                   &offset, NULL);
+    if (!re) {
+        PCRE2_UCHAR message[256];
+        pcre2_get_error_message(code, message, sizeof message);
+        hd_error_set(err, NULL, 0, "--wrappers: bad regular expression '%s': %s at offset %zu",
+                     pattern, (const char *)message, (size_t)offset);
+    }
+    return re;
+}
+
+int hd_wrappers_new(const char *pattern, bool defaults, struct hd_wrappers **out,
+                    struct hd_error *err)
+{
+    *out = NULL;
+    if (pattern && !*pattern)
+        return hd_error_set(err, NULL, 0,
+                            "--wrappers needs a regular expression (--no-wrappers turns "
+                            "the default list off)");
+    bool has_pattern = pattern != NULL;
+    if (!defaults && !has_pattern)
+        return 0;
+    struct hd_wrappers *w = hd_calloc(1, sizeof *w);
+    if (defaults) {
+        size_t length = 1;
+        for (size_t i = 0; i < hd_wrappers_default_count; i++)
+            length += strlen(hd_wrappers_default[i]) + 1;
+        char *all = hd_malloc(length, 1);
+        all[0] = '\0';
+        for (size_t i = 0; i < hd_wrappers_default_count; i++) {
+            if (i)
+                strcat(all, "|");
+            strcat(all, hd_wrappers_default[i]);
+        }
+        w->defaults = compile_whole(all, err);
+        free(all);
+        if (!w->defaults)
+            abort(); /* the list above is a constant */
+    }
+    if (has_pattern && !(w->pattern = compile_whole(pattern, err))) {
+        hd_wrappers_free(w);
+        return -1;
+    }
+    w->match = pcre2_match_data_create(1, NULL);
+    if (!w->match)
+        abort();
+    *out = w;
+    return 0;
+}
+
+void hd_wrappers_free(struct hd_wrappers *w)
+{
+    if (!w)
+        return;
+    pcre2_code_free(w->defaults);
+    pcre2_code_free(w->pattern);
+    pcre2_match_data_free(w->match);
+    for (size_t i = 0; i < w->n_found; i++)
+        free(w->found[i].name);
+    free(w->found);
+    free(w->at_location);
+    free(w->charged);
+    free(w);
+}
+
+static bool matches(const struct hd_wrappers *w, const pcre2_code *re, const char *name)
+{
+    return re && pcre2_match(re, (PCRE2_SPTR)name, strlen(name), 0, 0, w->match, NULL) >= 0;
+}
+
+bool hd_wrappers_match(const struct hd_wrappers *w, const char *name)
+{
+    if (!w || !name || !*name)
+        return false;
+    /* The name as shown first: --wrappers may name a full name, or an
+     * unnamed function's "FILE!0xSTART". */
+    if (matches(w, w->defaults, name) || matches(w, w->pattern, name))
+        return true;
+    char *copy;
+    const char *short_name = short_form(name, &copy);
+    bool yes = copy && (matches(w, w->defaults, short_name) || matches(w, w->pattern, short_name));
+    free(copy);
+    return yes;
+}
+
+void hd_wrappers_record(struct hd_wrappers *w, uint32_t location, const char *name)
+{
+    size_t i = 0;
+    while (i < w->n_found && strcmp(w->found[i].name, name) != 0)
+        i++;
+    if (i == w->n_found) {
+        HD_ARRAY_RESERVE(w->found, w->capacity_found, w->n_found + 1);
+        w->found[w->n_found++] = (struct found_wrapper){hd_strdup(name), 0};
+    }
+    if (location >= w->n_at_location) {
+        HD_ARRAY_RESERVE(w->at_location, w->capacity_at_location, (size_t)location + 1);
+        memset(w->at_location + w->n_at_location, 0,
+               ((size_t)location + 1 - w->n_at_location) * sizeof *w->at_location);
+        w->n_at_location = (size_t)location + 1;
+    }
+    w->at_location[location] = (uint32_t)i + 1;
+}
+
+/* Heaviest first, then by name. */
+static int compare_charged(const void *a, const void *b)
+{
+    const struct found_wrapper *x = *(const struct found_wrapper *const *)a;
+    const struct found_wrapper *y = *(const struct found_wrapper *const *)b;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+size_t hd_wrappers_charged(struct hd_wrappers *w, const char *const **names)
+{
+    *names = NULL;
+    if (!w)
+        return 0;
+    const struct found_wrapper **order = hd_malloc(w->n_found + 1, sizeof *order);
+    size_t n = 0;
+    for (size_t i = 0; i < w->n_found; i++)
+        if (w->found[i].weight > 0)
+            order[n++] = &w->found[i];
+    qsort(order, n, sizeof *order, compare_charged);
+    free(w->charged);
+    w->charged = hd_malloc(n + 1, sizeof *w->charged);
+    for (size_t i = 0; i < n; i++)
+        w->charged[i] = order[i]->name;
+    free(order);
+    *names = w->charged;
+    return n;
+}
+
+uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found,
+                                    const struct hd_wrappers *wrappers, const char **wrapper)
 {
     /* Allocator entries go with everything inlined into them (Go pprof's
-     * rule, FORMATS.md §3.4). */
-    for (uint32_t f = 0; f < found->n_frames; f++)
-        if (hd_allocator_is_function(found->frames[f].function))
+     * rule, FORMATS.md §3.4); so do wrappers. */
+    *wrapper = NULL;
+    for (uint32_t f = 0; f < found->n_frames; f++) {
+        const char *name = found->frames[f].function;
+        if (hd_allocator_is_function(name))
             return f;
+        if (hd_wrappers_match(wrappers, name)) {
+            *wrapper = name;
+            return f;
+        }
+    }
     return found->n_frames;
 }
 
@@ -172,7 +399,20 @@ void hd_allocator_mark_libraries(struct hd_model *model)
     }
 }
 
-void hd_allocator_cut_stacks(struct hd_model *model)
+/* The wrapper charged to its caller in stack S (whose allocator_frames is
+ * set): the root-most location holding a wrapper among those cut and the
+ * new leaf (which loses an inlined wrapper).  Returns 1 + its index, or 0. */
+static uint32_t charged_in(const struct hd_wrappers *w, const struct hd_stack *s)
+{
+    for (uint32_t d = s->allocator_frames + 1; d-- > 0;) {
+        uint32_t l = s->locations[d];
+        if (l < w->n_at_location && w->at_location[l])
+            return w->at_location[l];
+    }
+    return 0;
+}
+
+void hd_allocator_cut_stacks(struct hd_model *model, struct hd_wrappers *wrappers)
 {
     for (size_t i = 0; i < model->n_stacks; i++) {
         struct hd_stack *s = &model->stacks[i];
@@ -182,5 +422,22 @@ void hd_allocator_cut_stacks(struct hd_model *model)
                 s->allocator_frames = d + 1 < s->depth ? d + 1 : d;
                 break;
             }
+    }
+    if (!wrappers || wrappers->n_found == 0)
+        return;
+    /* Each wrapper's weight: the bytes (in use and allocated, every input,
+     * in absolute value) of the samples it was charged in, to rank them in
+     * the header. */
+    for (size_t i = 0; i < model->samples.n; i++) {
+        uint32_t charged = charged_in(wrappers, &model->stacks[model->samples.keys[i].stack]);
+        if (!charged)
+            continue;
+        double weight = 0;
+        for (size_t k = 0; k < model->n_inputs; k++) {
+            const struct hd_values *v = &model->samples.columns[k][i];
+            weight += fabs(v->inuse_bytes) + fabs(v->alloc_bytes);
+        }
+        /* A stack of zeros still counts: the wrapper was charged. */
+        wrappers->found[charged - 1].weight += weight > 0 ? weight : 1e-9;
     }
 }

@@ -4,12 +4,16 @@
 #include "allocator.h"
 
 /* Fill location L's frames from the symbolizer's answer, leaving out an
- * allocator entry and what is inlined into it; mark L as the allocator's
- * when its real function is one. */
-static void attach_frames(struct hd_model *model, struct hd_location *l,
-                          const struct hd_sym_location *found)
+ * allocator entry (or a wrapper, under WRAPPERS) and what is inlined into
+ * it; mark L as the allocator's when its real function is one. */
+static void attach_frames(struct hd_model *model, uint32_t id,
+                          const struct hd_sym_location *found, struct hd_wrappers *wrappers)
 {
-    uint32_t kept = hd_allocator_caller_frames(found);
+    struct hd_location *l = &model->locations[id];
+    const char *wrapper;
+    uint32_t kept = hd_allocator_caller_frames(found, wrappers, &wrapper);
+    if (wrapper)
+        hd_wrappers_record(wrappers, id, wrapper);
     if (kept == 0) {
         l->is_allocator = true;
         kept = found->n_frames;
@@ -25,7 +29,8 @@ static void attach_frames(struct hd_model *model, struct hd_location *l,
     l->n_frames = kept;
 }
 
-void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model)
+void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model,
+                           struct hd_wrappers *wrappers)
 {
     hd_allocator_mark_libraries(model);
     uint32_t main_mapping = hd_model_main_mapping(model);
@@ -48,7 +53,7 @@ void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model)
         const struct hd_sym_location *found;
         if (hd_sym_lookup(sym, module, is_main, l->offset, &found) == 0 &&
             found->status == HD_SYM_RESOLVED && found->n_frames > 0)
-            attach_frames(model, l, found);
+            attach_frames(model, (uint32_t)i, found, wrappers);
     }
-    hd_allocator_cut_stacks(model);
+    hd_allocator_cut_stacks(model, wrappers);
 }

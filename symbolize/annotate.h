@@ -4,16 +4,20 @@
 #ifndef HD_ANNOTATE_H
 #define HD_ANNOTATE_H
 
+#include "allocator.h"
 #include "model.h"
 #include "symbolizer.h"
 
 /* Mark MODEL's allocator frames (allocator.h) and, unless SYM is NULL
  * (--no-symbols), symbolize every location once and fill its frames
- * (innermost first, as model.h orders them).  A location of the main
- * program (the module of hd_model_main_mapping) is looked up with is_main
- * set, so the BINARY given on the command line stands in for it; so are
- * unmapped addresses.  Frame strings belong to SYM and must outlive the
- * model's use; frame arrays to the model. */
-void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model);
+ * (innermost first, as model.h orders them).  Under WRAPPERS (NULL: the
+ * wrapper rule is off) wrappers are cut as allocator frames are, and
+ * recorded there for the header.  A location of the main program (the
+ * module of hd_model_main_mapping) is looked up with is_main set, so the
+ * BINARY given on the command line stands in for it; so are unmapped
+ * addresses.  Frame strings belong to SYM and must outlive the model's
+ * use; frame arrays to the model. */
+void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model,
+                           struct hd_wrappers *wrappers);
 
 #endif

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "file.h"
 #include "sym_decompress.h"
+#include "sym_eh_frame.h"
 
 #ifndef ELFCOMPRESS_ZSTD
 #define ELFCOMPRESS_ZSTD 2
@@ -28,6 +29,7 @@ struct hd_sym_section {
     const char *name;     /* from .shstrtab (into the map); "" when unnamed */
     uint32_t type;        /* sh_type */
     uint64_t flags;       /* sh_flags */
+    uint64_t addr;        /* sh_addr */
     uint64_t offset;      /* sh_offset */
     uint64_t size;        /* sh_size */
     uint32_t link;        /* sh_link */
@@ -83,6 +85,7 @@ static int read_sections(struct hd_sym_elf *elf, struct hd_error *err)
         s->name = name ? name : "";
         s->type = sh.sh_type;
         s->flags = sh.sh_flags;
+        s->addr = sh.sh_addr;
         s->offset = sh.sh_offset;
         s->size = sh.sh_size;
         s->link = sh.sh_link;
@@ -144,6 +147,10 @@ static int read_segments(struct hd_sym_elf *elf, struct hd_error *err)
         if (!gelf_getphdr(elf->elf, (int)i, &ph)) {
             return hd_error_set(err, elf->path, 0, "truncated (program headers)");
         }
+        if (ph.p_type == PT_GNU_EH_FRAME)
+            elf->eh_frame_hdr = (struct hd_sym_segment){
+                .offset = ph.p_offset, .filesz = ph.p_filesz, .vaddr = ph.p_vaddr,
+                .memsz = ph.p_memsz};
         if (ph.p_type != PT_LOAD)
             continue;
         elf->segments[elf->n_segments++] = (struct hd_sym_segment){
@@ -220,6 +227,7 @@ void hd_sym_elf_close(struct hd_sym_elf *elf)
     free(elf->segments);
     free(elf->symbols[0]);
     free(elf->symbols[1]);
+    hd_sym_eh_frame_free(elf->eh_frame);
     if (elf->elf)
         elf_end(elf->elf);
     if (elf->map)
@@ -238,6 +246,19 @@ bool hd_sym_elf_offset_to_vaddr(const struct hd_sym_elf *elf, uint64_t offset,
         const struct hd_sym_segment *s = &elf->segments[i];
         if (offset >= s->offset && offset - s->offset < s->filesz) {
             *vaddr = offset - s->offset + s->vaddr;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool hd_sym_elf_vaddr_to_offset(const struct hd_sym_elf *elf, uint64_t vaddr,
+                                uint64_t *offset)
+{
+    for (size_t i = 0; i < elf->n_segments; i++) {
+        const struct hd_sym_segment *s = &elf->segments[i];
+        if (vaddr >= s->vaddr && vaddr - s->vaddr < s->filesz) {
+            *offset = vaddr - s->vaddr + s->offset;
             return true;
         }
     }
@@ -273,6 +294,23 @@ static struct hd_sym_section *find_section(const struct hd_sym_elf *elf,
         }
     }
     return NULL;
+}
+
+bool hd_sym_elf_raw_section(const struct hd_sym_elf *elf, const char *name,
+                            const uint8_t **data, size_t *size, uint64_t *vaddr)
+{
+    for (size_t i = 1; i < elf->n_sections; i++) {
+        const struct hd_sym_section *s = &elf->sections[i];
+        if (strcmp(s->name, name) != 0)
+            continue;
+        if (s->type == SHT_NOBITS || s->size == 0 || !range_in_file(elf, s->offset, s->size))
+            return false;
+        *data = elf->map + s->offset;
+        *size = (size_t)s->size;
+        *vaddr = s->addr;
+        return true;
+    }
+    return false;
 }
 
 bool hd_sym_elf_has_section(const struct hd_sym_elf *elf, const char *name)

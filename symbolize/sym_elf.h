@@ -24,7 +24,8 @@ struct hd_sym_symbol {
 };
 
 struct hd_error;
-struct hd_sym_section; /* private to elf.c */
+struct hd_sym_section;  /* private to elf.c */
+struct hd_sym_eh_frame; /* private to eh_frame.c */
 
 struct hd_sym_elf {
     char *path;                 /* as opened (owned) */
@@ -35,6 +36,7 @@ struct hd_sym_elf {
     uint16_t elf_type;          /* ET_EXEC, ET_DYN, ... */
     struct hd_sym_segment *segments; /* PT_LOAD, in header order */
     size_t n_segments;
+    struct hd_sym_segment eh_frame_hdr; /* PT_GNU_EH_FRAME; filesz 0: none */
     uint8_t build_id[64];       /* NT_GNU_BUILD_ID descriptor */
     size_t build_id_size;       /* 0: none */
     const char *debuglink;      /* .gnu_debuglink file name, or NULL */
@@ -49,6 +51,9 @@ struct hd_sym_elf {
     struct hd_sym_symbol *symbols[2];
     size_t n_symbols[2];
     bool symbols_loaded[2];
+    /* Function ranges from .eh_frame, loaded on first use by
+     * hd_sym_eh_frame_find(); NULL until then. */
+    struct hd_sym_eh_frame *eh_frame;
 };
 
 enum hd_sym_symtab { HD_SYM_SYMTAB = 0, HD_SYM_DYNSYM = 1 };
@@ -66,6 +71,12 @@ void hd_sym_elf_close(struct hd_sym_elf *elf);
  * when no segment's file bytes hold OFFSET. */
 bool hd_sym_elf_offset_to_vaddr(const struct hd_sym_elf *elf, uint64_t offset,
                                 uint64_t *vaddr);
+
+/* The file offset of the ELF virtual address VADDR, through the PT_LOAD
+ * segment whose file bytes hold it (the inverse of the above).  Returns
+ * false when no segment's file bytes hold VADDR. */
+bool hd_sym_elf_vaddr_to_offset(const struct hd_sym_elf *elf, uint64_t vaddr,
+                                uint64_t *offset);
 
 /* Whether VADDR lies in some PT_LOAD segment's memory image. */
 bool hd_sym_elf_has_vaddr(const struct hd_sym_elf *elf, uint64_t vaddr);
@@ -85,6 +96,12 @@ int hd_sym_elf_section(struct hd_sym_elf *elf, const char *name,
  * such section with contents or its header is unreadable. */
 bool hd_sym_elf_section_size(const struct hd_sym_elf *elf, const char *name,
                              uint64_t *size);
+
+/* The bytes of section NAME as they lie in the file (never decompressed),
+ * and the section's address (sh_addr).  Returns false when there is no
+ * such section with contents, or its bytes lie outside the file. */
+bool hd_sym_elf_raw_section(const struct hd_sym_elf *elf, const char *name,
+                            const uint8_t **data, size_t *size, uint64_t *vaddr);
 
 /* Whether the file has a section NAME (or its .zdebug form) with contents. */
 bool hd_sym_elf_has_section(const struct hd_sym_elf *elf, const char *name);

@@ -13,6 +13,7 @@
 #include "sym_debuginfo.h"
 #include "sym_demangle.h"
 #include "sym_dwarf.h"
+#include "sym_eh_frame.h"
 #include "sym_elf.h"
 #include "array.h"
 #include "error.h"
@@ -533,6 +534,30 @@ static const char *display_name(struct hd_symbolizer *sym, const char *raw)
     return interned;
 }
 
+/* The identity of the function around VADDR in M when neither DWARF nor a
+ * symbol names it: "FILE!0xSTART", FILE the module's file name and START
+ * the file offset of the function's first byte (the number space of the
+ * "module+0xoffset" rows), with the function's range from .eh_frame, which
+ * stripped libraries keep.  So every call site in one unnamed function is
+ * one row.  NULL when no FDE holds VADDR.  This is the one place where
+ * unnamed code gets a name (README, "Symbols"). */
+static const char *unnamed_function(struct hd_symbolizer *sym, struct module *m,
+                                    uint64_t vaddr)
+{
+    uint64_t start, size, offset;
+    if (!hd_sym_eh_frame_find(m->elf, vaddr, &start, &size) ||
+        !hd_sym_elf_vaddr_to_offset(m->elf, start, &offset))
+        return NULL;
+    /* A library is named as its mapping is (the key); the main program by
+     * the file read, since every mapped path of it is one module. */
+    const char *path = m->kind == MODULE_PATH ? m->key : m->path;
+    const char *base = strrchr(path, '/');
+    char name[PATH_MAX + 32];
+    snprintf(name, sizeof name, "%s!0x%llx", base ? base + 1 : path,
+             (unsigned long long)offset);
+    return intern(sym, name);
+}
+
 /* Fill LOC's frames for VADDR in module M: DWARF's inline chain, with
  * the out-of-line function named by the symbol table when DWARF cannot;
  * the symbol alone when DWARF does not cover VADDR. */
@@ -552,12 +577,15 @@ static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vadd
                 m->path, MAX_FRAMES);
     }
     const struct hd_sym_symbol *s = find_symbol(m, vaddr);
-    if (n == 0 && !s) {
+    const char *unnamed = !s && (n == 0 || !raw[0].name) ? unnamed_function(sym, m, vaddr)
+                                                         : NULL;
+    if (n == 0 && !s && !unnamed) {
         loc->status = HD_SYM_NO_SYMBOL;
         return;
     }
     if (n == 0) {
-        raw[0] = (struct hd_sym_dwarf_frame){.name = s->name, .name_is_linkage = true};
+        raw[0] = (struct hd_sym_dwarf_frame){.name = s ? s->name : NULL,
+                                             .name_is_linkage = true};
         n = 1;
     } else if (s && (!raw[0].name || (!raw[0].name_is_linkage && hd_sym_is_mangled(s->name)))) {
         /* DWARF gave no name, or only a bare one for a C++ function whose
@@ -573,6 +601,8 @@ static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vadd
                                           .line = raw[i].line,
                                           .inlined = raw[i].inlined};
     }
+    if (unnamed)
+        frames[0].function = unnamed;
     loc->status = HD_SYM_RESOLVED;
     loc->frames = frames;
     loc->n_frames = (uint32_t)n;

@@ -56,9 +56,13 @@ void hd_sym_options_init(struct hd_sym_options *options);
 
 enum hd_sym_status {
     HD_SYM_RESOLVED,         /* n_frames >= 1: a function name or a
-                                file:line (or both) was found */
+                                file:line (or both) was found; code that
+                                nothing names is named by its function's
+                                range in .eh_frame, "FILE!0xSTART" (FILE
+                                the module's file name, START the file
+                                offset of the function's first byte) */
     HD_SYM_NO_SYMBOL,        /* the module was read but the address lies in
-                                no known function */
+                                no known function, nor in any FDE */
     HD_SYM_MODULE_NOT_FOUND, /* the file could not be opened or is no ELF */
     HD_SYM_NOT_SYMBOLIZABLE, /* [vdso], [heap], [stack], anonymous */
     HD_SYM_OUTSIDE_MODULE,   /* the offset lies in no PT_LOAD segment */

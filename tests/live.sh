@@ -16,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..14"
 n=0
 check() { # check DESCRIPTION EXPECTED ACTUAL
   n=$((n + 1))
@@ -65,7 +65,7 @@ check "jemalloc: two ticks of in-use growth" "Total: 1324800 B" \
 # A real program with separate debug info: python3.11 with python3.11-dbg
 # (DWARF 5, compressed, found by build-id).  tcmalloc dumps at exit.
 if ! dpkg-query -W -f='${Status}' python3.11-dbg 2>/dev/null | grep -q 'install ok installed'; then
-  for i in 11 12 13; do echo "ok $i # SKIP python3.11-dbg is not installed"; done
+  for i in 11 12 13 14; do echo "ok $i # SKIP python3.11-dbg is not installed"; done
   exit 0
 fi
 mkdir "$tmp/py"
@@ -73,11 +73,16 @@ env -i PATH=/usr/bin:/bin LD_PRELOAD=$tcmalloc HEAPPROFILE="$tmp/py/py" \
   python3.11 -c 'import json; keep = [json.dumps({"k": list(range(i % 50))}) for i in range(2000)]' \
   2>/dev/null
 py=$(ls "$tmp"/py/py.*.heap 2>/dev/null | tail -1)
-"$heapdiff" --traces /usr/bin/python3.11 "$py" >"$tmp/py.traces" 2>"$tmp/py.err"
+"$heapdiff" --traces --no-wrappers /usr/bin/python3.11 "$py" >"$tmp/py.traces" 2>"$tmp/py.err"
 check "python3.11: stacks resolve through inlined CPython functions" yes \
   "$(grep -q 'PyObject_Malloc (inline)' "$tmp/py.traces" && echo yes)"
-"$heapdiff" --lines /usr/bin/python3.11 "$py" >"$tmp/py.lines" 2>>"$tmp/py.err"
+"$heapdiff" --lines --no-wrappers /usr/bin/python3.11 "$py" >"$tmp/py.lines" 2>>"$tmp/py.err"
 check "python3.11: --lines names CPython's source files" yes \
   "$(grep -q 'Objects/obmalloc.c:[0-9]' "$tmp/py.lines" && echo yes)"
+# By default the wrapper PyObject_Malloc is charged to its callers, and
+# the header says so.
+"$heapdiff" /usr/bin/python3.11 "$py" >"$tmp/py.text" 2>>"$tmp/py.err"
+check "python3.11: PyObject_Malloc is charged to its callers" "1 0" \
+  "$(grep -c '^Wrappers charged to callers (--no-wrappers): PyObject_Malloc' "$tmp/py.text") $(grep -c '% PyObject_Malloc' "$tmp/py.text")"
 check "python3.11: no placeholder or unresolved python3.11 frame" 0 \
   "$(cat "$tmp/py.traces" "$tmp/py.lines" | grep -c 'DW_FORM\|python3.11+0x')"

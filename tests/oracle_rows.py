@@ -94,11 +94,13 @@ def heapdiff_rows(args):
 
 
 # Allocator rows a peer keeps and heapdiff drops: the exports of Debian's
-# stripped libjemalloc that jeprof names internal frames after, and GCC
-# 12's std::__new_allocator::allocate (the peers list its old name,
-# __gnu_cxx::new_allocator::allocate).
+# stripped libjemalloc that jeprof names internal frames after, GCC 12's
+# std::__new_allocator::allocate (the peers list its old name,
+# __gnu_cxx::new_allocator::allocate), and the wrappers of heapdiff's
+# default list (symbolize/allocator.c) that libstdc++'s vector inlines.
 ALLOCATOR_NAME = re.compile(
-    r"^(malloc_usable_size|malloc|calloc|realloc|je_\w+|std::__new_allocator::allocate)( |$)")
+    r"^(malloc_usable_size|malloc|calloc|realloc|je_\w+|std::__new_allocator::allocate"
+    r"|std::_Vector_base::_M_allocate|std::allocator_traits::allocate)( |$)")
 UNNAMED = re.compile(r"^(0x[0-9a-f]+|[0-9a-f]{16}|\[[^]]+\])( |$)")
 
 

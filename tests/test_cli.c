@@ -633,6 +633,53 @@ Test(cli, jemalloc_allocator_frames_are_not_charged)
     cr_expect(strstr(r->out, "app::Registry::add"), "%s", r->out);
 }
 
+Test(cli, wrappers_are_charged_to_their_callers_and_said_so)
+{
+    /* leaky: lib_alloc (libleak.so) allocates 3 x 16384 B per tick for
+     * from_lib, inlined_alloc 1000 x 48 B for small_objects
+     * (testdata/README.md): snapshot 2 holds 98304 and 96000 B. */
+    struct run *r = heapdiff("--show_bytes", "bin/leaky", "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "   98304   7.1%  82.5%    98304   7.1% lib_alloc\n"), "%s",
+              r->out);
+    cr_expect_null(strstr(r->out, "Wrappers"), "nothing charged, nothing said: %s", r->out);
+
+    r = heapdiff("--show_bytes", "--wrappers=lib_alloc", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 1390336 B\n"
+                             "Wrappers charged to callers (--no-wrappers): lib_alloc\n"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "   98304   7.1%  82.5%    98304   7.1% from_lib\n"), "%s",
+              r->out);
+    cr_expect_null(strstr(r->out, "% lib_alloc\n"), "no lib_alloc row: %s", r->out);
+
+    /* An inlined wrapper: its caller keeps the location. */
+    r = heapdiff("--show_bytes", "--no-wrappers", "--wrappers", "inlined_alloc", "bin/leaky",
+                 "profiles/tc-run1.0002.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Wrappers charged to callers: inlined_alloc\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "   96000   6.9%  89.4%    96000   6.9% small_objects\n"), "%s",
+              r->out);
+
+    /* The traces and the graph's legend say it too. */
+    r = heapdiff("--traces", "--wrappers=lib_alloc", "bin/leaky", "profiles/tc-run1.0002.heap",
+                 NULL);
+    cr_expect(strstr(r->out, "\nWrappers charged to callers (--no-wrappers): lib_alloc\n"),
+              "%s", r->out);
+    r = heapdiff("--dot", "--wrappers=lib_alloc", "bin/leaky", "profiles/tc-run1.0002.heap",
+                 NULL);
+    cr_expect(strstr(r->out, "Wrappers charged to callers (--no-wrappers): lib_alloc\\l"),
+              "%s", r->out);
+
+    expect_failure(heapdiff("--wrappers=", "bin/leaky", "profiles/tc-run1.0002.heap", NULL),
+                   "heapdiff: --wrappers needs a regular expression (--no-wrappers turns "
+                   "the default list off)\n");
+    expect_failure(heapdiff("--wrappers=(", "bin/leaky", "profiles/tc-run1.0002.heap", NULL),
+                   "heapdiff: --wrappers: bad regular expression '(': missing closing "
+                   "parenthesis at offset 1\n");
+}
+
 Test(cli, lines_and_addresses_granularities)
 {
     struct run *r = heapdiff("--lines", "--show_bytes", "bin/leaky", "profiles/tc-run1.0001.heap",
@@ -848,21 +895,23 @@ Test(cli, the_text_report_fits_a_screen_and_nodecount_0_shows_all)
 {
     /* leaky_cpp at --addresses has 29 rows (every inlined frame of every
      * allocation site).  By default 20, and the header says how many and
-     * how to see all; --nodecount=0 prints all 29, as jeprof. */
-    struct run *r = heapdiff("--addresses", "--show_bytes", "bin/leaky_cpp",
+     * how to see all; --nodecount=0 prints all 29, as jeprof.  (The
+     * wrapper rule is off: it would charge std::_Vector_base::_M_allocate
+     * to its callers and leave fewer rows.) */
+    struct run *r = heapdiff("--addresses", "--no-wrappers", "--show_bytes", "bin/leaky_cpp",
                              "profiles/tc-cpp.0002.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "Total: 375808 B\n"
                              "Showing the top 20 of 29 rows by flat; --nodecount=0 shows all\n"),
               "%s", r->out);
     cr_expect_eq(count_rows(r), 20, "%s", r->out);
-    r = heapdiff("--addresses", "--show_bytes", "--nodecount=0", "bin/leaky_cpp",
+    r = heapdiff("--addresses", "--no-wrappers", "--show_bytes", "--nodecount=0", "bin/leaky_cpp",
                  "profiles/tc-cpp.0002.heap", NULL);
     cr_expect_eq(count_rows(r), 29, "%s", r->out);
     cr_expect_null(strstr(r->out, "Showing"), "%s", r->out);
     cr_expect_null(strstr(r->out, "Dropped"), "%s", r->out);
     /* --top N is N rows, not the default 20. */
-    r = heapdiff("--addresses", "--top=25", "bin/leaky_cpp", "profiles/tc-cpp.0002.heap", NULL);
+    r = heapdiff("--addresses", "--no-wrappers", "--top=25", "bin/leaky_cpp", "profiles/tc-cpp.0002.heap", NULL);
     cr_expect_eq(count_rows(r), 25, "%s", r->out);
     cr_expect(strstr(r->out, "Showing the top 25 of 29 rows by flat\n"), "%s", r->out);
 }

@@ -135,7 +135,7 @@ Test(core, stages_give_a_model_of_one_column_per_file)
     uint32_t main_mapping = hd_model_main_mapping(model);
     cr_assert_eq(strncmp(model->mappings[main_mapping].identity, "build-id:", 9), 0, "%s",
                  model->mappings[main_mapping].identity);
-    hd_core_symbolize(sym, model);
+    hd_core_symbolize(sym, model, NULL);
     struct hd_graph_options o = {.value = HD_VALUE_INUSE_SPACE};
     struct hd_graph *graph = hd_graph_build(model, &o);
     /* The graph's total is the currents' sum minus the base. */
@@ -195,7 +195,7 @@ Test(core, a_binary_of_another_program_is_said_once_while_reading)
                      "bin/leaky_cpp has another build-id (5c959077d991...) than bin/leaky "
                      "(28ad77e27b82...), the program the profile names: names come from "
                      "bin/leaky_cpp, and are wrong if it did not write the profile\n");
-    hd_core_symbolize(sym, model);
+    hd_core_symbolize(sym, model, NULL);
     cr_assert_eq(strchr(warnings, '\n') + 1, warnings + strlen(warnings), "%s", warnings);
     hd_model_free(model);
     hd_sym_free(sym);

@@ -61,7 +61,7 @@ static struct hd_model *make_profile(void)
             l->n_frames = n;
         }
     }
-    hd_sym_annotate_model(NULL, p); /* the allocator's frames, as the core marks them */
+    hd_sym_annotate_model(NULL, p, NULL); /* the allocator's frames, as the core marks them */
     return p;
 }
 
@@ -73,7 +73,7 @@ static struct hd_model *diff_of(struct hd_model *cur, struct hd_model *base)
     hd_model_align(diff, cur, HD_ROLE_CURRENT);
     hd_model_align(diff, base, HD_ROLE_BASE);
     hd_model_free(cur);
-    hd_sym_annotate_model(NULL, diff);
+    hd_sym_annotate_model(NULL, diff, NULL);
     return diff;
 }
 
@@ -183,7 +183,7 @@ Test(graph, unsymbolized_frames_are_named_module_plus_offset)
 {
     struct hd_error err;
     struct hd_model *p = hd_parse_buffer("r.heap", profile_text, strlen(profile_text), &err);
-    hd_sym_annotate_model(NULL, p); /* --no-symbols: allocator frames only */
+    hd_sym_annotate_model(NULL, p, NULL); /* --no-symbols: allocator frames only */
     struct hd_graph *g = build(p, HD_GRANULARITY_FUNCTIONS, NULL);
     cr_assert_float_eq(node(g, "app+0x1100")->flat, 100, 0);
     cr_assert_float_eq(node(g, "app+0x1500")->flat, 60, 0);
@@ -267,7 +267,7 @@ static struct hd_model *make_partial_inline_profile(void)
         default: break;
         }
     }
-    hd_sym_annotate_model(NULL, p);
+    hd_sym_annotate_model(NULL, p, NULL);
     return p;
 }
 

@@ -21,6 +21,7 @@
 #include "error.h"
 #include "parse.h"
 #include "sym_demangle.h"
+#include "sym_elf.h"
 #include "symbolizer.h"
 
 /* ---- helpers ---- */
@@ -439,7 +440,8 @@ Test(symbolize, unmapped_addresses_are_looked_up_in_the_main_binary)
 }
 
 /* c-badcrc's debuglink names a file whose bytes were changed after the CRC
- * was taken: it must not be used. */
+ * was taken: it must not be used.  The function keeps only the identity
+ * its .eh_frame FDE gives (c-badcrc is stripped): no name, no line. */
 Test(symbolize, debuglink_with_wrong_crc_is_rejected)
 {
     struct hd_sym_options o;
@@ -448,7 +450,11 @@ Test(symbolize, debuglink_with_wrong_crc_is_rejected)
     o.verbose = true;
     struct hd_symbolizer *sym = hd_sym_new(&o);
     const struct hd_sym_location *loc = lookup(sym, testdata("bin/c-badcrc"), 0x1180);
-    cr_assert_neq(loc->status, HD_SYM_RESOLVED);
+    cr_assert_eq(loc->status, HD_SYM_RESOLVED);
+    cr_assert_eq(loc->n_frames, 1);
+    cr_assert_eq(strncmp(loc->frames[0].function, "c-badcrc!0x", 11), 0, "%s",
+                 loc->frames[0].function);
+    cr_assert_null(loc->frames[0].file);
     hd_sym_say_summary(sym);
     cr_assert_not_null(strstr(warnings, "no debug info and no symbol table (looked for"), "%s",
                        warnings);
@@ -588,7 +594,11 @@ Test(symbolize, bad_elf_files_warn_and_fall_back)
         write_file(path, elf, cuts[i] < size ? cuts[i] : size);
         sym = new_symbolizer(false, NULL);
         const struct hd_sym_location *loc = lookup(sym, path, 0x1200);
-        cr_assert_neq(loc->status, HD_SYM_RESOLVED, "cut at %zu", cuts[i]);
+        /* No name from what is left, at most the function's identity from
+         * .eh_frame, which lies before the cut in the longer files. */
+        cr_assert(loc->status != HD_SYM_RESOLVED ||
+                      (loc->n_frames == 1 && strstr(loc->frames[0].function, "!0x")),
+                  "cut at %zu: %s", cuts[i], loc->n_frames ? loc->frames[0].function : "");
         hd_sym_say_summary(sym);
         cr_assert_str_not_empty(warnings, "cut at %zu: no warning", cuts[i]);
         hd_sym_free(sym);
@@ -636,6 +646,170 @@ Test(symbolize, each_unique_address_is_symbolized_once)
     hd_sym_free(sym);
 }
 
+/* ---- unnamed code: a function identity from .eh_frame ---- */
+
+/* libunnamed.so is src/unnamed.c linked by lld (file offset = vaddr -
+ * 0x1000) and stripped to .dynsym; libunnamed-symtab.so is the same file
+ * before strip (build.sh).  hidden_alloc is static, so only its FDE says
+ * where it is.  Its two calls to malloc return to offsets 0x641 and 0x651,
+ * unnamed_entry's call to hidden_alloc to 0x679 (objdump -d). */
+#define HIDDEN_CALL_1 0x641
+#define HIDDEN_CALL_2 0x651
+#define ENTRY_CALL 0x679
+
+/* hidden_alloc's start as a file offset, from the unstripped file's
+ * .symtab: what the FDE must give. */
+static uint64_t hidden_alloc_start(void)
+{
+    struct hd_sym_elf *elf;
+    cr_assert_eq(hd_sym_elf_open(testdata("bin/libunnamed-symtab.so"), &elf, NULL), 0);
+    uint64_t vaddr, offset;
+    cr_assert(hd_sym_elf_offset_to_vaddr(elf, HIDDEN_CALL_1 - 1, &vaddr));
+    const struct hd_sym_symbol *s = hd_sym_elf_find_symbol(elf, HD_SYM_SYMTAB, vaddr);
+    cr_assert_not_null(s);
+    cr_assert_str_eq(s->name, "hidden_alloc");
+    cr_assert(hd_sym_elf_vaddr_to_offset(elf, s->addr, &offset));
+    cr_assert_neq(offset, s->addr, "lld's layout: offset and address differ");
+    hd_sym_elf_close(elf);
+    return offset;
+}
+
+/* The name unnamed code gets in module PATH: "FILE!0xSTART". */
+static const char *unnamed_name(const char *path, uint64_t start)
+{
+    static char name[4096];
+    const char *base = strrchr(path, '/');
+    snprintf(name, sizeof name, "%s!0x%llx", base ? base + 1 : path,
+             (unsigned long long)start);
+    return name;
+}
+
+Test(symbolize, unnamed_function_is_one_identity_from_its_fde)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const char *lib = testdata("bin/libunnamed.so");
+    const char *want = unnamed_name(lib, hidden_alloc_start());
+    cr_assert_str_eq(want, "libunnamed.so!0x630");
+    const struct hd_sym_location *a = lookup(sym, lib, HIDDEN_CALL_1);
+    const struct hd_sym_location *b = lookup(sym, lib, HIDDEN_CALL_2);
+    cr_assert_eq(a->status, HD_SYM_RESOLVED);
+    cr_assert_eq(a->n_frames, 1);
+    assert_frame(a, 0, want, NULL, 0);
+    cr_assert_null(a->frames[0].file);
+    cr_assert_eq(a->frames[0].function, b->frames[0].function,
+                 "both call sites are one function");
+    /* An exported function keeps its .dynsym name. */
+    assert_frame(lookup(sym, lib, ENTRY_CALL), 0, "unnamed_entry", NULL, 0);
+    hd_sym_free(sym);
+}
+
+/* Offset 0x6d5 is in lld's .plt, which has no FDE: it stays unnamed. */
+Test(symbolize, code_outside_every_fde_stays_unnamed)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    const struct hd_sym_location *loc = lookup(sym, testdata("bin/libunnamed.so"), 0x6d5);
+    cr_assert_eq(loc->status, HD_SYM_NO_SYMBOL);
+    hd_sym_free(sym);
+}
+
+/* A change to libunnamed.so: N bytes at AT from the start of SECTION's
+ * contents, or of the file when SECTION is NULL. */
+struct patch {
+    const char *section;
+    size_t at;
+    const char *bytes;
+    size_t n;
+};
+
+/* A copy of libunnamed.so with PATCHES applied, in a temporary file whose
+ * path (malloc'ed) is returned. */
+static char *patched_unnamed(const struct patch *patches, size_t n_patches)
+{
+    size_t size;
+    unsigned char *bytes = read_file(testdata("bin/libunnamed.so"), &size);
+    struct hd_sym_elf *elf;
+    cr_assert_eq(hd_sym_elf_open(testdata("bin/libunnamed.so"), &elf, NULL), 0);
+    for (size_t i = 0; i < n_patches; i++) {
+        size_t at = patches[i].at;
+        if (patches[i].section) {
+            const uint8_t *data;
+            size_t section_size;
+            uint64_t vaddr;
+            cr_assert(hd_sym_elf_raw_section(elf, patches[i].section, &data, &section_size,
+                                             &vaddr));
+            at += (size_t)(data - elf->map);
+        }
+        cr_assert_leq(at + patches[i].n, size);
+        memcpy(bytes + at, patches[i].bytes, patches[i].n);
+    }
+    hd_sym_elf_close(elf);
+    char *path = strdup("/tmp/hd-sym-ehf-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    write_file(path, bytes, size);
+    free(bytes);
+    return path;
+}
+
+/* .eh_frame_hdr's version (LSB: 1) made 9: the table is unusable. */
+static const struct patch broken_table = {".eh_frame_hdr", 0, "\x09", 1};
+
+/* The same function through each way to the FDEs: .eh_frame_hdr's sorted
+ * table (the fixture as built), a walk of .eh_frame when the table is
+ * unusable, and the PT_GNU_EH_FRAME segment when the section headers are
+ * gone (e_shoff, e_shnum and e_shstrndx zeroed, as sstrip does). */
+Test(symbolize, table_walk_and_segment_find_the_same_function)
+{
+    uint64_t start = hidden_alloc_start();
+    static const struct patch no_sections[] = {
+        {NULL, 0x28, "\0\0\0\0\0\0\0\0", 8}, /* e_shoff */
+        {NULL, 0x3c, "\0\0\0\0", 4},         /* e_shnum, e_shstrndx */
+    };
+    char *paths[] = {patched_unnamed(NULL, 0), patched_unnamed(&broken_table, 1),
+                     patched_unnamed(no_sections, 2)};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+        const struct hd_sym_location *loc = lookup(sym, paths[i], HIDDEN_CALL_2);
+        cr_assert_eq(loc->status, HD_SYM_RESOLVED, "%zu: %s", i, warnings);
+        assert_frame(loc, 0, unnamed_name(paths[i], start), NULL, 0);
+        hd_sym_free(sym);
+        unlink(paths[i]);
+        free(paths[i]);
+    }
+}
+
+/* Hostile unwind tables are refused record by record: a CIE whose length
+ * runs past the section, an FDE whose CIE pointer points before the
+ * section, and an FDE whose pc_range wraps around the address space.  The
+ * fixture's first FDE (hidden_alloc's) is at .eh_frame + 0x18: its length,
+ * the CIE pointer at +0x1c, pc_begin at +0x20, pc_range at +0x24 (readelf
+ * --debug-dump=frames).  Each is tried through the table and through the
+ * walk. */
+Test(symbolize, hostile_unwind_tables_are_refused)
+{
+    static const struct patch patches[] = {
+        {".eh_frame", 0x00, "\xf0\xff\xff\x0f", 4}, /* the CIE's length */
+        {".eh_frame", 0x1c, "\xff\xff\xff\x7f", 4}, /* the FDE's CIE pointer */
+        {".eh_frame", 0x24, "\xff\xff\xff\xff", 4}, /* pc_range -1, as sdata4 */
+    };
+    for (size_t i = 0; i < sizeof patches / sizeof *patches; i++) {
+        for (int walk = 0; walk < 2; walk++) {
+            struct patch both[] = {patches[i], broken_table};
+            char *path = patched_unnamed(both, walk ? 2 : 1);
+            struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+            const struct hd_sym_location *loc = lookup(sym, path, HIDDEN_CALL_1);
+            cr_assert_eq(loc->status, HD_SYM_NO_SYMBOL, "patch %zu, walk %d: %s", i, walk,
+                         loc->n_frames ? loc->frames[0].function : "");
+            /* unnamed_entry is still named by .dynsym. */
+            assert_frame(lookup(sym, path, ENTRY_CALL), 0, "unnamed_entry", NULL, 0);
+            hd_sym_free(sym);
+            unlink(path);
+            free(path);
+        }
+    }
+}
+
 /* ---- allocator predicates (FORMATS.md §3.4) ---- */
 
 Test(symbolize, allocator_functions_are_the_union_of_the_peers_lists)
@@ -657,6 +831,128 @@ Test(symbolize, allocator_functions_are_the_union_of_the_peers_lists)
                         "app::Pool::grow", NULL};
     for (size_t i = 0; i < sizeof no / sizeof *no; i++)
         cr_assert(!hd_allocator_is_function(no[i]), "%s", no[i] ? no[i] : "NULL");
+}
+
+/* ---- wrappers: charged to their callers, as the allocator is ---- */
+
+Test(symbolize, default_wrappers_are_well_known_allocating_functions)
+{
+    struct hd_wrappers *w;
+    struct hd_error err;
+    cr_assert_eq(hd_wrappers_new(NULL, true, &w, &err), 0);
+    /* Names from real stacks: python3.11-dbg (PyObject_Malloc ->
+     * _PyMem_RawMalloc, _PyObject_GC_New -> gc_alloc), libsqlite3.a 3.40
+     * (sqlite3MemMalloc <- sqlite3Malloc <- dbMallocRawFinish), clang 14
+     * (llvm::User::operator new); the others from their libraries'
+     * headers. */
+    const char *yes[] = {
+        "PyObject_Malloc", "PyObject_Realloc", "PyMem_Malloc", "PyMem_RawCalloc",
+        "_PyMem_RawMalloc", "_PyMem_DebugRawAlloc", "_PyObject_GC_New", "gc_alloc",
+        "PyType_GenericAlloc", "sqlite3Malloc", "sqlite3MemMalloc", "sqlite3_malloc64",
+        "dbMallocRawFinish", "sqlite3DbMallocRawNN", "sqlite3DbStrDup", "xmlMalloc",
+        "xmlMallocAtomic", "xmlStrndup", "g_malloc", "g_malloc0_n", "g_try_realloc",
+        "g_slice_alloc0", "g_strdup", "__strdup", "strndup", "llvm::User::operator new",
+        "app::Node::operator new[]", "std::allocator_traits::allocate",
+        /* full and mangled names match by their short form */
+        "llvm::User::operator new(unsigned long, unsigned int)", "_ZN4llvm4UsernwEmj",
+        ("std::allocator_traits<std::allocator<int> >::allocate(std::allocator<int>&, "
+         "unsigned long)")};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        cr_assert(hd_wrappers_match(w, yes[i]), "%s", yes[i]);
+    /* The whole name must match: no prefix, suffix or neighbour. */
+    const char *no[] = {"PyDict_New",     "new_keys_object", "PyObject_MallocStats",
+                        "my_g_malloc",    "g_mallocator",    "sqlite3MallocSize",
+                        "pcache1Alloc",   "xmlNewDocNode",   "main",
+                        "operator new",   "",                NULL};
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        cr_assert(!hd_wrappers_match(w, no[i]), "%s", no[i] ? no[i] : "NULL");
+    hd_wrappers_free(w);
+    cr_assert(!hd_wrappers_match(NULL, "PyObject_Malloc"), "no rule, no wrapper");
+}
+
+Test(symbolize, wrappers_option_adds_a_whole_name_regex)
+{
+    struct hd_wrappers *w;
+    struct hd_error err;
+    /* Without the defaults: only the user's regex, matched whole. */
+    cr_assert_eq(hd_wrappers_new("lib_alloc|libunnamed\\.so!0x630", false, &w, &err), 0);
+    cr_assert(hd_wrappers_match(w, "lib_alloc"));
+    cr_assert(hd_wrappers_match(w, "libunnamed.so!0x630"), "an unnamed function by identity");
+    cr_assert(!hd_wrappers_match(w, "lib_alloc2"));
+    cr_assert(!hd_wrappers_match(w, "PyObject_Malloc"), "the defaults are off");
+    hd_wrappers_free(w);
+    /* With them: both. */
+    cr_assert_eq(hd_wrappers_new("lib_alloc", true, &w, &err), 0);
+    cr_assert(hd_wrappers_match(w, "lib_alloc") && hd_wrappers_match(w, "PyObject_Malloc"));
+    hd_wrappers_free(w);
+    /* Neither: the rule is off. */
+    cr_assert_eq(hd_wrappers_new(NULL, false, &w, &err), 0);
+    cr_assert_null(w);
+    /* A bad regex and an empty one are errors that name the option. */
+    cr_assert_eq(hd_wrappers_new("(", true, &w, &err), -1);
+    cr_assert_not_null(strstr(err.message, "--wrappers: bad regular expression '('"), "%s",
+                       err.message);
+    cr_assert_eq(hd_wrappers_new("", true, &w, &err), -1);
+    cr_assert_not_null(strstr(err.message, "--no-wrappers"), "%s", err.message);
+}
+
+/* libwrappers.so (build.sh): g_malloc calls malloc (return offset 0x1129)
+ * and is called by make_thing (0x1149); PyObject_Malloc is inlined into
+ * make_inline, whose call to malloc returns to 0x116d (objdump -d,
+ * llvm-symbolizer).  The profile's stacks start at the user leaf, as
+ * tcmalloc's do. */
+static struct hd_model *wrapped_profile(void)
+{
+    char text[8192];
+    snprintf(text, sizeof text,
+             "heap profile: 2: 300 [2: 300] @ heapprofile\n"
+             "1: 100 [1: 100] @ 0x7f0000001129 0x7f0000001149\n"
+             "1: 200 [1: 200] @ 0x7f000000116d\n"
+             "\nMAPPED_LIBRARIES:\n"
+             "7f0000000000-7f0000004000 r-xp 00000000 00:00 1 %s\n",
+             testdata("bin/libwrappers.so"));
+    struct hd_error err;
+    struct hd_model *m = hd_parse_buffer("w.heap", text, strlen(text), &err);
+    cr_assert_not_null(m, "%s", err.message);
+    cr_assert_eq(m->n_stacks, 2);
+    return m;
+}
+
+Test(symbolize, wrappers_are_charged_to_their_callers)
+{
+    struct hd_symbolizer *sym = new_symbolizer(false, NULL);
+    struct hd_wrappers *w;
+    struct hd_error err;
+    cr_assert_eq(hd_wrappers_new(NULL, true, &w, &err), 0);
+    struct hd_model *m = wrapped_profile();
+    hd_sym_annotate_model(sym, m, w);
+    /* g_malloc's frame is cut: make_thing is the leaf. */
+    cr_assert_eq(m->stacks[0].allocator_frames, 1);
+    const struct hd_location *caller = &m->locations[m->stacks[0].locations[1]];
+    cr_assert_str_eq(caller->frames[0].function, "make_thing");
+    /* The inlined PyObject_Malloc goes, make_inline stays. */
+    const struct hd_location *inl = &m->locations[m->stacks[1].locations[0]];
+    cr_assert_eq(m->stacks[1].allocator_frames, 0);
+    cr_assert_eq(inl->n_frames, 1);
+    cr_assert_str_eq(inl->frames[0].function, "make_inline");
+    /* What the header names, the heaviest first: 200 B, then 100 B. */
+    const char *const *names;
+    cr_assert_eq(hd_wrappers_charged(w, &names), 2);
+    cr_assert_str_eq(names[0], "PyObject_Malloc");
+    cr_assert_str_eq(names[1], "g_malloc");
+    hd_model_free(m);
+    hd_wrappers_free(w);
+
+    /* With the rule off, both wrappers are rows of their own. */
+    m = wrapped_profile();
+    hd_sym_annotate_model(sym, m, NULL);
+    cr_assert_eq(m->stacks[0].allocator_frames, 0);
+    cr_assert_str_eq(m->locations[m->stacks[0].locations[0]].frames[0].function, "g_malloc");
+    inl = &m->locations[m->stacks[1].locations[0]];
+    cr_assert_eq(inl->n_frames, 2);
+    cr_assert_str_eq(inl->frames[0].function, "PyObject_Malloc");
+    hd_model_free(m);
+    hd_sym_free(sym);
 }
 
 /* ---- the real system: python3.11 with python3.11-dbg, libc with libc6-dbg ---- */
@@ -881,7 +1177,7 @@ Test(symbolize, allocator_frames_are_cut_from_the_leaf_end_of_stacks)
     struct hd_error err;
     struct hd_model *m = hd_parse_buffer("a.heap", text, strlen(text), &err);
     cr_assert_not_null(m, "%s", err.message);
-    hd_sym_annotate_model(NULL, m);
+    hd_sym_annotate_model(NULL, m, NULL);
     cr_assert_eq(m->stacks[0].allocator_frames, 2);
     cr_assert_eq(m->stacks[1].allocator_frames, 1, "the root is kept");
     cr_assert_eq(m->stacks[2].allocator_frames, 0);

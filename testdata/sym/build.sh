@@ -2,7 +2,7 @@
 # Regenerate the symbolizer fixtures in testdata/sym/ from src/.
 #
 # The binaries are committed; tests read them and never run this script.
-# Needs gcc, g++, clang, clang++, binutils (objcopy, strip, objdump,
+# Needs gcc, g++, clang, clang++, lld, binutils (objcopy, strip, objdump,
 # readelf), dwz, llvm-symbolizer (llvm 14) and python3.
 #
 # Every <name> fixture gets <name>.expected: for each call instruction in the
@@ -86,6 +86,18 @@ cp bin/cxx-gcc-O1-dw4 bin/cxx-dwz5-b
 # Symbol tables only: .symtab without DWARF, and .dynsym alone.
 strip --strip-debug -o bin/c-symtab-only bin/c-gcc-O2-dw5-pie
 strip --strip-all -o bin/libsymlib-stripped.so bin/libsymlib.so
+
+# Unnamed code: a static function in a library stripped to .dynsym, so only
+# its .eh_frame FDE says where it is.  Linked by lld, whose layout makes file
+# offsets differ from addresses; the -symtab copy keeps .symtab for the
+# expected start.  No DWARF (-g0): the FDE is all there is.
+gcc -g0 -O2 -fPIC -shared -fno-omit-frame-pointer -fno-optimize-sibling-calls \
+    -fuse-ld=lld -Wl,--build-id=sha1 -o bin/libunnamed-symtab.so "$src/unnamed.c"
+strip --strip-all -o bin/libunnamed.so bin/libunnamed-symtab.so
+
+# Wrappers named as the default list names them (g_malloc out of line,
+# PyObject_Malloc inlined), with DWARF for the inlined one.
+gcc $common -O2 -gdwarf-5 -fPIC -shared -o bin/libwrappers.so "$src/wrappers.c"
 
 # Corrupt DWARF: 0xff bytes over the middle of .debug_info and .debug_line.
 cp bin/c-gcc-O0-dw4-pie bin/c-baddwarf

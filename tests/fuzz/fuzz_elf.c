@@ -1,11 +1,14 @@
 /* ELF opening through hd_sym_elf_open(): the fuzzer's bytes are the file;
  * then everything elf.c offers is touched: segments, offset -> vaddr,
  * every section the symbolizer asks for (decompressed: .zdebug, zlib and
- * zstd SHF_COMPRESSED), both symbol tables and lookups in them.  Seeds:
+ * zstd SHF_COMPRESSED), both symbol tables and lookups in them, and the
+ * function ranges of .eh_frame (through .eh_frame_hdr's table, the walk
+ * of every record, or PT_GNU_EH_FRAME).  Seeds:
  * testdata/sym/bin, testdata/sym/debug and testdata/bin. */
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "sym_eh_frame.h"
 #include "sym_elf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t k = 0; k < sizeof probes / sizeof *probes; k++)
                 if (hd_sym_elf_offset_to_vaddr(elf, probes[k], &vaddr)) {
                     sink += hd_sym_elf_has_vaddr(elf, vaddr);
+                    uint64_t start, length, offset;
+                    if (hd_sym_eh_frame_find(elf, vaddr, &start, &length))
+                        sink += start + length +
+                                hd_sym_elf_vaddr_to_offset(elf, start, &offset);
                     for (int t = HD_SYM_SYMTAB; t <= HD_SYM_DYNSYM; t++) {
                         const struct hd_sym_symbol *sym =
                             hd_sym_elf_find_symbol(elf, (enum hd_sym_symtab)t, vaddr);
