@@ -137,8 +137,9 @@ static void print_inputs(FILE *out, const char *label, const struct hd_report_in
 
 /* The rows to print, in order; their count in *N_ROWS; trimming counts in
  * *DROPPED_FRACTION (|cum| under the fraction) and *DROPPED_COUNT (past
- * the first node_count or top rows).  As Go pprof's text report: the
- * fraction first, then the rows in report order, cut after the first N. */
+ * the node_count or top rows of largest |key|).  As Go pprof's text
+ * report: the fraction first, then the first N rows by |key|; these are
+ * printed in report order. */
 static const struct hd_node **select_rows(const struct hd_graph *g,
                                           const struct hd_text_options *o, double cutoff,
                                           size_t *n_rows, size_t *dropped_fraction,
@@ -167,23 +168,28 @@ static const struct hd_node **select_rows(const struct hd_graph *g,
         }
         rows[n++] = node;
     }
-    qsort_r(rows, n, sizeof *rows, compare_rows, (void *)o);
     size_t keep = n;
     if (o->node_count > 0 && o->node_count < keep)
         keep = o->node_count;
     if (o->top > 0 && o->top < keep)
         keep = o->top;
+    if (keep < n) {
+        /* The rows kept are those of largest |key|, as Go pprof's (which
+         * sorts by |flat|): a shrinking diff keeps what shrank most. */
+        struct hd_text_options by_size = *o;
+        by_size.sort_by_abs = true;
+        qsort_r(rows, n, sizeof *rows, compare_rows, &by_size);
+    }
+    qsort_r(rows, keep, sizeof *rows, compare_rows, (void *)o);
     *dropped_count = n - keep;
     *n_rows = keep;
     return rows;
 }
 
-/* "flat", "cum", "|flat|" or "|cum|": what the rows are ordered by. */
-static const char *sort_key_name(const struct hd_text_options *o)
+/* "|flat|" or "|cum|": what the rows kept are chosen by. */
+static const char *size_key_name(const struct hd_text_options *o)
 {
-    if (o->sort_by_abs)
-        return o->sort_by_cum ? "|cum|" : "|flat|";
-    return o->sort_by_cum ? "cum" : "flat";
+    return o->sort_by_cum ? "|cum|" : "|flat|";
 }
 
 /* The header's statement of the denominator, when the Total or Shown line
@@ -288,7 +294,7 @@ int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_opt
                 hd_unit_name(o->value, unit), dropped_count > 0 ? "" : hint);
     if (dropped_count > 0)
         fprintf(out, "Showing the top %zu of %zu rows by %s%s\n", n, n + dropped_count,
-                sort_key_name(o), hint);
+                size_key_name(o), hint);
     if (o->compare) {
         fprintf(out, "%10s %10s %10s %8s  %s\n", "base", "current", "delta", "change",
                 o->sort_by_cum ? "name (cum)" : "name (flat)");

@@ -340,7 +340,7 @@ Test(cli, go_pprof_habits_top_alone_and_unit_names)
     r = heapdiff("-top", "1", "-unit=b", "bin/leaky", "profiles/tc-run1.0003.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect_str_eq(r->out, "Total: 2052736 B\n"
-                             "Showing the top 1 of 12 rows by flat\n"
+                             "Showing the top 1 of 12 rows by |flat|\n"
                              " 1572864  76.6%  76.6%  1572864  76.6% recurse\n");
     /* Go's names in any case: kb is KiB, mb jeprof's MB. */
     r = heapdiff("--unit=kb", "bin/leaky", "profiles/tc-run1.0003.heap", NULL);
@@ -867,7 +867,7 @@ Test(cli, frame_filters_and_trimming_options)
      * Go pprof's -nodecount: recurse, then flat 0 by name. */
     cr_expect(strstr(r->out, "Total: 1390336 B\n"
                              "Dropped 6 rows (|cum| < 139033 B)\n"
-                             "Showing the top 3 of 6 rows by flat\n"
+                             "Showing the top 3 of 6 rows by |flat|\n"
                              " 1048576  75.4%  75.4%  1048576  75.4% recurse\n"
                              "       0   0.0%  75.4%  1390336 100.0% __libc_start_call_main\n"
                              "       0   0.0%  75.4%  1390336 100.0% __libc_start_main_impl\n"),
@@ -902,7 +902,7 @@ Test(cli, the_text_report_fits_a_screen_and_nodecount_0_shows_all)
                              "profiles/tc-cpp.0002.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "Total: 375808 B\n"
-                             "Showing the top 20 of 29 rows by flat; --nodecount=0 shows all\n"),
+                             "Showing the top 20 of 29 rows by |flat|; --nodecount=0 shows all\n"),
               "%s", r->out);
     cr_expect_eq(count_rows(r), 20, "%s", r->out);
     r = heapdiff("--addresses", "--no-wrappers", "--show_bytes", "--nodecount=0", "bin/leaky_cpp",
@@ -913,7 +913,7 @@ Test(cli, the_text_report_fits_a_screen_and_nodecount_0_shows_all)
     /* --top N is N rows, not the default 20. */
     r = heapdiff("--addresses", "--no-wrappers", "--top=25", "bin/leaky_cpp", "profiles/tc-cpp.0002.heap", NULL);
     cr_expect_eq(count_rows(r), 25, "%s", r->out);
-    cr_expect(strstr(r->out, "Showing the top 25 of 29 rows by flat\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "Showing the top 25 of 29 rows by |flat|\n"), "%s", r->out);
 }
 
 Test(cli, normalize_gives_percentages_of_the_current_total)
@@ -1344,4 +1344,18 @@ Test(cli, sysroot_confines_the_paths_a_profile_names)
                       library, r->err);
     }
     remove_tree(dir);
+}
+
+Test(cli, trimming_keeps_the_rows_that_shrank_most_in_a_shrinking_diff)
+{
+    /* Snapshot 4 as the base of snapshot 1: every leak shrank.  Sorted by
+     * signed flat, the rows that did not change would come first; the two
+     * rows kept are the two of largest |flat|, printed in report order. */
+    struct run *r = heapdiff("--show_bytes", "--top=2", "--base=profiles/tc-run1.0004.heap",
+                             "bin/leaky", "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "rows by |flat|\n"
+                             " -147456  -7.4%  -7.4%  -147456  -7.4% lib_alloc\n"
+                             "-1572864 -79.1% -86.6% -1572864 -79.1% recurse\n"),
+              "%s", r->out);
 }

@@ -448,7 +448,7 @@ Test(text, perl_layout_rows_sorted_by_flat_then_name)
     o.top = 2;
     out = render(g, &o);
     cr_assert_str_eq(out, "Total: 200 B\n"
-                          "Showing the top 2 of 6 rows by cum\n"
+                          "Showing the top 2 of 6 rows by |cum|\n"
                           "       0   0.0%   0.0%      200 100.0% main\n"
                           "       0   0.0%   0.0%      100  50.0% caller\n");
     hd_graph_free(g);
@@ -525,7 +525,7 @@ Test(text, trimming_is_said_in_the_header)
     /* |cum| < 50 B: recurse (40) goes; of the 5 left, the first 3 by flat,
      * ties by name, as Go pprof's -nodecount keeps its top rows. */
     cr_assert_str_eq(out, "Total: 200 B\nDropped 1 rows (|cum| < 50 B)\n"
-                          "Showing the top 3 of 5 rows by flat\n"
+                          "Showing the top 3 of 5 rows by |flat|\n"
                           "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"
                           "      60  30.0%  80.0%       60  30.0% inlined_alloc (inline)\n"
                           "       0   0.0%  80.0%      100  50.0% caller\n");
@@ -533,7 +533,7 @@ Test(text, trimming_is_said_in_the_header)
     o.default_trim = true;
     out = render(g, &o);
     cr_assert(strstr(out, "Dropped 1 rows (|cum| < 50 B)\n"
-                          "Showing the top 3 of 5 rows by flat; --nodecount=0 shows all\n"),
+                          "Showing the top 3 of 5 rows by |flat|; --nodecount=0 shows all\n"),
               "%s", out);
     o.node_count = 0;
     out = render(g, &o);
@@ -556,12 +556,12 @@ Test(text, node_count_keeps_the_top_rows_in_report_order_not_the_roots)
                                 .node_count = 2};
     const char *out = render(g, &o);
     cr_assert_str_eq(out, "Total: 200 B\n"
-                          "Showing the top 2 of 6 rows by flat\n"
+                          "Showing the top 2 of 6 rows by |flat|\n"
                           "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"
                           "      60  30.0%  80.0%       60  30.0% inlined_alloc (inline)\n");
     o.sort_by_cum = true;
     out = render(g, &o);
-    cr_assert(strstr(out, "Showing the top 2 of 6 rows by cum\n"
+    cr_assert(strstr(out, "Showing the top 2 of 6 rows by |cum|\n"
                           "       0   0.0%   0.0%      200 100.0% main\n"
                           "       0   0.0%   0.0%      100  50.0% caller\n"),
               "%s", out);
@@ -569,7 +569,7 @@ Test(text, node_count_keeps_the_top_rows_in_report_order_not_the_roots)
     o.sort_by_cum = false;
     o.top = 1;
     out = render(g, &o);
-    cr_assert(strstr(out, "Showing the top 1 of 6 rows by flat\n"
+    cr_assert(strstr(out, "Showing the top 1 of 6 rows by |flat|\n"
                           "     100  50.0%  50.0%      100  50.0% leaf_alloc\n"),
               "%s", out);
     hd_graph_free(g);
