@@ -1359,3 +1359,28 @@ Test(cli, trimming_keeps_the_rows_that_shrank_most_in_a_shrinking_diff)
                              "-1572864 -79.1% -86.6% -1572864 -79.1% recurse\n"),
               "%s", r->out);
 }
+
+Test(cli, a_stack_past_the_default_frame_limit_is_refused_quickly)
+{
+    /* README "Limits": 65,536 frames in one stack by default.  A stack of
+     * 70,000 frames (gperftools writes at most 64) is refused with the
+     * limit's name, not read into memory. */
+    enum { FRAMES = 70000 };
+    size_t size = 64 + (size_t)FRAMES * 12 + 64;
+    char *text = malloc(size);
+    cr_assert_not_null(text);
+    size_t n = (size_t)snprintf(text, size, "heap profile: 1: 8 [1: 8] @ heapprofile\n1: 8 [1: 8] @");
+    for (int i = 0; i < FRAMES; i++)
+        n += (size_t)snprintf(text + n, size - n, " 0x%x", 0x100000 + i);
+    snprintf(text + n, size - n, "\n\nMAPPED_LIBRARIES:\n");
+    char dir[64], path[128];
+    make_temp_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/deep.heap", dir);
+    write_file(path, text);
+    free(text);
+    struct run *r = heapdiff(path, NULL);
+    cr_expect_eq(r->status, 2, "%s", r->err);
+    cr_expect(strstr(r->err, ":2: more than 65536 frames in a stack, heapdiff's limit"), "%s",
+              r->err);
+    remove_tree(dir);
+}
