@@ -822,6 +822,8 @@ void hd_sym_say_summary(struct hd_symbolizer *sym)
                 m->misfits == 1 ? " lies" : "es lie", (unsigned long long)m->first_misfit);
         m->misfits = 0;
     }
+    if (sym->n_notes == sym->n_notes_said)
+        return; /* nothing new; notes may be NULL */
     const struct note *notes = sym->notes + sym->n_notes_said;
     size_t n_notes = sym->n_notes - sym->n_notes_said;
     static const enum note_kind kinds[] = {NOTE_CANNOT_READ, NOTE_NO_DEBUG_INFO};
