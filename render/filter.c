@@ -1,12 +1,11 @@
 /* Stack filters on PCRE2 (see filter.h). */
 #include "filter.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "array.h"
+#include "regex.h"
 
 struct hd_filters {
     pcre2_code *code[HD_FILTER_COUNT];    /* NULL when the filter is off */
@@ -41,15 +40,8 @@ int hd_filters_compile(const char *const patterns[HD_FILTER_COUNT],
     for (int k = 0; k < HD_FILTER_COUNT; k++) {
         if (!patterns[k])
             continue;
-        int code;
-        PCRE2_SIZE offset;
-        f->code[k] = pcre2_compile((PCRE2_SPTR)patterns[k], PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-                                   &code, &offset, NULL);
+        f->code[k] = hd_regex_compile(names[k], patterns[k], 0, err);
         if (!f->code[k]) {
-            PCRE2_UCHAR message[256];
-            pcre2_get_error_message(code, message, sizeof message);
-            hd_error_set(err, NULL, 0, "--%s: bad regular expression '%s': %s at offset %zu",
-                         names[k], patterns[k], (const char *)message, (size_t)offset);
             hd_filters_free(f);
             return -1;
         }

@@ -2,10 +2,8 @@
 #include "source.h"
 #include "emitter.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <limits.h>
-#include <pcre2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +14,7 @@
 #include "array.h"
 #include "file.h"
 #include "idtable.h"
+#include "regex.h"
 #include "path.h"
 
 #define NONE UINT32_MAX
@@ -23,26 +22,12 @@
 
 /* ---- the regex ---- */
 
-static pcre2_code *compile(const char *pattern, struct hd_error *err)
-{
-    int code;
-    PCRE2_SIZE offset;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-                                   &code, &offset, NULL);
-    if (!re) {
-        PCRE2_UCHAR message[256];
-        pcre2_get_error_message(code, message, sizeof message);
-        hd_error_set(err, NULL, 0, "--list: bad regular expression '%s': %s at offset %zu",
-                     pattern, (const char *)message, (size_t)offset);
-    }
-    return re;
-}
 
 int hd_source_check(const struct hd_source_options *o, struct hd_error *err)
 {
     if (!o || !o->list)
         return 0;
-    pcre2_code *re = compile(o->list, err);
+    pcre2_code *re = hd_regex_compile("list", o->list, 0, err);
     if (!re)
         return -1;
     pcre2_code_free(re);
@@ -568,7 +553,7 @@ int hd_emit_source(FILE *out, const struct hd_report *report, struct hd_error *e
     const struct hd_source_options defaults = {NULL, NULL, 0, false};
     const struct hd_source_options *o = report->source ? report->source : &defaults;
     pcre2_code *re = NULL;
-    if (o->list && !(re = compile(o->list, err)))
+    if (o->list && !(re = hd_regex_compile("list", o->list, 0, err)))
         return -1;
     struct listing x;
     memset(&x, 0, sizeof x);

@@ -5,12 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include "allocator.h"
 #include "array.h"
 #include "error.h"
+#include "regex.h"
 #include "sym_demangle.h"
 
 /* Exact names: perl pprof's list (each also with a leading '_'), jeprof's
@@ -214,6 +213,9 @@ const char *const hd_wrappers_default[] = {
 const size_t hd_wrappers_default_count =
     sizeof hd_wrappers_default / sizeof *hd_wrappers_default;
 
+/* A wrapper pattern matches a whole function name. */
+#define WHOLE_NAME (PCRE2_ANCHORED | PCRE2_ENDANCHORED)
+
 struct hd_wrappers {
     pcre2_code *defaults;      /* the default list, or NULL */
     pcre2_code *pattern;       /* --wrappers RE, or NULL */
@@ -232,22 +234,6 @@ struct hd_wrappers {
     const char **charged;
 };
 
-/* PATTERN compiled to match whole names, or NULL with *ERR set. */
-static pcre2_code *compile_whole(const char *pattern, struct hd_error *err)
-{
-    int code;
-    PCRE2_SIZE offset;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code,
-                                   &offset, NULL);
-    if (!re) {
-        PCRE2_UCHAR message[256];
-        pcre2_get_error_message(code, message, sizeof message);
-        hd_error_set(err, NULL, 0, "--wrappers: bad regular expression '%s': %s at offset %zu",
-                     pattern, (const char *)message, (size_t)offset);
-    }
-    return re;
-}
 
 int hd_wrappers_new(const char *pattern, bool defaults, struct hd_wrappers **out,
                     struct hd_error *err)
@@ -272,12 +258,12 @@ int hd_wrappers_new(const char *pattern, bool defaults, struct hd_wrappers **out
                 strcat(all, "|");
             strcat(all, hd_wrappers_default[i]);
         }
-        w->defaults = compile_whole(all, err);
+        w->defaults = hd_regex_compile("wrappers", all, WHOLE_NAME, err);
         free(all);
         if (!w->defaults)
             abort(); /* the list above is a constant */
     }
-    if (has_pattern && !(w->pattern = compile_whole(pattern, err))) {
+    if (has_pattern && !(w->pattern = hd_regex_compile("wrappers", pattern, WHOLE_NAME, err))) {
         hd_wrappers_free(w);
         return -1;
     }
