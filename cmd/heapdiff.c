@@ -85,9 +85,9 @@ static const struct hd_option other_options[] = {
     FLAG("abs", sort_by_abs, "sort by absolute value, so shrinkage ranks with growth"),
     FLAG("compare", compare, "with --base: columns base, current, delta, change"),
     {"top", 0, HD_OPTION_COUNT, &settings.top, 0, "N",
-     "print only the first N rows; alone, the text report (Go pprof's -top)", "text"},
+     "print only the N rows of largest |flat|; alone, the text report (Go pprof's -top)", "text"},
     {"nodecount", 0, HD_OPTION_COUNT, &settings.node_count, 0, "N",
-     "text: the first N rows (default 20; 0: all, as jeprof); graphs: the N nodes "
+     "text: the N rows of largest |flat| (default 20; 0: all, as jeprof); graphs: the N nodes "
      "of largest |cum| (default 80)", NULL},
     {"nodefraction", 0, HD_OPTION_FRACTION, &settings.node_fraction, 0, "F",
      "drop nodes with |cum| under F of the total (default 0.005; text: 0 with "
