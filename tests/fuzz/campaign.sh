@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A longer fuzzing campaign than CI's:  tests/fuzz/campaign.sh [SECONDS] [TARGET...]
+# A longer fuzzing campaign than CI's:  tests/fuzz/campaign.sh [SECONDS] [TARGET[:SECONDS]...]
 # runs each target (default: all) for SECONDS (default 300) of wall time,
-# two at a time, in libFuzzer's fork mode so that a crash is saved and
+# or for the SECONDS given after its name (to top up what a target is
+# owed), two at a time, longest first, in libFuzzer's fork mode so that a crash is saved and
 # fuzzing goes on.  The corpora grow across campaigns in
 # build/fuzz/corpus/TARGET; crashers land in build/fuzz/campaign/artifacts/
 # TARGET/; build/fuzz/campaign/summary.md gets one row per target
@@ -14,6 +15,14 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
                                      gzip elf dwarf options pipeline)
+# "TARGET SECONDS" lines, longest first, so that the two slots finish
+# together; then the bare names.
+jobs=$(for t in "${targets[@]}"; do
+         name=${t%%:*}; secs=$seconds
+         [ "$name" = "$t" ] || secs=${t#*:}
+         echo "$name $secs"
+       done | sort -k2,2nr)
+mapfile -t targets < <(cut -d' ' -f1 <<<"$jobs")
 build=build/fuzz
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" -Dfuzz=true -Db_sanitize=address,undefined \
@@ -29,7 +38,7 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 run_one() {
-  local t=$1
+  local t=$1 seconds=$2
   local corpus=$build/corpus/$t artifacts=$out/artifacts/$t/
   mkdir -p "$corpus" "$artifacts"
   local dict=()
@@ -41,8 +50,8 @@ run_one() {
     2>"$out/$t.time" || true
 }
 export -f run_one
-export build out seconds
-printf '%s\n' "${targets[@]}" | xargs -P 2 -I{} bash -c 'run_one {}'
+export build out
+xargs -P 2 -L 1 bash -c 'run_one "$0" "$1"' <<<"$jobs"
 
 {
   echo "| target | executions | cov | ft | corpus | CPU time | crashers |"
