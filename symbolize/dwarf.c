@@ -779,11 +779,34 @@ static void push_top(struct unit *u, uint64_t low, uint64_t high, Dwarf_Off die)
     u->tops[u->n_tops++] = (struct top){low, high, die};
 }
 
+/* Whether DIE lies past *VISITED, the furthest DIE this walk has reached,
+ * and if so make it the furthest.  A walk of a tree in DIE order (a DIE,
+ * its children, then its siblings) only moves forward; a DIE at or before
+ * the furthest means sibling links that jump back into a subtree already
+ * walked, where walking on could visit it again and again (exponentially
+ * often through nested namespaces).  Such a walk is noted and ends. */
+static bool first_visit(struct hd_sym_dwarf *d, Dwarf_Die die, Dwarf_Off *visited)
+{
+    Dwarf_Off off = 0;
+    Dwarf_Error err = NULL;
+    if (dwarf_dieoffset(die, &off, &err) != DW_DLV_OK) {
+        drop_error(d->dbg, &err);
+        return false;
+    }
+    if (off <= *visited) {
+        note_problem(d, "DIE tree revisits its DIEs", NULL);
+        return false;
+    }
+    *visited = off;
+    return true;
+}
+
 /* Record the out-of-line functions among PARENT_DIE's children (and inside
  * its namespaces and classes) in u->tops.  Subprogram subtrees are not
- * entered: lookups descend them on demand. */
+ * entered: lookups descend them on demand.  *VISITED is the furthest DIE
+ * the walk has reached (first_visit): each DIE is visited once. */
 static void collect_functions(struct hd_sym_dwarf *d, struct unit *u,
-                              Dwarf_Die parent_die, unsigned depth)
+                              Dwarf_Die parent_die, unsigned depth, Dwarf_Off *visited)
 {
     Dwarf_Debug dbg = d->dbg;
     Dwarf_Error err = NULL;
@@ -794,6 +817,10 @@ static void collect_functions(struct hd_sym_dwarf *d, struct unit *u,
     Dwarf_Die die = NULL;
     int rc = step_forward(d, parent_die, true, &die);
     while (rc == DW_DLV_OK) {
+        if (!first_visit(d, die, visited)) {
+            dwarf_dealloc_die(die);
+            return;
+        }
         Dwarf_Half tag = 0;
         if (dwarf_tag(die, &tag, &err) == DW_DLV_OK) {
             if (tag == DW_TAG_subprogram) {
@@ -806,7 +833,7 @@ static void collect_functions(struct hd_sym_dwarf *d, struct unit *u,
                         push_top(u, d->scratch[i].low, d->scratch[i].high, off);
                 drop_error(dbg, &err);
             } else if (tag_may_hold_functions(tag)) {
-                collect_functions(d, u, die, depth + 1);
+                collect_functions(d, u, die, depth + 1, visited);
             }
         } else {
             drop_error(dbg, &err);
@@ -1009,7 +1036,8 @@ static void decode_unit(struct hd_sym_dwarf *d, struct unit *u)
 
     u->version = version;
     u->base = base;
-    collect_functions(d, u, cu, 0);
+    Dwarf_Off visited = 0;
+    collect_functions(d, u, cu, 0, &visited);
     dwarf_dealloc_die(cu);
     if (u->n_tops)
         qsort(u->tops, u->n_tops, sizeof *u->tops, compare_tops);

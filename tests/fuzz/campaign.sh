@@ -33,7 +33,7 @@ bash tests/fuzz/seed.sh "$PWD/testdata" "$build" "${targets[@]}"
 
 out=$build/campaign
 mkdir -p "$out"
-export ASAN_OPTIONS=detect_leaks=1
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1  # as run.sh
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
