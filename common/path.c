@@ -103,3 +103,9 @@ const char *hd_path_trim(const char *path, const char *const *prefixes, size_t n
     }
     return path;
 }
+
+const char *hd_path_base(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}

@@ -21,6 +21,10 @@
  * PATH). */
 const char *hd_path_clean(char *path);
 
+/* The file name of PATH, what a short message calls a file: what follows
+ * its last '/'; PATH itself when it has no '/' or ends in one. */
+const char *hd_path_base(const char *path);
+
 /* Walk a ':'-separated LIST (Go's filepath.SplitList; --trim-path and
  * --source-path take such lists): returns the first item, of *LENGTH
  * bytes, and sets *REST to what follows it (NULL after the last).  An

@@ -13,6 +13,7 @@
 #include "annotate.h"
 #include "array.h"
 #include "gvc.h"
+#include "input.h"
 #include "output.h"
 #include "parse.h"
 #include "path.h"
@@ -153,13 +154,6 @@ struct input_facts {
                                    the profile records it */
 };
 
-/* The file name of PATH. */
-static const char *file_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash && slash[1] ? slash + 1 : path;
-}
-
 /* Fill *FACTS for the file PATH, read into the one-file model M.  SYM
  * (NULL: no file is read) finds the program's build-id without the
  * substitution of BINARY: this is what the profile names. */
@@ -219,14 +213,14 @@ static bool same_program(const struct input_facts *a, const struct input_facts *
         return true;
     if (a->build_id[0] && b->build_id[0] && strcmp(a->build_id, b->build_id) == 0)
         return true;
-    return strcmp(file_name(a->program), file_name(b->program)) == 0;
+    return strcmp(hd_path_base(a->program), hd_path_base(b->program)) == 0;
 }
 
 /* Whether paths A and B name one file: the same text, or the same device
  * and inode.  "-" (standard input) is no file. */
 static bool same_file(const char *a, const char *b)
 {
-    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+    if (hd_input_is_stdin(a) || hd_input_is_stdin(b))
         return false;
     if (strcmp(a, b) == 0)
         return true;
@@ -310,10 +304,10 @@ static void check_inputs(const struct hd_request *r, const struct input_facts *f
     if (!shared) {
         hd_warn("the base %s is a profile of %s, the current %s one of %s: they share no "
                 "program, so the delta subtracts one program from another",
-                bases[0].path, file_name(bases[0].program), currents[0].path,
-                file_name(currents[0].program));
+                bases[0].path, hd_path_base(bases[0].program), currents[0].path,
+                hd_path_base(currents[0].program));
         snprintf(caution, sizeof caution, "Caution: the base is of %s, the current of %s",
-                 file_name(bases[0].program), file_name(currents[0].program));
+                 hd_path_base(bases[0].program), hd_path_base(currents[0].program));
         hd_model_add_caution(model, caution);
     }
     for (size_t c = 0; c < r->n_currents; c++)

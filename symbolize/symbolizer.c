@@ -18,6 +18,7 @@
 #include "array.h"
 #include "error.h"
 #include "idtable.h"
+#include "path.h"
 
 #define MAX_FRAMES 64
 #define TRIED_SIZE 2048
@@ -741,18 +742,11 @@ const char *hd_sym_module_file(struct hd_symbolizer *sym, const char *module_pat
 
 enum { MAX_SHORT_LINES = 3, MAX_NAMES = 4 };
 
-/* The file name of PATH: what a short warning calls a module. */
-static const char *file_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash && slash[1] ? slash + 1 : path;
-}
-
 /* The line for one note: short ("libz.so.1: no debug info"), or with the
  * whole path and every path tried (VERBOSE). */
 static void say_note(const struct note *n, bool verbose)
 {
-    const char *name = verbose ? n->path : file_name(n->path);
+    const char *name = verbose ? n->path : hd_path_base(n->path);
     if (n->kind == NOTE_CANNOT_READ) {
         if (verbose && n->n_tried > 1)
             hd_warn("%s: cannot read: %s (tried %s)", name, n->reason, n->tried);
@@ -784,12 +778,12 @@ static void say_collapsed(const struct note *notes, size_t n_notes, enum note_ki
         size_t len = strlen(names);
         if (listed < MAX_NAMES)
             snprintf(names + len, sizeof names - len, "%s%s", listed ? ", " : "",
-                     file_name(notes[i].path));
+                     hd_path_base(notes[i].path));
         listed++;
         len = strlen(bare);
         if (kind == NOTE_NO_DEBUG_INFO && notes[i].no_symbols && n_bare++ < MAX_NAMES)
             snprintf(bare + len, sizeof bare - len, "%s%s", len ? ", " : "",
-                     file_name(notes[i].path));
+                     hd_path_base(notes[i].path));
     }
     size_t len = strlen(names);
     if (n > MAX_NAMES)
