@@ -18,6 +18,9 @@ struct hd_trend *hd_trend_new(size_t n_snapshots)
     t->total = hd_calloc(n_snapshots, sizeof *t->total);
     t->total_var = hd_calloc(n_snapshots, sizeof *t->total_var);
     t->allocated = hd_calloc(n_snapshots, sizeof *t->allocated);
+    t->paths = hd_calloc(n_snapshots, sizeof *t->paths);
+    for (size_t k = 0; k < n_snapshots; k++)
+        t->paths[k] = "";
     return t;
 }
 
@@ -29,6 +32,7 @@ void hd_trend_free(struct hd_trend *t)
     free(t->total);
     free(t->total_var);
     free(t->allocated);
+    free(t->paths);
     hd_idtable_free(&t->index);
     hd_arena_free(t->arena);
     free(t);
@@ -79,6 +83,11 @@ void hd_trend_add(struct hd_trend *t, size_t snapshot, const char *name, double 
     node->cum[snapshot] += cum;
     node->flat_var[snapshot] += flat_var;
     node->cum_var[snapshot] += cum_var;
+}
+
+void hd_trend_set_path(struct hd_trend *t, size_t snapshot, const char *path)
+{
+    t->paths[snapshot] = hd_arena_strndup(t->arena, path, strlen(path));
 }
 
 void hd_trend_set_total(struct hd_trend *t, size_t snapshot, double total, double var)

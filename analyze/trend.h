@@ -25,6 +25,7 @@ struct hd_trend_node {
 
 struct hd_trend {
     size_t n_snapshots;          /* >= 1 */
+    const char **paths;          /* each snapshot's file, in order; owned */
     struct hd_trend_node *nodes; /* in order of first appearance */
     size_t n_nodes;
     double *total, *total_var;   /* the whole profile's value per snapshot */
@@ -44,6 +45,9 @@ struct hd_trend {
 /* An empty series of N_SNAPSHOTS (>= 1) snapshots. */
 struct hd_trend *hd_trend_new(size_t n_snapshots);
 void hd_trend_free(struct hd_trend *trend);
+
+/* Snapshot SNAPSHOT's file was PATH (copied). */
+void hd_trend_set_path(struct hd_trend *trend, size_t snapshot, const char *path);
 
 /* Add to node NAME's values in SNAPSHOT (< n_snapshots); NAME is copied. */
 void hd_trend_add(struct hd_trend *trend, size_t snapshot, const char *name, double flat,

@@ -38,6 +38,8 @@ struct settings {
     const char *output;
     size_t max_input_size;
     bool verbose;
+    bool trend, ascii;
+    double trend_confidence, trend_late_ratio, trend_late_part, trend_noise_floor;
 };
 
 static struct settings settings = {
@@ -46,6 +48,10 @@ static struct settings settings = {
     .node_fraction = HD_UNSET_FRACTION,
     .edge_fraction = HD_UNSET_FRACTION,
     .max_input_size = HD_PARSE_DEFAULT_MAX_INPUT_BYTES,
+    .trend_confidence = -1,
+    .trend_late_ratio = -1,
+    .trend_late_part = -1,
+    .trend_noise_floor = -1,
 };
 
 #define FLAG(name, target, help) {name, 0, HD_OPTION_FLAG, &settings.target, 0, NULL, help, NULL}
@@ -55,6 +61,16 @@ static const struct hd_option other_options[] = {
     /* what to show (the report kinds come first, from hd_emitters) */
     {"base", 0, HD_OPTION_STRING, &settings.base, 0, "FILE",
      "subtract FILE first: show the growth since FILE (matched across runs)", NULL},
+    FLAG("trend", trend, "the profiles (files, directories, globs) are a series: verdicts "
+         "leak, plateau, transient, shrinking or flat for each row"),
+    {"trend-confidence", 0, HD_OPTION_FRACTION, &settings.trend_confidence, 0, "P",
+     "--trend: how sure a rise must be to count (default 0.95)", NULL},
+    {"trend-late-ratio", 0, HD_OPTION_FRACTION, &settings.trend_late_ratio, 0, "R",
+     "--trend: a leak's late slope is at least R of its early one (default 0.5)", NULL},
+    {"trend-late-part", 0, HD_OPTION_FRACTION, &settings.trend_late_part, 0, "F",
+     "--trend: the late part is the last F of the snapshots (default 0.5)", NULL},
+    {"trend-noise-floor", 0, HD_OPTION_FRACTION, &settings.trend_noise_floor, 0, "F",
+     "--trend: changes under F of a row's largest value are noise (default 0.01)", NULL},
     FLAG("inuse-space", inuse_space, "bytes in use (the default)"),
     FLAG("inuse-objects", inuse_objects, "objects in use"),
     FLAG("alloc-space", alloc_space, "bytes ever allocated"),
@@ -77,6 +93,7 @@ static const struct hd_option other_options[] = {
      "one row per address", NULL},
     FLAG("no-inlines", no_inlines, "fold inlined functions into their callers"),
     /* layout */
+    FLAG("ascii", ascii, "--trend: sparklines in ASCII instead of Unicode blocks"),
     FLAG("show-bytes", show_bytes, "exact bytes instead of MB (same as --unit=B)"),
     {"unit", 0, HD_OPTION_STRING, &settings.unit, 0, "UNIT",
      "B, KB/KiB, MB (jeprof's one decimal; text default), MiB, GB/GiB, or auto "
@@ -166,11 +183,13 @@ static void print_usage(FILE *out, const struct hd_option *table)
 {
     fputs("usage: heapdiff [OPTIONS] [BINARY] PROFILE...\n"
           "       heapdiff --base BASE [OPTIONS] [BINARY] PROFILE...\n"
+          "       heapdiff --trend [OPTIONS] [BINARY] SNAPSHOT...\n"
           "\n"
           "Reads gperftools and jemalloc heap profiles (gzip'ed or not) and shows\n"
           "where memory is; with --base, where it grew.  Several PROFILEs are summed;\n"
           "'-' as PROFILE or BASE is standard input (once).  BINARY, recognized by its\n"
-          "ELF header, is the program that wrote them.\n"
+          "ELF header, is the program that wrote them.  With --trend, the PROFILEs\n"
+          "(files, directories of dumps, globs) are a series, ordered by dump number.\n"
           "Options take '-' or '_' in names, one dash or two, and --opt=V or --opt V.\n"
           "\n"
           "Options:\n",
@@ -267,6 +286,16 @@ static int make_request(struct hd_request *request, const char **positional, int
         return -1;
     if ((settings.compare || settings.drop_negative || settings.normalize) && !settings.base)
         return hd_error_set(err, NULL, 0, "--compare, --drop_negative and --normalize need --base");
+    if (settings.trend && settings.base)
+        return hd_error_set(err, NULL, 0,
+                            "--trend and --base: a series is its own base (the first "
+                            "snapshot)");
+    if (settings.trend_confidence == 0 || settings.trend_confidence == 1 ||
+        settings.trend_late_part == 0 || settings.trend_late_part == 1 ||
+        settings.trend_noise_floor == 1)
+        return hd_error_set(err, NULL, 0,
+                            "--trend-confidence and --trend-late-part lie strictly between 0 "
+                            "and 1, --trend-noise-floor below 1");
     int first_profile = 0;
     if (n > 0 && hd_input_is_elf_program(positional[0]))
         request->binary = positional[first_profile++];
@@ -313,6 +342,17 @@ static int make_request(struct hd_request *request, const char **positional, int
         .node_fraction = settings.node_fraction,
         .edge_fraction = settings.edge_fraction,
     };
+    request->report.ascii = settings.ascii;
+    request->trend = settings.trend;
+    struct hd_trend_thresholds *t = &request->thresholds;
+    if (settings.trend_confidence >= 0)
+        t->confidence = settings.trend_confidence;
+    if (settings.trend_late_ratio >= 0)
+        t->late_ratio = settings.trend_late_ratio;
+    if (settings.trend_late_part >= 0)
+        t->late_part = settings.trend_late_part;
+    if (settings.trend_noise_floor >= 0)
+        t->noise_floor = settings.trend_noise_floor;
     request->emitter = &hd_emitters[settings.report];
     request->source.list = settings.report_argument;
     request->source.source_paths = settings.source_paths.items;

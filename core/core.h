@@ -27,6 +27,7 @@
 #include "report.h"
 #include "source.h"
 #include "symbolizer.h"
+#include "trend.h"
 
 struct hd_wrappers; /* symbolize/allocator.h */
 
@@ -78,6 +79,11 @@ struct hd_request {
     struct hd_report_options report; /* its value and filters are set by
                                         hd_core_run from the above */
     const struct hd_emitter *emitter; /* NULL: text */
+
+    /* --trend: the currents are a snapshot series (files, directories of
+     * dumps, globs), classified node by node under THRESHOLDS. */
+    bool trend;
+    struct hd_trend_thresholds thresholds;
     struct hd_source_options source; /* --list: which functions, where their
                                         sources are; its no_inlines is set
                                         by hd_core_run from graph */
@@ -120,6 +126,12 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *request);
 struct hd_model *hd_core_read_inputs(const struct hd_request *request,
                                      struct hd_symbolizer *sym, struct hd_error *err);
 
+/* Parse the one profile PATH as hd_core_read_inputs reads each input:
+ * checked for the value type and thread, modules identified through SYM,
+ * BINARY checked against it.  NULL with *ERR set. */
+struct hd_model *hd_core_read_one(const struct hd_request *request, const char *path,
+                                  struct hd_symbolizer *sym, struct hd_error *err);
+
 /* Attach frames to MODEL's locations with SYM (NULL: --no-symbols), mark
  * the allocator's frames, and the wrappers' under WRAPPERS (NULL: the
  * wrapper rule is off; see hd_wrappers_new), and say the symbolizer's
@@ -128,9 +140,37 @@ void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
                        struct hd_wrappers *wrappers);
 
 /* Take REQUEST's --trim-path prefixes, and Go pprof's default
- * (hd_path_trim), off the source file of every frame of MODEL, once it is
- * symbolized: every report then shows the trimmed names.  A location
- * whose frames change gets a copy of them in MODEL. */
-void hd_core_trim_paths(const struct hd_request *request, struct hd_model *model);
+ * (hd_path_trim), off the source file of every frame of MODEL's locations
+ * from FIRST_LOCATION on, once they are symbolized: every report then
+ * shows the trimmed names.  A location whose frames change gets a copy of
+ * them in MODEL. */
+void hd_core_trim_paths(const struct hd_request *request, struct hd_model *model,
+                        size_t first_location);
+
+/* ---- a snapshot series (--trend; core/trend.c) ---- */
+
+#define HD_TREND_MAX_SNAPSHOTS 10000
+
+/* A series as read: the per-node series with their verdicts, and a model
+ * of the first snapshot (as the base) and the last (as the current), for
+ * the report of the growth over the series. */
+struct hd_series {
+    struct hd_model *model;
+    struct hd_trend *trend;
+};
+
+/* Read REQUEST's currents as a series: each argument a profile, a
+ * directory (its *.heap and *.heap.gz files) or a glob; ordered as their
+ * producer wrote them (hd_sort_snapshots); at least 3.  One snapshot is
+ * held at a time: each is aligned, its new locations symbolized with SYM
+ * (none with no_symbols) and WRAPPERS, its graph built with FILTERS and
+ * added to the trend; then it is dropped.  Fills *SERIES; 0, or -1 with
+ * *ERR set. */
+int hd_core_read_series(const struct hd_request *request, struct hd_symbolizer *sym,
+                        struct hd_wrappers *wrappers, const struct hd_filters *filters,
+                        struct hd_series *series, struct hd_error *err);
+
+/* Free what hd_core_read_series() filled. */
+void hd_series_release(struct hd_series *series);
 
 #endif

@@ -17,6 +17,7 @@
 #include "output.h"
 #include "parse.h"
 #include "path.h"
+#include "sequence.h"
 
 void hd_request_init(struct hd_request *r)
 {
@@ -30,6 +31,7 @@ void hd_request_init(struct hd_request *r)
     r->report.node_count = HD_UNSET_COUNT;
     r->report.node_fraction = HD_UNSET_FRACTION;
     r->report.edge_fraction = HD_UNSET_FRACTION;
+    hd_trend_thresholds_init(&r->thresholds);
 }
 
 /* ---- symbolizer ---- */
@@ -77,9 +79,10 @@ void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
         hd_sym_say_summary(sym);
 }
 
-void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model)
+void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model,
+                        size_t first_location)
 {
-    for (size_t i = 0; i < model->n_locations; i++) {
+    for (size_t i = first_location; i < model->n_locations; i++) {
         struct hd_location *l = &model->locations[i];
         struct hd_frame *copy = NULL;
         for (uint32_t f = 0; f < l->n_frames; f++) {
@@ -229,62 +232,6 @@ static bool same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-/* Whether TEXT[0..LEN) is all digits, and at least one. */
-static bool all_digits(const char *text, size_t len)
-{
-    if (len == 0)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if (!isdigit((unsigned char)text[i]))
-            return false;
-    return true;
-}
-
-/* Where PATH stands in its producer's series of dumps: RUN, the path
- * without the sequence number (the same for every dump of one process),
- * and SEQ.  jemalloc names its dumps PREFIX.PID.SEQ.KIND.heap, KIND being
- * i, m or u with a count of its own, or f for the final dump, and SEQ
- * counting every dump of the process; gperftools names them
- * PREFIX.NNNN.heap, NNNN from 0001 (%04d).  A ".gz" may follow.  Returns
- * false for any other name. */
-static bool dump_sequence(const char *path, char *run, size_t size, unsigned long long *seq)
-{
-    char name[PATH_MAX];
-    if (snprintf(name, sizeof name, "%s", path) >= (int)sizeof name)
-        return false;
-    size_t len = strlen(name);
-    if (len > 3 && strcmp(name + len - 3, ".gz") == 0)
-        name[len -= 3] = '\0';
-    if (len < 5 || strcmp(name + len - 5, ".heap") != 0)
-        return false;
-    name[len -= 5] = '\0';
-    char *last = strrchr(name, '.');
-    if (!last || strchr(last, '/'))
-        return false;
-    const char *kind = last + 1;
-    bool jemalloc = strcmp(kind, "f") == 0 ||
-                    (strchr("imuv", kind[0]) && kind[0] && all_digits(kind + 1, strlen(kind + 1)));
-    char *number = last;
-    if (jemalloc) {
-        *last = '\0';
-        number = strrchr(name, '.');
-        if (!number || strchr(number, '/') || !all_digits(number + 1, strlen(number + 1)))
-            return false;
-        char *pid = number;
-        *pid = '\0';
-        char *before = strrchr(name, '.');
-        *pid = '.';
-        if (!before || strchr(before, '/') || !all_digits(before + 1, (size_t)(pid - before - 1)))
-            return false;
-    } else if (strlen(kind) < 4 || !all_digits(kind, strlen(kind))) {
-        return false;
-    }
-    *seq = strtoull(number + 1, NULL, 10);
-    *number = '\0';
-    snprintf(run, size, "%s:%s", jemalloc ? "jemalloc" : "gperftools", name);
-    return true;
-}
-
 /* Warn about inputs that do not make the diff the user meant: a base of
  * another program, the base among the currents, and a base written after
  * the current by the same process; each also becomes a short caution in
@@ -331,10 +278,10 @@ static void check_inputs(const struct hd_request *r, const struct input_facts *f
     for (size_t b = 0; b < r->n_bases; b++) {
         char base_run[PATH_MAX + 16], current_run[PATH_MAX + 16];
         unsigned long long base_seq, current_seq;
-        if (!dump_sequence(bases[b].path, base_run, sizeof base_run, &base_seq))
+        if (!hd_dump_sequence(bases[b].path, base_run, sizeof base_run, &base_seq))
             continue;
         for (size_t c = 0; c < r->n_currents; c++) {
-            if (!dump_sequence(currents[c].path, current_run, sizeof current_run,
+            if (!hd_dump_sequence(currents[c].path, current_run, sizeof current_run,
                                &current_seq) ||
                 strcmp(base_run, current_run) != 0 || base_seq <= current_seq)
                 continue;
@@ -388,6 +335,13 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
     return m;
 }
 
+struct hd_model *hd_core_read_one(const struct hd_request *r, const char *path,
+                                  struct hd_symbolizer *sym, struct hd_error *err)
+{
+    struct input_facts facts;
+    return read_one(r, path, sym, &facts, err);
+}
+
 struct hd_model *hd_core_read_inputs(const struct hd_request *r, struct hd_symbolizer *sym,
                                      struct hd_error *err)
 {
@@ -431,11 +385,12 @@ static bool writes_to_terminal(const struct hd_request *r)
     return (!r->output || strcmp(r->output, "-") == 0) && isatty(STDOUT_FILENO);
 }
 
-/* Emit GRAPH of MODEL as REQUEST asks.  Returns 0, or -1 with *ERR set. */
+/* Emit GRAPH of MODEL (with TREND, the series it is the growth over, or
+ * NULL) as REQUEST asks.  Returns 0, or -1 with *ERR set. */
 static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
                 const struct hd_model *model, const struct hd_graph *graph,
                 const struct hd_filters *filters, const char *wrappers_note,
-                struct hd_error *err)
+                const struct hd_trend *trend, struct hd_error *err)
 {
     struct hd_report_options options = r->report;
     options.value = r->graph.value;
@@ -444,6 +399,7 @@ static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
     source.no_inlines = r->graph.no_inlines;
     options.source = &source;
     options.wrappers_note = wrappers_note;
+    options.trend = trend;
     struct hd_report report;
     hd_report_prepare(&report, emitter, model, graph, &options);
     struct hd_output out;
@@ -482,24 +438,41 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_wrappers_free(wrappers);
         return HD_OUTCOME_TROUBLE;
     }
+    if (r->trend && !emitter->series) {
+        hd_error_set(err, NULL, 0, "--trend makes a table (--text) or a graph, not --%s",
+                     emitter->name);
+        hd_filters_free(filters);
+        hd_wrappers_free(wrappers);
+        return HD_OUTCOME_TROUBLE;
+    }
     enum hd_outcome outcome = HD_OUTCOME_TROUBLE;
     struct hd_symbolizer *sym = hd_core_symbolizer(r);
     struct hd_graph *graph = NULL;
-    struct hd_model *model = hd_core_read_inputs(r, sym, err);
-    if (model) {
+    struct hd_series series = {0};
+    struct hd_model *model = NULL;
+    if (r->trend) {
+        /* Symbolized snapshot by snapshot as the series is read. */
+        if (hd_core_read_series(r, sym, wrappers, filters, &series, err) == 0)
+            model = series.model;
+    } else if ((model = hd_core_read_inputs(r, sym, err)) != NULL) {
         hd_core_symbolize(r->no_symbols ? NULL : sym, model, wrappers);
-        hd_core_trim_paths(r, model);
+        hd_core_trim_paths(r, model, 0);
+    }
+    if (model) {
         struct hd_graph_options graph_options = r->graph;
         graph_options.filters = filters;
         graph = hd_graph_build(model, &graph_options);
         warn_unmatched_filters(r, graph);
         char *note = wrapper_note(r, wrappers);
-        if (emit(r, emitter, model, graph, filters, note, err) == 0)
+        if (emit(r, emitter, model, graph, filters, note, series.trend, err) == 0)
             outcome = HD_OUTCOME_OK;
         free(note);
     }
     hd_graph_free(graph);
-    hd_model_free(model);
+    if (r->trend)
+        hd_series_release(&series);
+    else
+        hd_model_free(model);
     hd_sym_free(sym);
     hd_filters_free(filters);
     hd_wrappers_free(wrappers);

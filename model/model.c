@@ -120,6 +120,21 @@ uint32_t hd_model_add_input(struct hd_model *m, const char *path, enum hd_role r
     return (uint32_t)(m->n_inputs - 1);
 }
 
+void hd_model_drop_last_input(struct hd_model *m)
+{
+    if (m->n_inputs == 0)
+        return;
+    m->n_inputs--;
+    free(m->samples.columns[m->n_inputs]);
+    free(m->thread_samples.columns[m->n_inputs]);
+}
+
+void hd_model_set_role(struct hd_model *m, uint32_t input, enum hd_role role)
+{
+    m->inputs[input].role = role;
+    m->inputs[input].weight = role == HD_ROLE_BASE ? -1.0 : 1.0;
+}
+
 /* ---- mappings ---- */
 
 uint32_t hd_model_add_mapping(struct hd_model *m, uint64_t start, uint64_t limit,

@@ -224,6 +224,14 @@ void hd_model_free(struct hd_model *model);
  * its index. */
 uint32_t hd_model_add_input(struct hd_model *model, const char *path, enum hd_role role);
 
+/* Remove the last input and its columns.  Its samples stay, with values
+ * in the other columns only (0 where it alone had them): a series keeps
+ * its first snapshot and one more, not all of them (core/trend.c). */
+void hd_model_drop_last_input(struct hd_model *model);
+
+/* Give input INPUT ROLE, and the weight hd_model_add_input gives it. */
+void hd_model_set_role(struct hd_model *model, uint32_t input, enum hd_role role);
+
 /* Add TEXT (copied) to MODEL's cautions, unless it is there or the list
  * is full. */
 void hd_model_add_caution(struct hd_model *model, const char *text);

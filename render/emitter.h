@@ -29,6 +29,7 @@ struct hd_emitter {
     int (*write)(FILE *out, const struct hd_report *report, struct hd_error *err);
     const char *argument; /* what the kind's option takes, as --help calls
                              it ("RE": --list RE), or NULL for none */
+    bool series;          /* can show a --trend series (report->trend) */
 };
 
 /* Every emitter, the default (text) first; ended by a row with a NULL

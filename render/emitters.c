@@ -5,19 +5,19 @@
 
 const struct hd_emitter hd_emitters[] = {
     {"text", "text report (the default): flat, flat%, sum%, cum, cum%, name",
-     HD_EMITTER_TABLE, false, false, hd_emit_text, NULL},
+     HD_EMITTER_TABLE, false, false, hd_emit_text, NULL, true},
     {"traces", "print every stack with its value, leaf first", HD_EMITTER_TABLE, false, false,
-     hd_emit_traces, NULL},
-    {"dot", "call graph in dot syntax", HD_EMITTER_PICTURE, true, false, hd_emit_dot, NULL},
+     hd_emit_traces, NULL, false},
+    {"dot", "call graph in dot syntax", HD_EMITTER_PICTURE, true, false, hd_emit_dot, NULL, true},
     {"svg", "call graph drawn as SVG (in-process, no dot program)", HD_EMITTER_PICTURE, true,
-     false, hd_emit_svg, NULL},
+     false, hd_emit_svg, NULL, true},
     {"png", "call graph drawn as PNG (needs -o FILE on a terminal)", HD_EMITTER_PICTURE, true,
-     true, hd_emit_png, NULL},
+     true, hd_emit_png, NULL, true},
     {"pdf", "call graph drawn as PDF (needs -o FILE on a terminal)", HD_EMITTER_PICTURE, true,
-     true, hd_emit_pdf, NULL},
+     true, hd_emit_pdf, NULL, true},
     {"list", "source of the functions matching RE, each line's flat and cum (as pprof)",
-     HD_EMITTER_TABLE, false, false, hd_emit_source, "RE"},
-    {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL},
+     HD_EMITTER_TABLE, false, false, hd_emit_source, "RE", false},
+    {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 
 const struct hd_emitter *hd_emitter_find(const char *name)

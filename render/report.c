@@ -154,6 +154,18 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
     };
     list_filters(r, o->filters);
     list_notes(r, model, o->value, unit, o->wrappers_note);
+    r->trend = o->trend;
+    r->trend_table = (struct hd_trend_table_options){
+        .value = o->value,
+        .ascii = o->ascii,
+        .rows = o->top && (r->text.node_count == 0 || o->top < r->text.node_count)
+                    ? o->top
+                    : r->text.node_count,
+        .default_rows = default_trim,
+        .notes = r->text.notes,
+        .n_notes = r->text.n_notes,
+        .filters = o->filters,
+    };
 
     if (emitter->needs_view) {
         r->paths = hd_calloc(1, sizeof *r->paths);

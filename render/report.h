@@ -24,6 +24,7 @@
 #include "prune.h"
 #include "scene.h"
 #include "text.h"
+#include "trend_table.h"
 #include "walk.h"
 
 struct hd_emitter;
@@ -57,6 +58,9 @@ struct hd_report_options {
     const struct hd_source_options *source; /* --list; NULL: its defaults */
     const char *wrappers_note; /* the wrappers charged to their callers, one
                                   line for the header and legend; NULL: none */
+    const struct hd_trend *trend; /* --trend: the series the graph is the
+                                     growth over; NULL: a plain report */
+    bool ascii;             /* --ascii: sparklines without Unicode */
 };
 
 /* The report as emitters read it.  Owns what it allocated; points into
@@ -73,6 +77,8 @@ struct hd_report {
     const char *output_name;                /* where it goes, for messages;
                                                NULL for standard output */
     const struct hd_source_options *source; /* --list (source.h), or NULL */
+    const struct hd_trend *trend;           /* --trend, or NULL */
+    struct hd_trend_table_options trend_table; /* with TREND: the table */
     /* private */
     struct hd_report_input *inputs;         /* currents, then bases */
     char (*filter_text)[600];

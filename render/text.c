@@ -319,7 +319,9 @@ int hd_render_text(FILE *out, const struct hd_graph *g, const struct hd_text_opt
 
 int hd_emit_text(FILE *out, const struct hd_report *report, struct hd_error *err)
 {
-    if (hd_render_text(out, report->graph, &report->text) != 0)
+    int rc = report->trend ? hd_render_trend_table(out, report->trend, &report->trend_table)
+                           : hd_render_text(out, report->graph, &report->text);
+    if (rc != 0)
         return hd_error_set(err, report->output_name, 0, "cannot write the report");
     return 0;
 }

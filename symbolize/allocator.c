@@ -375,9 +375,9 @@ uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found,
     return found->n_frames;
 }
 
-void hd_allocator_mark_libraries(struct hd_model *model)
+void hd_allocator_mark_libraries(struct hd_model *model, size_t first_location)
 {
-    for (size_t i = 0; i < model->n_locations; i++) {
+    for (size_t i = first_location; i < model->n_locations; i++) {
         struct hd_location *l = &model->locations[i];
         if (l->mapping != HD_NO_MAPPING &&
             hd_allocator_is_library(model->mappings[l->mapping].path))

@@ -81,10 +81,10 @@ size_t hd_wrappers_charged(struct hd_wrappers *wrappers, const char *const **nam
 uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found,
                                     const struct hd_wrappers *wrappers, const char **wrapper);
 
-/* Mark the locations of MODEL that lie in allocator libraries
- * (is_allocator).  Before symbolization, so that the symbolizer need not
- * read those libraries. */
-void hd_allocator_mark_libraries(struct hd_model *model);
+/* Mark the locations of MODEL from FIRST_LOCATION on that lie in
+ * allocator libraries (is_allocator).  Before symbolization, so that the
+ * symbolizer need not read those libraries. */
+void hd_allocator_mark_libraries(struct hd_model *model, size_t first_location);
 
 /* Set every stack's allocator_frames from its locations' is_allocator
  * marks.  After symbolization, which marks allocator functions (and

@@ -32,9 +32,15 @@ static void attach_frames(struct hd_model *model, uint32_t id,
 void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model,
                            struct hd_wrappers *wrappers)
 {
-    hd_allocator_mark_libraries(model);
+    hd_sym_annotate_new(sym, model, wrappers, 0);
+}
+
+void hd_sym_annotate_new(struct hd_symbolizer *sym, struct hd_model *model,
+                         struct hd_wrappers *wrappers, size_t first_location)
+{
+    hd_allocator_mark_libraries(model, first_location);
     uint32_t main_mapping = hd_model_main_mapping(model);
-    for (size_t i = 0; sym && i < model->n_locations; i++) {
+    for (size_t i = first_location; sym && i < model->n_locations; i++) {
         struct hd_location *l = &model->locations[i];
         /* Frames in allocator libraries are all left out: no need to read
          * the library, nor to warn about its lack of debug info. */

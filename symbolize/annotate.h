@@ -20,4 +20,10 @@
 void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model,
                            struct hd_wrappers *wrappers);
 
+/* The same for the locations from FIRST_LOCATION on, those added since
+ * the locations before it were annotated (a series adds snapshots one at
+ * a time); every stack is cut again. */
+void hd_sym_annotate_new(struct hd_symbolizer *sym, struct hd_model *model,
+                         struct hd_wrappers *wrappers, size_t first_location);
+
 #endif

@@ -4,6 +4,8 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -80,4 +82,23 @@ void hd_test_run_free(struct hd_test_run *run)
     free(run->out);
     free(run->err);
     run->out = run->err = NULL;
+}
+
+struct hd_test_run *hd_test_heapdiff(const char *first, ...)
+{
+    static struct hd_test_run run;
+    static bool ran;
+    if (ran)
+        hd_test_run_free(&run);
+    const char *argv[64];
+    size_t argc = 0;
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = a;
+    va_end(ap);
+    argv[argc] = NULL;
+    hd_test_run_heapdiff(argv, &run);
+    ran = true;
+    return &run;
 }

@@ -24,4 +24,8 @@ void hd_test_run_heapdiff_stdin(const char *const *argv, const char *stdin_path,
 
 void hd_test_run_free(struct hd_test_run *run);
 
+/* Run heapdiff with the NULL-terminated arguments FIRST, ...; the result
+ * lives until the next call. */
+struct hd_test_run *hd_test_heapdiff(const char *first, ...);
+
 #endif

@@ -1,7 +1,6 @@
 /* Source paths (common/path.c) and the --list source view
  * (render/source.c). */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,26 +233,6 @@ Test(source, find_skips_what_is_not_a_regular_file)
 
 /* ---- --list, end to end ---- */
 
-/* Run heapdiff (in testdata/) with the NULL-terminated arguments. */
-static struct hd_test_run *heapdiff(const char *first, ...)
-{
-    static struct hd_test_run run;
-    static bool ran;
-    if (ran)
-        hd_test_run_free(&run);
-    const char *argv[64];
-    size_t argc = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    hd_test_run_heapdiff(argv, &run);
-    ran = true;
-    return &run;
-}
-
 /* Line NUMBER of testdata/src/leaky.c, without its newline. */
 static const char *leaky_line(unsigned number)
 {
@@ -285,7 +264,7 @@ static const char *listed(const char *flat, const char *cum, unsigned number)
 Test(list, shows_each_line_with_its_flat_and_cum_and_five_lines_around)
 {
     struct hd_test_run *r =
-        heapdiff("--show_bytes", "--list", "linear_leak", "bin/leaky", "profiles/tc-run1.0004.heap",
+        hd_test_heapdiff("--show_bytes", "--list", "linear_leak", "bin/leaky", "profiles/tc-run1.0004.heap",
                  NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     const char *head = "Total: 2715136 B\n"
@@ -304,7 +283,7 @@ Test(list, counts_a_recursive_sample_once_per_line_and_routine)
 {
     /* Go pprof's list says 4MB cum (154% of the total) for recurse here;
      * each sample counts once, as in every other report. */
-    struct hd_test_run *r = heapdiff("--show_bytes", "--list", "^recurse$", "bin/leaky",
+    struct hd_test_run *r = hd_test_heapdiff("--show_bytes", "--list", "^recurse$", "bin/leaky",
                                      "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "\n   2097152    2097152 (flat, cum) 77.2% of Total\n"), "%s",
@@ -317,7 +296,7 @@ Test(list, gives_inlined_code_its_own_lines_as_lines_does)
 {
     /* inlined_alloc (always_inline) allocates at line 138, inlined at
      * small_objects' line 148: DWARF's inline chain. */
-    struct hd_test_run *r = heapdiff("--show_bytes", "--list", "small_objects|inlined_alloc",
+    struct hd_test_run *r = hd_test_heapdiff("--show_bytes", "--list", "small_objects|inlined_alloc",
                                      "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     const char *inlined = strstr(r->out, "==== inlined_alloc in src/leaky.c\n");
@@ -326,7 +305,7 @@ Test(list, gives_inlined_code_its_own_lines_as_lines_does)
     cr_expect(strstr(inlined, listed("192000", "192000", 138)), "%s", r->out);
     cr_expect(strstr(caller, listed(".", "192000", 148)), "%s", r->out);
     /* --no-inlines: the call site is where small_objects allocates. */
-    r = heapdiff("--show_bytes", "--no-inlines", "--list", "small_objects|inlined_alloc",
+    r = hd_test_heapdiff("--show_bytes", "--no-inlines", "--list", "small_objects|inlined_alloc",
                  "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect_null(strstr(r->out, "inlined_alloc in"), "%s", r->out);
@@ -338,7 +317,7 @@ Test(list, with_a_base_shows_the_growth_and_lines_that_did_not_grow)
     /* Two ticks between snapshots 2 and 4: linear_leak grew 2 x 40960 B;
      * cache_fill filled its cache in tick 1 and has a line that grew 0. */
     struct hd_test_run *r =
-        heapdiff("--show_bytes", "--list", "linear_leak|cache_fill", "--base",
+        hd_test_heapdiff("--show_bytes", "--list", "linear_leak|cache_fill", "--base",
                  "profiles/tc-run1.0002.heap", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     const char *head = "Base:    1390336 B  profiles/tc-run1.0002.heap\n"
@@ -353,7 +332,7 @@ Test(list, with_a_base_shows_the_growth_and_lines_that_did_not_grow)
 Test(list, without_the_source_shows_the_lines_with_values_and_what_was_tried)
 {
     /* --trim-path makes the name "leaky.c", which is not in testdata/. */
-    struct hd_test_run *r = heapdiff("--show_bytes", "--trim-path", "src", "--list", "linear_leak",
+    struct hd_test_run *r = hd_test_heapdiff("--show_bytes", "--trim-path", "src", "--list", "linear_leak",
                                      "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "ROUTINE ======================== linear_leak in leaky.c\n"
@@ -362,13 +341,13 @@ Test(list, without_the_source_shows_the_lines_with_values_and_what_was_tried)
                              "    163840     163840     94:\n"),
               "%s", r->out);
     /* --source-path finds it. */
-    r = heapdiff("--show_bytes", "--trim-path", "src", "--source-path", "bin:src", "--list",
+    r = hd_test_heapdiff("--show_bytes", "--trim-path", "src", "--source-path", "bin:src", "--list",
                  "linear_leak", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, " Source: src/leaky.c\n"), "%s", r->out);
     cr_expect(strstr(r->out, listed("163840", "163840", 94)), "%s", r->out);
     /* No file at all in the debug info (_start comes from crt1.o). */
-    r = heapdiff("--list", "^_start$", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
+    r = hd_test_heapdiff("--list", "^_start$", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "ROUTINE ======================== _start in ??\n"), "%s", r->out);
     cr_expect(strstr(r->out, " No source information: leaky has no line table for it\n"),
@@ -379,11 +358,11 @@ Test(list, matching_no_function_exits_2)
 {
     /* As Go pprof: "no matches found for regexp". */
     struct hd_test_run *r =
-        heapdiff("--list", "nonesuch", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
+        hd_test_heapdiff("--list", "nonesuch", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_expect_eq(r->status, 2);
     cr_expect_str_eq(r->err, "heapdiff: --list: no function with a value matches 'nonesuch'\n");
     cr_expect_str_eq(r->out, "");
-    r = heapdiff("--list", "(", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
+    r = hd_test_heapdiff("--list", "(", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
     cr_expect_eq(r->status, 2);
     cr_expect_str_eq(r->err, "heapdiff: --list: bad regular expression '(': missing closing "
                              "parenthesis at offset 1\n");
@@ -394,7 +373,7 @@ Test(list, matching_no_function_exits_2)
 /* Run --list linear_leak (line 94) with leaky.c looked for in DIR only. */
 static struct hd_test_run *list_from(const char *dir)
 {
-    return heapdiff("--show_bytes", "--trim-path", "src", "--source-path", dir, "--list",
+    return hd_test_heapdiff("--show_bytes", "--trim-path", "src", "--source-path", dir, "--list",
                     "linear_leak", "bin/leaky", "profiles/tc-run1.0004.heap", NULL);
 }
 

@@ -1,0 +1,152 @@
+/* --trend end to end: a user's series of snapshots, its order, its
+ * verdicts and its errors.  The expected numbers are testdata's design
+ * (testdata/README.md). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run_heapdiff.h"
+
+/* The table row of NAME in OUT (the line ending in "  NAME"), or "". */
+static const char *row_of(const char *out, const char *name)
+{
+    static char row[512];
+    row[0] = '\0';
+    for (const char *line = out; *line;) {
+        size_t n = strcspn(line, "\n");
+        size_t len = strlen(name);
+        if (n > len + 2 && strncmp(line + n - len - 2, "  ", 2) == 0 &&
+            strncmp(line + n - len, name, len) == 0) {
+            snprintf(row, sizeof row, "%.*s", (int)n, line);
+            break;
+        }
+        line += n + (line[n] == '\n');
+    }
+    return row;
+}
+
+Test(trend, the_leaks_of_leaky_are_leaks_and_the_full_cache_is_flat)
+{
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "bin/leaky", "profiles/tc-run1.0001.heap",
+                                             "profiles/tc-run1.0002.heap",
+                                             "profiles/tc-run1.0003.heap",
+                                             "profiles/tc-run1.0004.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Trend: 4 snapshots, profiles/tc-run1.0001.heap .. "
+                             "tc-run1.0004.heap\n"), "%s", r->out);
+    /* Per tick: recurse 2 x 256 KiB, linear_leak 10 x 4 KiB; the cache
+     * filled in tick 1, before the first snapshot. */
+    cr_expect_str_eq(row_of(r->out, "recurse"),
+                     "leak      95.8%   +1.5MB   +512kB   +512kB  ▁▃▆█  recurse");
+    cr_expect_str_eq(row_of(r->out, "linear_leak"),
+                     "leak      95.8%   +120kB    +40kB    +40kB  ▁▃▆█  linear_leak");
+    cr_expect_str_eq(row_of(r->out, "cache_fill"),
+                     "flat       100%       0B       0B       0B  ▁▁▁▁  cache_fill");
+    cr_expect(strstr(r->out, "4 leak, 0 plateau, 0 transient, 0 shrinking, 1 flat"), "%s",
+              r->out);
+    /* Leaks first, the largest growth first. */
+    cr_expect_lt(strstr(r->out, "  recurse\n"), strstr(r->out, "  linear_leak\n"));
+    cr_expect_lt(strstr(r->out, "  linear_leak\n"), strstr(r->out, "  cache_fill\n"));
+}
+
+Test(trend, snapshots_are_ordered_by_dump_number_whatever_the_order_given)
+{
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "--ascii", "bin/leaky",
+                                             "profiles/tc-run1.0004.heap",
+                                             "profiles/tc-run1.0002.heap",
+                                             "profiles/tc-run1.0003.heap",
+                                             "profiles/tc-run1.0001.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "profiles/tc-run1.0001.heap .. tc-run1.0004.heap"), "%s", r->out);
+    cr_expect_str_eq(row_of(r->out, "recurse"),
+                     "leak      95.8%   +1.5MB   +512kB   +512kB  _-+#  recurse");
+}
+
+/* A scratch directory of jemalloc-named copies of testdata's sampled
+ * series: dumps 2, 9, 10 and 11 of process 77, which a string sort
+ * would put in the order 10, 11, 2, 9. */
+static char scratch[] = "/tmp/hd-trend-XXXXXX";
+
+static void make_jemalloc_dir(void)
+{
+    cr_assert_not_null(mkdtemp(scratch));
+    static const char *const names[] = {"p.77.2.m2.heap", "p.77.9.m9.heap", "p.77.10.m10.heap",
+                                        "p.77.11.i0.heap"};
+    for (int i = 0; i < 4; i++) {
+        char from[4096], to[4096];
+        snprintf(from, sizeof from, "%s/profiles/je-sampled.%d.heap", getenv("HD_TESTDATA"),
+                 i + 1);
+        snprintf(to, sizeof to, "%s/%s", scratch, names[i]);
+        cr_assert_eq(symlink(from, to), 0);
+    }
+}
+
+static void remove_scratch(void)
+{
+    char command[4200];
+    snprintf(command, sizeof command, "rm -rf '%s'", scratch);
+    cr_assert_eq(system(command), 0);
+}
+
+Test(trend, a_directory_of_jemalloc_dumps_is_read_in_sequence_order)
+{
+    make_jemalloc_dir();
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "bin/leaky", scratch, NULL);
+    cr_expect_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "p.77.2.m2.heap .. p.77.11.i0.heap"), "%s", r->out);
+    cr_expect(strstr(row_of(r->out, "recurse"), "leak "), "%s", r->out);
+    remove_scratch();
+}
+
+Test(trend, a_quoted_glob_is_expanded)
+{
+    struct hd_test_run *r =
+        hd_test_heapdiff("--trend", "bin/leaky", "profiles/tc-run1.000?.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Trend: 4 snapshots, profiles/tc-run1.0001.heap .. "), "%s",
+              r->out);
+}
+
+Test(trend, thresholds_are_adjustable)
+{
+    /* A leak grows as fast late as early: it passes even the strictest
+     * ratio; a noise floor of 90% of each row's value hides it. */
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "--trend-late-ratio", "1", "bin/leaky",
+                                             "profiles/tc-run1.000?.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(row_of(r->out, "recurse"), "leak "), "%s", r->out);
+    r = hd_test_heapdiff("--trend", "--trend-late-part", "0.25", "--trend-noise-floor", "0.9",
+                         "bin/leaky", "profiles/tc-run1.000?.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(row_of(r->out, "linear_leak"), "flat "), "%s", r->out);
+}
+
+Test(trend, usage_errors)
+{
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "bin/leaky", "profiles/tc-run1.0001.heap",
+                                             "profiles/tc-run1.0002.heap", NULL);
+    cr_expect_eq(r->status, 2);
+    cr_expect_str_eq(r->err, "heapdiff: --trend needs at least 3 snapshots, got 2 (for two: "
+                             "--base OLD BINARY NEW)\n");
+    r = hd_test_heapdiff("--trend", "--base", "profiles/tc-run1.0001.heap", "bin/leaky",
+                         "profiles/tc-run1.000?.heap", NULL);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "--trend and --base"), "%s", r->err);
+    r = hd_test_heapdiff("--trend", "--traces", "bin/leaky", "profiles/tc-run1.000?.heap", NULL);
+    cr_expect_eq(r->status, 2);
+    cr_expect_str_eq(r->err,
+                     "heapdiff: --trend makes a table (--text) or a graph, not --traces\n");
+    r = hd_test_heapdiff("--trend", "bin/leaky", "profiles/nothing-*.heap", NULL);
+    cr_expect_eq(r->status, 2);
+    cr_expect_str_eq(r->err, "heapdiff: profiles/nothing-*.heap: matches no file\n");
+    r = hd_test_heapdiff("--trend", "bin/leaky", "src", NULL);
+    cr_expect_eq(r->status, 2);
+    cr_expect_str_eq(r->err,
+                     "heapdiff: src: holds no profile (files named *.heap or *.heap.gz)\n");
+    r = hd_test_heapdiff("--trend", "--trend-confidence", "1", "bin/leaky",
+                         "profiles/tc-run1.000?.heap", NULL);
+    cr_expect_eq(r->status, 2);
+}
