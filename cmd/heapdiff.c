@@ -64,13 +64,13 @@ static const struct hd_option other_options[] = {
     FLAG("trend", trend, "the profiles (files, directories, globs) are a series: verdicts "
          "leak, plateau, transient, shrinking or flat for each row"),
     {"trend-confidence", 0, HD_OPTION_FRACTION, &settings.trend_confidence, 0, "P",
-     "--trend: how sure a rise must be to count (default 0.95)", NULL},
+     "with --trend, how sure a rise must be to count (default 0.95)", NULL},
     {"trend-late-ratio", 0, HD_OPTION_FRACTION, &settings.trend_late_ratio, 0, "R",
-     "--trend: a leak's late slope is at least R of its early one (default 0.5)", NULL},
+     "with --trend, a leak's late slope is at least R of its early one (default 0.5)", NULL},
     {"trend-late-part", 0, HD_OPTION_FRACTION, &settings.trend_late_part, 0, "F",
-     "--trend: the late part is the last F of the snapshots (default 0.5)", NULL},
+     "with --trend, the late part is the last F of the snapshots (default 0.5)", NULL},
     {"trend-noise-floor", 0, HD_OPTION_FRACTION, &settings.trend_noise_floor, 0, "F",
-     "--trend: changes under F of a row's largest value are noise (default 0.01)", NULL},
+     "with --trend, changes under F of a row's largest value are noise (default 0.01)", NULL},
     FLAG("inuse-space", inuse_space, "bytes in use (the default)"),
     FLAG("inuse-objects", inuse_objects, "objects in use"),
     FLAG("alloc-space", alloc_space, "bytes ever allocated"),
@@ -93,7 +93,7 @@ static const struct hd_option other_options[] = {
      "one row per address", NULL},
     FLAG("no-inlines", no_inlines, "fold inlined functions into their callers"),
     /* layout */
-    FLAG("ascii", ascii, "--trend: sparklines in ASCII instead of Unicode blocks"),
+    FLAG("ascii", ascii, "with --trend, sparklines in ASCII instead of Unicode blocks"),
     FLAG("show-bytes", show_bytes, "exact bytes instead of MB (same as --unit=B)"),
     {"unit", 0, HD_OPTION_STRING, &settings.unit, 0, "UNIT",
      "B, KB/KiB, MB (jeprof's one decimal; text default), MiB, GB/GiB, or auto "
