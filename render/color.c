@@ -40,3 +40,13 @@ char *hd_color_of(double score, bool background, char out[HD_COLOR_SIZE])
     snprintf(out, HD_COLOR_SIZE, "#%02x%02x%02x", channel(r), channel(g), channel(b));
     return out;
 }
+
+const char *hd_verdict_color(int verdict, bool background)
+{
+    /* In hd_verdict order: leak, plateau, transient, shrinking, flat. */
+    static const char *const border[] = {"#b30000", "#a86400", "#1f4e99", "#1a7a1a", "#808080"};
+    static const char *const fill[] = {"#ffc2c2", "#ffe4ad", "#d3e3ff", "#cdeecd", "#eeeeee"};
+    if (verdict < 0 || verdict > 4)
+        verdict = 4;
+    return background ? fill[verdict] : border[verdict];
+}

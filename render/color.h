@@ -20,4 +20,9 @@
  * background, "#e0edd8".  A NaN score is treated as 0. */
 char *hd_color_of(double score, bool background, char out[HD_COLOR_SIZE]);
 
+/* The colour of a --trend verdict (analyze/classify.h): leak red, plateau
+ * amber, transient blue, shrinking green, flat grey; BACKGROUND picks the
+ * pale fill instead of the border shade.  "#rrggbb". */
+const char *hd_verdict_color(int verdict, bool background);
+
 #endif

@@ -155,6 +155,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
     list_filters(r, o->filters);
     list_notes(r, model, o->value, unit, o->wrappers_note);
     r->trend = o->trend;
+    r->picture.trend = o->trend;
     r->trend_table = (struct hd_trend_table_options){
         .value = o->value,
         .ascii = o->ascii,

@@ -193,6 +193,37 @@ static void add_name_lines(struct text *t, const char *name)
     }
 }
 
+/* --trend: node N's colours are its cum series' verdict (a caller of a
+ * leak is on the leak's path); a node whose own memory leaks (its flat
+ * series) is outlined. */
+static void set_verdict_colors(struct context *c, struct hd_scene_node *out,
+                               const struct hd_node *n)
+{
+    const struct hd_trend_node *series = hd_trend_find(c->options->trend, n->name);
+    int cum = series ? (int)series->cum_verdict.verdict : HD_VERDICT_FLAT;
+    bool leaks = series && series->flat_verdict.verdict == HD_VERDICT_LEAK;
+    set_attr(out->attrs, &out->n_attrs, "color",
+             hd_verdict_color(leaks ? HD_VERDICT_LEAK : cum, false));
+    set_attr(out->attrs, &out->n_attrs, "fillcolor", hd_verdict_color(cum, true));
+    if (leaks)
+        set_attr(out->attrs, &out->n_attrs, "penwidth", "4");
+}
+
+/* --trend: the verdicts on node N's series, lines for its label: its own
+ * (flat) when it has some, and with its callees (cum) when that differs. */
+static void add_verdicts(struct text *t, const struct context *c, const struct hd_node *n)
+{
+    const struct hd_trend_node *series = hd_trend_find(c->options->trend, n->name);
+    if (!series)
+        return;
+    const struct hd_classification *flat = &series->flat_verdict, *cum = &series->cum_verdict;
+    if (series->flat_peak != 0)
+        text_printf(t, "\\nflat: %s (%.1f%%)", hd_verdict_name(flat->verdict),
+                    floor(flat->confidence * 1000) / 10);
+    if (n->cum != n->flat || series->flat_peak == 0)
+        text_printf(t, "\\ncum: %s", hd_verdict_name(cum->verdict));
+}
+
 static void build_node(struct context *c, struct hd_scene_node *out, size_t index,
                        struct text *t)
 {
@@ -220,6 +251,8 @@ static void build_node(struct context *c, struct hd_scene_node *out, size_t inde
         add_percent(t, c, n->cum);
         text_add(t, ")");
     }
+    if (c->options->trend)
+        add_verdicts(t, c, n);
     set_attr(out->attrs, &out->n_attrs, "label", text_keep(t, a));
     set_attr(out->attrs, &out->n_attrs, "shape", "box");
 
@@ -248,6 +281,10 @@ static void build_node(struct context *c, struct hd_scene_node *out, size_t inde
     }
     set_attr(out->attrs, &out->n_attrs, "tooltip", text_keep(t, a));
 
+    if (c->options->trend) {
+        set_verdict_colors(c, out, n);
+        return;
+    }
     char color[HD_COLOR_SIZE];
     double score = c->denominator ? n->cum / fabs(c->denominator) : 0;
     set_attr(out->attrs, &out->n_attrs, "color",
@@ -337,8 +374,8 @@ static void build_legend_text(struct context *c, struct hd_scene_node *out, stru
     out->id = "Legend";
 
     if (c->diff) {
-        legend_inputs(t, c, "Base:", o->bases, o->n_bases, &line);
-        legend_inputs(t, c, "Current:", o->currents, o->n_currents, &line);
+        legend_inputs(t, c, o->trend ? "First:" : "Base:", o->bases, o->n_bases, &line);
+        legend_inputs(t, c, o->trend ? "Last:" : "Current:", o->currents, o->n_currents, &line);
     } else {
         legend_inputs(t, c, "File:", o->currents, o->n_currents, &line);
     }
@@ -418,7 +455,14 @@ static void build_legend_text(struct context *c, struct hd_scene_node *out, stru
         residual = residual || v->edges[e].residual;
     if (residual)
         legend_line(t, "Dotted edges skip dropped nodes");
-    if (c->diff)
+    if (o->trend) {
+        text_printf(&line, "Trend of %zu snapshots: values are the growth from the first to the "
+                    "last", o->trend->n_snapshots);
+        legend_line(t, line.data);
+        line.length = 0;
+        legend_line(t, "Color: the verdict on each node's cum series; thick red border: its "
+                       "own (flat) memory leaks");
+    } else if (c->diff)
         legend_line(t, "Color of cum / |denominator|: red grew, green shrank, grey little change;"
                        " NEW: double border, GONE: dashed");
     else
@@ -431,10 +475,11 @@ static void build_legend_text(struct context *c, struct hd_scene_node *out, stru
     set_attr(out->attrs, &out->n_attrs, "tooltip", "legend");
 }
 
-/* A sample node of the colour key. */
+/* A sample node of the colour key: the colours of SCORE, or BORDER and
+ * FILL when given. */
 static void build_key(struct context *c, struct hd_scene_node *out, size_t index,
-                      const char *label, double score, const char *extra_name,
-                      const char *extra_value, struct text *t)
+                      const char *label, double score, const char *border, const char *fill,
+                      const char *extra_name, const char *extra_value, struct text *t)
 {
     char color[HD_COLOR_SIZE];
     text_printf(t, "K%zu", index);
@@ -444,9 +489,9 @@ static void build_key(struct context *c, struct hd_scene_node *out, size_t index
     set_attr(out->attrs, &out->n_attrs, "fontsize", "12");
     set_attr(out->attrs, &out->n_attrs, "tooltip", label);
     set_attr(out->attrs, &out->n_attrs, "color",
-             hd_arena_strndup(c->arena, hd_color_of(score, false, color), 7));
+             border ? border : hd_arena_strndup(c->arena, hd_color_of(score, false, color), 7));
     set_attr(out->attrs, &out->n_attrs, "fillcolor",
-             hd_arena_strndup(c->arena, hd_color_of(score, true, color), 7));
+             fill ? fill : hd_arena_strndup(c->arena, hd_color_of(score, true, color), 7));
     if (extra_name)
         set_attr(out->attrs, &out->n_attrs, extra_name, extra_value);
 }
@@ -471,18 +516,24 @@ struct hd_scene *hd_scene_build(const struct hd_graph *g, const struct hd_view *
     set_attr(s->node_defaults, &s->n_node_defaults, "fillcolor", "#f8f8f8");
 
     struct text t = {0};
-    s->n_legend = c.diff ? 6 : 3;
+    s->n_legend = o->trend ? 1 + HD_VERDICT_COUNT : c.diff ? 6 : 3;
     s->legend = hd_calloc(s->n_legend, sizeof *s->legend);
     build_legend_text(&c, &s->legend[0], &t);
-    if (c.diff) {
-        build_key(&c, &s->legend[1], 1, "grew", 0.5, NULL, NULL, &t);
-        build_key(&c, &s->legend[2], 2, "little change", 0.02, NULL, NULL, &t);
-        build_key(&c, &s->legend[3], 3, "shrank", -0.5, NULL, NULL, &t);
-        build_key(&c, &s->legend[4], 4, "NEW", 0.5, "peripheries", "2", &t);
-        build_key(&c, &s->legend[5], 5, "GONE", -0.5, "style", "filled,dashed", &t);
+    if (o->trend) {
+        for (int k = 0; k < HD_VERDICT_COUNT; k++) {
+            build_key(&c, &s->legend[1 + k], 1 + (size_t)k, hd_verdict_name((enum hd_verdict)k),
+                      0, hd_verdict_color(k, false), hd_verdict_color(k, true),
+                      k == HD_VERDICT_LEAK ? "penwidth" : NULL, "4", &t);
+        }
+    } else if (c.diff) {
+        build_key(&c, &s->legend[1], 1, "grew", 0.5, NULL, NULL, NULL, NULL, &t);
+        build_key(&c, &s->legend[2], 2, "little change", 0.02, NULL, NULL, NULL, NULL, &t);
+        build_key(&c, &s->legend[3], 3, "shrank", -0.5, NULL, NULL, NULL, NULL, &t);
+        build_key(&c, &s->legend[4], 4, "NEW", 0.5, NULL, NULL, "peripheries", "2", &t);
+        build_key(&c, &s->legend[5], 5, "GONE", -0.5, NULL, NULL, "style", "filled,dashed", &t);
     } else {
-        build_key(&c, &s->legend[1], 1, "large share", 0.5, NULL, NULL, &t);
-        build_key(&c, &s->legend[2], 2, "small share", 0.02, NULL, NULL, &t);
+        build_key(&c, &s->legend[1], 1, "large share", 0.5, NULL, NULL, NULL, NULL, &t);
+        build_key(&c, &s->legend[2], 2, "small share", 0.02, NULL, NULL, NULL, NULL, &t);
     }
 
     s->n_nodes = v->n_nodes;

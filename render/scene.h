@@ -12,6 +12,7 @@
 #include "graph.h"
 #include "prune.h"
 #include "text.h"
+#include "trend.h"
 
 /* What the picture says about its inputs.  Diff mode when n_bases > 0. */
 struct hd_graph_render_options {
@@ -28,6 +29,9 @@ struct hd_graph_render_options {
     const char *const *notes; /* lines the legend adds after the totals,
                                  e.g. an input its producer cut */
     size_t n_notes;
+    const struct hd_trend *trend; /* --trend: the graph is the growth over
+                                     this series; nodes are coloured by
+                                     verdict; NULL: by value */
 };
 
 #define HD_SCENE_MAX_ATTRS 12

@@ -150,3 +150,22 @@ Test(trend, usage_errors)
                          "profiles/tc-run1.000?.heap", NULL);
     cr_expect_eq(r->status, 2);
 }
+
+Test(trend, the_graph_is_coloured_by_verdict_and_outlines_leaks)
+{
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "--dot", "bin/leaky",
+                                             "profiles/tc-run1.000?.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    /* recurse leaks on its own: red, outlined; its growth over the series
+     * is the label. */
+    const char *recurse = strstr(r->out, "label=\"recurse\\n+1.50MiB (79.1%)\\nflat: leak (95.8%)\"");
+    cr_assert_not_null(recurse, "%s", r->out);
+    const char *end = strchr(recurse, ']');
+    char node[1024];
+    snprintf(node, sizeof node, "%.*s", (int)(end - recurse), recurse);
+    cr_expect(strstr(node, "color=\"#b30000\""), "%s", node);
+    cr_expect(strstr(node, "fillcolor=\"#ffc2c2\""), "%s", node);
+    cr_expect(strstr(node, "penwidth=\"4\""), "%s", node);
+    cr_expect(strstr(r->out, "First: profiles/tc-run1.0001.heap"), "%s", r->out);
+    cr_expect(strstr(r->out, "Trend of 4 snapshots"), "%s", r->out);
+}
