@@ -101,38 +101,6 @@ void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model,
     }
 }
 
-/* The header's note on the wrapper rule: which wrappers were charged to
- * their callers, the heaviest first, as many as fit in 80 columns (one at
- * least), and how to see them.  NULL when none was.  The caller frees
- * it. */
-static char *wrapper_note(const struct hd_request *r, struct hd_wrappers *wrappers)
-{
-    enum { WIDTH = 80 };
-    const char *const *names;
-    size_t n = hd_wrappers_charged(wrappers, &names);
-    if (n == 0)
-        return NULL;
-    const char *prefix = r->no_default_wrappers ? "Wrappers charged to callers:"
-                                                : "Wrappers charged to callers (--no-wrappers):";
-    size_t size = strlen(prefix) + 64;
-    for (size_t i = 0; i < n; i++)
-        size += strlen(names[i]) + 2;
-    char *note = hd_malloc(size, 1);
-    size_t length = (size_t)snprintf(note, size, "%s %s", prefix, names[0]);
-    size_t shown = 1;
-    for (; shown < n; shown++) {
-        char more[40] = "";
-        if (shown + 1 < n)
-            snprintf(more, sizeof more, " and %zu more", n - shown - 1);
-        if (length + 2 + strlen(names[shown]) + strlen(more) > WIDTH)
-            break;
-        length += (size_t)snprintf(note + length, size - length, ", %s", names[shown]);
-    }
-    if (shown < n)
-        snprintf(note + length, size - length, " and %zu more", n - shown);
-    return note;
-}
-
 /* ---- inputs ---- */
 
 /* hd_build_id_reader over the symbolizer, so that a module's identity is
@@ -389,7 +357,7 @@ static bool writes_to_terminal(const struct hd_request *r)
  * NULL) as REQUEST asks.  Returns 0, or -1 with *ERR set. */
 static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
                 const struct hd_model *model, const struct hd_graph *graph,
-                const struct hd_filters *filters, const char *wrappers_note,
+                const struct hd_filters *filters, struct hd_wrappers *wrappers,
                 const struct hd_trend *trend, struct hd_error *err)
 {
     struct hd_report_options options = r->report;
@@ -398,7 +366,8 @@ static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
     struct hd_source_options source = r->source;
     source.no_inlines = r->graph.no_inlines;
     options.source = &source;
-    options.wrappers_note = wrappers_note;
+    options.n_wrappers_charged = hd_wrappers_charged(wrappers, &options.wrappers_charged);
+    options.wrappers_default_on = !r->no_default_wrappers;
     options.trend = trend;
     struct hd_report report;
     hd_report_prepare(&report, emitter, model, graph, &options);
@@ -463,10 +432,8 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         graph_options.filters = filters;
         graph = hd_graph_build(model, &graph_options);
         warn_unmatched_filters(r, graph);
-        char *note = wrapper_note(r, wrappers);
-        if (emit(r, emitter, model, graph, filters, note, series.trend, err) == 0)
+        if (emit(r, emitter, model, graph, filters, wrappers, series.trend, err) == 0)
             outcome = HD_OUTCOME_OK;
-        free(note);
     }
     hd_graph_free(graph);
     if (r->trend)

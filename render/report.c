@@ -96,6 +96,38 @@ static void list_notes(struct hd_report *r, const struct hd_model *model,
     r->picture.n_notes = n;
 }
 
+/* The header's note on the wrapper rule: which wrappers were charged to
+ * their callers, the heaviest first, as many as fit in 80 columns (one at
+ * least), and how to see them.  NULL when none was.  The caller frees
+ * it. */
+static char *wrapper_note(const struct hd_report_options *o)
+{
+    enum { WIDTH = 80 };
+    const char *const *names = o->wrappers_charged;
+    size_t n = o->n_wrappers_charged;
+    if (n == 0)
+        return NULL;
+    const char *prefix = o->wrappers_default_on ? "Wrappers charged to callers (--no-wrappers):"
+                                                : "Wrappers charged to callers:";
+    size_t size = strlen(prefix) + 64;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(names[i]) + 2;
+    char *note = hd_malloc(size, 1);
+    size_t length = (size_t)snprintf(note, size, "%s %s", prefix, names[0]);
+    size_t shown = 1;
+    for (; shown < n; shown++) {
+        char more[40] = "";
+        if (shown + 1 < n)
+            snprintf(more, sizeof more, " and %zu more", n - shown - 1);
+        if (length + 2 + strlen(names[shown]) + strlen(more) > WIDTH)
+            break;
+        length += (size_t)snprintf(note + length, size - length, ", %s", names[shown]);
+    }
+    if (shown < n)
+        snprintf(note + length, size - length, " and %zu more", n - shown);
+    return note;
+}
+
 void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
                        const struct hd_model *model, const struct hd_graph *graph,
                        const struct hd_report_options *o)
@@ -153,7 +185,8 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .n_bases = r->text.n_bases,
     };
     list_filters(r, o->filters);
-    list_notes(r, model, o->value, unit, o->wrappers_note);
+    r->wrappers_note = wrapper_note(o);
+    list_notes(r, model, o->value, unit, r->wrappers_note);
     r->trend = o->trend;
     r->picture.trend = o->trend;
     r->trend_table = (struct hd_trend_table_options){
@@ -185,6 +218,7 @@ void hd_report_release(struct hd_report *r)
     free(r->filter_text);
     free(r->note_list);
     free(r->note_text);
+    free(r->wrappers_note);
     free(r->inputs);
     memset(r, 0, sizeof *r);
 }

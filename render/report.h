@@ -56,8 +56,12 @@ struct hd_report_options {
     double edge_fraction;   /* HD_UNSET_FRACTION: the kind's default */
     const struct hd_filters *filters; /* NULL: none */
     const struct hd_source_options *source; /* --list; NULL: its defaults */
-    const char *wrappers_note; /* the wrappers charged to their callers, one
-                                  line for the header and legend; NULL: none */
+    const char *const *wrappers_charged; /* the wrappers charged to their
+                                  callers, the heaviest first; named in
+                                  one header and legend line */
+    size_t n_wrappers_charged;
+    bool wrappers_default_on;  /* the default list is on: the line says
+                                  --no-wrappers shows them */
     const struct hd_trend *trend; /* --trend: the series the graph is the
                                      growth over; NULL: a plain report */
     bool ascii;             /* --ascii: sparklines without Unicode */
@@ -84,6 +88,7 @@ struct hd_report {
     char (*filter_text)[600];
     const char **filter_list;
     char (*note_text)[1024];
+    char *wrappers_note;
     const char **note_list;
     struct hd_model_paths *paths;
     struct hd_view *owned_view;
