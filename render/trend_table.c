@@ -63,7 +63,7 @@ static void print_header(FILE *out, const struct hd_trend *t,
     for (size_t i = 0; i < t->n_nodes; i++)
         if (has_flat(&t->nodes[i], n))
             count[t->nodes[i].flat_verdict.verdict]++;
-    fputs("Verdicts on each row's own (flat) value:", out);
+    fputs("Verdicts (flat):", out);
     for (int k = 0; k < HD_VERDICT_COUNT; k++)
         fprintf(out, "%s %zu %s", k ? "," : "", count[k], hd_verdict_name((enum hd_verdict)k));
     fputc('\n', out);
