@@ -54,11 +54,11 @@ static void print_header(FILE *out, const struct hd_trend *t,
             hd_verdict_name(v->verdict), hd_format_compact(v->slope, o->value, true, d, sizeof d),
             hd_sparkline(t->total, n, o->ascii, spark));
     if (t->allocated && t->allocated_slope != 0 && !hd_value_is_objects(o->value))
-        fprintf(out, "       %s per 100MB allocated (%s allocated over the series)\n",
+        fprintf(out, "       %s per 100MB allocated; a snapshot is %s allocated\n",
                 hd_format_compact(t->allocated_slope * 100 * 1048576.0, o->value, true, a,
                                   sizeof a),
-                hd_format_compact(t->allocated[n - 1] - t->allocated[0], HD_VALUE_ALLOC_SPACE,
-                                  false, b, sizeof b));
+                hd_format_compact((t->allocated[n - 1] - t->allocated[0]) / (double)(n - 1),
+                                  HD_VALUE_ALLOC_SPACE, false, b, sizeof b));
     size_t count[HD_VERDICT_COUNT] = {0};
     for (size_t i = 0; i < t->n_nodes; i++)
         if (has_flat(&t->nodes[i], n))

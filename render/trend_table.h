@@ -27,8 +27,10 @@ const char *hd_format_compact(double value, enum hd_value_type type, bool sign, 
                               size_t size);
 
 /* Write TREND as a table to OUT.  Header: the snapshots, the total's
- * series, verdict and growth (and the growth per allocated byte when the
- * files count allocations), the verdict counts, the notes.  Rows: nodes
+ * series, verdict and growth (when the files count allocations, also its
+ * growth per 100 MB allocated and the bytes allocated per snapshot, which
+ * turns any row's slope per snapshot into one per byte), the verdict
+ * counts, the notes.  Rows: nodes
  * with some flat value, in hd_trend_rank order.  Returns 0, or -1 when
  * writing failed. */
 int hd_render_trend_table(FILE *out, const struct hd_trend *trend,
