@@ -152,6 +152,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .n_currents = r->text.n_currents,
         .bases = r->text.bases,
         .n_bases = r->text.n_bases,
+        .mark_noise = r->text.mark_noise,
     };
     list_filters(r, o->filters);
     list_notes(r, model, o->value, unit, o->wrappers_note);
