@@ -406,9 +406,13 @@ enum hd_change hd_change_of(struct hd_sides sides);
  * pair that hd_unsample_pair made with SAMPLING and PERIOD, of its object
  * count (OF_OBJECTS) or its bytes.  With avg = BYTES/OBJECTS, p = 1 -
  * exp(-avg/PERIOD) and the rule's factor s (1/p for v2; max(1,
- * PERIOD/avg) for v1), the recorded count is c = OBJECTS/s and
- *   Var(objects) = c (1 - p) s^2     (v2: c (1 - p) / p^2)
+ * PERIOD/avg) for v1), the recorded count is c = OBJECTS/s, binomial
+ * with Var(c) = c (1 - p) = p m, m = c (1 - p)/p the expected number of
+ * missed objects, and
+ *   Var(objects) = p (m + min(2m, 1)) s^2   (v2, large m: c (1 - p) / p^2)
  *   Var(bytes)   = avg^2 Var(objects).
+ * The term min(2m, 1) widens the interval where few objects are missed
+ * (p near 1), whose Poisson count the normal interval under-covers.
  * 0 for exact values (HD_SAMPLING_NONE, or PERIOD <= 1: jemalloc's
  * lg_prof_sample:0 records every allocation) and for pairs the rule
  * leaves alone (no objects or no bytes).  A stack whose objects differ in

