@@ -130,11 +130,14 @@ static void check_one_run(const struct snapshot_list *list)
 static void add_snapshot(struct hd_trend *trend, size_t k, const struct hd_graph *graph,
                          const struct hd_model *model, uint32_t column)
 {
+    double var = 0; /* the total's: the stacks' variances add up */
     for (size_t i = 0; i < graph->n_nodes; i++) {
         const struct hd_node *node = &graph->nodes[i];
-        hd_trend_add(trend, k, node->name, node->current_flat, node->current_cum, 0, 0);
+        hd_trend_add(trend, k, node->name, node->current_flat, node->current_cum,
+                     node->current_flat_var, node->current_cum_var);
+        var += node->current_flat_var;
     }
-    hd_trend_set_total(trend, k, graph->shown_total + graph->shown_base_total, 0);
+    hd_trend_set_total(trend, k, graph->shown_total + graph->shown_base_total, var);
     hd_trend_set_allocated(trend, k, hd_model_input_total(model, column).alloc_bytes);
 }
 

@@ -396,6 +396,61 @@ enum hd_change {
 };
 enum hd_change hd_change_of(struct hd_sides sides);
 
+/* ---- sampling noise ----
+ *
+ * A sampled input's values are estimates (FORMATS.md §2).  Each object is
+ * recorded with probability p = 1 - exp(-size/R), independently of the
+ * others (jemalloc's doc_internal/PROFILING_INTERNALS.md; tcmalloc's
+ * sampler works alike), so the recorded count c is binomial and an
+ * estimate has a variance that follows from c, p and the unsampling rule.
+ * Every report tells noise from change with these functions only. */
+
+/* How many standard errors a delta may stray from 0 and still be called
+ * noise: 2, a two-sided interval of about 95% for a normal estimate.  The
+ * interval is wider still for a same-run delta (hd_delta_variance). */
+#define HD_NOISE_Z 2.0
+
+/* The sampling variance of one unsampled estimate: the (OBJECTS, BYTES)
+ * pair that hd_unsample_pair made with SAMPLING and PERIOD, of its object
+ * count (OF_OBJECTS) or its bytes.  With avg = BYTES/OBJECTS, p = 1 -
+ * exp(-avg/PERIOD) and the rule's factor s (1/p for v2; max(1,
+ * PERIOD/avg) for v1), the recorded count is c = OBJECTS/s, binomial
+ * with Var(c) = c (1 - p) = p m, m = c (1 - p)/p the expected number of
+ * missed objects, and
+ *   Var(objects) = p (m + min(2m, 1)) s^2   (v2, large m: c (1 - p) / p^2)
+ *   Var(bytes)   = avg^2 Var(objects).
+ * The term min(2m, 1) widens the interval where few objects are missed
+ * (p near 1), whose Poisson count the normal interval under-covers.
+ * 0 for exact values (HD_SAMPLING_NONE, or PERIOD <= 1: jemalloc's
+ * lg_prof_sample:0 records every allocation) and for pairs the rule
+ * leaves alone (no objects or no bytes).  A stack whose objects differ in
+ * size is treated as AVG-sized objects, as the rule itself does. */
+double hd_sampling_variance(enum hd_sampling sampling, double period, double objects,
+                            double bytes, bool of_objects);
+
+/* The sampling variance of both sides of sample SAMPLE's value of TYPE
+ * (hd_model_sample_sides): over each side's columns, the sum of weight^2
+ * x hd_sampling_variance.  Columns are independent samples. */
+struct hd_sides hd_model_sample_variance(const struct hd_model *model, size_t sample,
+                                         enum hd_value_type type);
+
+/* The variance of a delta, current - base, from its sides' VARIANCE: their
+ * sum.  Exact for dumps of different runs (independent samples).  Two
+ * dumps of one run share the objects live in both, recorded once by the
+ * same draws; their covariance is the shared part's variance (>= 0), so
+ * the sum is an upper bound there: too wide, never too narrow.  A false
+ * "changed" costs more than a missed small change, and which dumps share
+ * a run is not known for sure, so every delta uses the sum. */
+double hd_delta_variance(struct hd_sides variance);
+
+/* Whether VALUE, an estimate or a delta of estimates with VARIANCE, is
+ * within sampling noise: |VALUE| <= HD_NOISE_Z x sqrt(VARIANCE).  With
+ * VARIANCE 0 (exact inputs) only 0 is. */
+bool hd_within_noise(double value, double variance);
+
+/* Whether some input of MODEL is sampled (its values have a variance). */
+bool hd_model_is_sampled(const struct hd_model *model);
+
 /* ---- the main program ---- */
 
 /* The mapping that holds the main program: the first mapping with a path

@@ -116,7 +116,8 @@ static uint32_t edge_create(void *owner, const void *key)
     struct hd_graph_private *x = g->private;
     const struct edge_key *k = key;
     HD_ARRAY_RESERVE(g->edges, x->capacity_edges, g->n_edges + 1);
-    g->edges[g->n_edges] = (struct hd_edge){k->caller, k->callee, 0, 0, k->inlined};
+    g->edges[g->n_edges] = (struct hd_edge){.caller = k->caller, .callee = k->callee,
+                                            .inlined = k->inlined};
     return (uint32_t)g->n_edges++;
 }
 
@@ -299,10 +300,11 @@ static bool apply_filters(const struct hd_filters *filters, struct slot_list *li
     return true;
 }
 
-/* Add one edge's worth of VALUE and BASE for the call CALLER -> CALLEE,
- * once per sample S. */
+/* Add one edge's worth of VALUE, BASE and VARIANCE for the call CALLER ->
+ * CALLEE, once per sample S. */
 static void add_edge(struct hd_graph *g, struct stamps *stamps, size_t s, uint32_t caller,
-                     uint32_t callee, bool inlined, double value, double base)
+                     uint32_t callee, bool inlined, double value, double base,
+                     double variance)
 {
     uint32_t e = edge_for_call(g, caller, callee, inlined);
     if (!inlined)
@@ -317,6 +319,7 @@ static void add_edge(struct hd_graph *g, struct stamps *stamps, size_t s, uint32
         stamps->edges[e] = s;
         g->edges[e].weight += value;
         g->edges[e].base_weight += base;
+        g->edges[e].weight_var += variance;
     }
 }
 
@@ -368,6 +371,8 @@ struct hd_graph *hd_graph_build(const struct hd_model *p,
         if (!counted_sides(g, p, s, &sides))
             continue;
         double value = sides.current - sides.base, base = sides.base, current = sides.current;
+        struct hd_sides variance = hd_model_sample_variance(p, s, options->value);
+        double delta_var = hd_delta_variance(variance);
         g->total += value;
         g->base_total += base;
         gross += fabs(value);
@@ -383,17 +388,21 @@ struct hd_graph *hd_graph_build(const struct hd_model *p,
                 node->flat += value;
                 node->base_flat += base;
                 node->current_flat += current;
+                node->flat_var += delta_var;
+                node->current_flat_var += variance.current;
             }
             if (stamps.nodes[list.items[i].node] != s) {
                 stamps.nodes[list.items[i].node] = s;
                 node->cum += value;
                 node->base_cum += base;
                 node->current_cum += current;
+                node->cum_var += delta_var;
+                node->current_cum_var += variance.current;
             }
             uint32_t callee = i > 0 ? list.items[i - 1].node : list.items[i].node;
             if (callee != list.items[i].node)
                 add_edge(g, &stamps, s, list.items[i].node, callee, list.items[i - 1].inlined,
-                         value, base);
+                         value, base, delta_var);
         }
     }
     if (!options->filters) {
@@ -422,6 +431,12 @@ bool hd_graph_sample_value(const struct hd_graph *g, const struct hd_model *p, s
     *value = sides.current - sides.base;
     *base = sides.base;
     return counted;
+}
+
+double hd_graph_sample_variance(const struct hd_graph *g, const struct hd_model *p,
+                                size_t sample)
+{
+    return hd_delta_variance(hd_model_sample_variance(p, sample, g->private->options.value));
 }
 
 /* The slots of SAMPLE as the graph counts them, in *LIST (emptied when

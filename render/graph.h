@@ -54,6 +54,15 @@ struct hd_node {
     double current_flat; /* the current side of flat and cum; flat is
                             current_flat - base_flat, cum likewise */
     double current_cum;
+    /* Sampling variances (model.h, "sampling noise"), >= 0; all 0 when
+     * every input is exact.  flat_var and cum_var are of flat and cum (in
+     * a diff, of the delta: hd_delta_variance); current_flat_var and
+     * current_cum_var of the current side alone.  Samples are independent,
+     * so variances add over them; cum counts each sample once, as cum. */
+    double flat_var;
+    double cum_var;
+    double current_flat_var;
+    double current_cum_var;
     enum hd_inline_mark inlined; /* from the edges into the node */
 };
 
@@ -67,6 +76,7 @@ struct hd_edge {
     uint32_t callee;    /* node id; never equal to caller */
     double weight;      /* value of the samples with this call */
     double base_weight; /* the base's share, as for nodes */
+    double weight_var;  /* sampling variance of weight, as flat_var */
     bool inlined;       /* every call it counts was inlined into the
                            caller (one that was not clears it, as Go's
                            AddToEdge does) */
@@ -112,6 +122,12 @@ struct hd_denominator hd_graph_denominator(const struct hd_graph *graph, bool di
  * either side, or it shrank and the graph was built with drop_negative). */
 bool hd_graph_sample_value(const struct hd_graph *graph, const struct hd_model *model,
                            size_t sample, double *value, double *base);
+
+/* The sampling variance of sample SAMPLE's value (of *VALUE of
+ * hd_graph_sample_value) at GRAPH's value type: hd_delta_variance of
+ * hd_model_sample_variance; 0 for exact inputs. */
+double hd_graph_sample_variance(const struct hd_graph *graph, const struct hd_model *model,
+                                size_t sample);
 
 /* The nodes of sample SAMPLE of MODEL (the model GRAPH was built
  * from), leaf first, after allocator frames and filters: up to MAX node

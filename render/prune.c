@@ -127,7 +127,7 @@ struct rebuild {
 };
 
 static void visit_path(void *context, const uint32_t *nodes, size_t depth, double value,
-                       double base)
+                       double base, double variance)
 {
     struct rebuild *r = context;
     size_t sample = r->sample++;
@@ -156,6 +156,7 @@ static void visit_path(void *context, const uint32_t *nodes, size_t depth, doubl
                 r->stamp[e] = sample;
                 r->set->edges[e].weight += value;
                 r->set->edges[e].base_weight += base;
+                r->set->edges[e].weight_var += variance;
             }
             if (residual)
                 r->set->edges[e].residual = true;
@@ -211,6 +212,7 @@ static void rebuild_from_graph(const struct hd_graph *g, const bool *kept, struc
         uint32_t v = set_intern(set, d->caller, d->callee);
         set->edges[v].weight = d->weight;
         set->edges[v].base_weight = d->base_weight;
+        set->edges[v].weight_var = d->weight_var;
         set->edges[v].inlined = d->inlined;
     }
 
@@ -250,12 +252,13 @@ static void rebuild_from_graph(const struct hd_graph *g, const bool *kept, struc
                 if (v == u || set_find(set, (uint32_t)u, v) != NONE)
                     continue;
                 /* The bottleneck of the path u -> ... -> d -> v. */
-                double weight = x->weight, base = x->base_weight;
+                double weight = x->weight, base = x->base_weight, variance = x->weight_var;
                 for (uint32_t n = d;; n = g->edges[via[n]].caller) {
                     const struct hd_edge *p = &g->edges[via[n]];
                     if (fabs(p->weight) < fabs(weight)) {
                         weight = copysign(fabs(p->weight), x->weight);
                         base = p->base_weight;
+                        variance = p->weight_var;
                     }
                     if (p->caller == u)
                         break;
@@ -263,6 +266,7 @@ static void rebuild_from_graph(const struct hd_graph *g, const bool *kept, struc
                 uint32_t e = set_intern(set, (uint32_t)u, v);
                 set->edges[e].weight = weight;
                 set->edges[e].base_weight = base;
+                set->edges[e].weight_var = variance;
                 set->edges[e].residual = true;
             }
         }

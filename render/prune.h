@@ -14,9 +14,10 @@
 
 /* Called once per sample by a path walk: NODES[0..DEPTH) are the sample's
  * stack as node ids of the graph, leaf first, with VALUE and BASE the
- * sample's chosen value and its base share (as in struct hd_node). */
+ * sample's chosen value and its base share, VARIANCE the sampling
+ * variance of VALUE (as in struct hd_node). */
 typedef void hd_path_visit(void *context, const uint32_t *nodes, size_t depth, double value,
-                           double base);
+                           double base, double variance);
 
 /* Walk every sample of the profile the graph was built from, calling VISIT
  * with CONTEXT, the stacks cut exactly as the graph cut them (allocator
@@ -44,6 +45,7 @@ struct hd_view_edge {
     uint32_t callee;    /* graph node id, kept; != caller */
     double weight;      /* as struct hd_edge; for a residual edge, the value */
     double base_weight; /* of the samples whose path it stands for */
+    double weight_var;  /* sampling variance of weight (struct hd_edge) */
     bool inlined;       /* every call it stands for is an inlined call */
     bool residual;      /* some call it stands for skips dropped nodes;
                            drawn dotted */

@@ -169,6 +169,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .sort_by_cum = o->sort_by_cum,
         .sort_by_abs = o->sort_by_abs,
         .compare = o->compare,
+        .mark_noise = hd_model_is_sampled(model),
         .top = o->top,
         .node_count = r->prune.node_count,
         .node_fraction = r->prune.node_fraction,
@@ -183,6 +184,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
         .n_currents = r->text.n_currents,
         .bases = r->text.bases,
         .n_bases = r->text.n_bases,
+        .mark_noise = r->text.mark_noise,
     };
     list_filters(r, o->filters);
     r->wrappers_note = wrapper_note(o);

@@ -156,6 +156,21 @@ static enum hd_change change_of(const struct context *c, const struct hd_node *n
     return c->diff ? hd_change_of(hd_node_cum_sides(n)) : HD_CHANGE_NONE;
 }
 
+/* Whether VALUE, with sampling VARIANCE, is drawn as noise: diff mode,
+ * some input sampled, a change that is not 0 but within noise. */
+static bool is_noise(const struct context *c, double value, double variance)
+{
+    return c->diff && c->options->mark_noise && value != 0 && hd_within_noise(value, variance);
+}
+
+/* ", within sampling noise (SE x)" for a tooltip. */
+static void add_noise_note(struct text *t, const struct context *c, double variance)
+{
+    text_add(t, ", within sampling noise (SE ");
+    add_total(t, c, sqrt(variance), false);
+    text_add(t, ")");
+}
+
 /* ---- attributes ---- */
 
 static void set_attr(struct hd_scene_attr *attrs, size_t *n, const char *name, const char *value)
@@ -279,6 +294,9 @@ static void build_node(struct context *c, struct hd_scene_node *out, size_t inde
         if (gone)
             text_add(t, " (gone)");
     }
+    bool noise = is_noise(c, n->cum, n->cum_var);
+    if (noise)
+        add_noise_note(t, c, n->cum_var);
     set_attr(out->attrs, &out->n_attrs, "tooltip", text_keep(t, a));
 
     if (c->options->trend) {
@@ -286,7 +304,7 @@ static void build_node(struct context *c, struct hd_scene_node *out, size_t inde
         return;
     }
     char color[HD_COLOR_SIZE];
-    double score = c->denominator ? n->cum / fabs(c->denominator) : 0;
+    double score = c->denominator && !noise ? n->cum / fabs(c->denominator) : 0;
     set_attr(out->attrs, &out->n_attrs, "color",
              hd_arena_strndup(a, hd_color_of(score, false, color), 7));
     set_attr(out->attrs, &out->n_attrs, "fillcolor",
@@ -319,7 +337,8 @@ static void build_edge(struct context *c, struct hd_scene_edge *out, size_t inde
         set_attr(out->attrs, &out->n_attrs, "penwidth", text_keep(t, a));
     }
     char color[HD_COLOR_SIZE];
-    double score = c->denominator ? e->weight / fabs(c->denominator) : 0;
+    bool noise = is_noise(c, e->weight, e->weight_var);
+    double score = c->denominator && !noise ? e->weight / fabs(c->denominator) : 0;
     set_attr(out->attrs, &out->n_attrs, "color",
              hd_arena_strndup(a, hd_color_of(score, false, color), 7));
     if (e->residual)
@@ -335,6 +354,8 @@ static void build_edge(struct context *c, struct hd_scene_edge *out, size_t inde
         add_total(t, c, e->base_weight, false);
         text_add(t, ", current ");
         add_total(t, c, e->weight + e->base_weight, false);
+        if (noise)
+            add_noise_note(t, c, e->weight_var);
     }
     text_add(t, ")");
     const char *tip = text_keep(t, a);
@@ -462,11 +483,18 @@ static void build_legend_text(struct context *c, struct hd_scene_node *out, stru
         line.length = 0;
         legend_line(t, "Color: the verdict on each node's cum series; thick red border: its "
                        "own (flat) memory leaks");
-    } else if (c->diff)
+    } else if (c->diff) {
         legend_line(t, "Color of cum / |denominator|: red grew, green shrank, grey little change;"
                        " NEW: double border, GONE: dashed");
-    else
+    } else {
         legend_line(t, "Color of cum / |denominator|: the redder, the larger; grey: small");
+    }
+    if (c->diff && o->mark_noise && !o->trend) {
+        text_printf(&line, "Grey also: the change is within sampling noise (|delta| <= %.0f "
+                           "standard errors)", HD_NOISE_Z);
+        legend_line(t, line.data);
+        line.length = 0;
+    }
     free(line.data);
     set_attr(out->attrs, &out->n_attrs, "label", text_keep(t, c->arena));
     set_attr(out->attrs, &out->n_attrs, "shape", "plaintext");
@@ -516,7 +544,8 @@ struct hd_scene *hd_scene_build(const struct hd_graph *g, const struct hd_view *
     set_attr(s->node_defaults, &s->n_node_defaults, "fillcolor", "#f8f8f8");
 
     struct text t = {0};
-    s->n_legend = o->trend ? 1 + HD_VERDICT_COUNT : c.diff ? 6 : 3;
+    bool noise_key = c.diff && o->mark_noise && !o->trend;
+    s->n_legend = o->trend ? 1 + HD_VERDICT_COUNT : c.diff ? (noise_key ? 7 : 6) : 3;
     s->legend = hd_calloc(s->n_legend, sizeof *s->legend);
     build_legend_text(&c, &s->legend[0], &t);
     if (o->trend) {
@@ -531,6 +560,8 @@ struct hd_scene *hd_scene_build(const struct hd_graph *g, const struct hd_view *
         build_key(&c, &s->legend[3], 3, "shrank", -0.5, NULL, NULL, NULL, NULL, &t);
         build_key(&c, &s->legend[4], 4, "NEW", 0.5, NULL, NULL, "peripheries", "2", &t);
         build_key(&c, &s->legend[5], 5, "GONE", -0.5, NULL, NULL, "style", "filled,dashed", &t);
+        if (noise_key)
+            build_key(&c, &s->legend[6], 6, "within noise", 0, NULL, NULL, NULL, NULL, &t);
     } else {
         build_key(&c, &s->legend[1], 1, "large share", 0.5, NULL, NULL, NULL, NULL, &t);
         build_key(&c, &s->legend[2], 2, "small share", 0.02, NULL, NULL, NULL, NULL, &t);

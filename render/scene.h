@@ -32,6 +32,9 @@ struct hd_graph_render_options {
     const struct hd_trend *trend; /* --trend: the graph is the growth over
                                      this series; nodes are coloured by
                                      verdict; NULL: by value */
+    bool mark_noise; /* some input is sampled: in diff mode, nodes whose
+                        cum and edges whose weight are within sampling
+                        noise (hd_within_noise) are drawn grey */
 };
 
 #define HD_SCENE_MAX_ATTRS 12
@@ -94,6 +97,10 @@ struct hd_scene {
  *    |100 w / denominator|), penwidth 1 + min(5, |5 w / denominator|)
  *    (integers, pprof's formulas), colour of w / |denominator|, dotted
  *    when residual;
+ *  - with mark_noise in diff mode, a node whose cum (an edge whose
+ *    weight) is not 0 but within sampling noise is drawn in the colour of
+ *    0 (grey), its tooltip says so with the standard error, and the legend
+ *    says what grey means and has a key for it;
  *  - the legend lists the inputs, the value type, the totals, the
  *    denominator, the active filters, what pruning dropped, and a colour
  *    key.

@@ -249,6 +249,9 @@ void hd_text_print_header(FILE *out, const struct hd_graph *g, const struct hd_t
                 clause);
     }
     print_denominator(out, g, d, o, unit);
+    if (o->compare && o->mark_noise && o->n_bases > 0)
+        fprintf(out, "%c: the delta is within sampling noise (|delta| <= %.0f standard errors)\n",
+                HD_NOISE_MARK, HD_NOISE_Z);
 }
 
 static void print_compare_row(FILE *out, const struct hd_node *n,
@@ -257,6 +260,9 @@ static void print_compare_row(FILE *out, const struct hd_node *n,
     char base[64], current[64], delta[64], change[64];
     double key = o->sort_by_cum ? n->cum : n->flat;
     double key_base = o->sort_by_cum ? n->base_cum : n->base_flat;
+    double key_var = o->sort_by_cum ? n->cum_var : n->flat_var;
+    /* A delta of 0 is no change at all, not a change that may be noise. */
+    bool noise = o->mark_noise && o->n_bases > 0 && key != 0 && hd_within_noise(key, key_var);
     enum hd_change how = hd_change_of(o->sort_by_cum ? hd_node_cum_sides(n) : hd_node_flat_sides(n));
     if (how == HD_CHANGE_NEW)
         snprintf(change, sizeof change, "new");
@@ -266,10 +272,11 @@ static void print_compare_row(FILE *out, const struct hd_node *n,
         snprintf(change, sizeof change, "-");
     else
         snprintf(change, sizeof change, "%+.1f%%", key * 100.0 / key_base);
-    fprintf(out, "%10s %10s %10s %8s  %s%s\n",
+    fprintf(out, "%10s %10s %10s%c%8s  %s%s\n",
             hd_format_value(key_base, o->value, unit, base, sizeof base),
             hd_format_value(key + key_base, o->value, unit, current, sizeof current),
-            hd_format_value(key, o->value, unit, delta, sizeof delta), change, n->name,
+            hd_format_value(key, o->value, unit, delta, sizeof delta),
+            noise ? HD_NOISE_MARK : ' ', change, n->name,
             hd_inline_suffix(n->inlined));
 }
 

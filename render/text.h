@@ -31,6 +31,10 @@ struct hd_text_options {
     bool sort_by_cum;     /* sort by cum instead of flat */
     bool sort_by_abs;     /* sort by absolute value: shrinkage next to growth */
     bool compare;         /* rows of base, current, delta and change */
+    bool mark_noise;      /* some input is sampled: in diff mode, --compare
+                             rows mark a delta within sampling noise
+                             (hd_within_noise) with HD_NOISE_MARK, and the
+                             header says so once */
     size_t top;           /* print at most this many rows; 0: all */
     size_t node_count;    /* likewise (Go pprof's -nodecount in text: the
                              first rows in report order); 0: all */
@@ -51,6 +55,9 @@ struct hd_text_options {
     const struct hd_report_input *bases;
     size_t n_bases;
 };
+
+/* The mark after a --compare row's delta that is within sampling noise. */
+#define HD_NOISE_MARK '~'
 
 /* Print the report of GRAPH to OUT.  Header: in diff mode the base and
  * current inputs with their totals; then "Total: VALUE UNIT" (all samples,

@@ -21,7 +21,8 @@ void hd_model_paths_walk(const void *source, hd_path_visit *visit, void *context
             n = hd_graph_sample_nodes(s->graph, s->model, i, nodes, capacity);
         }
         if (n > 0)
-            visit(context, nodes, n, value, base);
+            visit(context, nodes, n, value, base,
+                  hd_graph_sample_variance(s->graph, s->model, i));
     }
     free(nodes);
 }
