@@ -503,7 +503,9 @@ static void place_base(const struct hd_request *r, struct hd_symbolizer *sym,
     }
     hd_model_mark_other_build(one);
     char note[PATH_MAX + 300];
-    hd_builds_note(note, sizeof note, &base, &sides->current, r->graph.granularity);
+    /* Unnamed frames (--no-symbols) are matched by nothing but offset. */
+    hd_builds_note(note, sizeof note, &base, &sides->current,
+                   r->no_symbols ? HD_GRANULARITY_ADDRESSES : r->graph.granularity);
     hd_model_add_caution(model, note);
 }
 

@@ -13,8 +13,13 @@
  * leak_buffers and run_tick moved; its source lines did not (the #if
  * keeps them), so --lines matches too. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "builds.h"
+#include "core.h"
+#include "parse.h"
 #include "run_heapdiff.h"
 
 #define BASE "profiles/tc-twobuilds-1.0002.heap"
@@ -146,4 +151,98 @@ Test(builds, base_binary_usage_errors_exit_2)
                          &run);
     cr_assert_eq(run.status, 2);
     cr_assert_str_eq(run.err, "heapdiff: --base-binary " BASE ": not an ELF program\n");
+}
+
+/* ---- the stages (core/builds.h) ---- */
+
+static void enter_testdata(void)
+{
+    const char *testdata = getenv("HD_TESTDATA");
+    cr_assert(testdata && chdir(testdata) == 0, "cannot enter HD_TESTDATA");
+    hd_warning_reset();
+}
+
+TestSuite(build_stages, .init = enter_testdata, .fini = hd_warning_reset);
+
+Test(build_stages, builds_without_build_ids_are_compared_by_their_bytes)
+{
+    struct hd_build a = {.file = "bin/twobuilds-1"}, b = {.file = "bin/twobuilds-2"};
+    cr_assert_eq(hd_builds_compare(&a, &b), HD_BUILDS_DIFFERENT);
+    struct hd_build copy = {.file = "../testdata/bin/twobuilds-1"};
+    cr_assert_eq(hd_builds_compare(&a, &copy), HD_BUILDS_SAME);
+    struct hd_build missing = {.file = "bin/no-such-build"}, unknown = {.file = ""};
+    cr_assert_eq(hd_builds_compare(&a, &missing), HD_BUILDS_UNKNOWN);
+    cr_assert_eq(hd_builds_compare(&a, &unknown), HD_BUILDS_UNKNOWN);
+    /* A build-id on both sides decides, whatever the files. */
+    struct hd_build x = {.file = "bin/twobuilds-1", .build_id = "ab"},
+                    y = {.file = "bin/twobuilds-2", .build_id = "ab"};
+    cr_assert_eq(hd_builds_compare(&x, &y), HD_BUILDS_SAME);
+}
+
+Test(build_stages, return_addresses_are_call_sites_in_their_own_build_only)
+{
+    struct hd_error err;
+    struct hd_model *m = hd_parse_file(BASE, NULL, &err);
+    cr_assert_not_null(m, "%s", err.message);
+    const char *main_identity = m->mappings[hd_model_main_mapping(m)].identity;
+    size_t checked, after_call;
+    /* 7 return addresses in twobuilds: the calls of malloc (in xalloc),
+     * of xalloc (steady_cache, leak_buffers), of those two (run_tick), of
+     * run_tick (main) and of __libc_start_main (_start). */
+    cr_assert(hd_builds_count_call_sites("bin/twobuilds-1", m, main_identity, &checked,
+                                         &after_call));
+    cr_assert_eq(checked, 7);
+    cr_assert_eq(after_call, 7);
+    /* Build 2 moved leak_buffers and run_tick: 3 of them follow no call. */
+    cr_assert(hd_builds_count_call_sites("bin/twobuilds-2", m, main_identity, &checked,
+                                         &after_call));
+    cr_assert_eq(checked, 7);
+    cr_assert_eq(after_call, 4);
+    cr_assert_not(hd_builds_count_call_sites(BASE, m, main_identity, &checked, &after_call));
+    hd_model_free(m);
+}
+
+/* Read, symbolize and match the two builds' snapshot 2 at GRANULARITY;
+ * returns the number of whole-process samples before and after the
+ * match. */
+static void samples_matched(enum hd_granularity granularity, size_t *before, size_t *after)
+{
+    struct hd_request r;
+    hd_request_init(&r);
+    const char *currents[] = {CURRENT}, *bases[] = {BASE};
+    r.binary = "bin/twobuilds-2";
+    r.currents = currents;
+    r.n_currents = 1;
+    r.bases = bases;
+    r.n_bases = 1;
+    r.base_binary = "bin/twobuilds-1";
+    struct hd_error err;
+    struct hd_symbolizer *sym = hd_core_symbolizer(&r), *base_sym;
+    struct hd_model *m = hd_core_read_builds(&r, sym, &base_sym, &err);
+    cr_assert_not_null(m, "%s", err.message);
+    cr_assert_not_null(base_sym);
+    hd_core_symbolize_builds(sym, base_sym, m, NULL);
+    *before = m->samples.n;
+    hd_builds_match_stacks(m, granularity);
+    *after = m->samples.n;
+    struct hd_sides total = hd_model_total(m, HD_VALUE_INUSE_SPACE);
+    cr_assert_float_eq(total.current, 147968.0, 0.5);
+    cr_assert_float_eq(total.base, 81920.0, 0.5);
+    hd_model_free(m);
+    hd_sym_free(base_sym);
+    hd_sym_free(sym);
+}
+
+Test(build_stages, stacks_of_equal_frames_become_one)
+{
+    /* Base: steady_cache's and leak_buffers' stacks; current: those and
+     * stamp's.  By function they meet: 3 stacks, totals kept. */
+    size_t before, after;
+    samples_matched(HD_GRANULARITY_FUNCTIONS, &before, &after);
+    cr_assert_eq(before, 5);
+    cr_assert_eq(after, 3);
+    samples_matched(HD_GRANULARITY_LINES, &before, &after);
+    cr_assert_eq(after, 3);
+    samples_matched(HD_GRANULARITY_ADDRESSES, &before, &after);
+    cr_assert_eq(after, 5);
 }
