@@ -40,6 +40,8 @@ struct settings {
     bool verbose;
     bool trend, ascii;
     double trend_confidence, trend_late_ratio, trend_late_part, trend_noise_floor;
+    const char *base_binary; /* --base-binary: the base's own build */
+    struct hd_string_list base_lib_prefixes;
 };
 
 static struct settings settings = {
@@ -139,6 +141,10 @@ static const struct hd_option other_options[] = {
     FLAG("no-demangle", no_demangle, "show C++ and Rust names mangled"),
     FLAG("full-names", full_names, "keep argument lists and template arguments"),
     FLAG("no-symbols", no_symbols, "do not symbolize: frames as module+0xoffset"),
+    {"base-binary", 0, HD_OPTION_STRING, &settings.base_binary, 0, "FILE",
+     "the program that wrote --base, when another build than BINARY", NULL},
+    {"base-lib-prefix", 0, HD_OPTION_LIST, &settings.base_lib_prefixes, 0, "DIR",
+     "look for the base build's shared libraries in DIR (repeatable)", NULL},
     /* source files */
     {"trim-path", 0, HD_OPTION_LIST, &settings.trim_paths, 0, "PREFIX",
      "take PREFIX off source file names (repeatable; ':' separates several)", NULL},
@@ -324,6 +330,15 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->verbose = settings.verbose;
     request->wrappers = settings.wrappers;
     request->no_default_wrappers = settings.no_wrappers;
+    if ((settings.base_binary || settings.base_lib_prefixes.n > 0) && !settings.base)
+        return hd_error_set(err, NULL, 0, "--%s names the base's build: it needs --base FILE",
+                            settings.base_binary ? "base-binary" : "base-lib-prefix");
+    if (settings.base_binary && !hd_input_is_elf_program(settings.base_binary))
+        return hd_error_set(err, NULL, 0, "--base-binary %s: not an ELF program",
+                            settings.base_binary);
+    request->base_binary = settings.base_binary;
+    request->base_lib_prefixes = settings.base_lib_prefixes.items;
+    request->n_base_lib_prefixes = settings.base_lib_prefixes.n;
 
     request->graph = (struct hd_graph_options){
         .value = (enum hd_value_type)value,

@@ -55,6 +55,14 @@ struct hd_request {
     const char *const *debug_dirs; /* separate debug files */
     size_t n_debug_dirs;
     const char *sysroot;           /* or NULL */
+    /* Comparing two builds (builds.h): the program that wrote the bases,
+     * when another build than BINARY (--base-binary), or NULL; libraries
+     * of the bases' build are also looked for in base_lib_prefixes
+     * (--base-lib-prefix), then next to base_binary, then in
+     * lib_prefixes. */
+    const char *base_binary;
+    const char *const *base_lib_prefixes;
+    size_t n_base_lib_prefixes;
     bool demangle;
     bool full_names;
     bool verbose;                  /* -v: warnings list every module and the
@@ -115,6 +123,12 @@ void hd_core_shutdown(void);
  * the binary).  Used for module identities even with no_symbols. */
 struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *request);
 
+/* A symbolizer for the bases' build: hd_core_symbolizer's, with MAIN
+ * (the request's base_binary, or NULL: the files at the mapped paths) for
+ * the main program and the base lib prefixes first. */
+struct hd_symbolizer *hd_core_base_symbolizer(const struct hd_request *request,
+                                              const char *main);
+
 /* Read REQUEST's currents, then its bases, into one model, one column per
  * file; module identities come from SYM's build-id lookups (NULL: the
  * fallbacks only).  Checks that each file has what the value type needs
@@ -131,6 +145,17 @@ struct hd_model *hd_core_read_inputs(const struct hd_request *request,
  * BINARY checked against it.  NULL with *ERR set. */
 struct hd_model *hd_core_read_one(const struct hd_request *request, const char *path,
                                   struct hd_symbolizer *sym, struct hd_error *err);
+/* hd_core_read_inputs, telling whether the bases come from another build
+ * than the currents (builds.h: by build-id or by the files' bytes, with
+ * base_binary given; by the build-ids of the files the profiles name,
+ * without).  If so, the bases' modules are marked other_build, the header
+ * says so, and *BASE_SYM is the symbolizer that names their frames (the
+ * caller frees it; NULL otherwise).  Without base_binary, a base whose
+ * return addresses are not call sites in the currents' binary is said to
+ * be of another build, in a warning and the header. */
+struct hd_model *hd_core_read_builds(const struct hd_request *request,
+                                     struct hd_symbolizer *sym,
+                                     struct hd_symbolizer **base_sym, struct hd_error *err);
 
 /* Attach frames to MODEL's locations with SYM (NULL: --no-symbols), mark
  * the allocator's frames, and the wrappers' under WRAPPERS (NULL: the
@@ -138,6 +163,11 @@ struct hd_model *hd_core_read_one(const struct hd_request *request, const char *
  * gathered warnings. */
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
                        struct hd_wrappers *wrappers);
+
+/* hd_core_symbolize, the other_build locations named by BASE_SYM (NULL:
+ * by SYM). */
+void hd_core_symbolize_builds(struct hd_symbolizer *sym, struct hd_symbolizer *base_sym,
+                              struct hd_model *model, struct hd_wrappers *wrappers);
 
 /* Take REQUEST's --trim-path prefixes, and Go pprof's default
  * (hd_path_trim), off the source file of every frame of MODEL's locations

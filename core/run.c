@@ -12,6 +12,7 @@
 #include "allocator.h"
 #include "annotate.h"
 #include "array.h"
+#include "builds.h"
 #include "gvc.h"
 #include "input.h"
 #include "output.h"
@@ -36,21 +37,24 @@ void hd_request_init(struct hd_request *r)
 
 /* ---- symbolizer ---- */
 
-struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
+/* A symbolizer as REQUEST asks, with MAIN standing in for the main
+ * program and libraries missing at their mapped paths looked for in
+ * FIRST[0..N_FIRST), next to MAIN, then in THEN[0..N_THEN): a CI artifact
+ * or a copied deployment usually keeps them next to the program. */
+static struct hd_symbolizer *new_symbolizer(const struct hd_request *r, const char *main,
+                                            const char *const *first, size_t n_first,
+                                            const char *const *then, size_t n_then)
 {
     struct hd_sym_options options;
     hd_sym_options_init(&options);
-    options.main_binary = r->binary;
-    /* Libraries missing at their mapped paths are looked for in each
-     * --lib-prefix, then next to BINARY, where a CI artifact or a copied
-     * deployment usually keeps them. */
-    const char **prefixes = hd_calloc(r->n_lib_prefixes + 1, sizeof *prefixes);
+    options.main_binary = main;
+    const char **prefixes = hd_calloc(n_first + n_then + 1, sizeof *prefixes);
     size_t n_prefixes = 0;
-    for (size_t i = 0; i < r->n_lib_prefixes; i++)
-        prefixes[n_prefixes++] = r->lib_prefixes[i];
+    for (size_t i = 0; i < n_first; i++)
+        prefixes[n_prefixes++] = first[i];
     char binary_dir[PATH_MAX];
-    if (r->binary) {
-        snprintf(binary_dir, sizeof binary_dir, "%s", r->binary);
+    if (main) {
+        snprintf(binary_dir, sizeof binary_dir, "%s", main);
         char *slash = strrchr(binary_dir, '/');
         if (!slash)
             snprintf(binary_dir, sizeof binary_dir, ".");
@@ -58,6 +62,8 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
             slash[slash == binary_dir] = '\0'; /* "/server" lives in "/" */
         prefixes[n_prefixes++] = binary_dir;
     }
+    for (size_t i = 0; i < n_then; i++)
+        prefixes[n_prefixes++] = then[i];
     options.lib_prefixes = prefixes;
     options.n_lib_prefixes = n_prefixes;
     options.debug_dirs = r->debug_dirs;
@@ -71,12 +77,33 @@ struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
     return sym;
 }
 
+struct hd_symbolizer *hd_core_symbolizer(const struct hd_request *r)
+{
+    return new_symbolizer(r, r->binary, r->lib_prefixes, r->n_lib_prefixes, NULL, 0);
+}
+
+struct hd_symbolizer *hd_core_base_symbolizer(const struct hd_request *r, const char *main)
+{
+    return new_symbolizer(r, main, r->base_lib_prefixes, r->n_base_lib_prefixes,
+                          r->lib_prefixes, r->n_lib_prefixes);
+}
+
 void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
                        struct hd_wrappers *wrappers)
 {
     hd_sym_annotate_model(sym, model, wrappers);
     if (sym)
         hd_sym_say_summary(sym);
+}
+
+void hd_core_symbolize_builds(struct hd_symbolizer *sym, struct hd_symbolizer *base_sym,
+                              struct hd_model *model, struct hd_wrappers *wrappers)
+{
+    hd_sym_annotate_builds(sym, base_sym, model, wrappers);
+    if (sym)
+        hd_sym_say_summary(sym);
+    if (base_sym)
+        hd_sym_say_summary(base_sym);
 }
 
 void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model,
@@ -148,16 +175,16 @@ static void gather_facts(struct hd_symbolizer *sym, const struct hd_model *m, co
     }
 }
 
-/* Warn when REQUEST's BINARY may not be the program that wrote the file
+/* Warn when BINARY (the request's, or its base_binary) may not be the program that wrote the file
  * of FACTS: their build-ids differ, the program's being the one the
  * profile records or that of the file at its mapped path.  Load segments
  * that happen to fit would otherwise give plausible, wrong names in
  * silence.  Said once per pair of files, however many profiles. */
-static void check_binary(const struct hd_request *r, struct hd_symbolizer *sym,
+static void check_binary(const char *binary, struct hd_symbolizer *sym,
                          const struct input_facts *facts)
 {
     char binary_id[160];
-    if (!r->binary || !sym || !facts->build_id[0] ||
+    if (!binary || !sym || !facts->build_id[0] ||
         !hd_sym_module_build_id(sym, facts->program, true, binary_id, sizeof binary_id) ||
         strcmp(binary_id, facts->build_id) == 0)
         return;
@@ -167,11 +194,11 @@ static void check_binary(const struct hd_request *r, struct hd_symbolizer *sym,
         hd_warn("%s has another build-id (%.12s...) than %s (%.12s...), the program the "
                 "profile names: names come from %s, and are wrong if it did not write the "
                 "profile",
-                r->binary, binary_id, facts->build_id_file, facts->build_id, r->binary);
+                binary, binary_id, facts->build_id_file, facts->build_id, binary);
     else
         hd_warn("%s is not the program that wrote the profile: its build-id is %.12s..., "
                 "the profile records %.12s... for %s; names come from %s and may be wrong",
-                r->binary, binary_id, facts->build_id, facts->program, r->binary);
+                binary, binary_id, facts->build_id, facts->program, binary);
 }
 
 /* Whether two inputs come from the same program: by build-id where both
@@ -268,11 +295,11 @@ static void check_inputs(const struct hd_request *r, const struct input_facts *f
 
 /* ---- inputs ---- */
 
-/* Parse PATH and check it can serve REQUEST; fill *FACTS.  NULL with *ERR
- * set. */
+/* Parse PATH and check it can serve REQUEST, its main program read by
+ * SYM from BINARY; fill *FACTS.  NULL with *ERR set. */
 static struct hd_model *read_one(const struct hd_request *r, const char *path,
-                                 struct hd_symbolizer *sym, struct input_facts *facts,
-                                 struct hd_error *err)
+                                 struct hd_symbolizer *sym, const char *binary,
+                                 struct input_facts *facts, struct hd_error *err)
 {
     struct hd_model *m = hd_parse_file(path, &r->limits, err);
     if (!m)
@@ -299,7 +326,7 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
     if (sym)
         hd_model_identify_modules(m, read_build_id, sym);
     gather_facts(sym, m, path, facts);
-    check_binary(r, sym, facts);
+    check_binary(binary, sym, facts);
     return m;
 }
 
@@ -307,25 +334,135 @@ struct hd_model *hd_core_read_one(const struct hd_request *r, const char *path,
                                   struct hd_symbolizer *sym, struct hd_error *err)
 {
     struct input_facts facts;
-    return read_one(r, path, sym, &facts, err);
+    return read_one(r, path, sym, r->binary, &facts, err);
 }
 
-struct hd_model *hd_core_read_inputs(const struct hd_request *r, struct hd_symbolizer *sym,
-                                     struct hd_error *err)
+/* ---- two builds ---- */
+
+/* What reading has learnt of the two sides' builds (builds.h). */
+struct build_sides {
+    struct hd_build current;        /* the first current's main program, as
+                                       SYM reads it */
+    struct hd_symbolizer *base_sym; /* names the bases' frames: made at once
+                                       with base_binary, else when a base
+                                       turns out to be of another build */
+};
+
+/* Warn, and caution in MODEL's header, when the base file ONE (its FACTS)
+ * is probably of another build than the currents although nothing
+ * recorded says so: its return addresses in the main program are not
+ * call sites in the currents' binary.  Named by that binary and matched
+ * by offset, its frames would give plausible, wrong rows in silence. */
+static void check_call_sites(const struct build_sides *sides, const struct hd_model *one,
+                             uint32_t main, const struct input_facts *facts,
+                             struct hd_model *model)
 {
+    size_t checked, after_call;
+    if (!sides->current.file[0] ||
+        !hd_builds_count_call_sites(sides->current.file, one, one->mappings[main].identity,
+                                    &checked, &after_call))
+        return;
+    /* The right build puts every return address after a call; a tenth
+     * allows for frames a frame-pointer unwinder guessed wrong. */
+    size_t stray = checked - after_call;
+    if (stray < 2 || stray * 10 <= checked)
+        return;
+    const char *program = hd_path_base(one->mappings[main].path);
+    hd_warn("the base %s is probably of another build of %s than %s: %zu of its %zu return "
+            "addresses in %s follow no call there, so its frames would be named wrongly and "
+            "matched with the current's by file offset: give the base's program with "
+            "--base-binary FILE",
+            facts->path, program, sides->current.file, stray, checked, program);
+    char caution[PATH_MAX + 100];
+    snprintf(caution, sizeof caution,
+             "Caution: the base is probably of another build of %s (give --base-binary)",
+             program);
+    hd_model_add_caution(model, caution);
+}
+
+/* Whether the base file ONE (its FACTS) is of another build than the
+ * currents, as SIDES knows them; if so, keep its modules apart and name
+ * them with SIDES' base symbolizer (made here when needed), and say so in
+ * MODEL's header.  With base_binary, the builds are compared by build-id
+ * or bytes.  Without, the base's program is taken from the file its
+ * profile names when that is another file than the currents' (or the
+ * profile records its build-id) and has another build-id; otherwise the
+ * base's return addresses are checked against the currents' binary. */
+static void place_base(const struct hd_request *r, struct hd_symbolizer *sym,
+                       struct build_sides *sides, struct hd_model *one,
+                       const struct input_facts *facts, struct hd_model *model)
+{
+    uint32_t main = hd_model_main_mapping(one);
+    if (!sym || main == HD_NO_MAPPING) {
+        check_binary(r->base_binary ? NULL : r->binary, sym, facts);
+        return;
+    }
+    struct hd_build base;
+    if (r->base_binary) {
+        hd_build_describe(&base, sides->base_sym, one, main);
+        enum hd_build_match match = hd_builds_compare(&base, &sides->current);
+        if (match == HD_BUILDS_SAME ||
+            (match == HD_BUILDS_UNKNOWN && r->binary && same_file(r->base_binary, r->binary)))
+            return;
+    } else {
+        bool recorded = facts->build_id[0] && !facts->build_id_file[0];
+        if (!facts->build_id[0] || !sides->current.build_id[0] ||
+            strcmp(facts->build_id, sides->current.build_id) == 0 ||
+            (!recorded && strcmp(facts->program, sides->current.program) == 0)) {
+            check_binary(r->binary, sym, facts);
+            check_call_sites(sides, one, main, facts, model);
+            return;
+        }
+        if (!sides->base_sym)
+            sides->base_sym = hd_core_base_symbolizer(r, NULL);
+        hd_model_identify_modules(one, read_build_id, sides->base_sym);
+        hd_build_describe(&base, sides->base_sym, one, main);
+        hd_warn("the base %s was written by another build of %s (build-id %.12s...) than the "
+                "current (%.12s...): its frames are named from %s%s",
+                facts->path, hd_path_base(facts->program), facts->build_id,
+                sides->current.build_id, base.file[0] ? base.file : facts->program,
+                base.file[0] ? "; --base-binary FILE names another file" : ", which is missing: give --base-binary FILE");
+    }
+    hd_model_mark_other_build(one);
+    char note[PATH_MAX + 300];
+    /* Unnamed frames (--no-symbols) are matched by nothing but offset. */
+    hd_builds_note(note, sizeof note, &base, &sides->current,
+                   r->no_symbols ? HD_GRANULARITY_ADDRESSES : r->graph.granularity);
+    hd_model_add_caution(model, note);
+}
+
+struct hd_model *hd_core_read_builds(const struct hd_request *r, struct hd_symbolizer *sym,
+                                     struct hd_symbolizer **base_sym, struct hd_error *err)
+{
+    *base_sym = NULL;
+    struct build_sides *sides = hd_calloc(1, sizeof *sides);
+    if (sym && r->base_binary && r->n_bases > 0)
+        sides->base_sym = hd_core_base_symbolizer(r, r->base_binary);
     struct hd_model *model = hd_model_new();
     struct input_facts *facts = hd_malloc(r->n_currents + r->n_bases + 1, sizeof *facts);
     for (int bases = 0; bases < 2; bases++) {
         const char *const *paths = bases ? r->bases : r->currents;
         size_t n = bases ? r->n_bases : r->n_currents;
+        /* A base of --base-binary is read as that program's profile. */
+        bool own = bases && sides->base_sym && r->base_binary;
         for (size_t i = 0; i < n; i++) {
             struct input_facts *f = &facts[(bases ? r->n_currents : 0) + i];
-            struct hd_model *one = read_one(r, paths[i], sym, f, err);
+            /* A base's program is checked against BINARY once it is known
+             * not to be of another build (place_base). */
+            struct hd_model *one = read_one(r, paths[i], own ? sides->base_sym : sym,
+                                            own ? r->base_binary : bases ? NULL : r->binary, f,
+                                            err);
             if (!one) {
                 free(facts);
                 hd_model_free(model);
+                hd_sym_free(sides->base_sym);
+                free(sides);
                 return NULL;
             }
+            if (!bases && i == 0)
+                hd_build_describe(&sides->current, sym, one, hd_model_main_mapping(one));
+            if (bases)
+                place_base(r, sym, sides, one, f, model);
             hd_model_align(model, one, bases ? HD_ROLE_BASE : HD_ROLE_CURRENT);
             hd_model_free(one);
         }
@@ -334,6 +471,17 @@ struct hd_model *hd_core_read_inputs(const struct hd_request *r, struct hd_symbo
         hd_model_normalize_bases(model, r->graph.value);
     check_inputs(r, facts, model);
     free(facts);
+    *base_sym = sides->base_sym;
+    free(sides);
+    return model;
+}
+
+struct hd_model *hd_core_read_inputs(const struct hd_request *r, struct hd_symbolizer *sym,
+                                     struct hd_error *err)
+{
+    struct hd_symbolizer *base_sym;
+    struct hd_model *model = hd_core_read_builds(r, sym, &base_sym, err);
+    hd_sym_free(base_sym);
     return model;
 }
 
@@ -417,15 +565,19 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
     enum hd_outcome outcome = HD_OUTCOME_TROUBLE;
     struct hd_symbolizer *sym = hd_core_symbolizer(r);
     struct hd_graph *graph = NULL;
+    struct hd_symbolizer *base_sym = NULL;
     struct hd_series series = {0};
     struct hd_model *model = NULL;
     if (r->trend) {
         /* Symbolized snapshot by snapshot as the series is read. */
         if (hd_core_read_series(r, sym, wrappers, filters, &series, err) == 0)
             model = series.model;
-    } else if ((model = hd_core_read_inputs(r, sym, err)) != NULL) {
-        hd_core_symbolize(r->no_symbols ? NULL : sym, model, wrappers);
+    } else if ((model = hd_core_read_builds(r, sym, &base_sym, err)) != NULL) {
+        hd_core_symbolize_builds(r->no_symbols ? NULL : sym, r->no_symbols ? NULL : base_sym,
+                                 model, wrappers);
         hd_core_trim_paths(r, model, 0);
+        if (base_sym && !r->no_symbols)
+            hd_builds_match_stacks(model, r->graph.granularity);
     }
     if (model) {
         struct hd_graph_options graph_options = r->graph;
@@ -440,6 +592,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_series_release(&series);
     else
         hd_model_free(model);
+    hd_sym_free(base_sym);
     hd_sym_free(sym);
     hd_filters_free(filters);
     hd_wrappers_free(wrappers);

@@ -76,6 +76,74 @@ void hd_model_identify_modules(struct hd_model *m, hd_build_id_reader *read_buil
     hd_model_rebuild_location_index(m);
 }
 
+void hd_model_mark_other_build(struct hd_model *m)
+{
+    static const char prefix[] = "other-build:";
+    for (size_t i = 0; i < m->n_mappings; i++) {
+        struct hd_mapping *map = &m->mappings[i];
+        map->other_build = true;
+        const char *identity = map->identity;
+        if (!identity || !identity[0] || strncmp(identity, "build-id:", 9) == 0 ||
+            strncmp(identity, prefix, sizeof prefix - 1) == 0)
+            continue;
+        size_t size = sizeof prefix + strlen(identity);
+        char *text = hd_malloc(size, 1);
+        snprintf(text, size, "%s%s", prefix, identity);
+        map->identity = hd_model_intern_string(m, text);
+        free(text);
+    }
+    hd_model_rebuild_location_index(m);
+}
+
+/* Re-key the sample table of MODEL (WHOLE: the whole-process one, else
+ * the per-thread one) by STACK_MAP, summing the rows that meet. */
+static void rekey_samples(struct hd_model *m, bool whole, const uint32_t *stack_map)
+{
+    struct hd_sample_table *t = whole ? &m->samples : &m->thread_samples;
+    struct hd_idtable *index = whole ? &m->index->samples : &m->index->thread_samples;
+    struct hd_sample_table old = *t;
+    *t = (struct hd_sample_table){NULL, 0, hd_calloc(m->n_inputs + 1, sizeof *t->columns), 0};
+    hd_idtable_free(index);
+    *index = (struct hd_idtable){0};
+    for (size_t i = 0; i < old.n; i++) {
+        uint32_t id = hd_model_intern_sample(m, stack_map[old.keys[i].stack], old.keys[i].thread);
+        for (size_t k = 0; k < m->n_inputs; k++)
+            hd_values_add(&t->columns[k][id], &old.columns[k][i], 1.0);
+    }
+    for (size_t k = 0; k < m->n_inputs; k++)
+        free(old.columns[k]);
+    free(old.columns);
+    free(old.keys);
+}
+
+void hd_model_merge_locations(struct hd_model *m, const uint32_t *same_as)
+{
+    size_t n_stacks = m->n_stacks;
+    uint32_t *stack_map = hd_malloc(n_stacks + 1, sizeof *stack_map);
+    uint32_t *frames = NULL;
+    size_t capacity_frames = 0;
+    for (size_t i = 0; i < n_stacks; i++) {
+        uint32_t depth = m->stacks[i].depth;
+        HD_ARRAY_RESERVE(frames, capacity_frames, depth);
+        bool moved = false;
+        for (uint32_t d = 0; d < depth; d++) {
+            frames[d] = same_as[m->stacks[i].locations[d]];
+            moved |= frames[d] != m->stacks[i].locations[d];
+        }
+        stack_map[i] = (uint32_t)i;
+        if (!moved)
+            continue;
+        uint32_t cut = m->stacks[i].allocator_frames; /* the array may move */
+        stack_map[i] = hd_model_intern_stack(m, frames, depth);
+        if (stack_map[i] >= n_stacks)
+            m->stacks[stack_map[i]].allocator_frames = cut;
+    }
+    rekey_samples(m, true, stack_map);
+    rekey_samples(m, false, stack_map);
+    free(frames);
+    free(stack_map);
+}
+
 /* ---- aligning ---- */
 
 /* Move SRC's contents into the empty DST and leave SRC empty. */
@@ -147,6 +215,7 @@ static uint32_t translate_mapping(struct hd_model *dst, struct module_index *x,
     uint32_t added = hd_model_add_mapping(dst, sm->start, sm->limit, sm->offset, sm->path,
                                           sm->executable, sm->deleted);
     dst->mappings[added].identity = identity;
+    dst->mappings[added].other_build = sm->other_build;
     if (sm->build_id)
         dst->mappings[added].build_id = hd_model_intern_string(dst, sm->build_id);
     index_mapping(x, dst, added);

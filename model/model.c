@@ -288,14 +288,28 @@ static bool is_shared_library_path(const char *path)
     return false;
 }
 
-uint32_t hd_model_main_mapping(const struct hd_model *m)
+/* The first mapping of M whose path is a program's (see
+ * hd_model_main_mapping), among the other_build ones only when
+ * OTHER_BUILD. */
+static uint32_t main_mapping_of(const struct hd_model *m, bool other_build)
 {
     for (size_t i = 0; i < m->n_mappings; i++) {
         const char *path = m->mappings[i].path;
-        if (path[0] && path[0] != '[' && !is_shared_library_path(path))
+        if ((!other_build || m->mappings[i].other_build) && path[0] && path[0] != '[' &&
+            !is_shared_library_path(path))
             return (uint32_t)i;
     }
     return HD_NO_MAPPING;
+}
+
+uint32_t hd_model_main_mapping(const struct hd_model *m)
+{
+    return main_mapping_of(m, false);
+}
+
+uint32_t hd_model_other_build_main_mapping(const struct hd_model *m)
+{
+    return main_mapping_of(m, true);
 }
 
 /* ---- locations ---- */

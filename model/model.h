@@ -124,6 +124,9 @@ struct hd_mapping {
                          profile.proto does) */
     bool executable;  /* the permission field had 'x' (or had no field) */
     bool deleted;     /* the path was marked " (deleted)" */
+    bool other_build; /* a module of the bases' build, which is another
+                         than the currents' (hd_model_mark_other_build):
+                         named by the bases' symbolizer */
 };
 
 /* One source-level frame at a location: the function, and where in it. */
@@ -307,6 +310,28 @@ typedef bool hd_build_id_reader(void *context, const char *module_path, bool is_
  * Rebuilds the location index, since identities are part of its keys. */
 void hd_model_identify_modules(struct hd_model *model, hd_build_id_reader *read_build_id,
                                void *context);
+
+/* The bases of a diff come from another build of the program than the
+ * currents (core/builds.h): mark every mapping of the one-file model
+ * MODEL as other_build, and prefix each identity that is not a build-id
+ * ("main", "name:BASENAME") with "other-build:", so that hd_model_align()
+ * never matches its locations with the currents' by file offset (the
+ * same offset holds other code in the other build).  A build-id identity
+ * is kept: it names one file, the same in both builds.  Rebuilds the
+ * location index. */
+void hd_model_mark_other_build(struct hd_model *model);
+
+/* The main program's mapping among the other_build ones, chosen as
+ * hd_model_main_mapping() chooses; HD_NO_MAPPING when none is. */
+uint32_t hd_model_other_build_main_mapping(const struct hd_model *model);
+
+/* Match locations by something other than (identity, offset): location
+ * i becomes SAME_AS[i] (SAME_AS[i] == i keeps it) in every stack, stacks
+ * that become equal are one, and their samples are summed.  For the
+ * bases of another build, once symbolized (core/builds.h): a base stack
+ * then meets the current stack of the same frames.  Stacks no sample
+ * uses any more stay in the table; sample ids change. */
+void hd_model_merge_locations(struct hd_model *model, const uint32_t *same_as);
 
 /* ---- aligning inputs ---- */
 

@@ -29,17 +29,37 @@ static void attach_frames(struct hd_model *model, uint32_t id,
     l->n_frames = kept;
 }
 
+static void annotate_from(struct hd_symbolizer *sym, struct hd_symbolizer *other_sym,
+                          struct hd_model *model, struct hd_wrappers *wrappers,
+                          size_t first_location);
+
 void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model,
                            struct hd_wrappers *wrappers)
 {
-    hd_sym_annotate_new(sym, model, wrappers, 0);
+    annotate_from(sym, NULL, model, wrappers, 0);
 }
 
 void hd_sym_annotate_new(struct hd_symbolizer *sym, struct hd_model *model,
                          struct hd_wrappers *wrappers, size_t first_location)
 {
+    annotate_from(sym, NULL, model, wrappers, first_location);
+}
+
+void hd_sym_annotate_builds(struct hd_symbolizer *sym, struct hd_symbolizer *other_sym,
+                            struct hd_model *model, struct hd_wrappers *wrappers)
+{
+    annotate_from(sym, other_sym, model, wrappers, 0);
+}
+
+/* Annotate MODEL's locations from FIRST_LOCATION on, those of other_build
+ * mappings named by OTHER_SYM (NULL: SYM names all); cut every stack. */
+static void annotate_from(struct hd_symbolizer *sym, struct hd_symbolizer *other_sym,
+                          struct hd_model *model, struct hd_wrappers *wrappers,
+                          size_t first_location)
+{
     hd_allocator_mark_libraries(model, first_location);
     uint32_t main_mapping = hd_model_main_mapping(model);
+    uint32_t other_main = other_sym ? hd_model_other_build_main_mapping(model) : HD_NO_MAPPING;
     for (size_t i = first_location; sym && i < model->n_locations; i++) {
         struct hd_location *l = &model->locations[i];
         /* Frames in allocator libraries are all left out: no need to read
@@ -48,16 +68,22 @@ void hd_sym_annotate_new(struct hd_symbolizer *sym, struct hd_model *model,
             continue;
         const char *module = NULL;
         bool is_main = l->mapping == HD_NO_MAPPING;
+        struct hd_symbolizer *namer = sym;
         if (l->mapping != HD_NO_MAPPING) {
-            module = model->mappings[l->mapping].path;
+            const struct hd_mapping *map = &model->mappings[l->mapping];
+            module = map->path;
+            uint32_t program = main_mapping;
+            if (other_sym && map->other_build) {
+                namer = other_sym;
+                program = other_main;
+            }
             /* Every mapping of the main program's module is the main
              * program. */
-            is_main = main_mapping != HD_NO_MAPPING &&
-                      model->mappings[l->mapping].identity ==
-                          model->mappings[main_mapping].identity;
+            is_main = program != HD_NO_MAPPING &&
+                      map->identity == model->mappings[program].identity;
         }
         const struct hd_sym_location *found;
-        if (hd_sym_lookup(sym, module, is_main, l->offset, &found) == 0 &&
+        if (hd_sym_lookup(namer, module, is_main, l->offset, &found) == 0 &&
             found->status == HD_SYM_RESOLVED && found->n_frames > 0)
             attach_frames(model, (uint32_t)i, found, wrappers);
     }

@@ -25,5 +25,12 @@ void hd_sym_annotate_model(struct hd_symbolizer *sym, struct hd_model *model,
  * a time); every stack is cut again. */
 void hd_sym_annotate_new(struct hd_symbolizer *sym, struct hd_model *model,
                          struct hd_wrappers *wrappers, size_t first_location);
+/* hd_sym_annotate_model, with the locations of other_build mappings (the
+ * bases' build, when it is another than the currents') named by
+ * OTHER_SYM: its main binary stands in for the other build's main
+ * program (hd_model_other_build_main_mapping).  OTHER_SYM NULL: SYM names
+ * every location. */
+void hd_sym_annotate_builds(struct hd_symbolizer *sym, struct hd_symbolizer *other_sym,
+                            struct hd_model *model, struct hd_wrappers *wrappers);
 
 #endif

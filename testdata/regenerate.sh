@@ -341,3 +341,40 @@ if [ $run_peers -eq 1 ]; then
 	"$TD/peer-totals.sh"
 fi
 echo "regenerate: done" >&2
+
+# ---------------------------------------------------------------------------
+# twobuilds: one program built twice, for --base-binary (README.md,
+# "twobuilds"), self-contained.  Both builds run from one path,
+# $tmp/ci/twobuilds, as CI runs main's build and then the change's: the
+# maps sections name the same file, gone once this script ends, so only
+# --base-binary and BINARY say which build wrote which profile.
+echo "regenerate: twobuilds" >&2
+rm -f bin/twobuilds-1 bin/twobuilds-2 profiles/tc-twobuilds-*.heap
+mkdir -p "$tmp/ci"
+for b in 1 2; do
+	gcc -O2 -g -Wall -Wextra "-ffile-prefix-map=$TD=." -DBUILD=$b -o "bin/twobuilds-$b" \
+		src/twobuilds.c -ldl
+	cp "bin/twobuilds-$b" "$tmp/ci/twobuilds"
+	d=$tmp/twobuilds-$b
+	mkdir -p "$d"
+	env -i PATH=/usr/bin:/bin LD_PRELOAD="$TCMALLOC" HEAPPROFILE="$d/tb" \
+		HEAP_PROFILE_ALLOCATION_INTERVAL=1099511627776 \
+		HEAP_PROFILE_INUSE_INTERVAL=1099511627776 HEAP_PROFILE_TIME_INTERVAL=0 \
+		"$tmp/ci/twobuilds" 2 2>"$d.log" || { echo "regenerate: twobuilds-$b failed: $(cat "$d.log")" >&2; exit 1; }
+	for k in 1 2; do
+		mv "$d/tb.000$k.heap" "profiles/tc-twobuilds-$b.000$k.heap"
+	done
+done
+# The designed growth (testdata/README.md): in-use objects and bytes at
+# snapshot k; the allocated pair equals them (nothing is freed).
+for k in 1 2; do
+	for b in 1 2; do
+		o=$((16 + 8 * b * k + (b - 1) * k)) s=$((16384 + 32768 * b * k + (b - 1) * 256 * k))
+		got=$(awk 'NR > 1 && /@/ { s = $0; sub(/@.*/, "", s); gsub(/[:\[\]]/, " ", s)
+			split(s, v, " "); a += v[1]; b += v[2]; c += v[3]; d += v[4] }
+			/^MAPPED_LIBRARIES:/ { exit } END { printf "%d %d %d %d\n", a, b, c, d }' \
+			"profiles/tc-twobuilds-$b.000$k.heap")
+		[ "$got" = "$o $s $o $s" ] ||
+			{ echo "regenerate: tc-twobuilds-$b.000$k.heap: line sums '$got', designed '$o $s $o $s'" >&2; exit 1; }
+	done
+done
