@@ -30,6 +30,7 @@ void hd_request_init(struct hd_request *r)
     r->report.node_count = HD_UNSET_COUNT;
     r->report.node_fraction = HD_UNSET_FRACTION;
     r->report.edge_fraction = HD_UNSET_FRACTION;
+    hd_gates_init(&r->gates);
 }
 
 /* ---- symbolizer ---- */
@@ -458,6 +459,33 @@ static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
     return rc;
 }
 
+/* ---- gates ---- */
+
+enum hd_outcome hd_core_check_gates(const struct hd_request *r, const struct hd_suppressions *s,
+                                    double total_growth, const struct hd_gate_row *rows,
+                                    size_t n)
+{
+    size_t tripped = hd_gates_check(&r->gates, s, total_growth, rows, n, r->graph.value, stderr);
+    return tripped > 0 ? HD_OUTCOME_GATE_TRIPPED : HD_OUTCOME_OK;
+}
+
+/* The diff's gates: each node of GRAPH with its flat delta, against the
+ * total the report shows (after --focus and the other filters: the
+ * growth asked about).  HD_OUTCOME_OK when no gate is on. */
+static enum hd_outcome check_diff_gates(const struct hd_request *r,
+                                        const struct hd_suppressions *s,
+                                        const struct hd_graph *graph)
+{
+    if (!hd_gates_any(&r->gates))
+        return HD_OUTCOME_OK;
+    struct hd_gate_row *rows = hd_calloc(graph->n_nodes + 1, sizeof *rows);
+    for (size_t i = 0; i < graph->n_nodes; i++)
+        rows[i] = (struct hd_gate_row){graph->nodes[i].name, graph->nodes[i].flat, false};
+    enum hd_outcome outcome = hd_core_check_gates(r, s, graph->shown_total, rows, graph->n_nodes);
+    free(rows);
+    return outcome;
+}
+
 enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
@@ -472,6 +500,12 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_filters_free(filters);
         return HD_OUTCOME_TROUBLE;
     }
+    struct hd_suppressions *suppressions = NULL;
+    if (r->gates.suppress && hd_suppressions_load(r->gates.suppress, &suppressions, err) != 0) {
+        hd_filters_free(filters);
+        hd_wrappers_free(wrappers);
+        return HD_OUTCOME_TROUBLE;
+    }
     if (emitter->binary && writes_to_terminal(r)) {
         char name[16] = "";
         for (size_t i = 0; emitter->name[i] && i + 1 < sizeof name; i++)
@@ -480,6 +514,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
                      name);
         hd_filters_free(filters);
         hd_wrappers_free(wrappers);
+        hd_suppressions_free(suppressions);
         return HD_OUTCOME_TROUBLE;
     }
     enum hd_outcome outcome = HD_OUTCOME_TROUBLE;
@@ -495,7 +530,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         warn_unmatched_filters(r, graph);
         char *note = wrapper_note(r, wrappers);
         if (emit(r, emitter, model, graph, filters, note, err) == 0)
-            outcome = HD_OUTCOME_OK;
+            outcome = check_diff_gates(r, suppressions, graph);
         free(note);
     }
     hd_graph_free(graph);
@@ -503,6 +538,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
     hd_sym_free(sym);
     hd_filters_free(filters);
     hd_wrappers_free(wrappers);
+    hd_suppressions_free(suppressions);
     return outcome;
 }
 
