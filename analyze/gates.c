@@ -76,8 +76,8 @@ size_t hd_gates_check(const struct hd_gates *g, const struct hd_suppressions *s,
                     "%s",
                     g->fail_if_growth, unit, growth, unit);
             if (n_suppressed > 0)
-                fprintf(say, " (%.0f %s of %zu suppressed rows left out)", suppressed_growth,
-                        unit, n_suppressed);
+                fprintf(say, " (%.0f %s of %zu suppressed %s left out)", suppressed_growth,
+                        unit, n_suppressed, n_suppressed == 1 ? "row" : "rows");
             fprintf(say, "; the rows that grew most:\n");
             n_picked = 0;
             for (size_t i = 0; i < n; i++)
