@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core.h"
 #include "gates.h"
 #include "markdown.h"
 #include "options.h"
@@ -489,6 +490,34 @@ Test(gates_cli, usage_errors_exit_2, .init = make_dir, .fini = remove_dir)
              path);
     cr_expect_str_eq(r->err, expected);
     cr_expect_str_eq(r->out, "");
+}
+
+/* ---- the core: a tripped gate is the run's outcome ---- */
+
+Test(gates_core, a_tripped_gate_is_the_outcome_once_the_report_is_written)
+{
+    cr_assert_eq(chdir(getenv("HD_TESTDATA")), 0);
+    static const char *const base[] = {BASE}, *const current[] = {CURRENT};
+    struct hd_request r;
+    hd_request_init(&r);
+    cr_expect_not(hd_gates_any(&r.gates), "every gate is off by default");
+    r.binary = "bin/leaky";
+    r.currents = current;
+    r.n_currents = 1;
+    r.bases = base;
+    r.n_bases = 1;
+    char path[] = "/tmp/hd-gates-core-XXXXXX";
+    close(mkstemp(path));
+    r.output = path;
+    struct hd_error err;
+    /* recurse grew by 1572864 B, the most of any function. */
+    r.gates.fail_if_node_growth = 1572863;
+    cr_expect_eq(hd_core_run(&r, &err), HD_OUTCOME_GATE_TRIPPED);
+    struct stat st;
+    cr_expect(stat(path, &st) == 0 && st.st_size > 100, "the report was not written");
+    r.gates.fail_if_node_growth = 1572864;
+    cr_expect_eq(hd_core_run(&r, &err), HD_OUTCOME_OK, "%s", err.message);
+    unlink(path);
 }
 
 /* ---- --markdown ---- */
