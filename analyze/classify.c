@@ -165,3 +165,8 @@ struct hd_classification hd_classify(const double *y, const double *var, size_t 
     free(p.var);
     return c;
 }
+
+bool hd_trend_is_leak(const struct hd_classification *c, const struct hd_trend_thresholds *t)
+{
+    return c->verdict == HD_VERDICT_LEAK && c->confidence >= t->confidence;
+}

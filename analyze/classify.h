@@ -72,4 +72,9 @@ struct hd_classification {
 struct hd_classification hd_classify(const double *y, const double *var, size_t n,
                                      const struct hd_trend_thresholds *thresholds);
 
+/* Whether C is a leak a gate acts on: the verdict leak, at least as sure
+ * as THRESHOLDS' confidence (three snapshots never are: README). */
+bool hd_trend_is_leak(const struct hd_classification *c,
+                      const struct hd_trend_thresholds *thresholds);
+
 #endif

@@ -42,6 +42,7 @@ struct settings {
     double trend_confidence, trend_late_ratio, trend_late_part, trend_noise_floor;
     const char *base_binary; /* --base-binary: the base's own build */
     struct hd_string_list base_lib_prefixes;
+    struct hd_gates gates; /* the CI gates' options, as given */
 };
 
 static struct settings settings = {
@@ -54,6 +55,9 @@ static struct settings settings = {
     .trend_late_ratio = -1,
     .trend_late_part = -1,
     .trend_noise_floor = -1,
+    .gates = {.min_leak = HD_GATE_UNSET,
+              .fail_if_growth = HD_GATE_UNSET,
+              .fail_if_node_growth = HD_GATE_UNSET},
 };
 
 #define FLAG(name, target, help) {name, 0, HD_OPTION_FLAG, &settings.target, 0, NULL, help, NULL}
@@ -152,6 +156,18 @@ static const struct hd_option other_options[] = {
      "look for --list's source files in DIR too (repeatable; ':' separates several)", NULL},
     {"verbose", 'v', HD_OPTION_FLAG, &settings.verbose, 0, NULL,
      "warn about each module on its own line, with the paths tried", NULL},
+    /* CI gates: exit 1 when one trips (README, "CI gates") */
+    {"fail-if-growth", 0, HD_OPTION_THRESHOLD, &settings.gates.fail_if_growth, 0, "SIZE",
+     "with --base: exit 1 when the total grew by more than SIZE (K, M, G = KiB, MiB, GiB; "
+     "objects with --*-objects)", NULL},
+    {"fail-if-node-growth", 0, HD_OPTION_THRESHOLD, &settings.gates.fail_if_node_growth, 0,
+     "SIZE", "with --base: exit 1 when one row's flat grew by more than SIZE", NULL},
+    FLAG("fail-if-leak", gates.fail_if_leak,
+         "with --trend: exit 1 when a row is a leak that grew by more than --min-leak"),
+    {"min-leak", 0, HD_OPTION_THRESHOLD, &settings.gates.min_leak, 0, "SIZE",
+     "the least growth over the series that --fail-if-leak counts (default 1M; 1K objects)", NULL},
+    {"suppress", 0, HD_OPTION_STRING, &settings.gates.suppress, 0, "FILE",
+     "rows matching a regex of FILE (one a line, # comments) never trip a gate", NULL},
     /* output */
     {"output", 'o', HD_OPTION_STRING, &settings.output, 0, "FILE",
      "write to FILE (atomically) instead of standard output", NULL},
@@ -201,7 +217,9 @@ static void print_usage(FILE *out, const struct hd_option *table)
           "Options:\n",
           out);
     hd_options_print_help(out, table);
-    fputs("\nExit status: 0 success, 2 usage error or unreadable input.\n", out);
+    fputs("\nExit status: 0 success, 1 a gate (--fail-if-*) tripped, 2 usage error or\n"
+          "unreadable input.\n",
+          out);
 }
 
 static int fail(const struct hd_error *err)
@@ -268,6 +286,30 @@ static long chosen_thread(struct hd_error *err)
     return thread;
 }
 
+/* Refuse gate options that cannot apply: a growth gate without --base, a
+ * leak gate without a series (--trend), --min-leak without the leak gate,
+ * --suppress without any gate.  Returns 0, or -1 with *ERR set. */
+static int check_gates(struct hd_error *err)
+{
+    const struct hd_gates *g = &settings.gates;
+    if (g->fail_if_leak && !settings.trend)
+        return hd_error_set(err, NULL, 0,
+                            "--fail-if-leak needs --trend: telling a leak from a cache takes a "
+                            "series of snapshots, not two");
+    if (g->min_leak >= 0 && !g->fail_if_leak)
+        return hd_error_set(err, NULL, 0, "--min-leak needs --fail-if-leak");
+    if ((g->fail_if_growth >= 0 || g->fail_if_node_growth >= 0) && !settings.base &&
+        !settings.trend)
+        return hd_error_set(err, NULL, 0,
+                            "--fail-if-growth and --fail-if-node-growth need --base or --trend: "
+                            "growth is current minus base, or last minus first");
+    if (g->suppress && !hd_gates_any(g))
+        return hd_error_set(err, NULL, 0,
+                            "--suppress needs a gate: --fail-if-growth, --fail-if-node-growth "
+                            "or --fail-if-leak");
+    return 0;
+}
+
 /* Whether standard input ("-") is named more than once among the
  * profiles PATHS[0..N) and BASE (may be NULL): it can be read only once. */
 static bool stdin_named_twice(const char *const *paths, int n, const char *base)
@@ -302,6 +344,8 @@ static int make_request(struct hd_request *request, const char **positional, int
         return hd_error_set(err, NULL, 0,
                             "--trend-confidence and --trend-late-part lie strictly between 0 "
                             "and 1, --trend-noise-floor below 1");
+    if (check_gates(err) != 0)
+        return -1;
     int first_profile = 0;
     if (n > 0 && hd_input_is_elf_program(positional[0]))
         request->binary = positional[first_profile++];
@@ -373,6 +417,7 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->source.source_paths = settings.source_paths.items;
     request->source.n_source_paths = settings.source_paths.n;
     request->output = settings.output;
+    request->gates = settings.gates;
     return 0;
 }
 
@@ -399,10 +444,18 @@ int main(int argc, char **argv)
             print_usage(stderr, table);
         } else if (made != 0) {
             status = fail(&err);
-        } else if (hd_core_run(&request, &err) != HD_OUTCOME_OK) {
-            status = fail(&err);
         } else {
-            status = 0;
+            switch (hd_core_run(&request, &err)) {
+            case HD_OUTCOME_OK:
+                status = 0;
+                break;
+            case HD_OUTCOME_GATE_TRIPPED: /* hd_core_run said which */
+                status = EXIT_GATE;
+                break;
+            case HD_OUTCOME_TROUBLE:
+                status = fail(&err);
+                break;
+            }
         }
     }
     free(positional);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Whether the option name NAME equals the typed TEXT (LENGTH bytes), with
  * '_' and '-' the same. */
@@ -84,18 +85,23 @@ static int apply(const struct hd_option *o, const char *value, const char *typed
         break;
     }
     case HD_OPTION_SIZE: {
-        errno = 0;
-        unsigned long long n = strtoull(value, &end, 10);
-        int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
-        if (shift)
-            end++;
-        if (errno || end == value || *end || !isdigit((unsigned char)value[0]) || n == 0 ||
-            n > (SIZE_MAX >> shift))
+        size_t bytes;
+        if (!hd_option_parse_size(value, &bytes) || bytes == 0)
             return hd_error_set(err, NULL, 0,
-                                "option '%s' needs a size in bytes (K, M and G suffixes "
-                                "allowed) from 1 to %zu, not '%s'",
+                                "option '%s' needs a size in bytes (K, M and G suffixes allowed) "
+                                "from 1 to %zu, not '%s' (K, KB, KiB: 1024)",
                                 typed, SIZE_MAX, value);
-        *(size_t *)o->target = (size_t)n << shift;
+        *(size_t *)o->target = bytes;
+        break;
+    }
+    case HD_OPTION_THRESHOLD: {
+        size_t bytes;
+        if (!hd_option_parse_size(value, &bytes))
+            return hd_error_set(err, NULL, 0,
+                                "option '%s' needs a size (K, M and G suffixes allowed) from 0 "
+                                "to %zu, not '%s' (K, KB, KiB: 1024)",
+                                typed, SIZE_MAX, value);
+        *(double *)o->target = (double)bytes;
         break;
     }
     case HD_OPTION_FRACTION: {
@@ -110,6 +116,32 @@ static int apply(const struct hd_option *o, const char *value, const char *typed
     }
     }
     return 0;
+}
+
+bool hd_option_parse_size(const char *text, size_t *bytes)
+{
+    static const struct {
+        const char *name;
+        int shift;
+    } suffixes[] = {{"", 0},   {"B", 0},   {"K", 10},  {"KB", 10}, {"KiB", 10}, {"M", 20},
+                    {"MB", 20}, {"MiB", 20}, {"G", 30}, {"GB", 30}, {"GiB", 30}};
+    /* strtoull would take a sign or blanks and wrap "-1" around. */
+    if (!isdigit((unsigned char)text[0]))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(text, &end, 10);
+    if (errno || n > SIZE_MAX)
+        return false;
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        if (strcasecmp(end, suffixes[i].name) != 0)
+            continue;
+        if (n > (SIZE_MAX >> suffixes[i].shift))
+            return false;
+        *bytes = (size_t)n << suffixes[i].shift;
+        return true;
+    }
+    return false;
 }
 
 /* Whether TEXT is a whole number, as HD_OPTION_COUNT takes it. */
@@ -149,7 +181,8 @@ static int check_conflict(const struct applied *done, size_t n, const struct hd_
                           const char *typed, const char *value, struct hd_error *err)
 {
     if (!is_choice(o) && o->kind != HD_OPTION_STRING && o->kind != HD_OPTION_COUNT &&
-        o->kind != HD_OPTION_FRACTION && o->kind != HD_OPTION_SIZE)
+        o->kind != HD_OPTION_FRACTION && o->kind != HD_OPTION_SIZE &&
+        o->kind != HD_OPTION_THRESHOLD)
         return 0;
     for (size_t i = 0; i < n; i++) {
         if (done[i].target != target_of(o))

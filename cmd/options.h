@@ -15,12 +15,15 @@ enum hd_option_kind {
     HD_OPTION_LIST,   /* appends the argument to *(struct hd_string_list *)target */
     HD_OPTION_COUNT,  /* *(size_t *)target = the argument, a whole number */
     HD_OPTION_FRACTION, /* *(double *)target = the argument, in [0, 1] */
-    HD_OPTION_SIZE,   /* *(size_t *)target = the argument, bytes with an
-                         optional K, M or G suffix (powers of 1024), > 0 */
+    HD_OPTION_SIZE,   /* *(size_t *)target = the argument, a SIZE
+                         (hd_option_parse_size), > 0 */
     HD_OPTION_HELP,   /* sets *(bool *)target; the caller prints help */
     HD_OPTION_CHOICE_ARGUMENT, /* a choice that takes an argument (--list RE):
                          target is a struct hd_choice_argument; sets
                          *choice = value and *argument = the argument */
+    HD_OPTION_THRESHOLD, /* *(double *)target = the argument, a SIZE
+                         (hd_option_parse_size), >= 0: a gate's limit,
+                         where 0 means "any growth" */
 };
 
 /* Where an HD_OPTION_CHOICE_ARGUMENT puts the choice and its argument.
@@ -61,6 +64,14 @@ struct hd_option {
  * differently (--text and --svg, --base given twice), named both. */
 int hd_options_parse(const struct hd_option *table, int argc, char **argv,
                      const char **positional, int *n_positional, struct hd_error *err);
+
+/* Parse TEXT, a SIZE: a whole number of bytes (or of objects, where the
+ * value counts objects), with an optional suffix, any case: B; K, KB or
+ * KiB; M, MB or MiB; G, GB or GiB, every one a power of 1024, as jeprof,
+ * Go pprof's -unit and zstd's CLI take them ("MB" is jeprof's MB, 2^20).
+ * No sign, blank or fraction.  Returns false, leaving *BYTES alone, for
+ * anything else or for a size that overflows size_t. */
+bool hd_option_parse_size(const char *text, size_t *bytes);
 
 /* Print the options of TABLE, one per line with their help, to OUT. */
 void hd_options_print_help(FILE *out, const struct hd_option *table);

@@ -21,6 +21,7 @@
 #include "emitter.h"
 #include "error.h"
 #include "filter.h"
+#include "gates.h"
 #include "graph.h"
 #include "model.h"
 #include "parse.h"
@@ -97,6 +98,9 @@ struct hd_request {
                                         by hd_core_run from graph */
     const char *output;            /* a file written atomically; NULL or
                                       "-": standard output */
+
+    /* CI gates (analyze/gates.h), checked once the report is written. */
+    struct hd_gates gates;         /* every rule off by default */
 };
 
 /* A request with the defaults: no input, in-use bytes, functions, text,
@@ -107,11 +111,24 @@ void hd_request_init(struct hd_request *request);
 enum hd_outcome {
     HD_OUTCOME_OK,      /* the report was written */
     HD_OUTCOME_TROUBLE, /* bad usage or unreadable input: *ERR says what */
+    HD_OUTCOME_GATE_TRIPPED, /* the report was written, and a gate of
+                                request->gates tripped: stderr says which */
 };
 
 /* Carry out REQUEST: read, align, symbolize, build the graph, emit.
  * Warnings go through hd_warn() as they arise. */
 enum hd_outcome hd_core_run(const struct hd_request *request, struct hd_error *err);
+
+/* Check REQUEST's gates against ROWS (N of them, every node of the
+ * report) and TOTAL_GROWTH, without the nodes SUPPRESSIONS names (NULL:
+ * none), as hd_gates_check() does, saying what tripped on stderr.  The
+ * diff's rows are its nodes' flat deltas (hd_core_run); a series' come
+ * from its trend.  Returns HD_OUTCOME_GATE_TRIPPED when a rule tripped,
+ * else HD_OUTCOME_OK. */
+enum hd_outcome hd_core_check_gates(const struct hd_request *request,
+                                    const struct hd_suppressions *suppressions,
+                                    double total_growth, const struct hd_gate_row *rows,
+                                    size_t n);
 
 /* Release what the process keeps across runs (graphviz's context, the
  * warnings already said).  Call once, at exit, after the last run. */

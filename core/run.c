@@ -33,6 +33,7 @@ void hd_request_init(struct hd_request *r)
     r->report.node_fraction = HD_UNSET_FRACTION;
     r->report.edge_fraction = HD_UNSET_FRACTION;
     hd_trend_thresholds_init(&r->thresholds);
+    hd_gates_init(&r->gates);
 }
 
 /* ---- symbolizer ---- */
@@ -531,6 +532,54 @@ static int emit(const struct hd_request *r, const struct hd_emitter *emitter,
     return rc;
 }
 
+/* ---- gates ---- */
+
+enum hd_outcome hd_core_check_gates(const struct hd_request *r, const struct hd_suppressions *s,
+                                    double total_growth, const struct hd_gate_row *rows,
+                                    size_t n)
+{
+    size_t tripped = hd_gates_check(&r->gates, s, total_growth, rows, n, r->graph.value, stderr);
+    return tripped > 0 ? HD_OUTCOME_GATE_TRIPPED : HD_OUTCOME_OK;
+}
+
+/* The diff's gates: each node of GRAPH with its flat delta, against the
+ * total the report shows (after --focus and the other filters: the
+ * growth asked about).  HD_OUTCOME_OK when no gate is on. */
+static enum hd_outcome check_diff_gates(const struct hd_request *r,
+                                        const struct hd_suppressions *s,
+                                        const struct hd_graph *graph)
+{
+    if (!hd_gates_any(&r->gates))
+        return HD_OUTCOME_OK;
+    struct hd_gate_row *rows = hd_calloc(graph->n_nodes + 1, sizeof *rows);
+    for (size_t i = 0; i < graph->n_nodes; i++)
+        rows[i] = (struct hd_gate_row){graph->nodes[i].name, graph->nodes[i].flat, false};
+    enum hd_outcome outcome = hd_core_check_gates(r, s, graph->shown_total, rows, graph->n_nodes);
+    free(rows);
+    return outcome;
+}
+
+/* A series' gates: each row with its flat growth from the first snapshot
+ * to the last, a leak when its verdict is one as sure as the thresholds
+ * ask (hd_trend_is_leak); the total's growth likewise. */
+static enum hd_outcome check_trend_gates(const struct hd_request *r,
+                                         const struct hd_suppressions *s,
+                                         const struct hd_trend *trend)
+{
+    if (!hd_gates_any(&r->gates))
+        return HD_OUTCOME_OK;
+    struct hd_gate_row *rows = hd_calloc(trend->n_nodes + 1, sizeof *rows);
+    for (size_t i = 0; i < trend->n_nodes; i++) {
+        const struct hd_trend_node *node = &trend->nodes[i];
+        rows[i] = (struct hd_gate_row){node->name, node->flat_verdict.growth,
+                                       hd_trend_is_leak(&node->flat_verdict, &r->thresholds)};
+    }
+    enum hd_outcome outcome =
+        hd_core_check_gates(r, s, trend->total_verdict.growth, rows, trend->n_nodes);
+    free(rows);
+    return outcome;
+}
+
 enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
@@ -545,6 +594,12 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_filters_free(filters);
         return HD_OUTCOME_TROUBLE;
     }
+    struct hd_suppressions *suppressions = NULL;
+    if (r->gates.suppress && hd_suppressions_load(r->gates.suppress, &suppressions, err) != 0) {
+        hd_filters_free(filters);
+        hd_wrappers_free(wrappers);
+        return HD_OUTCOME_TROUBLE;
+    }
     if (emitter->binary && writes_to_terminal(r)) {
         char name[16] = "";
         for (size_t i = 0; emitter->name[i] && i + 1 < sizeof name; i++)
@@ -553,6 +608,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
                      name);
         hd_filters_free(filters);
         hd_wrappers_free(wrappers);
+        hd_suppressions_free(suppressions);
         return HD_OUTCOME_TROUBLE;
     }
     if (r->trend && !emitter->series) {
@@ -560,6 +616,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
                      emitter->name);
         hd_filters_free(filters);
         hd_wrappers_free(wrappers);
+        hd_suppressions_free(suppressions);
         return HD_OUTCOME_TROUBLE;
     }
     enum hd_outcome outcome = HD_OUTCOME_TROUBLE;
@@ -585,7 +642,8 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         graph = hd_graph_build(model, &graph_options);
         warn_unmatched_filters(r, graph);
         if (emit(r, emitter, model, graph, filters, wrappers, series.trend, err) == 0)
-            outcome = HD_OUTCOME_OK;
+            outcome = r->trend ? check_trend_gates(r, suppressions, series.trend)
+                               : check_diff_gates(r, suppressions, graph);
     }
     hd_graph_free(graph);
     if (r->trend)
@@ -596,6 +654,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
     hd_sym_free(sym);
     hd_filters_free(filters);
     hd_wrappers_free(wrappers);
+    hd_suppressions_free(suppressions);
     return outcome;
 }
 

@@ -17,6 +17,8 @@ const struct hd_emitter hd_emitters[] = {
      true, hd_emit_pdf, NULL, true},
     {"list", "source of the functions matching RE, each line's flat and cum (as pprof)",
      HD_EMITTER_TABLE, false, false, hd_emit_source, "RE", false},
+    {"markdown", "a short GitHub-flavoured summary: totals and the top rows (CI job summaries)",
+     HD_EMITTER_TABLE, false, false, hd_emit_markdown, NULL, true},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 

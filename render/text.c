@@ -263,20 +263,12 @@ static void print_compare_row(FILE *out, const struct hd_node *n,
     double key_var = o->sort_by_cum ? n->cum_var : n->flat_var;
     /* A delta of 0 is no change at all, not a change that may be noise. */
     bool noise = o->mark_noise && o->n_bases > 0 && key != 0 && hd_within_noise(key, key_var);
-    enum hd_change how = hd_change_of(o->sort_by_cum ? hd_node_cum_sides(n) : hd_node_flat_sides(n));
-    if (how == HD_CHANGE_NEW)
-        snprintf(change, sizeof change, "new");
-    else if (how == HD_CHANGE_GONE)
-        snprintf(change, sizeof change, "gone");
-    else if (key_base == 0)
-        snprintf(change, sizeof change, "-");
-    else
-        snprintf(change, sizeof change, "%+.1f%%", key * 100.0 / key_base);
     fprintf(out, "%10s %10s %10s%c%8s  %s%s\n",
             hd_format_value(key_base, o->value, unit, base, sizeof base),
             hd_format_value(key + key_base, o->value, unit, current, sizeof current),
             hd_format_value(key, o->value, unit, delta, sizeof delta),
-            noise ? HD_NOISE_MARK : ' ', change, n->name,
+            noise ? HD_NOISE_MARK : ' ', hd_format_change(n, o->sort_by_cum, change, sizeof change),
+            n->name,
             hd_inline_suffix(n->inlined));
 }
 
@@ -331,4 +323,36 @@ int hd_emit_text(FILE *out, const struct hd_report *report, struct hd_error *err
     if (rc != 0)
         return hd_error_set(err, report->output_name, 0, "cannot write the report");
     return 0;
+}
+
+/* ---- for other tables (markdown.c) ---- */
+
+const char *hd_format_change(const struct hd_node *n, bool by_cum, char *buf, size_t size)
+{
+    double key = by_cum ? n->cum : n->flat;
+    double key_base = by_cum ? n->base_cum : n->base_flat;
+    enum hd_change how = hd_change_of(by_cum ? hd_node_cum_sides(n) : hd_node_flat_sides(n));
+    if (how == HD_CHANGE_NEW)
+        snprintf(buf, size, "new");
+    else if (how == HD_CHANGE_GONE)
+        snprintf(buf, size, "gone");
+    else if (key_base == 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%+.1f%%", key * 100.0 / key_base);
+    return buf;
+}
+
+const char *hd_format_percent(double part, const struct hd_denominator *denominator, char *buf,
+                              size_t size)
+{
+    return format_percent(part, denominator, buf, size);
+}
+
+const struct hd_node **hd_text_rows(const struct hd_graph *graph,
+                                    const struct hd_text_options *options, double cutoff,
+                                    size_t *n_rows, size_t *dropped_fraction,
+                                    size_t *dropped_count)
+{
+    return select_rows(graph, options, cutoff, n_rows, dropped_fraction, dropped_count);
 }

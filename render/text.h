@@ -91,4 +91,23 @@ const char *hd_unit_name(enum hd_value_type type, enum hd_byte_unit unit);
 /* UNIT, with HD_UNIT_AUTO replaced by the unit that suits MAGNITUDE. */
 enum hd_byte_unit hd_resolve_unit(enum hd_byte_unit unit, double magnitude);
 
+/* ---- the text report's pieces, for other tables (markdown.c) ---- */
+
+/* --compare's change column of NODE's flat (cum when BY_CUM) into BUF:
+ * "new", "gone", "-" without a base value, else "+300.0%". */
+const char *hd_format_change(const struct hd_node *node, bool by_cum, char *buf, size_t size);
+
+/* PART as a percentage of DENOMINATOR ("79.1%"), "-" without one. */
+const char *hd_format_percent(double part, const struct hd_denominator *denominator, char *buf,
+                              size_t size);
+
+/* The rows hd_render_text() prints for OPTIONS, in order, with |cum|
+ * under CUTOFF dropped (count in *DROPPED_FRACTION), then all but the
+ * node_count and top of largest |key| (count in *DROPPED_COUNT); their
+ * count in *N_ROWS.  The caller frees the array. */
+const struct hd_node **hd_text_rows(const struct hd_graph *graph,
+                                    const struct hd_text_options *options, double cutoff,
+                                    size_t *n_rows, size_t *dropped_fraction,
+                                    size_t *dropped_count);
+
 #endif

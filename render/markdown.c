@@ -1,0 +1,221 @@
+/* The --markdown summary (see markdown.h). */
+#include "markdown.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emitter.h"
+
+void hd_markdown_code(FILE *out, const char *text)
+{
+    size_t longest = 0, run = 0;
+    for (const char *c = text; *c; c++) {
+        run = *c == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    /* A span that starts or ends with a backtick needs a blank inside
+     * its fence (CommonMark §6.1), which the reader strips. */
+    size_t len = strlen(text);
+    bool pad = len > 0 && (text[0] == '`' || text[len - 1] == '`');
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', out);
+    if (pad)
+        fputc(' ', out);
+    for (const char *c = text; *c; c++) {
+        if (*c == '|')
+            fputs("\\|", out);
+        else if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            fputc('?', out);
+        else
+            fputc(*c, out);
+    }
+    if (pad)
+        fputc(' ', out);
+    for (size_t i = 0; i <= longest; i++)
+        fputc('`', out);
+}
+
+void hd_markdown_text(FILE *out, const char *text)
+{
+    for (const char *c = text; *c; c++) {
+        if (strchr("\\`*[]<>|", *c))
+            fputc('\\', out);
+        fputc((unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c, out);
+    }
+}
+
+void hd_markdown_head(FILE *out, const char *const *columns, const char *align, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "| %s ", columns[i]);
+    fputs("|\n", out);
+    for (size_t i = 0; i < n; i++)
+        fputs(align[i] == 'r' ? "|---:" : align[i] == 'c' ? "|:---:" : "|:---", out);
+    fputs("|\n", out);
+}
+
+/* VALUE as the tables print it, with a '+' for growth when SIGNED: a
+ * delta of "0.0" has none. */
+static const char *format(double value, const struct hd_text_options *o, bool is_signed,
+                          char *buf, size_t size)
+{
+    char plain[64];
+    hd_format_value(value, o->value, o->unit, plain, sizeof plain);
+    bool zero = plain[strspn(plain, "0.")] == '\0';
+    snprintf(buf, size, "%s%s", is_signed && value > 0 && !zero ? "+" : "", plain);
+    return buf;
+}
+
+/* The unit after values: "MB", "B", ... or "objects". */
+static const char *unit_name(const struct hd_text_options *o)
+{
+    return hd_unit_name(o->value, o->unit);
+}
+
+/* One row of the inputs' table: LABEL, VALUE, and PATH as code (NULL:
+ * WHAT in plain text). */
+static void input_row(FILE *out, const char *label, const char *value,
+                      const struct hd_text_options *o, const char *path, const char *what)
+{
+    fprintf(out, "| %s | %s %s | ", label, value, unit_name(o));
+    if (path)
+        hd_markdown_code(out, path);
+    else
+        fputs(what, out);
+    fputs(" |\n", out);
+}
+
+void hd_markdown_totals(FILE *out, const struct hd_report *report)
+{
+    const struct hd_text_options *o = &report->text;
+    const struct hd_graph *g = report->graph;
+    const char *type = hd_value_type_name(o->value);
+    char value[64];
+    bool diff = o->n_bases > 0;
+    format(fabs(g->total), o, false, value, sizeof value);
+    if (diff && value[strspn(value, "0.")] == '\0')
+        fprintf(out, "### heapdiff: %s did not change\n\n", type);
+    else if (diff)
+        fprintf(out, "### heapdiff: %s %s %s %s\n\n", type,
+                g->total < 0 ? "shrank by" : "grew by", value, unit_name(o));
+    else
+        fprintf(out, "### heapdiff: %s %s %s\n\n", type,
+                format(g->total, o, false, value, sizeof value), unit_name(o));
+    const char *columns[] = {"", type, "profile"};
+    hd_markdown_head(out, columns, "lrl", 3);
+    for (size_t i = 0; i < o->n_bases; i++)
+        input_row(out, "base", format(o->bases[i].total, o, false, value, sizeof value), o,
+                  o->bases[i].path, NULL);
+    for (size_t i = 0; i < o->n_currents; i++)
+        input_row(out, diff ? "current" : "total",
+                  format(o->currents[i].total, o, false, value, sizeof value), o,
+                  o->currents[i].path, NULL);
+    if (diff)
+        fprintf(out, "| **delta** | **%s %s** | current minus base |\n",
+                format(g->total, o, true, value, sizeof value), unit_name(o));
+    if (o->filters) {
+        fprintf(out, "| shown | %s %s | after filters |\n",
+                format(g->shown_total, o, diff, value, sizeof value), unit_name(o));
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < o->n_notes; i++) {
+        fputs("> ", out);
+        hd_markdown_text(out, o->notes[i]);
+        fputs("\n\n", out);
+    }
+    if (o->filters) {
+        fputs("Active filters:", out);
+        for (int k = 0; k < HD_FILTER_COUNT; k++) {
+            const char *pattern = hd_filter_pattern(o->filters, (enum hd_filter_kind)k);
+            if (!pattern)
+                continue;
+            char text[600];
+            snprintf(text, sizeof text, "--%s=%s", hd_filter_name((enum hd_filter_kind)k),
+                     pattern);
+            fputc(' ', out);
+            hd_markdown_code(out, text);
+        }
+        fputs("\n\n", out);
+    }
+}
+
+/* The rows: with a base, delta, base, current and change; without,
+ * flat, flat%, cum, cum%; then the name.  Only rows whose sort key is not
+ * zero: a summary shows what changed, not its callers. */
+static void print_rows(FILE *out, const struct hd_report *report)
+{
+    const struct hd_graph *g = report->graph;
+    struct hd_text_options o = report->text;
+    if (o.default_trim)
+        o.node_count = HD_MARKDOWN_DEFAULT_ROWS;
+    bool diff = o.n_bases > 0;
+    o.compare = false;
+    struct hd_denominator denominator = hd_graph_denominator(g, diff);
+    size_t n, dropped_fraction, dropped_count;
+    const struct hd_node **rows =
+        hd_text_rows(g, &o, o.node_fraction * denominator.value, &n, &dropped_fraction,
+                     &dropped_count);
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((o.sort_by_cum ? rows[i]->cum : rows[i]->flat) != 0)
+            rows[shown++] = rows[i];
+    const char *key = o.sort_by_cum ? "cum" : "flat";
+    if (shown == 0) {
+        fprintf(out, "No row's %s %s.\n", key, diff ? "changed" : "has a value");
+        free(rows);
+        return;
+    }
+    /* What was left out is counted among the rows that would show. */
+    size_t left_out = 0;
+    for (size_t i = 0; i < g->n_nodes; i++)
+        left_out += (o.sort_by_cum ? g->nodes[i].cum : g->nodes[i].flat) != 0;
+    left_out -= shown;
+    if (left_out > 0)
+        fprintf(out, "Top %zu rows by |%s|; %zu more left out%s.\n\n", shown, key, left_out,
+                o.default_trim ? " (`--nodecount=0` shows all)" : "");
+    char a[64], b[64], c[64], d[64];
+    if (diff) {
+        const char *columns[] = {"delta", "base", "current", "change", "name"};
+        columns[0] = o.sort_by_cum ? "delta (cum)" : "delta";
+        hd_markdown_head(out, columns, "rrrrl", 5);
+    } else {
+        const char *columns[] = {"flat", "flat%", "cum", "cum%", "name"};
+        hd_markdown_head(out, columns, "rrrrl", 5);
+    }
+    for (size_t i = 0; i < shown; i++) {
+        const struct hd_node *r = rows[i];
+        if (diff) {
+            double delta = o.sort_by_cum ? r->cum : r->flat;
+            double base = o.sort_by_cum ? r->base_cum : r->base_flat;
+            fprintf(out, "| %s | %s | %s | %s | ", format(delta, &o, true, a, sizeof a),
+                    format(base, &o, false, b, sizeof b),
+                    format(base + delta, &o, false, c, sizeof c),
+                    hd_format_change(r, o.sort_by_cum, d, sizeof d));
+        } else {
+            fprintf(out, "| %s | %s | ", format(r->flat, &o, false, a, sizeof a),
+                    hd_format_percent(r->flat, &denominator, b, sizeof b));
+            fprintf(out, "%s | %s | ", format(r->cum, &o, false, c, sizeof c),
+                    hd_format_percent(r->cum, &denominator, d, sizeof d));
+        }
+        char name[1200];
+        snprintf(name, sizeof name, "%s%s", r->name, hd_inline_suffix(r->inlined));
+        hd_markdown_code(out, name);
+        fputs(" |\n", out);
+    }
+    fprintf(out, "\nValues in %s.\n", unit_name(&o));
+    free(rows);
+}
+
+int hd_emit_markdown(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    hd_markdown_totals(out, report);
+    print_rows(out, report);
+    /* A trend's summary adds its table here: verdict, sparkline, growth
+     * over the series and name, one row per node, leaks first, written
+     * with hd_markdown_head() and hd_markdown_code(). */
+    if (ferror(out))
+        return hd_error_set(err, report->output_name, 0, "cannot write the report");
+    return 0;
+}
