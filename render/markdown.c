@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "emitter.h"
+#include "path.h"
+#include "sparkline.h"
+#include "trend_table.h"
 
 void hd_markdown_code(FILE *out, const char *text)
 {
@@ -208,13 +212,62 @@ static void print_rows(FILE *out, const struct hd_report *report)
     free(rows);
 }
 
+/* A trend's rows: the verdict counts, then verdict, how sure, growth over
+ * the series and over its late part, sparkline and name, leaks first, as
+ * the text table ranks them (hd_trend_rank). */
+static void print_trend_rows(FILE *out, const struct hd_report *report)
+{
+    const struct hd_trend *t = report->trend;
+    const struct hd_trend_table_options *o = &report->trend_table;
+    size_t n = t->n_snapshots;
+    const struct hd_trend_node **order = hd_calloc(t->n_nodes + 1, sizeof *order);
+    size_t ranked = hd_trend_rank(t, order), rows = 0;
+    size_t count[HD_VERDICT_COUNT] = {0};
+    for (size_t i = 0; i < ranked; i++)
+        if (order[i]->flat_peak != 0) {
+            count[order[i]->flat_verdict.verdict]++;
+            order[rows++] = order[i];
+        }
+    size_t shown = o->default_rows ? HD_MARKDOWN_DEFAULT_ROWS : o->rows;
+    shown = shown && shown < rows ? shown : rows;
+    char spark[HD_SPARKLINE_SIZE], a[32], b[32], sure[16];
+    fprintf(out, "Trend of %zu snapshots, `%s` to `%s`: the total %s %s.\n\n", n,
+            hd_path_base(t->paths[0]), hd_path_base(t->paths[n - 1]),
+            t->total_verdict.verdict == HD_VERDICT_FLAT ? "is" : "is a",
+            hd_verdict_name(t->total_verdict.verdict));
+    fputs("Verdicts (flat):", out);
+    for (int k = 0; k < HD_VERDICT_COUNT; k++)
+        fprintf(out, "%s %s%zu %s%s", k ? "," : "", k == HD_VERDICT_LEAK && count[k] ? "**" : "",
+                count[k], hd_verdict_name((enum hd_verdict)k),
+                k == HD_VERDICT_LEAK && count[k] ? "**" : "");
+    fputs(".\n\n", out);
+    if (shown < rows)
+        fprintf(out, "Top %zu of %zu rows%s.\n\n", shown, rows,
+                o->default_rows ? " (`--nodecount=0` shows all)" : "");
+    const char *columns[] = {"verdict", "sure", "growth", "late", "trend", "name"};
+    hd_markdown_head(out, columns, "lrrrll", 6);
+    for (size_t i = 0; i < shown; i++) {
+        const struct hd_classification *v = &order[i]->flat_verdict;
+        fprintf(out, "| %s%s%s | %s | %s | %s | %s | ",
+                v->verdict == HD_VERDICT_LEAK ? "**" : "", hd_verdict_name(v->verdict),
+                v->verdict == HD_VERDICT_LEAK ? "**" : "",
+                hd_format_sure(v->confidence, sure, sizeof sure),
+                hd_format_compact(v->growth, o->value, true, a, sizeof a),
+                hd_format_compact(v->late_growth, o->value, true, b, sizeof b),
+                hd_sparkline(order[i]->flat, n, o->ascii, spark));
+        hd_markdown_code(out, order[i]->name);
+        fputs(" |\n", out);
+    }
+    free(order);
+}
+
 int hd_emit_markdown(FILE *out, const struct hd_report *report, struct hd_error *err)
 {
     hd_markdown_totals(out, report);
-    print_rows(out, report);
-    /* A trend's summary adds its table here: verdict, sparkline, growth
-     * over the series and name, one row per node, leaks first, written
-     * with hd_markdown_head() and hd_markdown_code(). */
+    if (report->trend)
+        print_trend_rows(out, report);
+    else
+        print_rows(out, report);
     if (ferror(out))
         return hd_error_set(err, report->output_name, 0, "cannot write the report");
     return 0;

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "array.h"
 #include "color.h"
+#include "trend_table.h"
 
 struct hd_scene_private {
     struct hd_arena *arena;
@@ -232,9 +233,10 @@ static void add_verdicts(struct text *t, const struct context *c, const struct h
     if (!series)
         return;
     const struct hd_classification *flat = &series->flat_verdict, *cum = &series->cum_verdict;
+    char sure[16];
     if (series->flat_peak != 0)
-        text_printf(t, "\\nflat: %s (%.1f%%)", hd_verdict_name(flat->verdict),
-                    floor(flat->confidence * 1000) / 10);
+        text_printf(t, "\\nflat: %s (%s)", hd_verdict_name(flat->verdict),
+                    hd_format_sure(flat->confidence, sure, sizeof sure));
     if (n->cum != n->flat || series->flat_peak == 0)
         text_printf(t, "\\ncum: %s", hd_verdict_name(cum->verdict));
 }

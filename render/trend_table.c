@@ -30,6 +30,15 @@ const char *hd_format_compact(double value, enum hd_value_type type, bool sign, 
     return buf;
 }
 
+const char *hd_format_sure(double confidence, char *buf, size_t size)
+{
+    if (confidence >= 1)
+        snprintf(buf, size, "100%%");
+    else
+        snprintf(buf, size, "%.1f%%", floor(confidence * 1000) / 10);
+    return buf;
+}
+
 /* Whether NODE has a flat value somewhere: a row of the table. */
 static bool has_flat(const struct hd_trend_node *node, size_t n)
 {
@@ -101,9 +110,8 @@ int hd_render_trend_table(FILE *out, const struct hd_trend *t,
         const struct hd_trend_node *node = order[i];
         const struct hd_classification *v = &node->flat_verdict;
         char a[32], b[32], c[32], sure[16], spark[HD_SPARKLINE_SIZE];
-        snprintf(sure, sizeof sure, "%.1f%%", floor(v->confidence * 1000) / 10);
         fprintf(out, "%-9s %5s %8s %8s %8s  %s  %s\n", hd_verdict_name(v->verdict),
-                v->confidence >= 0.9995 ? "100%" : sure,
+                hd_format_sure(v->confidence, sure, sizeof sure),
                 hd_format_compact(v->growth, o->value, true, a, sizeof a),
                 hd_format_compact(v->late_growth, o->value, true, b, sizeof b),
                 hd_format_compact(v->slope, o->value, true, c, sizeof c),

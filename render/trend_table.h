@@ -26,6 +26,10 @@ struct hd_trend_table_options {
 const char *hd_format_compact(double value, enum hd_value_type type, bool sign, char *buf,
                               size_t size);
 
+/* A verdict's CONFIDENCE as the tables print it: "95.8%", truncated so
+ * that only a certainty prints "100%". */
+const char *hd_format_sure(double confidence, char *buf, size_t size);
+
 /* Write TREND as a table to OUT.  Header: the snapshots, the total's
  * series, verdict and growth (when the files count allocations, also its
  * growth per 100 MB allocated and the bytes allocated per snapshot, which
