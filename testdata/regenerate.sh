@@ -475,7 +475,7 @@ done
 mapfile -t je_leak < <(je_trend_files je-trend)
 mapfile -t je_noleak < <(je_trend_files je-trend-noleak)
 for t in $(seq 1 $TREND_TICKS); do
-	[ -f "${je_leak[t - 1]}" ] && [ -f "${je_noleak[t - 1]}" ] || die "je-trend: snapshot $t missing"
+	if [ ! -f "${je_leak[t - 1]}" ] || [ ! -f "${je_noleak[t - 1]}" ]; then die "je-trend: snapshot $t missing"; fi
 	trend_je_check "${je_leak[t - 1]}" "$t" 1
 	trend_je_check "${je_noleak[t - 1]}" "$t" 0
 done
