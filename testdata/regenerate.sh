@@ -12,6 +12,8 @@
 #      are designed to produce (expected/header-sums.txt records header vs.
 #      line sums)
 #   4. derive variants/ and bad/ from the real profiles (awk/sed only)
+#  4b. build bin/trend, run its 12-snapshot series (tc-trend*, je-trend*)
+#      and check them against the design
 #   5. run peer-totals.sh (expected/peer-totals.txt)
 #
 # Everything is deterministic except addresses (ASLR), inode numbers and
@@ -150,7 +152,7 @@ sums() {
 	!threaded && NR > 1 && /@/ {
 		s = $0; sub(/@.*/, "", s); gsub(/[:\[\]]/, " ", s); split(s, v, " ")
 		a += v[1]; b += v[2]; c += v[3]; d += v[4] }
-	END { printf "%d %d %d %d\n", a, b, c, d }' "$1"
+	END { printf "%.0f %.0f %.0f %.0f\n", a, b, c, d }' "$1"
 }
 # header FILE -> "A B C D" from the header ("heap profile:" or "t*:" line 2)
 header() {
@@ -330,9 +332,160 @@ cp "$tmp/tc.gz" bad/crc-mismatch.heap.gz
 printf '\xde\xad\xbe\xef' | dd of=bad/crc-mismatch.heap.gz bs=1 seek=$((gzsize - 8)) conv=notrunc status=none
 cp "$tmp/tc.gz" bad/corrupt-deflate.heap.gz
 head -c 64 /dev/zero | tr '\0' '\377' | dd of=bad/corrupt-deflate.heap.gz bs=1 seek=40 conv=notrunc status=none
-for f in bad/*.gz; do
+for f in bad/truncated.heap.gz bad/crc-mismatch.heap.gz bad/corrupt-deflate.heap.gz; do
 	if gzip -t "$f" 2>/dev/null; then die "$f is a valid gzip file"; fi
 done
+
+# ---------------------------------------------------------------------------
+# 4b. trend series (issue 11): bin/trend, 12 snapshots per run, with and
+# without its leak, under tcmalloc (exact) and jemalloc (default sampling,
+# lg_prof_sample:19, setarch -R).  The jemalloc files keep jemalloc's own
+# names, <prefix>.<pid>.<seq>.m<seq>.heap, so that readers must order them
+# by number (m10 after m2).  Every path of trend has its own object size,
+# so trend_by_size tells the functions apart without symbols.
+TREND_TICKS=12
+echo "regenerate: trend series" >&2
+gcc "${CFLAGS[@]}" -o bin/trend src/trend.c -ldl
+
+# trend_tc NAME [--no-leak]: profiles/NAME.0001.heap .. NAME.0012.heap
+trend_tc() {
+	local name=$1 d=$tmp/$1 n
+	shift
+	mkdir -p "$d"
+	run_env LD_PRELOAD="$TCMALLOC" HEAPPROFILE="$d/$name" \
+		HEAP_PROFILE_ALLOCATION_INTERVAL=$NEVER \
+		HEAP_PROFILE_INUSE_INTERVAL=$NEVER \
+		HEAP_PROFILE_TIME_INTERVAL=0 \
+		"$TD/bin/trend" "$@" 2>"$d.log" || die "$name: trend failed: $(cat "$d.log")"
+	n=$(find "$d" -name "$name.*.heap" | wc -l)
+	[ "$n" -eq $TREND_TICKS ] || die "$name: expected $TREND_TICKS snapshots, got $n"
+	mv "$d/$name".*.heap profiles/
+}
+
+# trend_je NAME [--no-leak]: profiles/NAME.<pid>.<seq>.m<seq>.heap, seq 0..11
+trend_je() {
+	local name=$1 d=$tmp/$1 pre=() n
+	shift
+	mkdir -p "$d"
+	if setarch "$(uname -m)" -R true 2>/dev/null; then
+		pre=(setarch "$(uname -m)" -R)
+	else
+		echo "regenerate: warning: setarch -R unavailable, $name sample counts will vary" >&2
+	fi
+	run_env LD_PRELOAD="$JEMALLOC" \
+		MALLOC_CONF="prof:true,prof_active:true,prof_final:false,prof_gdump:false,prof_leak:false,lg_prof_interval:-1,prof_prefix:$d/$name" \
+		"${pre[@]}" "$TD/bin/trend" "$@" 2>"$d.log" || die "$name: trend failed: $(cat "$d.log")"
+	n=$(find "$d" -name "$name.*.m*.heap" | wc -l)
+	[ "$n" -eq $TREND_TICKS ] || die "$name: expected $TREND_TICKS snapshots, got $n"
+	mv "$d/$name".*.heap profiles/
+}
+trend_tc tc-trend
+trend_tc tc-trend-noleak --no-leak
+trend_je je-trend
+trend_je je-trend-noleak --no-leak
+
+# trend_by_size FILE -> one line "SIZE A B C D" per object size (stacks of
+# one size summed, all-zero sizes left out), sorted by size.  Legacy text:
+# the line sums.  jemalloc threaded (sampled): A = sampled objects, B = in-use
+# bytes after the v2 formula (FORMATS.md 2.4), C D = 0; SIZE = bytes/objects
+# taken to the nearest of trend's sizes (and libstdc++'s 81920, see leaky):
+# jemalloc's pre-biased counts are rounded, so bytes/objects is not exact.
+trend_by_size() {
+	awk '
+	BEGIN { nsizes = split("65536 81920 196608 262144 327680 393216 524288 1048576 2097152", sizes, " ") }
+	NR == 1 && /^heap_v2\// { threaded = 1; rate = substr($0, 9); next }
+	/^MAPPED_LIBRARIES:/ || /--- Memory map:/ { exit }
+	threaded && /^@/ { instack = 1; next }
+	threaded && instack && /^ *t\*:/ {
+		gsub(/[:\[\]]/, " "); instack = 0
+		if ($2 == 0) next
+		avg = $3 / $2; sz = 0
+		for (i = 1; i <= nsizes; i++)
+			if (sz == 0 || (avg > sizes[i] ? avg / sizes[i] : sizes[i] / avg) < best)
+				{ sz = sizes[i]; best = avg > sz ? avg / sz : sz / avg }
+		a[sz] += $2; b[sz] += $3 / (1 - exp(-avg / rate)); seen[sz] = 1; next }
+	!threaded && NR > 1 && /@/ {
+		s = $0; sub(/@.*/, "", s); gsub(/[:\[\]]/, " ", s); split(s, v, " ")
+		if (v[3] > 0) sz = v[4] / v[3]; else if (v[1] > 0) sz = v[2] / v[1]; else next
+		a[sz] += v[1]; b[sz] += v[2]; c[sz] += v[3]; d[sz] += v[4]; seen[sz] = 1 }
+	END { for (sz in seen) printf "%.0f %.0f %.0f %.0f %.0f\n", sz, a[sz], b[sz], c[sz], d[sz] }' "$1" | sort -n
+}
+
+# trend_design T LEAK -> the tcmalloc trend_by_size lines of snapshot T
+# (LEAK 1 or 0), from the table in testdata/README.md.
+TREND_SESSIONS=(0 103 127 197 74 167 163 213 90 152 112 137 140) # n_t, LCG seed 26
+trend_design() {
+	local t=$1 leak=$2 i cache pool batch batches=0 shrink sess=0
+	for i in $(seq 1 "$t"); do
+		sess=$((sess + TREND_SESSIONS[i]))
+		[ $((i % 3)) -eq 2 ] && batches=$((batches + 1))
+	done
+	cache=$((400 * t < 1800 ? 400 * t : 1800))
+	pool=$((t == 1 ? 320 : 480))
+	batch=$((t % 3 == 2 ? 320 : 0))
+	shrink=$((t <= 2 ? 400 : 400 - 32 * (t - 2)))
+	line() { [ "$2" -eq 0 ] && [ "$3" -eq 0 ] || echo "$1 $2 $(($1 * $2)) $3 $(($1 * $3))"; }
+	[ "$leak" -eq 1 ] && line 65536 $((48 * t)) $((48 * t))
+	line 196608 $batch $((320 * batches))
+	line 262144 $cache $cache
+	line 327680 "${TREND_SESSIONS[t]}" $sess
+	line 393216 $shrink 400
+	line 524288 $pool $pool
+	line 1048576 80 80
+	line 2097152 0 $((50 * t))
+}
+
+# jemalloc: sampled, so within bounds: the leak (64 KiB) and the cache
+# (256 KiB) against the design, the total against the design plus
+# libstdc++'s emergency pool (81920 B, see leaky).
+# trend_je_check FILE T LEAK
+trend_je_check() {
+	local f=$1 t=$2 leak=$3 got want
+	got=$(trend_by_size "$f")
+	want=$(trend_design "$t" "$leak")
+	within() { # LABEL GOT WANT PERCENT
+		awk -v g="$2" -v w="$3" -v p="$4" 'BEGIN { exit !(g >= w * (1 - p / 100) && g <= w * (1 + p / 100)) }' ||
+			die "$f: $1 is $2 B after the v2 formula, designed $3 B (+-$4 %)"
+	}
+	bytes_of() { awk -v sz="$2" '$1 == sz { print $3 }' <<<"$1"; }
+	total_of() { awk '{ s += $3 } END { printf "%.0f\n", s }' <<<"$1"; }
+	within total "$(total_of "$got")" "$(($(total_of "$want") + 81920))" 15
+	within cache_insert "$(bytes_of "$got" 262144)" "$(bytes_of "$want" 262144)" 20
+	if [ "$leak" -eq 1 ]; then
+		# 48 x 64 KiB per tick: about 5.6 samples per tick at 512 KiB
+		[ "$t" -lt 4 ] || within leak_request_state "$(bytes_of "$got" 65536)" $((3145728 * t)) 50
+	elif [ -n "$(bytes_of "$got" 65536)" ]; then
+		die "$f: a 64 KiB stack in the no-leak run"
+	fi
+}
+
+je_trend_files() { # PREFIX -> its 12 files in sequence order
+	local s
+	for s in $(seq 0 $((TREND_TICKS - 1))); do
+		echo profiles/"$1".*."$s".m"$s".heap
+	done
+}
+for t in $(seq 1 $TREND_TICKS); do
+	k=$(printf %04d "$t")
+	[ "$(trend_by_size "profiles/tc-trend.$k.heap")" = "$(trend_design "$t" 1)" ] ||
+		die "tc-trend.$k.heap: by object size $(trend_by_size "profiles/tc-trend.$k.heap" | tr '\n' ';'), designed $(trend_design "$t" 1 | tr '\n' ';')"
+	[ "$(trend_by_size "profiles/tc-trend-noleak.$k.heap")" = "$(trend_design "$t" 0)" ] ||
+		die "tc-trend-noleak.$k.heap: by object size $(trend_by_size "profiles/tc-trend-noleak.$k.heap" | tr '\n' ';'), designed $(trend_design "$t" 0 | tr '\n' ';')"
+done
+mapfile -t je_leak < <(je_trend_files je-trend)
+mapfile -t je_noleak < <(je_trend_files je-trend-noleak)
+for t in $(seq 1 $TREND_TICKS); do
+	if [ ! -f "${je_leak[t - 1]}" ] || [ ! -f "${je_noleak[t - 1]}" ]; then die "je-trend: snapshot $t missing"; fi
+	trend_je_check "${je_leak[t - 1]}" "$t" 1
+	trend_je_check "${je_noleak[t - 1]}" "$t" 0
+done
+# header sums of the series, as for the other real profiles
+for f in profiles/*trend*.heap; do
+	h=$(header "$f") s=$(sums "$f")
+	eq=no
+	[ "$h" = "$s" ] && eq=yes
+	printf '%s\t%s\t%s\t%s\n' "${f#profiles/}" "$h" "$s" "$eq"
+done >>expected/header-sums.txt
 
 # ---------------------------------------------------------------------------
 # 5. peer totals
