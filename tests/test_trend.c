@@ -2,6 +2,7 @@
  * verdicts and its errors.  The expected numbers are testdata's design
  * (testdata/README.md). */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,4 +169,111 @@ Test(trend, the_graph_is_coloured_by_verdict_and_outlines_leaks)
     cr_expect(strstr(node, "penwidth=\"4\""), "%s", node);
     cr_expect(strstr(r->out, "First: profiles/tc-run1.0001.heap"), "%s", r->out);
     cr_expect(strstr(r->out, "Trend of 4 snapshots"), "%s", r->out);
+}
+
+/* ---- testdata's trend program: a leak beside a cache, a pool, churn,
+ * batches and a shrinking index (testdata/README.md, "trend") ---- */
+
+/* The verdict word at the start of NAME's row in R's table. */
+static const char *verdict_of(const struct hd_test_run *r, const char *name)
+{
+    static char verdict[16];
+    const char *row = row_of(r->out, name);
+    snprintf(verdict, sizeof verdict, "%.*s", (int)strcspn(row, " "), row);
+    return verdict;
+}
+
+static void expect_designed_verdicts(const struct hd_test_run *r, bool leaking)
+{
+    cr_expect_str_eq(verdict_of(r, "leak_request_state"), leaking ? "leak" : "", "%s", r->out);
+    cr_expect_str_eq(verdict_of(r, "cache_insert"), "plateau", "%s", r->out);
+    cr_expect_str_eq(verdict_of(r, "pool_grow"), "plateau", "%s", r->out);
+    cr_expect_str_eq(verdict_of(r, "batch_flush"), "transient", "%s", r->out);
+    cr_expect_str_eq(verdict_of(r, "session_buffers"), "transient", "%s", r->out);
+    cr_expect_str_eq(verdict_of(r, "shrink_index"), "shrinking", "%s", r->out);
+    cr_expect_str_eq(verdict_of(r, "load_config"), "flat", "%s", r->out);
+    cr_expect(strstr(r->out, leaking ? "Verdicts (flat): 1 leak," : "Verdicts (flat): 0 leak,"),
+              "%s", r->out);
+}
+
+Test(trend, tcmalloc_series_the_leak_is_a_leak_and_the_cache_a_plateau)
+{
+    struct hd_test_run *r =
+        hd_test_heapdiff("--trend", "bin/trend", "profiles/tc-trend.0*.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    expect_designed_verdicts(r, true);
+    /* 48 x 64 KiB a tick: 33 MiB from snapshot 1 to 12, 3 MiB a tick. */
+    cr_expect_str_eq(row_of(r->out, "leak_request_state"),
+                     "leak      99.9%    +33MB    +15MB   +3.0MB  ▁▂▂▃▄▄▅▅▆▇▇█  "
+                     "leak_request_state");
+    cr_expect_str_eq(row_of(r->out, "cache_insert"),
+                     "plateau   99.8%   +350MB       0B    +15MB  ▁▃▅▇████████  cache_insert");
+    /* The leak is ranked first though the cache grew ten times more. */
+    cr_expect_lt(strstr(r->out, "  leak_request_state\n"), strstr(r->out, "  cache_insert\n"));
+}
+
+Test(trend, sampled_jemalloc_series_the_leak_is_a_leak_and_the_cache_a_plateau)
+{
+    struct hd_test_run *r =
+        hd_test_heapdiff("--trend", "bin/trend", "profiles/je-trend.*.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Trend: 12 snapshots, profiles/je-trend."), "%s", r->out);
+    cr_expect(strstr(r->out, ".11.m11.heap\n"), "the last is dump 11: %s", r->out);
+    expect_designed_verdicts(r, true);
+}
+
+Test(trend, no_leak_series_get_no_leak_verdict_under_either_allocator)
+{
+    struct hd_test_run *r =
+        hd_test_heapdiff("--trend", "bin/trend", "profiles/tc-trend-noleak.*.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    expect_designed_verdicts(r, false);
+    r = hd_test_heapdiff("--trend", "bin/trend", "profiles/je-trend-noleak.*.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    expect_designed_verdicts(r, false);
+}
+
+Test(trend, fail_if_leak_exits_1_on_the_leak_and_0_without)
+{
+    static const char *const series[][2] = {
+        {"profiles/tc-trend.0*.heap", "profiles/tc-trend-noleak.*.heap"},
+        {"profiles/je-trend.*.heap", "profiles/je-trend-noleak.*.heap"},
+    };
+    for (int k = 0; k < 2; k++) {
+        struct hd_test_run *r =
+            hd_test_heapdiff("--trend", "--fail-if-leak", "bin/trend", series[k][0], NULL);
+        cr_expect_eq(r->status, 1, "%s: %d\n%s", series[k][0], r->status, r->err);
+        cr_expect(strstr(r->err, "leak_request_state"), "%s", r->err);
+        r = hd_test_heapdiff("--trend", "--fail-if-leak", "bin/trend", series[k][1], NULL);
+        cr_expect_eq(r->status, 0, "%s: %d\n%s", series[k][1], r->status, r->err);
+    }
+    /* A leak under --min-leak does not trip; a suppressed one neither. */
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "--fail-if-leak", "--min-leak", "64M",
+                                             "bin/trend", series[0][0], NULL);
+    cr_expect_eq(r->status, 0, "%s", r->err);
+    char supp[] = "/tmp/hd-trend-supp-XXXXXX";
+    int fd = mkstemp(supp);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, "# known\n^leak_request_state$\n", 29), 29);
+    close(fd);
+    r = hd_test_heapdiff("--trend", "--fail-if-leak", "--suppress", supp, "bin/trend",
+                         series[0][0], NULL);
+    cr_expect_eq(r->status, 0, "%s", r->err);
+    unlink(supp);
+    /* The growth gates judge the last snapshot against the first. */
+    r = hd_test_heapdiff("--trend", "--fail-if-node-growth", "340M", "bin/trend", series[0][1],
+                         NULL);
+    cr_expect_eq(r->status, 1, "%s", r->err);
+    cr_expect(strstr(r->err, "cache_insert"), "%s", r->err);
+}
+
+Test(trend, markdown_summary_has_the_verdicts_and_sparklines)
+{
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "--markdown", "bin/trend",
+                                             "profiles/tc-trend.0*.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Verdicts (flat): **1 leak**, 2 plateau, 2 transient, 1 shrinking, "
+                             "1 flat."), "%s", r->out);
+    cr_expect(strstr(r->out, "| **leak** | 99.9% | +33MB | +15MB | ▁▂▂▃▄▄▅▅▆▇▇█ | "
+                             "`leak_request_state` |\n"), "%s", r->out);
 }
