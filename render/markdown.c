@@ -65,7 +65,7 @@ void hd_markdown_head(FILE *out, const char *const *columns, const char *align, 
 static const char *format(double value, const struct hd_text_options *o, bool is_signed,
                           char *buf, size_t size)
 {
-    char plain[64];
+    char plain[48]; /* room for the sign in BUF's 64 */
     hd_format_value(value, o->value, o->unit, plain, sizeof plain);
     bool zero = plain[strspn(plain, "0.")] == '\0';
     snprintf(buf, size, "%s%s", is_signed && value > 0 && !zero ? "+" : "", plain);
@@ -78,16 +78,12 @@ static const char *unit_name(const struct hd_text_options *o)
     return hd_unit_name(o->value, o->unit);
 }
 
-/* One row of the inputs' table: LABEL, VALUE, and PATH as code (NULL:
- * WHAT in plain text). */
+/* One row of the inputs' table: LABEL, VALUE, and PATH as code. */
 static void input_row(FILE *out, const char *label, const char *value,
-                      const struct hd_text_options *o, const char *path, const char *what)
+                      const struct hd_text_options *o, const char *path)
 {
     fprintf(out, "| %s | %s %s | ", label, value, unit_name(o));
-    if (path)
-        hd_markdown_code(out, path);
-    else
-        fputs(what, out);
+    hd_markdown_code(out, path);
     fputs(" |\n", out);
 }
 
@@ -111,11 +107,11 @@ void hd_markdown_totals(FILE *out, const struct hd_report *report)
     hd_markdown_head(out, columns, "lrl", 3);
     for (size_t i = 0; i < o->n_bases; i++)
         input_row(out, "base", format(o->bases[i].total, o, false, value, sizeof value), o,
-                  o->bases[i].path, NULL);
+                  o->bases[i].path);
     for (size_t i = 0; i < o->n_currents; i++)
         input_row(out, diff ? "current" : "total",
                   format(o->currents[i].total, o, false, value, sizeof value), o,
-                  o->currents[i].path, NULL);
+                  o->currents[i].path);
     if (diff)
         fprintf(out, "| **delta** | **%s %s** | current minus base |\n",
                 format(g->total, o, true, value, sizeof value), unit_name(o));
