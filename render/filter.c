@@ -82,3 +82,15 @@ unsigned hd_filters_match(const struct hd_filters *f, const char *const *texts, 
     }
     return bits;
 }
+
+void hd_filters_print(FILE *out, const struct hd_filters *filters)
+{
+    if (!filters)
+        return;
+    fputs("Active filters:", out);
+    for (int k = 0; k < HD_FILTER_COUNT; k++) {
+        const char *pattern = hd_filter_pattern(filters, (enum hd_filter_kind)k);
+        if (pattern)
+            fprintf(out, " --%s=%s", hd_filter_name((enum hd_filter_kind)k), pattern);
+    }
+}

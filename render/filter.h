@@ -4,6 +4,7 @@
 #define HD_FILTER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -35,6 +36,10 @@ const char *hd_filter_name(enum hd_filter_kind kind);
 /* The pattern of KIND, or NULL when that filter is off.  FILTERS may be
  * NULL. */
 const char *hd_filter_pattern(const struct hd_filters *filters, enum hd_filter_kind kind);
+
+/* "Active filters: --focus=RE ..." for a table's header, without a line
+ * end; nothing when FILTERS is NULL. */
+void hd_filters_print(FILE *out, const struct hd_filters *filters);
 
 /* Bit (1 << kind) set for every active filter whose regex matches one of
  * TEXTS[0..N) (NULL entries are skipped).  FILTERS may be NULL: 0. */

@@ -234,12 +234,7 @@ void hd_text_print_header(FILE *out, const struct hd_graph *g, const struct hd_t
     for (size_t i = 0; i < o->n_notes; i++)
         fprintf(out, "%s\n", o->notes[i]);
     if (o->filters) {
-        fputs("Active filters:", out);
-        for (int k = 0; k < HD_FILTER_COUNT; k++) {
-            const char *pattern = hd_filter_pattern(o->filters, (enum hd_filter_kind)k);
-            if (pattern)
-                fprintf(out, " --%s=%s", hd_filter_name((enum hd_filter_kind)k), pattern);
-        }
+        hd_filters_print(out, o->filters);
         const char *clause = o->n_bases == 0 ? "; percentages are of this"
                                              : delta_clause(d, g->shown_total);
         if (o->n_bases > 0 && !*clause)

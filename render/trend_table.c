@@ -79,12 +79,7 @@ static void print_header(FILE *out, const struct hd_trend *t,
     for (size_t i = 0; i < o->n_notes; i++)
         fprintf(out, "%s\n", o->notes[i]);
     if (o->filters) {
-        fputs("Active filters:", out);
-        for (int k = 0; k < HD_FILTER_COUNT; k++) {
-            const char *pattern = hd_filter_pattern(o->filters, (enum hd_filter_kind)k);
-            if (pattern)
-                fprintf(out, " --%s=%s", hd_filter_name((enum hd_filter_kind)k), pattern);
-        }
+        hd_filters_print(out, o->filters);
         fputc('\n', out);
     }
     if (shown < rows)

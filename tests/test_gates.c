@@ -5,7 +5,6 @@
  * inlined_alloc 144000, linear_leak 122880; cache_fill 0) and its in-use
  * objects by 3045 (inlined_alloc 3000). */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,38 +345,13 @@ Test(gates, a_tripped_rule_names_five_rows_and_counts_the_rest)
 
 /* ---- the command line ---- */
 
-struct run {
-    int status;
-    char out[65536];
-    char err[8192];
-};
-
-static struct run *heapdiff(const char *first, ...)
-{
-    static struct run r;
-    const char *argv[64];
-    size_t argc = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    struct hd_test_run run;
-    hd_test_run_heapdiff(argv, &run);
-    r.status = run.status;
-    snprintf(r.out, sizeof r.out, "%s", run.out);
-    snprintf(r.err, sizeof r.err, "%s", run.err);
-    hd_test_run_free(&run);
-    return &r;
-}
-
 #define BASE "profiles/tc-run1.0001.heap"
 #define CURRENT "profiles/tc-run1.0004.heap"
 
 Test(gates_cli, growth_over_the_threshold_exits_1_and_names_rule_and_rows)
 {
-    struct run *r = heapdiff("--fail-if-growth", "1M", "--base", BASE, "bin/leaky", CURRENT,
+    struct hd_test_run *r = hd_test_heapdiff("--fail-if-growth", "1M", "--base", BASE, "bin/leaky",
+                             CURRENT,
                              NULL);
     cr_expect_eq(r->status, 1, "status %d: %s", r->status, r->err);
     cr_expect_str_eq(r->err,
@@ -390,19 +364,20 @@ Test(gates_cli, growth_over_the_threshold_exits_1_and_names_rule_and_rows)
     /* The report is written all the same. */
     cr_expect(strstr(r->out, "Total: 1.9 MB  (current minus base"), "%s", r->out);
 
-    r = heapdiff("--fail-if-growth=2MiB", "--base", BASE, "bin/leaky", CURRENT, NULL);
+    r = hd_test_heapdiff("--fail-if-growth=2MiB", "--base", BASE, "bin/leaky", CURRENT, NULL);
     cr_expect_eq(r->status, 0, "status %d: %s", r->status, r->err);
     cr_expect_str_eq(r->err, "");
-    r = heapdiff("--fail-if-growth=1987200", "--base", BASE, "bin/leaky", CURRENT, NULL);
+    r = hd_test_heapdiff("--fail-if-growth=1987200", "--base", BASE, "bin/leaky", CURRENT, NULL);
     cr_expect_eq(r->status, 0, "not strictly above: %s", r->err);
-    r = heapdiff("--fail-if-growth=1987199", "--base", BASE, "bin/leaky", CURRENT, NULL);
+    r = hd_test_heapdiff("--fail-if-growth=1987199", "--base", BASE, "bin/leaky", CURRENT, NULL);
     cr_expect_eq(r->status, 1);
 }
 
 Test(gates_cli, jemalloc_diff_trips_alike)
 {
     /* The libstdc++ pool (81920 B) is in both and cancels. */
-    struct run *r = heapdiff("--fail-if-growth", "1M", "--base", "profiles/je-unsampled-run1.1.heap",
+    struct hd_test_run *r = hd_test_heapdiff("--fail-if-growth", "1M", "--base",
+                             "profiles/je-unsampled-run1.1.heap",
                              "bin/leaky", "profiles/je-unsampled-run1.4.heap", NULL);
     cr_expect_eq(r->status, 1);
     cr_expect(strstr(r->err, "the total grew by 1987200 B"), "%s", r->err);
@@ -413,7 +388,8 @@ Test(gates_cli, node_growth_uses_flat_and_suppressing_the_top_rows_passes, .init
 {
     /* cum would trip on main (1987200); flat trips only where memory is
      * held. */
-    struct run *r = heapdiff("--fail-if-node-growth=144000", "--base", BASE, "bin/leaky",
+    struct hd_test_run *r = hd_test_heapdiff("--fail-if-node-growth=144000", "--base", BASE,
+                             "bin/leaky",
                              CURRENT, NULL);
     cr_expect_eq(r->status, 1);
     cr_expect_str_eq(r->err,
@@ -424,7 +400,7 @@ Test(gates_cli, node_growth_uses_flat_and_suppressing_the_top_rows_passes, .init
     char path[128];
     write_text("ci.supp", "# accepted: the recursion's buffers\n^recurse$\nlib_alloc\n", path,
                sizeof path);
-    r = heapdiff("--suppress", path, "--fail-if-node-growth=144000", "--base", BASE,
+    r = hd_test_heapdiff("--suppress", path, "--fail-if-node-growth=144000", "--base", BASE,
                  "bin/leaky", CURRENT, NULL);
     cr_expect_eq(r->status, 0, "%s", r->err);
     cr_expect_str_eq(r->err, "");
@@ -432,14 +408,15 @@ Test(gates_cli, node_growth_uses_flat_and_suppressing_the_top_rows_passes, .init
     cr_expect(strstr(r->out, "recurse"), "%s", r->out);
 
     /* Object counts: inlined_alloc holds 3000 more objects. */
-    r = heapdiff("--inuse-objects", "--fail-if-node-growth=2K", "--base", BASE, "bin/leaky",
+    r = hd_test_heapdiff("--inuse-objects", "--fail-if-node-growth=2K", "--base", BASE, "bin/leaky",
                  CURRENT, NULL);
     cr_expect_eq(r->status, 1);
     cr_expect_str_eq(r->err,
                      "heapdiff: gate tripped: --fail-if-node-growth 2048 objects: 1 row grew "
                      "by more:\n"
                      "         +3000 objects  inlined_alloc\n");
-    r = heapdiff("--inuse-objects", "--fail-if-node-growth=3000", "--base", BASE, "bin/leaky",
+    r = hd_test_heapdiff("--inuse-objects", "--fail-if-node-growth=3000", "--base", BASE,
+                             "bin/leaky",
                  CURRENT, NULL);
     cr_expect_eq(r->status, 0, "%s", r->err);
 }
@@ -474,14 +451,16 @@ Test(gates_cli, usage_errors_exit_2, .init = make_dir, .fini = remove_dir)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *const *a = cases[i].args;
-        struct run *r = heapdiff(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+        struct hd_test_run *r = hd_test_heapdiff(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
+                                 NULL);
         cr_expect_eq(r->status, 2, "case %zu: status %d", i, r->status);
         cr_expect_str_eq(r->err, cases[i].message, "case %zu", i);
         cr_expect_str_eq(r->out, "", "case %zu", i);
     }
     char path[128], expected[512];
     write_text("bad.supp", "# ok\n^recurse$\nfoo(\n", path, sizeof path);
-    struct run *r = heapdiff("--suppress", path, "--fail-if-growth=0", "--base", BASE,
+    struct hd_test_run *r = hd_test_heapdiff("--suppress", path, "--fail-if-growth=0", "--base",
+                             BASE,
                              "bin/leaky", CURRENT, NULL);
     cr_expect_eq(r->status, 2);
     snprintf(expected, sizeof expected,
@@ -524,7 +503,8 @@ Test(gates_core, a_tripped_gate_is_the_outcome_once_the_report_is_written)
 
 Test(markdown_cli, diff_summary_has_totals_and_the_changed_rows)
 {
-    struct run *r = heapdiff("--markdown", "--base", BASE, "bin/leaky", CURRENT, NULL);
+    struct hd_test_run *r = hd_test_heapdiff("--markdown", "--base", BASE, "bin/leaky", CURRENT,
+                             NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect_str_eq(r->out,
                      "### heapdiff: inuse_space grew by 1.9 MB\n"
@@ -547,7 +527,8 @@ Test(markdown_cli, diff_summary_has_totals_and_the_changed_rows)
 
 Test(markdown_cli, exact_bytes_top_rows_and_notes)
 {
-    struct run *r = heapdiff("--markdown", "--show-bytes", "--top=2", "--base", BASE,
+    struct hd_test_run *r = hd_test_heapdiff("--markdown", "--show-bytes", "--top=2", "--base",
+                             BASE,
                              "bin/leaky", CURRENT, NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "| **delta** | **+1987200 B** | current minus base |\n"), "%s",
@@ -563,7 +544,7 @@ Test(markdown_cli, exact_bytes_top_rows_and_notes)
                      "Values in B.\n"),
               "%s", r->out);
     /* Swapped inputs: a note, and the shrinkage. */
-    r = heapdiff("--markdown", "--inuse-objects", "--nodecount=0", "--base", CURRENT,
+    r = hd_test_heapdiff("--markdown", "--inuse-objects", "--nodecount=0", "--base", CURRENT,
                  "bin/leaky", BASE, NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "### heapdiff: inuse_objects shrank by 3045 objects\n"), "%s",
@@ -578,7 +559,8 @@ Test(markdown_cli, exact_bytes_top_rows_and_notes)
 
 Test(markdown_cli, one_profile_has_flat_and_cum_columns)
 {
-    struct run *r = heapdiff("--markdown", "--show-bytes", "bin/leaky", CURRENT, NULL);
+    struct hd_test_run *r = hd_test_heapdiff("--markdown", "--show-bytes", "bin/leaky", CURRENT,
+                             NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     /* 2715136 B in use after tick 4; recurse holds 8 x 262144. */
     cr_expect(strstr(r->out, "### heapdiff: inuse_space 2715136 B\n"), "%s", r->out);
