@@ -341,8 +341,17 @@ static void build_edge(struct context *c, struct hd_scene_edge *out, size_t inde
     char color[HD_COLOR_SIZE];
     bool noise = is_noise(c, e->weight, e->weight_var);
     double score = c->denominator && !noise ? e->weight / fabs(c->denominator) : 0;
-    set_attr(out->attrs, &out->n_attrs, "color",
-             hd_arena_strndup(a, hd_color_of(score, false, color), 7));
+    if (c->options->trend) {
+        /* The callee's verdict: the edges into a leak are red. */
+        const struct hd_trend_node *series =
+            hd_trend_find(c->options->trend, c->graph->nodes[e->callee].name);
+        set_attr(out->attrs, &out->n_attrs, "color",
+                 hd_verdict_color(series ? (int)series->cum_verdict.verdict : HD_VERDICT_FLAT,
+                                  false));
+    } else {
+        set_attr(out->attrs, &out->n_attrs, "color",
+                 hd_arena_strndup(a, hd_color_of(score, false, color), 7));
+    }
     if (e->residual)
         set_attr(out->attrs, &out->n_attrs, "style", "dotted");
 
@@ -483,8 +492,8 @@ static void build_legend_text(struct context *c, struct hd_scene_node *out, stru
                     "last", o->trend->n_snapshots);
         legend_line(t, line.data);
         line.length = 0;
-        legend_line(t, "Color: the verdict on each node's cum series; thick red border: its "
-                       "own (flat) memory leaks");
+        legend_line(t, "Color: the verdict on each node's cum series (an edge's: its callee's); "
+                       "thick red border: its own (flat) memory leaks");
     } else if (c->diff) {
         legend_line(t, "Color of cum / |denominator|: red grew, green shrank, grey little change;"
                        " NEW: double border, GONE: dashed");
