@@ -55,7 +55,9 @@ static int add_directory(struct snapshot_list *list, const char *dir, struct hd_
         if (!profile_name(e->d_name))
             continue;
         char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+        size_t n = strlen(dir);
+        const char *slash = n > 0 && dir[n - 1] == '/' ? "" : "/";
+        if (snprintf(path, sizeof path, "%s%s%s", dir, slash, e->d_name) >= (int)sizeof path)
             continue;
         struct stat st;
         if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
