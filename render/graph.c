@@ -476,6 +476,46 @@ size_t hd_graph_sample_frames(const struct hd_graph *g, const struct hd_model *p
     return list.n;
 }
 
+void hd_graph_node_sources(const struct hd_graph *g, const struct hd_model *p,
+                           struct hd_node_source *sources)
+{
+    const struct hd_graph_private *x = g->private;
+    enum hd_granularity granularity = x->options.granularity;
+    bool lines = granularity == HD_GRANULARITY_LINES ||
+                 granularity == HD_GRANULARITY_ADDRESSES;
+    /* seen[n]: a frame named node n was met; its sources then narrow to
+     * what every such frame agrees on. */
+    bool *seen = hd_calloc(g->n_nodes + 1, sizeof *seen);
+    for (size_t i = 0; i < g->n_nodes; i++)
+        sources[i] = (struct hd_node_source){NULL, 0};
+    for (size_t l = 0; l < p->n_locations; l++) {
+        const struct hd_location *loc = &p->locations[l];
+        uint32_t first = x->location_first[l], end = x->location_first[l + 1];
+        /* The slots are the location's last END - FIRST frames (all of
+         * them, or the outermost with no_inlines). */
+        for (uint32_t k = first; k < end; k++) {
+            const struct hd_frame *f =
+                loc->n_frames ? &loc->frames[loc->n_frames - (end - k)] : NULL;
+            const char *file = f ? f->file : NULL;
+            uint32_t line = f && lines ? f->line : 0;
+            struct hd_node_source *s = &sources[x->slots[k].node];
+            if (!seen[x->slots[k].node]) {
+                seen[x->slots[k].node] = true;
+                *s = (struct hd_node_source){file, line};
+                continue;
+            }
+            if (s->file && (!file || strcmp(s->file, file) != 0))
+                s->file = NULL;
+            if (s->line != line)
+                s->line = 0;
+        }
+    }
+    for (size_t i = 0; i < g->n_nodes; i++)
+        if (!sources[i].file)
+            sources[i].line = 0;
+    free(seen);
+}
+
 void hd_graph_free(struct hd_graph *g)
 {
     if (!g)

@@ -149,6 +149,21 @@ struct hd_path_frame {
 size_t hd_graph_sample_frames(const struct hd_graph *graph, const struct hd_model *model,
                               size_t sample, struct hd_path_frame *frames, size_t max);
 
+/* Where a node is in the source, as far as its frames agree. */
+struct hd_node_source {
+    const char *file; /* the file of every frame the node stands for;
+                         NULL when unknown or they differ.  Points into
+                         the model's strings. */
+    uint32_t line;    /* likewise the line, only at the lines and
+                         addresses granularities (a function's frames are
+                         its call sites, not one line); 0: none */
+};
+
+/* Each node's source into SOURCES (room for n_nodes), from the frames of
+ * MODEL (the model GRAPH was built from) that name it. */
+void hd_graph_node_sources(const struct hd_graph *graph, const struct hd_model *model,
+                           struct hd_node_source *sources);
+
 void hd_graph_free(struct hd_graph *graph);
 
 #endif
