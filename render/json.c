@@ -225,7 +225,10 @@ static int compare_stacks(const void *a, const void *b, void *context)
 }
 
 /* "stacks": the HD_JSON_MAX_STACKS samples of largest |value| that the
- * graph shows, leaf first, as --traces; "stacks_omitted": the others. */
+ * graph shows, as --traces prints them: frames leaf first, by name, and
+ * "inlined" the indices of those inlined into the next frame (absent when
+ * none), so a deep stack stays one short line per frame; "stacks_omitted":
+ * the others. */
 static void add_stacks(json_t *root, const struct hd_report *report)
 {
     const struct hd_graph *g = report->graph;
@@ -268,15 +271,17 @@ static void add_stacks(json_t *root, const struct hd_report *report)
         set(o, "base", number(base));
         if (diff)
             set(o, "status", json_string(change_name((struct hd_sides){value + base, base})));
-        json_t *path = new_array();
+        json_t *path = new_array(), *inlined = new_array();
         for (size_t d = 0; d < depth; d++) {
-            json_t *frame = new_object();
-            set(frame, "name", text(g->nodes[frames[d].node].name));
+            append(path, text(g->nodes[frames[d].node].name));
             if (frames[d].inlined)
-                set(frame, "inline", json_true());
-            append(path, frame);
+                append(inlined, json_integer((json_int_t)d));
         }
         set(o, "frames", path);
+        if (json_array_size(inlined) > 0)
+            set(o, "inlined", inlined);
+        else
+            json_decref(inlined);
         append(stacks, o);
     }
     json_t *rest = new_object();

@@ -26,6 +26,8 @@ packages=(
   clang llvm dwz elfutils
   # the test that heapdiff starts no process
   strace
+  # tests/json_schema.py validates --json against docs/json-schema.json
+  python3-jsonschema
   # the unit tests under memcheck (meson test --setup valgrind)
   valgrind
   # fuzzing (tests/fuzz): clang's libFuzzer and sanitizer runtimes

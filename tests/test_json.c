@@ -236,7 +236,23 @@ Test(json, stacks_sum_to_the_shown_total)
     /* The largest first, leaf first: recurse's deepest stack. */
     const json_t *top = json_array_get(stacks, 0);
     const json_t *leaf = json_array_get(json_object_get(top, "frames"), 0);
-    cr_expect_str_eq(string_at(leaf, "name"), "recurse");
+    cr_expect_str_eq(json_string_value(leaf), "recurse");
+    cr_expect_null(json_object_get(top, "inlined"), "recurse is called, not inlined");
+    /* inlined_alloc's stack: inlined_alloc was inlined into its caller,
+     * so frame 0 is in "inlined". */
+    size_t i_stack;
+    const json_t *s;
+    bool seen = false;
+    json_array_foreach(stacks, i_stack, s) {
+        const json_t *frames = json_object_get(s, "frames");
+        if (strcmp(json_string_value(json_array_get(frames, 0)), "inlined_alloc") != 0)
+            continue;
+        const json_t *inlined = json_object_get(s, "inlined");
+        cr_assert(json_is_array(inlined));
+        cr_expect_eq(json_integer_value(json_array_get(inlined, 0)), 0);
+        seen = true;
+    }
+    cr_expect(seen, "no stack of inlined_alloc");
     cr_expect_str_eq(string_at(top, "status"), "changed");
 }
 
