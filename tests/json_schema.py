@@ -23,6 +23,11 @@ HEAPDIFF, TESTDATA, SCHEMA, EXAMPLE = map(os.path.abspath, sys.argv[1:5])
 try:
     import jsonschema
 except ImportError:
+    # Debian's python3-jsonschema is for Debian's python3; another python3
+    # first on PATH (pyenv, a venv) does not see it.
+    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != \
+            os.path.realpath("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
     print("1..0 # SKIP python3-jsonschema is not installed")
     sys.exit(0)
 
