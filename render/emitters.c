@@ -19,6 +19,8 @@ const struct hd_emitter hd_emitters[] = {
      HD_EMITTER_TABLE, false, false, hd_emit_source, "RE", false},
     {"markdown", "a short GitHub-flavoured summary: totals and the top rows (CI job summaries)",
      HD_EMITTER_TABLE, false, false, hd_emit_markdown, NULL, true},
+    {"flame", "flame graph as a self-contained SVG; with --base a differential one",
+     HD_EMITTER_PICTURE, false, false, hd_emit_flame, NULL, false},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 
