@@ -19,7 +19,10 @@
  * objects. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "array.h"
 
 #include "emitter.h"
 #include "flame_layout.h"
@@ -188,15 +191,30 @@ static const char *percent(double part, double whole, char *buf, size_t size)
     return buf;
 }
 
-/* Frame F's tooltip: its name, then its values (see the file comment). */
-static void put_tooltip(const struct context *c, const struct hd_flame_frame *f)
+/* Frame F's title, the first line of its tooltip and its label: the
+ * name, its inline mark, and for an "other" slice how many frames it
+ * holds.  The script reads it back from the tooltip to relabel a zoomed
+ * frame.  The caller frees it. */
+static char *title_of(const struct hd_flame_frame *f)
+{
+    const char *suffix = hd_inline_suffix(f->inlined);
+    size_t size = strlen(f->name) + strlen(suffix) + 48;
+    char *title = hd_malloc(size, 1);
+    int n = snprintf(title, size, "%s%s", f->name, suffix);
+    if (f->merged)
+        snprintf(title + n, size - (size_t)n, " (%zu narrow frame%s)", f->merged,
+                 f->merged == 1 ? "" : "s");
+    return title;
+}
+
+/* Frame F's tooltip: TITLE, then its values (see the file comment). */
+static void put_tooltip(const struct context *c, const struct hd_flame_frame *f,
+                        const char *title)
 {
     FILE *out = c->out;
     const struct hd_flame_values *v = &f->values, *all = &c->layout->frames[0].values;
     char a[64], b[64], d[64], p[32];
-    put_escaped(out, f->name);
-    if (f->merged)
-        fprintf(out, " (%zu narrow frame%s)", f->merged, f->merged == 1 ? "" : "s");
+    put_escaped(out, title);
     if (!c->diff) {
         fprintf(out, "&#10;%s (%s)", format(c, v->current, false, a, sizeof a),
                 percent(v->current, all->current, p, sizeof p));
@@ -226,27 +244,27 @@ static void put_tooltip(const struct context *c, const struct hd_flame_frame *f)
                 format(c, v->gone_base, false, a, sizeof a));
 }
 
-/* Frame F's label cut to WIDTH_PX: the name, or its start and "..";
+/* TITLE as a label cut to WIDTH_PX: all of it, or its start and "..";
  * nothing under three characters. */
-static void put_label(const struct context *c, const struct hd_flame_frame *f, double x,
-                      double y, double width_px)
+static void put_label(const struct context *c, const char *title, double x, double y,
+                      double width_px)
 {
     size_t fits = (size_t)((width_px - 6) / CHAR_PX);
     if (fits < 3)
         return;
     /* Count characters, not bytes, so a UTF-8 name is cut between them. */
-    size_t chars = 0, cut = 0, length = strlen(f->name);
+    size_t chars = 0, cut = 0, length = strlen(title);
     for (size_t i = 0; i < length; i++)
-        if (((unsigned char)f->name[i] & 0xc0) != 0x80) {
+        if (((unsigned char)title[i] & 0xc0) != 0x80) {
             if (chars == fits - 2)
                 cut = i;
             chars++;
         }
     fprintf(c->out, "<text x=\"%.1f\" y=\"%.1f\">", x + 3, y + FRAME_HEIGHT - 4.5);
     if (chars <= fits) {
-        put_escaped(c->out, f->name);
+        put_escaped(c->out, title);
     } else {
-        put_escaped_n(c->out, f->name, cut);
+        put_escaped_n(c->out, title, cut);
         fputs("..", c->out);
     }
     fputs("</text>", c->out);
@@ -259,8 +277,9 @@ static void put_frame(const struct context *c, const struct hd_flame_frame *f)
                    ? c->frames_top + f->depth * FRAME_HEIGHT
                    : c->frames_top + (c->layout->depth - 1 - f->depth) * FRAME_HEIGHT;
     char buf[16];
+    char *title = title_of(f);
     fputs("<g><title>", c->out);
-    put_tooltip(c, f);
+    put_tooltip(c, f, title);
     fprintf(c->out, "</title><rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"",
             x, y, width, FRAME_HEIGHT - 1, fill_of(c, f, buf));
     if (c->diff && change_of(&f->values) == HD_CHANGE_NEW)
@@ -268,8 +287,9 @@ static void put_frame(const struct context *c, const struct hd_flame_frame *f)
     else if (c->diff && change_of(&f->values) == HD_CHANGE_GONE)
         fputs(" stroke=\"#102a80\"", c->out);
     fputs("/>", c->out);
-    put_label(c, f, x, y, width);
+    put_label(c, title, x, y, width);
     fputs("</g>\n", c->out);
+    free(title);
 }
 
 /* The legend's lines, one <text> each, from Y; returns the next Y. */

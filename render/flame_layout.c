@@ -8,6 +8,7 @@
 #include "idtable.h"
 
 #define NO_NODE UINT32_MAX
+enum { INLINED = 1, CALLED = 2 };
 
 /* One node of the frame tree: a path prefix from the root. */
 struct tree_node {
@@ -17,6 +18,8 @@ struct tree_node {
                               creation (sorted when laid out) */
     uint32_t next_sibling;
     size_t size;           /* this node and its descendants, >= 1 */
+    unsigned char entered; /* INLINED | CALLED: how the paths through it
+                              entered it from the parent */
     double width;
     struct hd_flame_values values;
 };
@@ -129,6 +132,7 @@ static void build_tree(struct tree *t, const struct hd_graph *graph,
         for (size_t k = n; k-- > 0;) { /* the path is leaf first */
             at = child_of(t, at, path[k].node);
             add_values(&t->nodes[at].values, &v);
+            t->nodes[at].entered |= path[k].inlined ? INLINED : CALLED;
         }
     }
     free(path);
@@ -152,7 +156,7 @@ static struct hd_flame_frame *add_frame(struct layout_context *c, const char *na
     struct hd_flame_layout *l = c->out;
     HD_ARRAY_RESERVE(l->frames, c->capacity, l->n_frames + 1);
     struct hd_flame_frame *f = &l->frames[l->n_frames++];
-    *f = (struct hd_flame_frame){name, depth, x, width, *values, 0};
+    *f = (struct hd_flame_frame){name, depth, x, width, *values, 0, HD_INLINE_NONE};
     if (depth + 1 > l->depth)
         l->depth = depth + 1;
     return f;
@@ -180,7 +184,10 @@ static int by_name(const void *a, const void *b)
 static void lay_out(struct layout_context *c, uint32_t id, uint32_t depth, double x)
 {
     const struct tree_node *t = &c->tree->nodes[id];
-    add_frame(c, name_of(c, id), depth, x, t->width, &t->values);
+    add_frame(c, name_of(c, id), depth, x, t->width, &t->values)->inlined =
+        t->entered == INLINED              ? HD_INLINE_ALL
+        : t->entered == (INLINED | CALLED) ? HD_INLINE_PARTIAL
+                                           : HD_INLINE_NONE;
     size_t n = 0;
     for (uint32_t k = t->first_child; k != NO_NODE; k = c->tree->nodes[k].next_sibling)
         n++;

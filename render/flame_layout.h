@@ -39,6 +39,9 @@ struct hd_flame_frame {
     struct hd_flame_values values;
     size_t merged;      /* for an "other" slice: how many frames it holds
                            (with their descendants); else 0 */
+    enum hd_inline_mark inlined; /* whether the frame was inlined into its
+                                    parent: in all, some or none of its
+                                    samples' paths (hd_path_frame) */
 };
 
 /* The name of a slice that holds a parent's merged narrow children. */

@@ -96,6 +96,11 @@ Test(flame, frames_are_the_stacks_and_widths_their_values)
     char *tip = string(&s, frame("recurse", "[1]/s:title", path, sizeof path));
     cr_expect_str_eq(tip, "recurse\n512.00 KiB (72.02%)");
     xmlFree(tip);
+    /* inlined_alloc is inlined into small_objects: marked as in the text
+     * report. */
+    tip = string(&s, frame("inlined_alloc (inline)", "/s:title", path, sizeof path));
+    cr_expect_str_eq(tip, "inlined_alloc (inline)\n46.88 KiB (6.59%)");
+    xmlFree(tip);
     /* Nothing from outside: no href, no external stylesheet or font. */
     cr_expect_eq(number(&s, "count(//@*[local-name()='href'])"), 0);
     cr_expect_null(strstr(r->out, "http://www.w3.org/1999/xlink"));
