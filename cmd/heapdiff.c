@@ -39,6 +39,7 @@ struct settings {
     size_t max_input_size;
     bool verbose;
     bool trend, ascii;
+    bool inverted; /* --inverted: flame graphs as icicles */
     double trend_confidence, trend_late_ratio, trend_late_part, trend_noise_floor;
     const char *base_binary; /* --base-binary: the base's own build */
     struct hd_string_list base_lib_prefixes;
@@ -100,6 +101,7 @@ static const struct hd_option other_options[] = {
     FLAG("no-inlines", no_inlines, "fold inlined functions into their callers"),
     /* layout */
     FLAG("ascii", ascii, "with --trend, sparklines in ASCII instead of Unicode blocks"),
+    FLAG("inverted", inverted, "with --flame, an icicle graph: the root at the top"),
     FLAG("show-bytes", show_bytes, "exact bytes instead of MB (same as --unit=B)"),
     {"unit", 0, HD_OPTION_STRING, &settings.unit, 0, "UNIT",
      "B, KB/KiB, MB (jeprof's one decimal; text default), MiB, GB/GiB, or auto "
@@ -402,6 +404,7 @@ static int make_request(struct hd_request *request, const char **positional, int
         .edge_fraction = settings.edge_fraction,
     };
     request->report.ascii = settings.ascii;
+    request->report.inverted = settings.inverted;
     request->trend = settings.trend;
     struct hd_trend_thresholds *t = &request->thresholds;
     if (settings.trend_confidence >= 0)

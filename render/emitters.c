@@ -21,6 +21,8 @@ const struct hd_emitter hd_emitters[] = {
      HD_EMITTER_TABLE, false, false, hd_emit_markdown, NULL, true},
     {"json", "every row, the totals and the largest stacks as JSON (docs/json-schema.json)",
      HD_EMITTER_TABLE, false, false, hd_emit_json, NULL, true},
+    {"flame", "flame graph as a self-contained SVG; with --base a differential one",
+     HD_EMITTER_PICTURE, false, false, hd_emit_flame, NULL, false},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 

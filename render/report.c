@@ -191,6 +191,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
     list_notes(r, model, o->value, unit, r->wrappers_note);
     r->trend = o->trend;
     r->picture.trend = o->trend;
+    r->inverted = o->inverted;
     r->trend_table = (struct hd_trend_table_options){
         .value = o->value,
         .ascii = o->ascii,

@@ -65,6 +65,8 @@ struct hd_report_options {
     const struct hd_trend *trend; /* --trend: the series the graph is the
                                      growth over; NULL: a plain report */
     bool ascii;             /* --ascii: sparklines without Unicode */
+    bool inverted;          /* --inverted: flame graphs as icicles, the
+                               root at the top */
 };
 
 /* The report as emitters read it.  Owns what it allocated; points into
@@ -83,6 +85,7 @@ struct hd_report {
     const struct hd_source_options *source; /* --list (source.h), or NULL */
     const struct hd_trend *trend;           /* --trend, or NULL */
     struct hd_trend_table_options trend_table; /* with TREND: the table */
+    bool inverted;                          /* --flame: root at the top */
     /* private */
     struct hd_report_input *inputs;         /* currents, then bases */
     char (*filter_text)[600];

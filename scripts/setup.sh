@@ -32,6 +32,9 @@ packages=(
   valgrind
   # fuzzing (tests/fuzz): clang's libFuzzer and sanitizer runtimes
   libclang-rt-14-dev
+  # --flame: the README's picture and looking at flame graphs (rsvg-convert
+  # draws the SVG to PNG; test-only, heapdiff does not use it)
+  librsvg2-bin
 )
 
 missing=()
