@@ -30,6 +30,9 @@ packages=(
   valgrind
   # fuzzing (tests/fuzz): clang's libFuzzer and sanitizer runtimes
   libclang-rt-14-dev
+  # --proto: protoc-c compiles pprof's profile.proto at build time, and
+  # libprotobuf-c encodes it (tests decode it with it too)
+  libprotobuf-c-dev protobuf-c-compiler
 )
 
 missing=()
