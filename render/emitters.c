@@ -19,6 +19,8 @@ const struct hd_emitter hd_emitters[] = {
      HD_EMITTER_TABLE, false, false, hd_emit_source, "RE", false},
     {"markdown", "a short GitHub-flavoured summary: totals and the top rows (CI job summaries)",
      HD_EMITTER_TABLE, false, false, hd_emit_markdown, NULL, true},
+    {"proto", "pprof's profile.proto, gzipped, for Go pprof and its kin (needs -o FILE on a "
+     "terminal)", HD_EMITTER_TABLE, false, true, hd_emit_proto, NULL, false},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 
