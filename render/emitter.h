@@ -50,5 +50,6 @@ int hd_emit_source(FILE *out, const struct hd_report *report, struct hd_error *e
 int hd_emit_markdown(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_flame(FILE *out, const struct hd_report *report, struct hd_error *err);
+int hd_emit_proto(FILE *out, const struct hd_report *report, struct hd_error *err);
 
 #endif

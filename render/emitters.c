@@ -23,6 +23,8 @@ const struct hd_emitter hd_emitters[] = {
      HD_EMITTER_TABLE, false, false, hd_emit_json, NULL, true},
     {"flame", "flame graph as a self-contained SVG; with --base a differential one",
      HD_EMITTER_PICTURE, false, false, hd_emit_flame, NULL, false},
+    {"proto", "pprof's profile.proto, gzipped, for Go pprof and its kin (needs -o FILE on a "
+     "terminal)", HD_EMITTER_TABLE, false, true, hd_emit_proto, NULL, false},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 

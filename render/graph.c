@@ -129,9 +129,8 @@ static uint32_t edge_for_call(struct hd_graph *g, uint32_t caller, uint32_t call
     return hd_idtable_intern(&g->private->calls, &q, edge_create, g);
 }
 
-/* "module+0xoffset", or "0xaddress" outside every mapping. */
-static void format_address(const struct hd_model *p, const struct hd_location *l,
-                           char *buf, size_t size)
+void hd_location_name(const struct hd_model *p, const struct hd_location *l, char *buf,
+                      size_t size)
 {
     if (l->mapping == HD_NO_MAPPING || !p->mappings[l->mapping].path[0])
         snprintf(buf, size, "0x%llx", (unsigned long long)l->address);
@@ -162,7 +161,7 @@ static void format_frame(const struct hd_model *p, const struct hd_location *l,
                          uint32_t index, enum hd_granularity g, char *buf, size_t size)
 {
     char address[128];
-    format_address(p, l, address, sizeof address);
+    hd_location_name(p, l, address, sizeof address);
     if (l->n_frames == 0) {
         snprintf(buf, size, "%s", address);
         return;

@@ -33,6 +33,12 @@ const char *hd_inline_suffix(enum hd_inline_mark mark);
 
 struct hd_filters;
 
+/* What LOCATION of MODEL is called where no symbol names it:
+ * "module+0xoffset" (the module's base name and the file offset), or
+ * "0xADDRESS" outside every mapping.  Into BUF of SIZE bytes. */
+void hd_location_name(const struct hd_model *model, const struct hd_location *location,
+                      char *buf, size_t size);
+
 struct hd_graph_options {
     enum hd_value_type value;
     enum hd_granularity granularity;

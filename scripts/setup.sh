@@ -35,6 +35,9 @@ packages=(
   # --flame: the README's picture and looking at flame graphs (rsvg-convert
   # draws the SVG to PNG; test-only, heapdiff does not use it)
   librsvg2-bin
+  # --proto: protoc-c compiles pprof's profile.proto at build time, and
+  # libprotobuf-c encodes it (tests decode it with it too)
+  libprotobuf-c-dev protobuf-c-compiler
 )
 
 missing=()

@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 
+from go_pprof import build_go_pprof
+
 HEAPDIFF, TESTDATA = sys.argv[1], os.path.realpath(sys.argv[2])
 TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"
 JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
@@ -36,22 +38,6 @@ def run(args, env=None):
     full_env.update(env or {})
     return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                           env=full_env, cwd=TESTDATA, check=False, text=True).stdout
-
-
-def build_go_pprof(work):
-    """Go pprof built offline from Debian's source package, or None."""
-    source = "/usr/share/gocode/src"
-    if not shutil.which("go") or not os.path.isdir(source + "/github.com/google/pprof"):
-        return None
-    gopath = os.path.join(work, "go")
-    shutil.copytree(source, os.path.join(gopath, "src"), symlinks=True)
-    binary = os.path.join(work, "pprof-go")
-    env = dict(os.environ, GO111MODULE="off", GOPATH=gopath, GOFLAGS="",
-               GOCACHE=os.path.join(work, "gocache"))
-    done = subprocess.run(["go", "build", "-o", binary, "."], env=env,
-                          cwd=os.path.join(gopath, "src/github.com/google/pprof"),
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return binary if done.returncode == 0 else None
 
 
 ROW = re.compile(r"^\s*(-?\d+)B?\s+\S+\s+\S+\s+(-?\d+)B?\s+\S+\s+(.*)$")

@@ -86,7 +86,8 @@ Test(core, every_emitter_of_the_table_writes_its_kind)
     } expected[] = {{"text", "Base:"},  {"traces", "Traces:"},   {"dot", "digraph"},
                     {"svg", "<?xml"},   {"png", "\x89PNG"},      {"pdf", "%PDF"},
                     {"list", "Base:"}, {"markdown", "### heapdiff: inuse_space grew by"},
-                    {"json", "{\n \"schema_version\": 1,"}, {"flame", "<?xml"}};
+                    {"json", "{\n \"schema_version\": 1,"}, {"flame", "<?xml"},
+                    {"proto", "\x1f\x8b"} /* gzip's magic (RFC 1952) */};
     size_t n_emitters = 0;
     for (const struct hd_emitter *e = hd_emitters; e->name; e++)
         n_emitters++;
