@@ -48,5 +48,6 @@ int hd_emit_png(FILE *out, const struct hd_report *report, struct hd_error *err)
 int hd_emit_pdf(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_source(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_markdown(FILE *out, const struct hd_report *report, struct hd_error *err);
+int hd_emit_folded(FILE *out, const struct hd_report *report, struct hd_error *err);
 
 #endif

@@ -19,6 +19,8 @@ const struct hd_emitter hd_emitters[] = {
      HD_EMITTER_TABLE, false, false, hd_emit_source, "RE", false},
     {"markdown", "a short GitHub-flavoured summary: totals and the top rows (CI job summaries)",
      HD_EMITTER_TABLE, false, false, hd_emit_markdown, NULL, true},
+    {"collapsed", "folded stacks, one line per stack, for flamegraph.pl, inferno and speedscope",
+     HD_EMITTER_TABLE, false, false, hd_emit_folded, NULL, false},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 
