@@ -91,8 +91,7 @@ static bool same_path(const uint32_t *path, const struct stack *x, const struct 
            memcmp(path + x->first, path + y->first, x->depth * sizeof *path) == 0;
 }
 
-/* NAME as a frame of the format (folded.h); LEAF: it ends the stack. */
-static void print_frame(FILE *out, const char *name, bool leaf)
+void hd_folded_print_frame(FILE *out, const char *name, bool leaf)
 {
     /* Where a blank and a number end the leaf, the parsers would read the
      * number as a value: that blank is written as '_'. */
@@ -176,7 +175,7 @@ int hd_render_folded(FILE *out, const struct hd_graph *g, const struct hd_model 
             uint32_t code = path[st->first + d];
             if (d > 0)
                 fputc(';', out);
-            print_frame(out, g->nodes[code >> 1].name, d + 1 == st->depth && !(code & 1));
+            hd_folded_print_frame(out, g->nodes[code >> 1].name, d + 1 == st->depth && !(code & 1));
             if (code & 1)
                 fputs(" [inline]", out);
         }

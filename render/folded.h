@@ -16,6 +16,7 @@
 #ifndef HD_FOLDED_H
 #define HD_FOLDED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,10 @@
  * largest-remainder method.  Sampled estimates are fractional, so
  * rounding each alone would miss the total by up to N/2. */
 void hd_folded_apportion(const double *values, size_t n, int64_t target, int64_t *out);
+
+/* NAME written as a frame of the format, made safe as above; LEAF: it
+ * ends the stack (nothing follows it but the values). */
+void hd_folded_print_frame(FILE *out, const char *name, bool leaf);
 
 /* Print the folded stacks of GRAPH, built from MODEL, to OUT; in diff
  * mode (OPTIONS->n_bases > 0) with the base and current columns.  Each

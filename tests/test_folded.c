@@ -49,6 +49,34 @@ Test(folded_apportion, gives_the_residue_to_the_largest_remainders)
     cr_expect(out[0] == 11 && out[1] == 20 && out[2] == 0);
 }
 
+/* ---- names ---- */
+
+static char *frame_text(const char *name, bool leaf)
+{
+    static char buf[256];
+    FILE *out = fmemopen(buf, sizeof buf, "w");
+    cr_assert(out);
+    hd_folded_print_frame(out, name, leaf);
+    fclose(out);
+    return buf;
+}
+
+Test(folded_names, separators_and_control_characters_are_replaced)
+{
+    /* ';' would split the frame; a newline would end the line. */
+    cr_expect_str_eq(frame_text("a;b\nc\td", false), "a:b?c?d");
+    /* Blanks stay: C++ names hold them, and the parsers split the value
+     * off at the last blank. */
+    cr_expect_str_eq(frame_text("f(unsigned long, int)", true), "f(unsigned long, int)");
+}
+
+Test(folded_names, a_number_ending_the_leaf_is_not_read_as_a_value)
+{
+    cr_expect_str_eq(frame_text("worker 42", true), "worker_42");
+    cr_expect_str_eq(frame_text("worker 42", false), "worker 42"); /* ';' follows */
+    cr_expect_str_eq(frame_text("run src/a.c:42", true), "run src/a.c:42");
+}
+
 /* ---- the report ---- */
 
 /* The sums of the last two blank-separated columns of OUT's lines (the
