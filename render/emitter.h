@@ -13,8 +13,9 @@
 
 /* What an emitter shows, which settles its defaults (report.h). */
 enum hd_emitter_kind {
-    HD_EMITTER_TABLE,   /* rows of values: unit MB, one screen of rows by
-                           default (HD_TEXT_DEFAULT_ROWS) */
+    HD_EMITTER_TABLE,   /* rows of values: unit by hd_table_unit, one
+                           screen of rows by default
+                           (HD_TEXT_DEFAULT_ROWS) */
     HD_EMITTER_PICTURE, /* a drawn call graph: unit by magnitude, pprof's
                            pruning */
 };

@@ -85,7 +85,8 @@ Test(core, every_emitter_of_the_table_writes_its_kind)
         const char *starts_with;
     } expected[] = {{"text", "Base:"},  {"traces", "Traces:"},   {"dot", "digraph"},
                     {"svg", "<?xml"},   {"png", "\x89PNG"},      {"pdf", "%PDF"},
-                    {"list", "Base:"}, {"markdown", "### heapdiff: inuse_space grew by"}};
+                    {"list", "Base:"}, {"markdown", "### heapdiff: inuse_space grew by"},
+                    {"collapsed", "_start;__libc_start_main_impl;"}};
     size_t n_emitters = 0;
     for (const struct hd_emitter *e = hd_emitters; e->name; e++)
         n_emitters++;
