@@ -4,6 +4,7 @@
  * stacks that differ only in an address, lib_alloc 196608, inlined_alloc
  * 192000, linear_leak 163840, cache_fill 65536); tick 1 holds 727936. */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,4 +194,59 @@ Test(folded_cli, focus_keeps_the_shown_stacks_only)
                                              CURRENT, NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect_str_eq(r->out, ROOT "linear_leak 163840\n");
+}
+
+/* Whether TEXT[0..*END) ends in a blank and a number, as flamegraph.pl's
+ * /^(.*)\s+?(\d+(?:\.\d*)?)$/ reads a value; if so *END drops it. */
+static bool take_value(const char *text, size_t *end)
+{
+    size_t i = *end;
+    while (i > 0 && (isdigit((unsigned char)text[i - 1]) || text[i - 1] == '.'))
+        i--;
+    if (i == *end || i == 0 || !isspace((unsigned char)text[i - 1]) ||
+        !isdigit((unsigned char)text[i]))
+        return false;
+    while (i > 0 && isspace((unsigned char)text[i - 1]))
+        i--;
+    *end = i;
+    return true;
+}
+
+/* Every line of OUT as flamegraph.pl and inferno read it: COLUMNS values
+ * (2: difffolded's), no more, and frames that are not empty. */
+static void expect_folded_lines(const char *out, int columns)
+{
+    size_t lines = 0;
+    for (const char *line = out; *line; lines++) {
+        const char *newline = strchr(line, '\n');
+        cr_assert(newline);
+        size_t end = (size_t)(newline - line);
+        for (int c = 0; c < columns; c++)
+            cr_expect(take_value(line, &end), "value %d missing: %.*s", c,
+                      (int)(newline - line), line);
+        cr_expect(!take_value(line, &end), "a stack read as a value: %.*s",
+                  (int)(newline - line), line);
+        for (size_t i = 0; i < end; i++) {
+            bool edge = i == 0 || i + 1 == end;
+            cr_expect(!(line[i] == ';' && (edge || line[i + 1] == ';')) &&
+                          (unsigned char)line[i] >= 0x20,
+                      "bad frame in %.*s", (int)end, line);
+        }
+        line = newline + 1;
+    }
+    cr_expect_gt(lines, 3);
+}
+
+Test(folded_cli, every_line_reads_as_flamegraph_pl_reads_it)
+{
+    /* leaky_cpp: C++ names, inlined frames, libstdc++ without symbols. */
+    struct hd_test_run *r = hd_test_heapdiff("--collapsed", "--lines", "--base",
+                                             "profiles/je-cpp-accum.1.heap", "bin/leaky_cpp",
+                                             "profiles/je-cpp-accum.4.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    expect_folded_lines(r->out, 2);
+    r = hd_test_heapdiff("--collapsed", "--addresses", "bin/leaky_cpp",
+                         "profiles/je-cpp-accum.4.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    expect_folded_lines(r->out, 1);
 }
