@@ -102,10 +102,10 @@ static const struct hd_option other_options[] = {
     /* layout */
     FLAG("ascii", ascii, "with --trend, sparklines in ASCII instead of Unicode blocks"),
     FLAG("inverted", inverted, "with --flame, an icicle graph: the root at the top"),
-    FLAG("show-bytes", show_bytes, "exact bytes instead of MB (same as --unit=B)"),
+    FLAG("show-bytes", show_bytes, "exact bytes (same as --unit=B)"),
     {"unit", 0, HD_OPTION_STRING, &settings.unit, 0, "UNIT",
-     "B, KB/KiB, MB (jeprof's one decimal; text default), MiB, GB/GiB, or auto "
-     "(graphs); any case", NULL},
+     "B, KB/KiB, MB (jeprof's one decimal), MiB, GB/GiB, or auto (the default); "
+     "any case", NULL},
     FLAG("cum", sort_by_cum, "sort by cum instead of flat"),
     FLAG("abs", sort_by_abs, "sort by absolute value, so shrinkage ranks with growth"),
     FLAG("compare", compare, "with --base: columns base, current, delta, change"),

@@ -13,8 +13,9 @@
 
 /* What an emitter shows, which settles its defaults (report.h). */
 enum hd_emitter_kind {
-    HD_EMITTER_TABLE,   /* rows of values: unit MB, one screen of rows by
-                           default (HD_TEXT_DEFAULT_ROWS) */
+    HD_EMITTER_TABLE,   /* rows of values: unit by hd_table_unit, one
+                           screen of rows by default
+                           (HD_TEXT_DEFAULT_ROWS) */
     HD_EMITTER_PICTURE, /* a drawn call graph: unit by magnitude, pprof's
                            pruning */
 };
@@ -51,5 +52,6 @@ int hd_emit_markdown(FILE *out, const struct hd_report *report, struct hd_error 
 int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_flame(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_proto(FILE *out, const struct hd_report *report, struct hd_error *err);
+int hd_emit_folded(FILE *out, const struct hd_report *report, struct hd_error *err);
 
 #endif

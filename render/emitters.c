@@ -25,6 +25,8 @@ const struct hd_emitter hd_emitters[] = {
      HD_EMITTER_PICTURE, false, false, hd_emit_flame, NULL, false},
     {"proto", "pprof's profile.proto, gzipped, for Go pprof and its kin (needs -o FILE on a "
      "terminal)", HD_EMITTER_TABLE, false, true, hd_emit_proto, NULL, false},
+    {"collapsed", "folded stacks, one line per stack, for flamegraph.pl, inferno and speedscope",
+     HD_EMITTER_TABLE, false, false, hd_emit_folded, NULL, false},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 

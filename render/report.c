@@ -1,6 +1,7 @@
 /* Settling a report for its emitter (see report.h). */
 #include "report.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,10 +139,19 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
     r->source = o->source;
     bool picture = emitter->kind == HD_EMITTER_PICTURE;
 
-    /* Tables print jeprof's MB; pictures need finer steps. */
+    /* Both choose by magnitude unless asked: a table by the largest
+     * value it can print (hd_table_unit; README, "Choices where the
+     * peers disagree"), a picture by its largest node, at scene time.
+     * No row's |cum| exceeds the shown gross change, which is the total
+     * without shrinkage and what is left when --normalize cancels it;
+     * without any change, the base's total.  --unit=MB is jeprof's
+     * layout. */
     enum hd_byte_unit unit = o->unit != HD_UNIT_DEFAULT ? (enum hd_byte_unit)o->unit
-                             : picture                  ? HD_UNIT_AUTO
-                                                        : HD_UNIT_MB;
+                                                        : HD_UNIT_AUTO;
+    if (!picture && unit == HD_UNIT_AUTO) {
+        double largest = fmax(fabs(graph->total), graph->shown_gross);
+        unit = hd_table_unit(largest != 0 ? largest : graph->base_total);
+    }
     /* Pictures prune as pprof does.  Tables keep one screen: the first
      * HD_TEXT_DEFAULT_ROWS rows, without those under pprof's node fraction
      * (which would fill the screen with rows of 0.0%); the header says

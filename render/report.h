@@ -2,8 +2,8 @@
  *
  * hd_report_prepare() takes the user's report options and the emitter's
  * kind and settles, for all emitters alike:
- *  - the unit: a table's default is jeprof's MB, a picture's chooses by
- *    magnitude (HD_UNIT_AUTO);
+ *  - the unit: by magnitude unless --unit says; a table's is settled
+ *    here (hd_table_unit), a picture's when it is drawn (HD_UNIT_AUTO);
  *  - pruning: a table keeps its first HD_TEXT_DEFAULT_ROWS rows, without
  *    those under pprof's node fraction, unless asked (--nodecount, --top,
  *    --nodefraction); a picture prunes with pprof's defaults

@@ -22,6 +22,18 @@ enum hd_byte_unit hd_resolve_unit(enum hd_byte_unit unit, double magnitude)
     return HD_UNIT_BYTES;
 }
 
+enum hd_byte_unit hd_table_unit(double magnitude)
+{
+    magnitude = fabs(magnitude);
+    if (magnitude >= 100 * 1073741824.0)
+        return HD_UNIT_GIB;
+    if (magnitude >= 100 * 1048576.0)
+        return HD_UNIT_MIB;
+    if (magnitude >= 100 * 1024.0)
+        return HD_UNIT_KIB;
+    return HD_UNIT_BYTES;
+}
+
 /* "-0.0" (a tiny negative value, such as --normalize's rounding residue)
  * printed as "0.0": a zero has no sign. */
 static const char *unsign_zero(char *buf)

@@ -11,12 +11,13 @@
 
 /* How byte values are printed. */
 enum hd_byte_unit {
-    HD_UNIT_MB,    /* "%.1f" of MiB named "MB", as jeprof prints (default) */
+    HD_UNIT_MB,    /* "%.1f" of MiB named "MB", as jeprof prints */
     HD_UNIT_BYTES, /* whole bytes, as --show_bytes ("B") */
     HD_UNIT_KIB,   /* "%.2f" of KiB */
     HD_UNIT_MIB,   /* "%.2f" of MiB */
     HD_UNIT_GIB,   /* "%.2f" of GiB */
-    HD_UNIT_AUTO,  /* the largest of B, KiB, MiB, GiB that the total reaches */
+    HD_UNIT_AUTO,  /* the largest of B, KiB, MiB, GiB that the total reaches
+                      (pictures); tables settle it by hd_table_unit */
 };
 
 /* One input profile as the header names it. */
@@ -90,6 +91,12 @@ const char *hd_unit_name(enum hd_value_type type, enum hd_byte_unit unit);
 
 /* UNIT, with HD_UNIT_AUTO replaced by the unit that suits MAGNITUDE. */
 enum hd_byte_unit hd_resolve_unit(enum hd_byte_unit unit, double magnitude);
+
+/* A table's automatic unit (its default) for values up to MAGNITUDE: the
+ * largest of B, KiB, MiB, GiB in which |MAGNITUDE| is at least 100.  With
+ * two decimals the largest value keeps five significant digits, and a
+ * row down to 0.01% of it reads non-zero; B under 100 KiB. */
+enum hd_byte_unit hd_table_unit(double magnitude);
 
 /* ---- the text report's pieces, for other tables (markdown.c) ---- */
 

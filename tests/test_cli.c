@@ -138,7 +138,7 @@ Test(cli, dump_cut_by_the_producer_is_noted_in_warning_and_header)
                              "KB in use that its header counts: gperftools' fixed 1 MiB dump "
                              "buffer ran out"), "%s", r->err);
     r = heapdiff("--alloc_space", "bin/leaky", "variants/tc-producer-cut.heap", NULL);
-    cr_assert(strstr(r->out, "holds 16.7% of the 7.6 MB its header counts"), "%s", r->out);
+    cr_assert(strstr(r->out, "holds 16.7% of the 7757.75 KiB its header counts"), "%s", r->out);
     /* Pictures say it in the legend; whole files say nothing. */
     r = heapdiff("--dot", "bin/leaky", "variants/tc-producer-cut.heap", NULL);
     cr_assert(strstr(r->out, "Incomplete: variants/tc-producer-cut.heap holds 95.3% of the"),
@@ -235,7 +235,7 @@ Test(cli, dash_reads_a_profile_from_standard_input)
     struct run *r = heapdiff_stdin("profiles/tc-run1.0001.heap", "--base", "-", "bin/leaky",
                                    "profiles/tc-run1.0002.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_assert(strstr(r->out, "Base:    0.7 MB  <stdin>\n"), "%s", r->out);
+    cr_assert(strstr(r->out, "Base:    710.88 KiB  <stdin>\n"), "%s", r->out);
 }
 
 Test(cli, standard_input_twice_empty_or_over_the_limit_exits_2)
@@ -336,7 +336,7 @@ Test(cli, go_pprof_habits_top_alone_and_unit_names)
     struct run *r = heapdiff("-top", "-base", "profiles/tc-run1.0001.heap", "bin/leaky",
                              "profiles/tc-run1.0003.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
-    cr_expect(strstr(r->out, "Total: 1.3 MB  (current minus base"), "%s", r->out);
+    cr_expect(strstr(r->out, "Total: 1293.75 KiB  (current minus base"), "%s", r->out);
     r = heapdiff("-top", "1", "-unit=b", "bin/leaky", "profiles/tc-run1.0003.heap", NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect_str_eq(r->out, "Total: 2052736 B\n"
@@ -510,10 +510,10 @@ Test(cli, output_file_is_written_atomically)
     text[n > 0 ? n : 0] = '\0';
     cr_expect_str_eq(text, "the old report\n");
     close(old_fd);
-    /* The new file is the whole report (1.3 MB: tc-run1's second
+    /* The new file is the whole report (1390336 B: tc-run1's second
      * snapshot, as in peer-totals.txt), and no temporary file is left. */
     read_all(path, text, sizeof text);
-    cr_expect(strncmp(text, "Total: 1.3 MB\n", 14) == 0, "%s", text);
+    cr_expect(strncmp(text, "Total: 1357.75 KiB\n", 19) == 0, "%s", text);
     cr_expect_eq(list_directory(dir, names, sizeof names), 1, "left behind: %s", names);
 
     /* A run that fails on bad input (the garbage-line fixture, exit 2)
@@ -1383,4 +1383,19 @@ Test(cli, a_stack_past_the_default_frame_limit_is_refused_quickly)
     cr_expect(strstr(r->err, ":2: more than 65536 frames in a stack, heapdiff's limit"), "%s",
               r->err);
     remove_tree(dir);
+}
+
+Test(cli, text_default_unit_suits_the_report_and_mb_is_jeprofs_layout)
+{
+    /* tc-run1 tick 1 -> 3 grows by 1324800 B (testdata/README.md): under
+     * 100 MiB, so KiB with two decimals, where jeprof's MB rows read 0.1. */
+    struct run *r = heapdiff("--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                             "profiles/tc-run1.0003.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 1293.75 KiB  (current minus base"), "%s", r->out);
+    cr_expect(strstr(r->out, "\n   80.00   6.2%"), "%s", r->out);
+    r = heapdiff("--unit=MB", "--base=profiles/tc-run1.0001.heap", "bin/leaky",
+                 "profiles/tc-run1.0003.heap", NULL);
+    cr_expect(strstr(r->out, "Total: 1.3 MB  (current minus base"), "%s", r->out);
+    cr_expect(strstr(r->out, "\n     0.1   6.2%"), "%s", r->out);
 }

@@ -362,7 +362,7 @@ Test(gates_cli, growth_over_the_threshold_exits_1_and_names_rule_and_rows)
                      "       +144000 B  inlined_alloc\n"
                      "       +122880 B  linear_leak\n");
     /* The report is written all the same. */
-    cr_expect(strstr(r->out, "Total: 1.9 MB  (current minus base"), "%s", r->out);
+    cr_expect(strstr(r->out, "Total: 1940.62 KiB  (current minus base"), "%s", r->out);
 
     r = hd_test_heapdiff("--fail-if-growth=2MiB", "--base", BASE, "bin/leaky", CURRENT, NULL);
     cr_expect_eq(r->status, 0, "status %d: %s", r->status, r->err);
@@ -507,22 +507,22 @@ Test(markdown_cli, diff_summary_has_totals_and_the_changed_rows)
                              NULL);
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect_str_eq(r->out,
-                     "### heapdiff: inuse_space grew by 1.9 MB\n"
+                     "### heapdiff: inuse_space grew by 1940.62 KiB\n"
                      "\n"
                      "|  | inuse_space | profile |\n"
                      "|:---|---:|:---|\n"
-                     "| base | 0.7 MB | `profiles/tc-run1.0001.heap` |\n"
-                     "| current | 2.6 MB | `profiles/tc-run1.0004.heap` |\n"
-                     "| **delta** | **+1.9 MB** | current minus base |\n"
+                     "| base | 710.88 KiB | `profiles/tc-run1.0001.heap` |\n"
+                     "| current | 2651.50 KiB | `profiles/tc-run1.0004.heap` |\n"
+                     "| **delta** | **+1940.62 KiB** | current minus base |\n"
                      "\n"
                      "| delta | base | current | change | name |\n"
                      "|---:|---:|---:|---:|:---|\n"
-                     "| +1.5 | 0.5 | 2.0 | +300.0% | `recurse` |\n"
-                     "| +0.1 | 0.0 | 0.2 | +300.0% | `lib_alloc` |\n"
-                     "| +0.1 | 0.0 | 0.2 | +300.0% | `inlined_alloc (inline)` |\n"
-                     "| +0.1 | 0.0 | 0.2 | +300.0% | `linear_leak` |\n"
+                     "| +1536.00 | 512.00 | 2048.00 | +300.0% | `recurse` |\n"
+                     "| +144.00 | 48.00 | 192.00 | +300.0% | `lib_alloc` |\n"
+                     "| +140.62 | 46.88 | 187.50 | +300.0% | `inlined_alloc (inline)` |\n"
+                     "| +120.00 | 40.00 | 160.00 | +300.0% | `linear_leak` |\n"
                      "\n"
-                     "Values in MB.\n");
+                     "Values in KiB.\n");
 }
 
 Test(markdown_cli, exact_bytes_top_rows_and_notes)

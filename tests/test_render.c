@@ -808,3 +808,16 @@ Test(report, a_table_keeps_one_screen_unless_asked_and_nodecount_0_keeps_all)
     hd_graph_free(g);
     hd_model_free(p);
 }
+
+Test(report, a_tables_unit_is_the_largest_its_magnitude_reaches_100_of)
+{
+    /* Two decimals then keep five significant digits of the largest
+     * value (text.h, hd_table_unit). */
+    cr_expect_eq(hd_table_unit(0), HD_UNIT_BYTES);
+    cr_expect_eq(hd_table_unit(102399), HD_UNIT_BYTES);
+    cr_expect_eq(hd_table_unit(102400), HD_UNIT_KIB);
+    cr_expect_eq(hd_table_unit(-1324800), HD_UNIT_KIB); /* a shrinking diff */
+    cr_expect_eq(hd_table_unit(100 * 1048576.0 - 1), HD_UNIT_KIB);
+    cr_expect_eq(hd_table_unit(100 * 1048576.0), HD_UNIT_MIB);
+    cr_expect_eq(hd_table_unit(100 * 1073741824.0), HD_UNIT_GIB);
+}
