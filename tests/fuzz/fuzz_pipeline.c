@@ -1,6 +1,6 @@
 /* The whole pipeline, bytes to every report kind: the fuzzer's first two
  * bytes pick the request (which row of hd_emitters[]: text, traces, dot,
- * svg, png, pdf; value, granularity, --base, ...), the rest is the profile
+ * svg, png, pdf, ..., proto; value, granularity, --base, ...), the rest is the profile
  * (any format, gzip'ed or not), written to a memfd and run through
  * hd_core_run() into a file in a private temporary folder.  One report
  * kind per input, not all six: a graphviz layout costs tens of
@@ -24,8 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The options bytes.  Byte 0: */
 enum {
-    OPT_EMITTER = 7,         /* bits 0-2: the row of hd_emitters[], modulo
-                                their number */
+    OPT_EMITTER = 7,         /* bits 0-2: the low bits of the row of
+                                hd_emitters[]; byte 1's bits 6-7 are
+                                the high ones; modulo their number */
     OPT_NO_SYMBOLS = 1 << 3,
     OPT_BASE = 1 << 4,       /* the profile is its own --base too */
     OPT_NORMALIZE = 1 << 5,
@@ -33,7 +34,8 @@ enum {
     OPT_THREAD_0 = 1 << 7,   /* --thread 0 */
 };
 /* Byte 1: bits 0-1 the value type, bits 2-3 the granularity, bit 4
- * --no-demangle, bit 5 --full-names, bit 6 --top 3, bit 7 --cum. */
+ * --no-demangle, bit 5 --full-names, bit 6 --top 3, bit 7 --cum; bits 6-7
+ * also pick the emitter, beyond the first eight rows. */
 
 static char output_dir[] = "/tmp/hd-fuzz-pipeline.XXXXXX";
 static char output_path[sizeof output_dir + 16];
@@ -82,7 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     request.full_names = more & 1 << 5;
     request.report.top = more & 1 << 6 ? 3 : 0;
     request.report.sort_by_cum = more & 1 << 7;
-    request.emitter = &hd_emitters[(opt & OPT_EMITTER) % n_emitters];
+    size_t row = (size_t)(opt & OPT_EMITTER) | (size_t)(more >> 6) << 3;
+    request.emitter = &hd_emitters[row % n_emitters];
     request.output = output_path;
 
     struct hd_error err;
