@@ -13,6 +13,7 @@
  *    has no base and its rows no status;
  *  - "stacks" holds the HD_JSON_MAX_STACKS largest stacks by |value|, as
  *    --traces prints them, and "stacks_omitted" the rest. */
+#include "json.h"
 #include "emitter.h"
 
 #include <jansson.h>
@@ -347,7 +348,7 @@ static json_t *trend(const struct hd_report *report, bool sampled)
     return o;
 }
 
-int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err)
+json_t *hd_json_report(const struct hd_report *report)
 {
     const struct hd_text_options *o = &report->text;
     const struct hd_graph *g = report->graph;
@@ -379,6 +380,12 @@ int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err
     add_stacks(root, report);
     if (report->trend)
         set(root, "trend", trend(report, o->mark_noise));
+    return root;
+}
+
+int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    json_t *root = hd_json_report(report);
     int status = json_dumpf(root, out, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
     json_decref(root);
     if (status != 0 || fputc('\n', out) == EOF || ferror(out))
