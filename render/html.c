@@ -145,33 +145,13 @@ static void select_rows(const struct hd_report *report, struct rows *r, bool **k
 }
 
 /* The data: the --json document with the rows the table keeps (KEEP),
- * HD_HTML_MAX_STACKS stacks (the others added to "stacks_omitted") and
- * at most HD_HTML_MAX_ROWS trend rows.  Written as JSON in which no '<'
- * appears (each is \u003c), so no "</script" can end the element. */
+ * HD_HTML_MAX_STACKS stacks and at most HD_HTML_MAX_ROWS trend rows.
+ * Written as JSON in which no '<' appears (each is \u003c), so no
+ * "</script" can end the element. */
 static void put_data(FILE *out, const struct hd_report *report, const bool *keep)
 {
-    json_t *root = hd_json_report(report);
-    json_t *all = json_object_get(root, "rows"), *kept = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(all, i, row)
-        if (keep[i] && json_array_append(kept, row) != 0)
-            abort();
-    if (json_object_set_new(root, "rows", kept) != 0)
-        abort();
-    json_t *stacks = json_object_get(root, "stacks");
-    json_t *omitted = json_object_get(root, "stacks_omitted");
-    while (json_array_size(stacks) > HD_HTML_MAX_STACKS) {
-        size_t last = json_array_size(stacks) - 1;
-        double value = json_number_value(json_object_get(json_array_get(stacks, last), "value"));
-        json_t *count = json_object_get(omitted, "count"), *sum = json_object_get(omitted, "value");
-        json_object_set_new(omitted, "count", json_integer(json_integer_value(count) + 1));
-        json_object_set_new(omitted, "value", json_real(json_number_value(sum) + value));
-        json_array_remove(stacks, last);
-    }
-    json_t *trend_rows = json_object_get(json_object_get(root, "trend"), "rows");
-    while (json_array_size(trend_rows) > HD_HTML_MAX_ROWS)
-        json_array_remove(trend_rows, json_array_size(trend_rows) - 1);
+    struct hd_json_limits limits = {keep, HD_HTML_MAX_STACKS, HD_HTML_MAX_ROWS};
+    json_t *root = hd_json_report(report, &limits);
     char *text = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(17));
     if (!text)
         abort();
@@ -305,34 +285,76 @@ static void put_sparkline(FILE *out, const double *values, size_t n)
     fputs("\"/></svg>", out);
 }
 
-/* Collecting a row's callers or callees: the HD_HTML_MAX_CALLS heaviest
- * edges of node ID on one side. */
-static int by_abs_weight(const void *a, const void *b)
+/* The graph's edges twice: by callee and by caller, each node's heaviest
+ * (|weight|) first, so that a row's callers and callees are a range. */
+struct calls {
+    const struct hd_edge **by_callee;
+    const struct hd_edge **by_caller;
+    size_t n;
+};
+
+static int compare_calls(const struct hd_edge *x, const struct hd_edge *y, uint32_t kx,
+                         uint32_t ky)
 {
-    double x = fabs((*(const struct hd_edge *const *)a)->weight);
-    double y = fabs((*(const struct hd_edge *const *)b)->weight);
-    return x < y ? 1 : x > y ? -1 : 0;
+    if (kx != ky)
+        return kx < ky ? -1 : 1;
+    return fabs(x->weight) < fabs(y->weight) ? 1 : fabs(x->weight) > fabs(y->weight) ? -1 : 0;
 }
 
-static void put_calls(FILE *out, const struct hd_report *report, uint32_t id, bool callers,
-                      const struct hd_edge **scratch)
+static int by_callee(const void *a, const void *b)
 {
-    const struct hd_graph *g = report->graph;
-    size_t n = 0;
-    for (size_t e = 0; e < g->n_edges; e++)
-        if ((callers ? g->edges[e].callee : g->edges[e].caller) == id)
-            scratch[n++] = &g->edges[e];
-    if (n == 0)
+    const struct hd_edge *x = *(const struct hd_edge *const *)a;
+    const struct hd_edge *y = *(const struct hd_edge *const *)b;
+    return compare_calls(x, y, x->callee, y->callee);
+}
+
+static int by_caller(const void *a, const void *b)
+{
+    const struct hd_edge *x = *(const struct hd_edge *const *)a;
+    const struct hd_edge *y = *(const struct hd_edge *const *)b;
+    return compare_calls(x, y, x->caller, y->caller);
+}
+
+static void index_calls(const struct hd_graph *g, struct calls *c)
+{
+    c->n = g->n_edges;
+    c->by_callee = hd_malloc(c->n + 1, sizeof *c->by_callee);
+    c->by_caller = hd_malloc(c->n + 1, sizeof *c->by_caller);
+    for (size_t e = 0; e < c->n; e++)
+        c->by_callee[e] = c->by_caller[e] = &g->edges[e];
+    qsort(c->by_callee, c->n, sizeof *c->by_callee, by_callee);
+    qsort(c->by_caller, c->n, sizeof *c->by_caller, by_caller);
+}
+
+/* A row's details: the HD_HTML_MAX_CALLS heaviest callers (CALLERS) or
+ * callees of node ID. */
+static void put_calls(FILE *out, const struct hd_report *report, uint32_t id, bool callers,
+                      const struct calls *c)
+{
+    const struct hd_edge **edges = callers ? c->by_callee : c->by_caller;
+    size_t low = 0, high = c->n; /* the first edge whose key is >= ID */
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if ((callers ? edges[mid]->callee : edges[mid]->caller) < id)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    size_t end = low;
+    while (end < c->n && end - low < HD_HTML_MAX_CALLS &&
+           (callers ? edges[end]->callee : edges[end]->caller) == id)
+        end++;
+    if (end == low)
         return;
-    qsort(scratch, n, sizeof *scratch, by_abs_weight);
+    const struct hd_graph *g = report->graph;
     fprintf(out, "<div>%s:<ul>", callers ? "Top callers" : "Top callees");
-    for (size_t i = 0; i < n && i < HD_HTML_MAX_CALLS; i++) {
+    for (size_t i = low; i < end; i++) {
         char value[64];
-        const struct hd_node *other = &g->nodes[callers ? scratch[i]->caller : scratch[i]->callee];
-        fprintf(out, "<li>%s ", hd_format_value(scratch[i]->weight, report->text.value,
+        const struct hd_node *other = &g->nodes[callers ? edges[i]->caller : edges[i]->callee];
+        fprintf(out, "<li>%s ", hd_format_value(edges[i]->weight, report->text.value,
                                                 report->text.unit, value, sizeof value));
         put_escaped(out, other->name);
-        fputs(scratch[i]->inlined ? " (inlined)</li>" : "</li>", out);
+        fputs(edges[i]->inlined ? " (inlined)</li>" : "</li>", out);
     }
     fputs("</ul></div>", out);
 }
@@ -378,7 +400,8 @@ static void put_table(FILE *out, const struct hd_report *report, const struct ro
         fputs("<th data-key=\"verdict\">Verdict</th><th data-key=\"slope\">Slope / snapshot"
               "</th>", out);
     fputs("</tr></thead>\n<tbody>\n", out);
-    const struct hd_edge **scratch = hd_malloc(g->n_edges + 1, sizeof *scratch);
+    struct calls calls;
+    index_calls(g, &calls);
     for (size_t i = 0; i < rows->n; i++) {
         const struct hd_node *n = rows->nodes[i];
         uint32_t id = (uint32_t)(n - g->nodes);
@@ -415,8 +438,8 @@ static void put_table(FILE *out, const struct hd_report *report, const struct ro
         if (n->inlined != HD_INLINE_NONE)
             fprintf(out, "<div>Inlined %s into its callers</div>",
                     n->inlined == HD_INLINE_ALL ? "everywhere" : "in some calls");
-        put_calls(out, report, id, true, scratch);
-        put_calls(out, report, id, false, scratch);
+        put_calls(out, report, id, true, &calls);
+        put_calls(out, report, id, false, &calls);
         fputs("</div></details></td>", out);
         put_value_cell(out, report, n->flat, diff);
         put_value_cell(out, report, n->cum, diff);
@@ -442,7 +465,8 @@ static void put_table(FILE *out, const struct hd_report *report, const struct ro
         fputs("</tr>\n", out);
     }
     fputs("</tbody>\n</table>\n</section>\n", out);
-    free(scratch);
+    free(calls.by_callee);
+    free(calls.by_caller);
     free(sorted);
 }
 
