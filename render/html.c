@@ -218,15 +218,20 @@ static void put_summary(FILE *out, const struct hd_report *report, const struct 
             fprintf(out, ", sampled every %.0f bytes on average)", in->sample_period);
         fputs("</dd>\n", out);
     }
+    /* The program: the first executable file mapped (maps sections list
+     * it first), with the build-id it was identified by. */
     for (size_t i = 0; i < m->n_mappings; i++) {
         const struct hd_mapping *map = &m->mappings[i];
-        if (strcmp(map->identity, "main") != 0 && !(map->executable && map->build_id))
+        if (!map->executable || !map->path[0])
             continue;
         fputs("<dt>Binary</dt><dd>", out);
         put_escaped(out, map->path);
-        if (map->build_id) {
+        const char *build_id = map->build_id ? map->build_id
+                               : strncmp(map->identity, "build-id:", 9) == 0 ? map->identity + 9
+                                                                             : NULL;
+        if (build_id) {
             fputs(" (build-id ", out);
-            put_escaped(out, map->build_id);
+            put_escaped(out, build_id);
             fputs(")", out);
         }
         fputs("</dd>\n", out);

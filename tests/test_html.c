@@ -109,6 +109,12 @@ Test(html, a_diff_has_the_contract_ids_and_its_rows_exact_values)
     cr_expect_eq(number(&p, "count(//section[@id='callgraph']//svg)"), 1);
     cr_expect_eq(number(&p, "count(//section[@id='flame']//svg)"), 1);
     cr_expect_eq(number(&p, "count(//section[@id='trend'])"), 0);
+    /* The program the maps section names, with the build-id of
+     * testdata/bin/leaky (readelf -n). */
+    char *binary = string(&p, "//header[@id='summary']//dt[.='Binary']/following-sibling::dd[1]");
+    cr_expect(strstr(binary, "bin/leaky (build-id 28ad77e27b82e7c25be56f53c13818e9a5ad4eb1)"),
+              "%s", binary);
+    xmlFree(binary);
     expect_columns(&p, "name,flat,cum,base,current,delta,change");
     /* heapdiff --text --compare of the same inputs (testdata/README.md,
      * tc-run1): recurse 512.00 -> 2048.00 KiB, +300.0%; 11 rows. */
