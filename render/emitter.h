@@ -53,5 +53,6 @@ int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err
 int hd_emit_flame(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_proto(FILE *out, const struct hd_report *report, struct hd_error *err);
 int hd_emit_folded(FILE *out, const struct hd_report *report, struct hd_error *err);
+int hd_emit_html(FILE *out, const struct hd_report *report, struct hd_error *err);
 
 #endif

@@ -27,6 +27,8 @@ const struct hd_emitter hd_emitters[] = {
      "terminal)", HD_EMITTER_TABLE, false, true, hd_emit_proto, NULL, false},
     {"collapsed", "folded stacks, one line per stack, for flamegraph.pl, inferno and speedscope",
      HD_EMITTER_TABLE, false, false, hd_emit_folded, NULL, false},
+    {"html", "one self-contained HTML page: header, sortable rows, call graph, flame graph, "
+     "trend charts", HD_EMITTER_TABLE, false, false, hd_emit_html, NULL, true},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},
 };
 

@@ -25,6 +25,7 @@
 #include "array.h"
 
 #include "emitter.h"
+#include "flame.h"
 #include "flame_layout.h"
 #include "path.h"
 #include "scene.h"
@@ -52,6 +53,7 @@ struct context {
     double scale;           /* px per width unit */
     double frames_top;      /* px: the top of the frames' area */
     bool dry;               /* the legend only counts its height */
+    const char *prefix;     /* of every id, and of the script's P */
 };
 
 /* TEXT as XML character data or an attribute value: markup escaped,
@@ -151,7 +153,7 @@ static const char *fill_of(const struct context *c, const struct hd_flame_frame 
     }
     const struct hd_flame_values *v = &f->values;
     if (change_of(v) == HD_CHANGE_GONE)
-        return "url(#gone)";
+        return snprintf(buf, 16, "url(#%sgone)", c->prefix) < 16 ? buf : "url(#gone)";
     if (is_unchanged(v))
         return "#cccccc";
     double delta = v->current - v->base;
@@ -405,16 +407,18 @@ static double put_legend(const struct context *c, double y)
 }
 
 /* Click-to-zoom, search and the details line: only adds to a picture
- * that is complete without it.  Frames are the <g> children of #frames,
+ * that is complete without it.  Its names are its own (one function
+ * scope) and the ids it reads start with P, so that the picture can be
+ * inlined in a page (--html).  Frames are the <g> children of #frames,
  * each a title, a rect and maybe a text; originals are kept on the
  * elements as properties. */
 static const char script[] =
-    "var frames,details,matchedText,resetText,searching=null;\n"
+    "(function(){var frames,details,matchedText,resetText,searching=null;\n"
     "function rectOf(g){return g.getElementsByTagName('rect')[0];}\n"
     "function nameOf(g){return g.getElementsByTagName('title')[0].textContent.split('\\n')[0];}\n"
-    "function init(){frames=document.getElementById('frames').getElementsByTagName('g');\n"
-    " details=document.getElementById('details');matchedText=document.getElementById('matched');\n"
-    " resetText=document.getElementById('reset');\n"
+    "function init(){frames=document.getElementById(P+'frames').getElementsByTagName('g');\n"
+    " details=document.getElementById(P+'details');matchedText=document.getElementById(P+'matched');\n"
+    " resetText=document.getElementById(P+'reset');\n"
     " for(var i=0;i<frames.length;i++){var g=frames[i],r=rectOf(g);\n"
     "  g.ox=parseFloat(r.getAttribute('x'));g.ow=parseFloat(r.getAttribute('width'));\n"
     "  g.oy=parseFloat(r.getAttribute('y'));g.ofill=r.getAttribute('fill');g.name=nameOf(g);\n"
@@ -422,7 +426,7 @@ static const char script[] =
     ".textContent.replace(/\\n/g,'  |  ');};\n"
     "  g.onmouseout=function(){details.textContent=' ';};\n"
     "  g.onclick=function(){zoom(this);};}\n"
-    " resetText.onclick=unzoom;document.getElementById('search').onclick=search;}\n"
+    " resetText.onclick=unzoom;document.getElementById(P+'search').onclick=search;}\n"
     "function label(g,x,w){var t=g.getElementsByTagName('text')[0];\n"
     " var fits=Math.floor((w-6)/CH),s=g.name;\n"
     " if(fits<3)s='';else if(s.length>fits)s=s.substring(0,fits-2)+'..';\n"
@@ -453,9 +457,10 @@ static const char script[] =
     " for(var k=0;k<spans.length;k++){var a=Math.max(spans[k][0],end);"
     "if(spans[k][1]>a)total+=spans[k][1]-a;end=Math.max(end,spans[k][1]);}\n"
     " matchedText.textContent=searching?'Matched: '+(100*total/(W-2*PAD)).toFixed(1)+'%':' ';}\n"
-    "window.addEventListener('load',init);\n";
+    "window.addEventListener('load',init);})();\n";
 
-int hd_emit_flame(FILE *out, const struct hd_report *report, struct hd_error *err)
+int hd_flame_write(FILE *out, const struct hd_report *report, const char *id_prefix,
+                   bool standalone, struct hd_error *err)
 {
     const struct hd_text_options *o = &report->text;
     struct hd_flame_layout *layout = hd_flame_layout_build(
@@ -467,6 +472,7 @@ int hd_emit_flame(FILE *out, const struct hd_report *report, struct hd_error *er
         .layout = layout,
         .diff = o->n_bases > 0,
         .scale = layout->total_width > 0 ? (WIDTH - 2 * PAD) / layout->total_width : 0,
+        .prefix = id_prefix,
     };
     double magnitude = fmax(fabs(g->total), g->base_total);
     magnitude = fmax(magnitude, g->total + g->base_total);
@@ -479,31 +485,34 @@ int hd_emit_flame(FILE *out, const struct hd_report *report, struct hd_error *er
     c.dry = false;
     double height = c.frames_top + layout->depth * FRAME_HEIGHT + 30;
 
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
-                 "<svg version=\"1.1\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
+    if (standalone)
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n", out);
+    fprintf(out, "<svg version=\"1.1\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
                  "xmlns=\"http://www.w3.org/2000/svg\">\n",
             WIDTH, height, WIDTH, height);
-    fputs("<defs><pattern id=\"gone\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-          "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#8ca0ff\"/>"
-          "<rect width=\"2.5\" height=\"6\" fill=\"#ffffff\"/></pattern></defs>\n",
-          out);
+    const char *p = id_prefix;
+    fprintf(out, "<defs><pattern id=\"%sgone\" width=\"6\" height=\"6\" "
+                 "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
+                 "<rect width=\"6\" height=\"6\" fill=\"#8ca0ff\"/>"
+                 "<rect width=\"2.5\" height=\"6\" fill=\"#ffffff\"/></pattern></defs>\n",
+            p);
     fprintf(out, "<script type=\"text/ecmascript\"><![CDATA[\n"
-                 "var W=%d,PAD=%d,CH=%.1f,INVERTED=%s;\n%s]]></script>\n",
-            WIDTH, PAD, CHAR_PX, report->inverted ? "true" : "false", script);
+                 "var W=%d,PAD=%d,CH=%.1f,INVERTED=%s,P='%s';\n%s]]></script>\n",
+            WIDTH, PAD, CHAR_PX, report->inverted ? "true" : "false", p, script);
     fprintf(out, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%.0f\" fill=\"#fbfbf6\"/>\n", WIDTH,
             height);
     fprintf(out, "<g font-family=\"monospace\" font-size=\"%d\" fill=\"#000000\">\n", FONT_SIZE);
     fprintf(out, "<text x=\"%d\" y=\"24\" font-size=\"17\" text-anchor=\"middle\">%s</text>\n",
             WIDTH / 2, c.diff ? "Differential flame graph" : "Flame graph");
-    fprintf(out, "<text id=\"reset\" x=\"%d\" y=\"24\" opacity=\"0\" cursor=\"pointer\">"
-                 "Reset zoom</text>\n", PAD);
-    fprintf(out, "<text id=\"search\" x=\"%d\" y=\"24\" text-anchor=\"end\" cursor=\"pointer\">"
-                 "Search</text>\n", WIDTH - PAD);
-    fprintf(out, "<text id=\"matched\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\"> </text>\n",
-            WIDTH - PAD, height - 10);
-    fprintf(out, "<text id=\"details\" x=\"%d\" y=\"%.0f\"> </text>\n", PAD, height - 10);
+    fprintf(out, "<text id=\"%sreset\" x=\"%d\" y=\"24\" opacity=\"0\" cursor=\"pointer\">"
+                 "Reset zoom</text>\n", p, PAD);
+    fprintf(out, "<text id=\"%ssearch\" x=\"%d\" y=\"24\" text-anchor=\"end\" "
+                 "cursor=\"pointer\">Search</text>\n", p, WIDTH - PAD);
+    fprintf(out, "<text id=\"%smatched\" x=\"%d\" y=\"%.0f\" text-anchor=\"end\"> </text>\n",
+            p, WIDTH - PAD, height - 10);
+    fprintf(out, "<text id=\"%sdetails\" x=\"%d\" y=\"%.0f\"> </text>\n", p, PAD, height - 10);
     put_legend(&c, legend_top);
-    fputs("<g id=\"frames\" cursor=\"pointer\">\n", out);
+    fprintf(out, "<g id=\"%sframes\" cursor=\"pointer\">\n", p);
     for (size_t i = 0; i < layout->n_frames; i++)
         put_frame(&c, &layout->frames[i]);
     fputs("</g>\n</g>\n</svg>\n", out);
@@ -511,4 +520,9 @@ int hd_emit_flame(FILE *out, const struct hd_report *report, struct hd_error *er
     if (ferror(out))
         return hd_error_set(err, report->output_name, 0, "cannot write the flame graph");
     return 0;
+}
+
+int hd_emit_flame(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    return hd_flame_write(out, report, "", true, err);
 }

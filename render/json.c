@@ -13,10 +13,12 @@
  *    has no base and its rows no status;
  *  - "stacks" holds the HD_JSON_MAX_STACKS largest stacks by |value|, as
  *    --traces prints them, and "stacks_omitted" the rest. */
+#include "json.h"
 #include "emitter.h"
 
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,7 +181,7 @@ static json_t *row(const struct hd_node *node, const struct hd_node_source *sour
 
 /* "rows" and "dropped", from the text report's rows without its default
  * trimming. */
-static void add_rows(json_t *root, const struct hd_report *report)
+static void add_rows(json_t *root, const struct hd_report *report, const bool *kept)
 {
     const struct hd_graph *g = report->graph;
     struct hd_text_options o = report->text;
@@ -196,9 +198,16 @@ static void add_rows(json_t *root, const struct hd_report *report)
     struct hd_node_source *sources = hd_malloc(g->n_nodes + 1, sizeof *sources);
     hd_graph_node_sources(g, report->model, sources);
     json_t *array = new_array();
-    for (size_t i = 0; i < n; i++)
-        append(array, row(rows[i], &sources[rows[i] - g->nodes], diff, o.mark_noise));
+    size_t pruned = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (kept && !kept[i])
+            pruned++;
+        else
+            append(array, row(rows[i], &sources[rows[i] - g->nodes], diff, o.mark_noise));
+    }
     json_t *dropped = new_object();
+    if (kept)
+        set(dropped, "pruned", json_integer((json_int_t)pruned));
     set(dropped, "below_fraction", json_integer((json_int_t)dropped_fraction));
     set(dropped, "node_fraction", number(o.node_fraction));
     set(dropped, "fraction_cutoff", number(cutoff));
@@ -229,7 +238,7 @@ static int compare_stacks(const void *a, const void *b, void *context)
  * "inlined" the indices of those inlined into the next frame (absent when
  * none), so a deep stack stays one short line per frame; "stacks_omitted":
  * the others. */
-static void add_stacks(json_t *root, const struct hd_report *report)
+static void add_stacks(json_t *root, const struct hd_report *report, size_t max_stacks)
 {
     const struct hd_graph *g = report->graph;
     const struct hd_model *p = report->model;
@@ -252,7 +261,7 @@ static void add_stacks(json_t *root, const struct hd_report *report)
     struct hd_path_frame *frames = NULL;
     HD_ARRAY_RESERVE(frames, capacity, 256);
     json_t *stacks = new_array();
-    size_t shown = n < HD_JSON_MAX_STACKS ? n : HD_JSON_MAX_STACKS;
+    size_t shown = n < max_stacks ? n : max_stacks;
     double omitted = 0;
     for (size_t i = 0; i < n; i++) {
         double value, base;
@@ -309,7 +318,7 @@ static json_t *add_verdict(json_t *o, const struct hd_classification *c)
 /* "trend": the snapshots, the total's series and verdict, and each row's
  * flat series and verdict in the trend table's order (hd_trend_rank),
  * without rows that never had a value; SAMPLED: with standard errors. */
-static json_t *trend(const struct hd_report *report, bool sampled)
+static json_t *trend(const struct hd_report *report, bool sampled, size_t max_rows)
 {
     const struct hd_trend *t = report->trend;
     const struct hd_trend_table_options *options = &report->trend_table;
@@ -332,6 +341,8 @@ static json_t *trend(const struct hd_report *report, bool sampled)
             order[rows++] = order[i];
     if (!options->default_rows && options->rows && options->rows < rows)
         rows = options->rows;
+    if (rows > max_rows)
+        rows = max_rows;
     json_t *array = new_array();
     for (size_t i = 0; i < rows; i++) {
         json_t *named = new_object();
@@ -347,7 +358,7 @@ static json_t *trend(const struct hd_report *report, bool sampled)
     return o;
 }
 
-int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err)
+json_t *hd_json_report(const struct hd_report *report, const struct hd_json_limits *limits)
 {
     const struct hd_text_options *o = &report->text;
     const struct hd_graph *g = report->graph;
@@ -375,10 +386,17 @@ int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err
     for (size_t i = 0; i < o->n_notes; i++)
         append(notes, text(o->notes[i]));
     set(root, "notes", notes);
-    add_rows(root, report);
-    add_stacks(root, report);
+    add_rows(root, report, limits ? limits->rows_kept : NULL);
+    add_stacks(root, report, limits ? limits->max_stacks : HD_JSON_MAX_STACKS);
     if (report->trend)
-        set(root, "trend", trend(report, o->mark_noise));
+        set(root, "trend",
+            trend(report, o->mark_noise, limits ? limits->max_trend_rows : SIZE_MAX));
+    return root;
+}
+
+int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err)
+{
+    json_t *root = hd_json_report(report, NULL);
     int status = json_dumpf(root, out, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
     json_decref(root);
     if (status != 0 || fputc('\n', out) == EOF || ferror(out))

@@ -88,7 +88,8 @@ Test(core, every_emitter_of_the_table_writes_its_kind)
                     {"list", "Base:"}, {"markdown", "### heapdiff: inuse_space grew by"},
                     {"json", "{\n \"schema_version\": 1,"}, {"flame", "<?xml"},
                     {"proto", "\x1f\x8b"} /* gzip's magic (RFC 1952) */,
-                    {"collapsed", "_start;__libc_start_main_impl;"}};
+                    {"collapsed", "_start;__libc_start_main_impl;"},
+                    {"html", "<!DOCTYPE html>\n<html lang=\"en\">"}};
     size_t n_emitters = 0;
     for (const struct hd_emitter *e = hd_emitters; e->name; e++)
         n_emitters++;
