@@ -38,6 +38,8 @@ packages=(
   # --proto: protoc-c compiles pprof's profile.proto at build time, and
   # libprotobuf-c encodes it (tests decode it with it too)
   libprotobuf-c-dev protobuf-c-compiler
+  # --html: tests/browser.py loads the report in headless Chromium
+  chromium
 )
 
 missing=()
