@@ -67,6 +67,12 @@ void hd_warn(const char *fmt, ...)
     warning_sink(warning_context, text);
 }
 
+size_t hd_warnings_said(const char *const **texts)
+{
+    *texts = (const char *const *)said;
+    return n_said;
+}
+
 void hd_warning_reset(void)
 {
     for (size_t i = 0; i < n_said; i++)

@@ -8,6 +8,7 @@
 #define HD_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 struct hd_error {
     char file[512];     /* input file the error is about; "" when none */
@@ -34,6 +35,11 @@ void hd_warning_set_sink(hd_warning_sink *sink, void *context);
 /* Report a warning once: a message identical to one already reported is
  * dropped.  The text is formatted like printf. */
 void hd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The distinct warnings said so far, in order, into *TEXTS (valid until
+ * the next warning or reset): for a report that lists them, such as the
+ * HTML page's header.  Returns their number. */
+size_t hd_warnings_said(const char *const **texts);
 
 /* Forget which warnings were said (tests use this between cases). */
 void hd_warning_reset(void);

@@ -239,6 +239,23 @@ static void put_summary(FILE *out, const struct hd_report *report, const struct 
     }
     fputs("</dl>\n", out);
     put_text_header(out, report);
+    /* What heapdiff warned about on stderr (missing debug info, a binary
+     * of another build, ...): the page's reader sees no terminal. */
+    const char *const *warnings;
+    size_t n_warnings = hd_warnings_said(&warnings);
+    if (n_warnings > 0) {
+        fputs("<ul class=\"warnings\">\n", out);
+        for (size_t i = 0; i < n_warnings; i++) {
+            fputs("<li>warning: ", out);
+            put_escaped(out, warnings[i]);
+            fputs("</li>\n", out);
+        }
+        fputs("</ul>\n", out);
+    }
+    if (report->text.mark_noise && report->text.n_bases > 0)
+        fprintf(out, "<p class=\"noise\">Sampled profiles: a delta marked %c is within "
+                     "sampling noise (at most %.0f standard errors).</p>\n",
+                HD_NOISE_MARK, HD_NOISE_Z);
     fprintf(out, "<p class=\"pruned\">Rows: %zu", rows->n);
     if (rows->n < rows->n_all)
         fprintf(out, " of %zu (the %d largest by |flat| and by |cum|; --text --nodecount=0 "
@@ -400,7 +417,8 @@ static void put_table(FILE *out, const struct hd_report *report, const struct ro
     if (diff)
         fprintf(out, "<th data-key=\"base\">Base %s</th><th data-key=\"current\">Current %s"
                      "</th><th data-key=\"delta\">Delta %s</th>"
-                     "<th data-key=\"change\">Change</th>", unit, unit, unit);
+                     "<th class=\"noise\"></th><th data-key=\"change\">Change</th>", unit,
+                unit, unit);
     if (t)
         fputs("<th data-key=\"verdict\">Verdict</th><th data-key=\"slope\">Slope / snapshot"
               "</th>", out);
@@ -453,6 +471,12 @@ static void put_table(FILE *out, const struct hd_report *report, const struct ro
             put_value_cell(out, report, key_base, false);
             put_value_cell(out, report, key + key_base, false);
             put_value_cell(out, report, key, true);
+            if (o->mark_noise && key != 0 &&
+                hd_within_noise(key, by_cum ? n->cum_var : n->flat_var))
+                fprintf(out, "<td class=\"num noise\" title=\"within sampling noise\">%c"
+                             "</td>", HD_NOISE_MARK);
+            else
+                fputs("<td class=\"num\"></td>", out);
             fprintf(out, "<td class=\"num\">%s</td>",
                     hd_format_change(n, by_cum, change, sizeof change));
         }

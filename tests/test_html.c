@@ -314,3 +314,24 @@ Test(html, a_146000_stack_profile_gives_a_page_under_10_mb, .init = make_dir,
     fprintf(stderr, "146000 stacks: %zu bytes, %.0f rows\n", r->out_size, rows);
     release(&p);
 }
+
+Test(html, the_header_lists_the_warnings_and_deltas_within_noise_are_marked)
+{
+    /* One tick of the sampled jemalloc run: inlined_alloc's +20600 B
+     * estimate has a standard error of 37321 B (test_significance), and
+     * libstdc++ has no debug info. */
+    static const char *const args[] = {"--html", "--base", "profiles/je-sampled.3.heap",
+                                       "bin/leaky", "profiles/je-sampled.4.heap", NULL};
+    struct run r;
+    hd_test_run_heapdiff(args, &r);
+    struct page p;
+    parse(&p, &r);
+    char *warning = string(&p, "//header[@id='summary']/ul[@class='warnings']/li[1]");
+    cr_expect_str_eq(warning, "warning: libstdc++.so.6.0.30: no debug info");
+    xmlFree(warning);
+    cr_expect_eq(number(&p, "count(//header[@id='summary']/p[@class='noise'])"), 1);
+    cr_expect_eq(number(&p, "count(//tr[@data-name='inlined_alloc']/td[@class='num noise'])"), 1);
+    cr_expect_eq(number(&p, "count(//tr[@data-name='recurse']/td[@class='num noise'])"), 0);
+    release(&p);
+    hd_test_run_free(&r);
+}
