@@ -22,11 +22,11 @@ const struct hd_emitter hd_emitters[] = {
     {"json", "every row, the totals and the largest stacks as JSON (docs/json-schema.json)",
      HD_EMITTER_TABLE, false, false, hd_emit_json, NULL, true},
     {"flame", "flame graph as a self-contained SVG; with --base a differential one",
-     HD_EMITTER_PICTURE, false, false, hd_emit_flame, NULL, false},
+     HD_EMITTER_PICTURE, false, false, hd_emit_flame, NULL, true},
     {"proto", "pprof's profile.proto, gzipped, for Go pprof and its kin (needs -o FILE on a "
-     "terminal)", HD_EMITTER_TABLE, false, true, hd_emit_proto, NULL, false},
+     "terminal)", HD_EMITTER_TABLE, false, true, hd_emit_proto, NULL, true},
     {"collapsed", "folded stacks, one line per stack, for flamegraph.pl, inferno and speedscope",
-     HD_EMITTER_TABLE, false, false, hd_emit_folded, NULL, false},
+     HD_EMITTER_TABLE, false, false, hd_emit_folded, NULL, true},
     {"html", "one self-contained HTML page: header, sortable rows, call graph, flame graph, "
      "trend charts", HD_EMITTER_TABLE, false, false, hd_emit_html, NULL, true},
     {NULL, NULL, HD_EMITTER_TABLE, false, false, NULL, NULL, false},

@@ -277,3 +277,30 @@ Test(trend, markdown_summary_has_the_verdicts_and_sparklines)
     cr_expect(strstr(r->out, "| **leak** | 99.9% | +33MB | +15MB | ▁▂▂▃▄▄▅▅▆▇▇█ | "
                              "`leak_request_state` |\n"), "%s", r->out);
 }
+
+Test(trend, flame_collapsed_and_proto_show_the_growth_from_the_first_snapshot_to_the_last)
+{
+    /* Folded stacks: base is snapshot 1, current snapshot 12; their sums
+     * are the two files' line sums (testdata/README.md, "trend"). */
+    struct hd_test_run *r = hd_test_heapdiff("--trend", "--collapsed", "bin/trend",
+                                             "profiles/tc-trend.0*.heap", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    double base = 0, current = 0;
+    for (const char *line = r->out; *line;) {
+        const char *end = strchr(line, '\n');
+        const char *last = end;
+        while (last > line && last[-1] != ' ')
+            last--;
+        const char *before = last - 1;
+        while (before > line && before[-1] != ' ')
+            before--;
+        base += strtod(before, NULL);
+        current += strtod(last, NULL);
+        line = end + 1;
+    }
+    cr_expect_eq(base, 550699008.0);
+    cr_expect_eq(current, 922484736.0);
+    r = hd_test_heapdiff("--trend", "--flame", "bin/trend", "profiles/tc-trend.0*.heap", NULL);
+    cr_expect_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "cache_insert"), "no cache_insert frame");
+}
