@@ -109,11 +109,7 @@ static void build_tree(struct tree *t, const struct hd_graph *graph,
         double delta, base;
         if (!hd_graph_sample_value(graph, model, i, &delta, &base))
             continue;
-        size_t n = hd_graph_sample_frames(graph, model, i, path, capacity);
-        if (n > capacity) {
-            HD_ARRAY_RESERVE(path, capacity, n);
-            n = hd_graph_sample_frames(graph, model, i, path, capacity);
-        }
+        size_t n = hd_graph_sample_path(graph, model, i, &path, &capacity);
         if (n == 0)
             continue;
         struct hd_flame_values v = {

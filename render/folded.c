@@ -126,11 +126,7 @@ int hd_render_folded(FILE *out, const struct hd_graph *g, const struct hd_model 
         double value, base;
         if (!hd_graph_sample_value(g, p, s, &value, &base))
             continue;
-        size_t depth = hd_graph_sample_frames(g, p, s, frames, frames_capacity);
-        if (depth > frames_capacity) {
-            HD_ARRAY_RESERVE(frames, frames_capacity, depth);
-            depth = hd_graph_sample_frames(g, p, s, frames, frames_capacity);
-        }
+        size_t depth = hd_graph_sample_path(g, p, s, &frames, &frames_capacity);
         if (depth == 0)
             continue;
         HD_ARRAY_RESERVE(path, path_capacity, used + depth);

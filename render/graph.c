@@ -515,6 +515,17 @@ void hd_graph_node_sources(const struct hd_graph *g, const struct hd_model *p,
     free(seen);
 }
 
+size_t hd_graph_sample_path(const struct hd_graph *graph, const struct hd_model *model,
+                            size_t sample, struct hd_path_frame **frames, size_t *capacity)
+{
+    size_t n = hd_graph_sample_frames(graph, model, sample, *frames, *capacity);
+    if (n > *capacity) {
+        *frames = hd_array_reserve(*frames, capacity, n, sizeof **frames);
+        n = hd_graph_sample_frames(graph, model, sample, *frames, *capacity);
+    }
+    return n;
+}
+
 void hd_graph_free(struct hd_graph *g)
 {
     if (!g)

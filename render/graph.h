@@ -170,6 +170,13 @@ struct hd_node_source {
 void hd_graph_node_sources(const struct hd_graph *graph, const struct hd_model *model,
                            struct hd_node_source *sources);
 
+/* hd_graph_sample_frames into *FRAMES, a growable array of *CAPACITY
+ * frames that grows to hold the whole path: the one loop every emitter
+ * that walks stacks needs.  Returns the number of frames (0: the graph
+ * leaves the sample out). */
+size_t hd_graph_sample_path(const struct hd_graph *graph, const struct hd_model *model,
+                            size_t sample, struct hd_path_frame **frames, size_t *capacity);
+
 void hd_graph_free(struct hd_graph *graph);
 
 #endif

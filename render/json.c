@@ -270,11 +270,7 @@ static void add_stacks(json_t *root, const struct hd_report *report, size_t max_
             omitted += value;
             continue;
         }
-        size_t depth = hd_graph_sample_frames(g, p, order[i], frames, capacity);
-        if (depth > capacity) {
-            HD_ARRAY_RESERVE(frames, capacity, depth);
-            depth = hd_graph_sample_frames(g, p, order[i], frames, capacity);
-        }
+        size_t depth = hd_graph_sample_path(g, p, order[i], &frames, &capacity);
         json_t *o = new_object();
         set(o, "value", number(value));
         set(o, "base", number(base));

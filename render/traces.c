@@ -41,11 +41,7 @@ int hd_render_traces(FILE *out, const struct hd_graph *g, const struct hd_model 
     for (size_t i = 0; i < o->n_notes; i++)
         fprintf(out, "%s\n", o->notes[i]);
     for (size_t i = 0; i < n; i++) {
-        size_t depth = hd_graph_sample_frames(g, p, order[i], frames, capacity);
-        if (depth > capacity) {
-            HD_ARRAY_RESERVE(frames, capacity, depth);
-            depth = hd_graph_sample_frames(g, p, order[i], frames, capacity);
-        }
+        size_t depth = hd_graph_sample_path(g, p, order[i], &frames, &capacity);
         if (depth == 0)
             continue;
         struct hd_sides sides = hd_model_sample_sides(p, order[i], o->value);
