@@ -10,6 +10,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int hd_output_check(const char *path, struct hd_error *err)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return 0;
+    /* rename() would replace a FIFO, a device or a directory's entry; only
+     * a regular file may be overwritten. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return hd_error_set(err, path, 0, "cannot write: not a regular file");
+    return 0;
+}
+
 int hd_output_open(struct hd_output *out, const char *path, struct hd_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -17,11 +29,8 @@ int hd_output_open(struct hd_output *out, const char *path, struct hd_error *err
         out->stream = stdout;
         return 0;
     }
-    /* rename() would replace a FIFO, a device or a directory's entry; only
-     * a regular file may be overwritten. */
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return hd_error_set(err, path, 0, "cannot write: not a regular file");
+    if (hd_output_check(path, err) != 0)
+        return -1;
     size_t n = strlen(path);
     out->final_path = hd_strdup(path);
     out->temp_path = hd_malloc(n + 16, 1);

@@ -611,6 +611,12 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_suppressions_free(suppressions);
         return HD_OUTCOME_TROUBLE;
     }
+    if (hd_output_check(r->output, err) != 0) {
+        hd_filters_free(filters);
+        hd_wrappers_free(wrappers);
+        hd_suppressions_free(suppressions);
+        return HD_OUTCOME_TROUBLE;
+    }
     if (r->trend && !emitter->series) {
         hd_error_set(err, NULL, 0, "--trend makes a table (--text) or a graph, not --%s",
                      emitter->name);
