@@ -1,9 +1,29 @@
 """Go pprof, built offline from Debian's source package
 (golang-github-google-pprof-dev), for the script tests that use it as an
-oracle (oracle_rows.py, proto.py)."""
+oracle (oracle_rows.py, proto.py), and the reading of a text report's rows
+that both compare."""
 import os
+import re
 import shutil
 import subprocess
+
+# A row of a text report in bytes, heapdiff's or pprof's:
+# flat flat% sum% cum cum% name.
+ROW = re.compile(r"^\s*(-?\d+)B?\s+\S+\s+\S+\s+(-?\d+)B?\s+\S+\s+(.*)$")
+
+
+def report_rows(text, header, normalize=lambda name: name):
+    """{normalize(name): (flat, cum)} of a report's rows: the lines after
+    the first line matching HEADER."""
+    out, started = {}, False
+    for line in text.splitlines():
+        if not started:
+            started = bool(re.match(header, line))
+            continue
+        match = ROW.match(line)
+        if match:
+            out[normalize(match.group(3))] = (int(match.group(1)), int(match.group(2)))
+    return out
 
 
 def build_go_pprof(work):

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from go_pprof import build_go_pprof
+from go_pprof import build_go_pprof, report_rows
 
 HEAPDIFF, TESTDATA = sys.argv[1], os.path.realpath(sys.argv[2])
 TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"
@@ -38,9 +38,6 @@ def run(args, env=None):
     full_env.update(env or {})
     return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                           env=full_env, cwd=TESTDATA, check=False, text=True).stdout
-
-
-ROW = re.compile(r"^\s*(-?\d+)B?\s+\S+\s+\S+\s+(-?\d+)B?\s+\S+\s+(.*)$")
 
 
 def normalize(name):
@@ -63,15 +60,7 @@ def normalize(name):
 def rows(text, header):
     """{name: (flat, cum)} of a report's rows: the lines after the first
     line matching HEADER."""
-    out, started = {}, False
-    for line in text.splitlines():
-        if not started:
-            started = bool(re.match(header, line))
-            continue
-        match = ROW.match(line)
-        if match:
-            out[normalize(match.group(3))] = (int(match.group(1)), int(match.group(2)))
-    return out
+    return report_rows(text, header, normalize)
 
 
 def heapdiff_rows(args):

@@ -16,12 +16,9 @@ import subprocess
 import sys
 import tempfile
 
-from go_pprof import build_go_pprof
+from go_pprof import build_go_pprof, report_rows
 
 HEAPDIFF, TESTDATA = sys.argv[1], os.path.realpath(sys.argv[2])
-
-# A row of either table: flat, flat%, sum%, cum, cum%, name.
-ROW = re.compile(r"^\s*(-?\d+)B?\s+\S+\s+\S+\s+(-?\d+)B?\s+\S+\s+(.*)$")
 
 
 def run(args):
@@ -36,19 +33,14 @@ def run(args):
 
 def rows(text, header):
     """{name: (flat, cum)} of the lines after the first matching HEADER."""
-    out, started = {}, False
-    for line in text.splitlines():
-        if not started:
-            started = bool(re.match(header, line))
-            continue
-        match = ROW.match(line)
-        if match:
-            # heapdiff marks new and gone rows, and names an unknown
-            # file "??:0" at --lines where Go pprof names none.
-            name = re.sub(r" \((new|gone)\)$", "", match.group(3))
-            name = re.sub(r" \?\?:[0?]( \(|$)", r"\1", name)
-            out[name] = (int(match.group(1)), int(match.group(2)))
-    return out
+    return report_rows(text, header, same_name)
+
+
+def same_name(name):
+    """NAME as both tools spell it: heapdiff marks new and gone rows, and
+    names an unknown file "??:0" at --lines where Go pprof names none."""
+    name = re.sub(r" \((new|gone)\)$", "", name)
+    return re.sub(r" \?\?:[0?]( \(|$)", r"\1", name)
 
 
 def main():
