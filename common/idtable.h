@@ -12,7 +12,8 @@
 #include <stdbool.h>
 
 struct hd_idtable {
-    uint32_t *slots;  /* capacity entries, 0 = empty, else id + 1 */
+    uint64_t *slots;  /* capacity entries, 0 = empty, else the key hash's
+                         low 32 bits << 32 | (id + 1) */
     size_t capacity;  /* 0 or a power of two */
     size_t count;     /* count * 2 <= capacity */
 };
@@ -21,7 +22,9 @@ struct hd_idtable {
 struct hd_probe {
     uint64_t hash;                                   /* the key's hash */
     bool (*matches)(const void *owner, uint32_t id, const void *key);
-    uint64_t (*rehash)(const void *owner, uint32_t id); /* an id's key hash */
+    /* an id's key hash; no longer called by intern (the slots keep the
+     * hashes), kept so that every probe has one shape */
+    uint64_t (*rehash)(const void *owner, uint32_t id);
     const void *owner;
     const void *key;
 };

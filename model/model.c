@@ -377,16 +377,26 @@ uint32_t hd_model_intern_location(struct hd_model *m, uint32_t mapping, uint64_t
 
 uint32_t hd_model_intern_address(struct hd_model *m, uint64_t address)
 {
-    return hd_model_intern_location(m, HD_NO_MAPPING, address, address);
+    /* Fibonacci hashing: the top bits of address x 2^64 / phi. */
+    size_t k = (size_t)((address * 0x9e3779b97f4a7c15ULL) >> (64 - HD_ADDRESS_CACHE_BITS));
+    struct hd_model_index *x = m->index;
+    if (x->address_cache[k].id_plus_1 && x->address_cache[k].address == address)
+        return x->address_cache[k].id_plus_1 - 1;
+    uint32_t id = hd_model_intern_location(m, HD_NO_MAPPING, address, address);
+    x->address_cache[k].address = address;
+    x->address_cache[k].id_plus_1 = id + 1;
+    return id;
 }
 
 void hd_model_rebuild_location_index(struct hd_model *m)
 {
+    memset(m->index->address_cache, 0, sizeof m->index->address_cache);
     hd_idtable_rebuild(&m->index->locations, (uint32_t)m->n_locations, location_rehash, m);
 }
 
 void hd_model_resolve_locations(struct hd_model *m)
 {
+    memset(m->index->address_cache, 0, sizeof m->index->address_cache);
     struct hd_mapping_finder finder;
     hd_mapping_finder_build(&finder, m);
     for (size_t i = 0; i < m->n_locations; i++) {

@@ -6,6 +6,9 @@
 #include "idtable.h"
 #include "model.h"
 
+#define HD_ADDRESS_CACHE_BITS 14
+#define HD_ADDRESS_CACHE_SIZE ((size_t)1 << HD_ADDRESS_CACHE_BITS)
+
 struct hd_model_index {
     struct hd_idtable strings;   /* ids into string_pool */
     const char **string_pool;
@@ -14,6 +17,15 @@ struct hd_model_index {
     struct hd_idtable stacks;    /* keyed by the location id sequence */
     struct hd_idtable samples;   /* keyed by (stack, thread) */
     struct hd_idtable thread_samples;
+    /* The last location interned for each of a few unmapped addresses
+     * (hd_model_intern_address), by a hash of the address: a parse meets
+     * the same return addresses again and again.  An entry holds its
+     * address and id + 1 (0: empty); all are emptied whenever the
+     * location index is rebuilt, since a key then may name another id. */
+    struct {
+        uint64_t address;
+        uint32_t id_plus_1;
+    } address_cache[HD_ADDRESS_CACHE_SIZE];
 };
 
 /* A location's identity across inputs: its module and the file offset;

@@ -8,8 +8,10 @@
 
 bool hd_maps_is_marker(const struct hd_line *line)
 {
+    /* Called on every line: a line with no '-' (most) skips the search. */
     return hd_line_starts_with(line, "MAPPED_LIBRARIES:") ||
-           hd_line_contains(line, "--- Memory map: ---");
+           (memchr(line->start, '-', line->length) &&
+            hd_line_contains(line, "--- Memory map: ---"));
 }
 
 /* "$key" definitions from "key=value" lines (Google's DumpAddressMap writes
