@@ -3,7 +3,9 @@
  * a change made faster or slower.
  *
  * Usage: stages_driver [--base BASE] [BINARY] PROFILE...
- * Prints "stage seconds" lines: read+align, symbolize, graph, text, total. */
+ * Prints "stage seconds cpu-seconds" lines: read+align, symbolize, graph,
+ * text, total (wall time, then the process's CPU time, which other jobs on
+ * a shared machine disturb less). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,11 +14,26 @@
 #include "core.h"
 #include "input.h"
 
-static double now(void)
+static double seconds(clockid_t clock)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The wall and CPU clocks at one moment. */
+struct moment {
+    double wall, cpu;
+};
+
+static struct moment now(void)
+{
+    return (struct moment){seconds(CLOCK_MONOTONIC), seconds(CLOCK_PROCESS_CPUTIME_ID)};
+}
+
+static void print_stage(const char *name, struct moment from, struct moment to)
+{
+    printf("%s %.3f %.3f\n", name, to.wall - from.wall, to.cpu - from.cpu);
 }
 
 int main(int argc, char **argv)
@@ -39,7 +56,7 @@ int main(int argc, char **argv)
     r.n_currents = (size_t)(argc - first);
 
     struct hd_error err;
-    double start = now();
+    struct moment start = now();
     struct hd_symbolizer *sym = hd_core_symbolizer(&r);
     struct hd_model *model = hd_core_read_inputs(&r, sym, &err);
     if (!model) {
@@ -48,13 +65,13 @@ int main(int argc, char **argv)
         hd_sym_free(sym);
         return 2;
     }
-    double read = now();
+    struct moment read = now();
     struct hd_wrappers *wrappers = NULL; /* the default list, as a run has it */
     hd_wrappers_new(NULL, true, &wrappers, &err);
     hd_core_symbolize(sym, model, wrappers);
-    double symbolized = now();
+    struct moment symbolized = now();
     struct hd_graph *graph = hd_graph_build(model, &r.graph);
-    double built = now();
+    struct moment built = now();
     struct hd_report report;
     r.report.value = r.graph.value;
     hd_report_prepare(&report, &hd_emitters[0], model, graph, &r.report);
@@ -62,10 +79,12 @@ int main(int argc, char **argv)
     int rc = sink ? hd_emitters[0].write(sink, &report, &err) : -1;
     if (sink)
         fclose(sink);
-    double emitted = now();
-    printf("read+align %.3f\nsymbolize %.3f\ngraph %.3f\ntext %.3f\ntotal %.3f\n",
-           read - start, symbolized - read, built - symbolized, emitted - built,
-           emitted - start);
+    struct moment emitted = now();
+    print_stage("read+align", start, read);
+    print_stage("symbolize", read, symbolized);
+    print_stage("graph", symbolized, built);
+    print_stage("text", built, emitted);
+    print_stage("total", start, emitted);
     printf("inputs %zu locations %zu stacks %zu samples %zu nodes %zu\n", model->n_inputs,
            model->n_locations, model->n_stacks, model->samples.n, graph->n_nodes);
     hd_report_release(&report);

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "array.h"
@@ -97,6 +98,84 @@ static int inflate_gzip(struct hd_input *in, const unsigned char *source, size_t
     return 0;
 }
 
+/* The fast path: libdeflate inflates a whole member at once, about twice
+ * as fast as zlib (RESULTS.md, 2026-12-01), into a buffer sized from the
+ * gzip trailer's ISIZE (the last member's size mod 2^32; a guess that is
+ * exact for the usual single member).  A member that does not fit is
+ * inflated again into a buffer twice as large, up to MAX_SIZE + 1, so a
+ * gzip bomb still costs at most the limit.  Returns 0 with IN filled, 1
+ * when the data is more than MAX_SIZE, -1 on any other failure (bad or
+ * truncated data), which inflate_gzip then reports in zlib's words. */
+static int inflate_fast(struct hd_input *in, const unsigned char *source, size_t source_size,
+                        size_t max_size)
+{
+    size_t isize = source_size >= 18 ? (size_t)source[source_size - 4] |
+                                           (size_t)source[source_size - 3] << 8 |
+                                           (size_t)source[source_size - 2] << 16 |
+                                           (size_t)source[source_size - 1] << 24
+                                     : 0;
+    size_t capacity = isize + 1 > source_size ? isize + 1 : source_size * 4 + 4096;
+    if (capacity > max_size + 1)
+        capacity = max_size + 1;
+    struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+    if (!d)
+        return -1;
+    char *out = hd_malloc(capacity, 1);
+    size_t used = 0, offset = 0;
+    int rc = 0;
+    while (rc == 0) {
+        size_t in_used = 0, out_got = 0;
+        enum libdeflate_result r =
+            libdeflate_gzip_decompress_ex(d, source + offset, source_size - offset, out + used,
+                                          capacity - used, &in_used, &out_got);
+        if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+            if (capacity > max_size) {
+                rc = 1;
+                break;
+            }
+            capacity = capacity > max_size / 2 ? max_size + 1 : capacity * 2;
+            out = realloc(out, capacity);
+            if (!out)
+                abort();
+            continue; /* this member again, from its start */
+        }
+        if (r != LIBDEFLATE_SUCCESS) {
+            rc = -1;
+            break;
+        }
+        used += out_got;
+        offset += in_used;
+        /* Another member may follow, as gzip concatenation allows. */
+        if (offset >= source_size || !is_gzip(source + offset, source_size - offset))
+            break;
+    }
+    libdeflate_free_decompressor(d);
+    if (rc == 0 && used > max_size)
+        rc = 1;
+    if (rc != 0) {
+        free(out);
+        return rc;
+    }
+    in->inflated = out;
+    in->data = out;
+    in->size = used;
+    in->compressed = true;
+    return 0;
+}
+
+/* Inflate with libdeflate, or with zlib when that fails, so that errors
+ * keep zlib's precise messages ("truncated", "corrupt ... (reason)"). */
+static int inflate_any(struct hd_input *in, const unsigned char *source, size_t source_size,
+                       const char *path, size_t max_size, struct hd_error *err)
+{
+    int rc = inflate_fast(in, source, source_size, max_size);
+    if (rc == 1)
+        return hd_error_set(err, path, 0,
+                            "gzip data inflates to more than %zu bytes, the limit "
+                            "(--max-input-size)", max_size);
+    return rc == 0 ? 0 : inflate_gzip(in, source, source_size, path, max_size, err);
+}
+
 bool hd_input_is_stdin(const char *path)
 {
     return strcmp(path, HD_INPUT_STDIN_PATH) == 0;
@@ -170,7 +249,7 @@ int hd_input_open(struct hd_input *in, const char *path, size_t max_size,
         if (read_stdin(in, max_size, err) != 0)
             return -1;
         if (is_gzip((const unsigned char *)in->data, in->size) &&
-            inflate_gzip(in, (const unsigned char *)in->read, in->size, HD_INPUT_STDIN_NAME,
+            inflate_any(in, (const unsigned char *)in->read, in->size, HD_INPUT_STDIN_NAME,
                          max_size, err) != 0) {
             hd_input_close(in);
             return -1;
@@ -202,7 +281,7 @@ int hd_input_open(struct hd_input *in, const char *path, size_t max_size,
     in->data = in->mapped;
     in->size = in->mapped_size;
     if (is_gzip(in->mapped, in->mapped_size) &&
-        inflate_gzip(in, in->mapped, in->mapped_size, path, max_size, err) != 0) {
+        inflate_any(in, in->mapped, in->mapped_size, path, max_size, err) != 0) {
         hd_input_close(in);
         return -1;
     }

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build pkg-config gcc g++
-  libelf-dev libdwarf-dev libgraphviz-dev zlib1g-dev libiberty-dev
+  libelf-dev libdwarf-dev libgraphviz-dev zlib1g-dev libiberty-dev libdeflate-dev
   libpcre2-dev libjansson-dev
   # a font for the text in PNG and PDF graphs
   fonts-dejavu-core
