@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "parse.h"
 #include "model.h"
@@ -690,6 +691,70 @@ Test(parser, profiles_past_a_limit_are_refused_with_its_name)
 }
 
 /* ---- fixtures: real files from testdata/ ---- */
+
+/* TEXT[0..SIZE) deflated as one gzip member into *OUT (malloc'ed). */
+static size_t gzip_member(const char *text, size_t size, unsigned char **out)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    cr_assert_eq(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t capacity = deflateBound(&z, (uLong)size) + 64;
+    *out = malloc(capacity);
+    z.next_in = (Bytef *)text;
+    z.avail_in = (uInt)size;
+    z.next_out = *out;
+    z.avail_out = (uInt)capacity;
+    cr_assert_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t n = capacity - z.avail_out;
+    deflateEnd(&z);
+    return n;
+}
+
+Test(parser, gzip_members_of_any_sizes_concatenate)
+{
+    /* Two members, the first far larger than the last, whose trailer
+     * (ISIZE) is the only size the file states: the buffer sized from it
+     * must grow, and the second member must follow the first. */
+    FILE *f = fopen(fixture("profiles/tc-run1.0003.heap"), "rb");
+    cr_assert_not_null(f);
+    static char text[1 << 20];
+    size_t size = fread(text, 1, sizeof text, f);
+    fclose(f);
+    cr_assert(size > 1000 && size < sizeof text);
+    size_t cut = size - 100;
+    unsigned char *first, *second;
+    size_t n1 = gzip_member(text, cut, &first), n2 = gzip_member(text + cut, size - cut, &second);
+    char path[] = "/tmp/heapdiff-test-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, first, n1), (ssize_t)n1);
+    cr_assert_eq(write(fd, second, n2), (ssize_t)n2);
+    close(fd);
+    free(first);
+    free(second);
+    struct hd_error err;
+    struct hd_model *plain = hd_parse_file(fixture("profiles/tc-run1.0003.heap"), NULL, &err);
+    cr_assert_not_null(plain, "%s", err.message);
+    struct hd_model *gz = hd_parse_file(path, NULL, &err);
+    cr_assert_not_null(gz, "%s", err.message);
+    cr_assert_eq(gz->samples.n, plain->samples.n);
+    cr_assert_eq(gz->n_mappings, plain->n_mappings);
+    cr_assert_float_eq(hd_model_input_total(gz, 0).inuse_bytes,
+                       hd_model_input_total(plain, 0).inuse_bytes, 0);
+    /* The limit holds across members: the whole text is SIZE bytes. */
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    limits.max_input_bytes = size - 1;
+    cr_assert_null(hd_parse_file(path, &limits, &err));
+    cr_assert(strstr(err.message, "gzip data inflates to more than"), "%s", err.message);
+    limits.max_input_bytes = size;
+    struct hd_model *exact = hd_parse_file(path, &limits, &err);
+    cr_assert_not_null(exact, "%s", err.message);
+    unlink(path);
+    hd_model_free(exact);
+    hd_model_free(plain);
+    hd_model_free(gz);
+}
 
 Test(parser, gzip_is_detected_by_content_not_name)
 {
