@@ -227,11 +227,18 @@ static void align_samples(struct hd_model *dst, const struct hd_model *src,
                           const struct hd_sample_table *from, const uint32_t *stack_map,
                           uint32_t first)
 {
+    /* The sample after the last one met in each table, tried first: a
+     * series' snapshots list their samples in one order. */
+    uint32_t next[2] = {0, 0};
     for (size_t i = 0; i < from->n; i++) {
         const struct hd_sample *s = &from->keys[i];
-        uint32_t id = hd_model_intern_sample(dst, stack_map[s->stack], s->thread);
-        struct hd_sample_table *to =
-            s->thread == HD_ALL_THREADS ? &dst->samples : &dst->thread_samples;
+        bool whole = s->thread == HD_ALL_THREADS;
+        struct hd_sample_table *to = whole ? &dst->samples : &dst->thread_samples;
+        uint32_t id = next[whole];
+        if (id >= to->n || to->keys[id].stack != stack_map[s->stack] ||
+            to->keys[id].thread != s->thread)
+            id = hd_model_intern_sample(dst, stack_map[s->stack], s->thread);
+        next[whole] = id + 1;
         for (size_t k = 0; k < src->n_inputs; k++)
             hd_values_add(&to->columns[first + k][id], &from->columns[k][i], 1.0);
     }
@@ -283,7 +290,15 @@ uint32_t hd_model_align(struct hd_model *dst, struct hd_model *src, enum hd_role
         HD_ARRAY_RESERVE(frames, capacity_frames, s->depth);
         for (uint32_t d = 0; d < s->depth; d++)
             frames[d] = location_map[s->locations[d]];
-        stack_map[i] = hd_model_intern_stack(dst, frames, s->depth);
+        /* The stack after the last one's is tried first: a series'
+         * snapshots list their stacks in one order.  Keys are unique, so
+         * an equal stack there is the one interning would find. */
+        uint32_t guess = i ? stack_map[i - 1] + 1 : 0;
+        if (guess < dst->n_stacks && dst->stacks[guess].depth == s->depth &&
+            memcmp(dst->stacks[guess].locations, frames, s->depth * sizeof *frames) == 0)
+            stack_map[i] = guess;
+        else
+            stack_map[i] = hd_model_intern_stack(dst, frames, s->depth);
     }
     align_samples(dst, src, &src->samples, stack_map, first);
     align_samples(dst, src, &src->thread_samples, stack_map, first);
