@@ -127,6 +127,14 @@ uint32_t hd_idtable_intern(struct hd_idtable *t, const struct hd_probe *q,
     return id;
 }
 
+void hd_idtable_add(struct hd_idtable *t, uint64_t hash, uint32_t id)
+{
+    if ((t->count + 1) * 2 > t->capacity)
+        grow(t, t->count + 1);
+    place(t, slot_of(hash, id));
+    t->count++;
+}
+
 uint32_t hd_idtable_find(const struct hd_idtable *t, const struct hd_probe *q)
 {
     if (t->capacity == 0)

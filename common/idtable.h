@@ -35,6 +35,10 @@ uint32_t hd_idtable_intern(struct hd_idtable *table, const struct hd_probe *q,
                            uint32_t (*create)(void *owner_mut, const void *key),
                            void *owner_mut);
 
+/* Record ID, whose key hashes to HASH and is known to be absent from
+ * TABLE (no lookup is made). */
+void hd_idtable_add(struct hd_idtable *table, uint64_t hash, uint32_t id);
+
 /* The id holding Q's key, or UINT32_MAX. */
 uint32_t hd_idtable_find(const struct hd_idtable *table, const struct hd_probe *q);
 

@@ -100,11 +100,9 @@ void hd_model_mark_other_build(struct hd_model *m)
 static void rekey_samples(struct hd_model *m, bool whole, const uint32_t *stack_map)
 {
     struct hd_sample_table *t = whole ? &m->samples : &m->thread_samples;
-    struct hd_idtable *index = whole ? &m->index->samples : &m->index->thread_samples;
     struct hd_sample_table old = *t;
     *t = (struct hd_sample_table){NULL, 0, hd_calloc(m->n_inputs + 1, sizeof *t->columns), 0};
-    hd_idtable_free(index);
-    *index = (struct hd_idtable){0};
+    hd_model_forget_sample_index(m, whole);
     for (size_t i = 0; i < old.n; i++) {
         uint32_t id = hd_model_intern_sample(m, stack_map[old.keys[i].stack], old.keys[i].thread);
         for (size_t k = 0; k < m->n_inputs; k++)

@@ -463,6 +463,7 @@ uint32_t hd_model_intern_stack(struct hd_model *m, const uint32_t *locations, ui
 struct table_owner {
     struct hd_sample_table *table;
     size_t n_inputs;
+    uint32_t *stack_bound; /* the table's (see hd_model_index) */
 };
 
 static uint64_t sample_key_hash(uint32_t stack, long thread)
@@ -495,26 +496,52 @@ static uint32_t sample_create(void *owner, const void *key)
                                              sizeof **t->columns);
     }
     t->keys[t->n] = *(const struct hd_sample *)key;
+    if (t->keys[t->n].stack >= *o->stack_bound)
+        *o->stack_bound = t->keys[t->n].stack + 1;
     for (size_t k = 0; k < o->n_inputs; k++)
         t->columns[k][t->n] = (struct hd_values){0, 0, 0, 0};
     return (uint32_t)t->n++;
 }
 
+/* The table, its index and its owner for the callbacks, of THREAD's
+ * kind; WHICH becomes 0 (whole-process) or 1 (per-thread). */
+static struct table_owner owner_of(struct hd_model *m, long thread, size_t *which,
+                                   struct hd_idtable **index)
+{
+    *which = thread == HD_ALL_THREADS ? 0 : 1;
+    *index = *which == 0 ? &m->index->samples : &m->index->thread_samples;
+    return (struct table_owner){*which == 0 ? &m->samples : &m->thread_samples, m->n_inputs,
+                                &m->index->stack_bound[*which]};
+}
+
 uint32_t hd_model_intern_sample(struct hd_model *m, uint32_t stack, long thread)
 {
-    bool whole = thread == HD_ALL_THREADS;
-    struct table_owner o = {whole ? &m->samples : &m->thread_samples, m->n_inputs};
+    size_t which;
+    struct hd_idtable *index;
+    struct table_owner o = owner_of(m, thread, &which, &index);
+    /* First index the samples appended unindexed. */
+    for (size_t i = m->index->indexed[which]; i < o.table->n; i++)
+        hd_idtable_add(index, sample_rehash(&o, (uint32_t)i), (uint32_t)i);
     struct hd_sample key = {stack, thread};
     struct hd_probe q = {sample_key_hash(stack, thread), sample_matches, sample_rehash, &o,
                          &key};
-    return hd_idtable_intern(whole ? &m->index->samples : &m->index->thread_samples, &q,
-                             sample_create, &o);
+    uint32_t id = hd_idtable_intern(index, &q, sample_create, &o);
+    m->index->indexed[which] = o.table->n;
+    return id;
 }
 
 void hd_model_rebuild_sample_index(struct hd_model *m)
 {
-    struct table_owner o = {&m->samples, m->n_inputs};
+    struct table_owner o = {&m->samples, m->n_inputs, &m->index->stack_bound[0]};
     hd_idtable_rebuild(&m->index->samples, (uint32_t)m->samples.n, sample_rehash, &o);
+    m->index->indexed[0] = m->samples.n;
+}
+
+void hd_model_forget_sample_index(struct hd_model *m, bool whole)
+{
+    size_t which = whole ? 0 : 1;
+    hd_idtable_free(whole ? &m->index->samples : &m->index->thread_samples);
+    m->index->indexed[which] = 0;
 }
 
 void hd_values_add(struct hd_values *to, const struct hd_values *v, double factor)
@@ -528,7 +555,15 @@ void hd_values_add(struct hd_values *to, const struct hd_values *v, double facto
 void hd_model_add_sample(struct hd_model *m, uint32_t input, uint32_t stack, long thread,
                          const struct hd_values *v)
 {
-    uint32_t id = hd_model_intern_sample(m, stack, thread);
-    struct hd_sample_table *t = thread == HD_ALL_THREADS ? &m->samples : &m->thread_samples;
-    hd_values_add(&t->columns[input][id], v, 1.0);
+    size_t which;
+    struct hd_idtable *index;
+    struct table_owner o = owner_of(m, thread, &which, &index);
+    /* A parse meets each stack's samples right after the stack: a stack
+     * newer than any in the table has no sample yet, and its sample is
+     * appended, to be indexed if a lookup ever needs it (a single
+     * profile's report never does). */
+    uint32_t id = stack >= m->index->stack_bound[which]
+                      ? sample_create(&o, &(struct hd_sample){stack, thread})
+                      : hd_model_intern_sample(m, stack, thread);
+    hd_values_add(&o.table->columns[input][id], v, 1.0);
 }

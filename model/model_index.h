@@ -17,6 +17,13 @@ struct hd_model_index {
     struct hd_idtable stacks;    /* keyed by the location id sequence */
     struct hd_idtable samples;   /* keyed by (stack, thread) */
     struct hd_idtable thread_samples;
+    /* Per sample table (0: whole-process, 1: per-thread): its samples
+     * [0, indexed) are in its index above; hd_model_add_sample appends a
+     * sample it knows is new without indexing it, and the next lookup
+     * indexes the rest first.  stack_bound exceeds every stack id in the
+     * table's keys (it only grows), so a stack at or past it is new. */
+    size_t indexed[2];
+    uint32_t stack_bound[2];
     /* The last location interned for each of a few unmapped addresses
      * (hd_model_intern_address), by a hash of the address: a parse meets
      * the same return addresses again and again.  An entry holds its
@@ -49,6 +56,10 @@ uint32_t hd_model_intern_sample(struct hd_model *model, uint32_t stack, long thr
 
 /* Rebuild the whole-process sample index after the table was replaced. */
 void hd_model_rebuild_sample_index(struct hd_model *model);
+
+/* Empty the index of the whole-process (WHOLE) or per-thread sample
+ * table, whose table the caller empties too. */
+void hd_model_forget_sample_index(struct hd_model *model, bool whole);
 
 /* TO += FACTOR x V, value by value. */
 void hd_values_add(struct hd_values *to, const struct hd_values *v, double factor);
