@@ -30,6 +30,23 @@ static uInt chunk(size_t n)
     return (uInt)(n > ZLIB_CHUNK ? ZLIB_CHUNK : n);
 }
 
+/* IN's data becomes the malloc'ed OUT of USED bytes, inflated. */
+static void keep_inflated(struct hd_input *in, char *out, size_t used)
+{
+    in->inflated = out;
+    in->data = out;
+    in->size = used;
+    in->compressed = true;
+}
+
+/* The error for gzip data that inflates past MAX_SIZE. */
+static int too_large(struct hd_error *err, const char *path, size_t max_size)
+{
+    return hd_error_set(err, path, 0,
+                        "gzip data inflates to more than %zu bytes, the limit "
+                        "(--max-input-size)", max_size);
+}
+
 /* Inflate the gzip data SOURCE of SOURCE_SIZE bytes (possibly several
  * concatenated members) into a malloc'ed buffer of at most MAX_SIZE bytes,
  * which becomes IN's data. */
@@ -54,9 +71,7 @@ static int inflate_gzip(struct hd_input *in, const unsigned char *source, size_t
             if (used > max_size) {
                 free(out);
                 inflateEnd(&z);
-                return hd_error_set(err, path, 0,
-                                    "gzip data inflates to more than %zu bytes, the limit "
-                                    "(--max-input-size)", max_size);
+                return too_large(err, path, max_size);
             }
             capacity = capacity > max_size / 2 ? max_size : capacity * 2;
             out = realloc(out, capacity + 1);
@@ -91,10 +106,7 @@ static int inflate_gzip(struct hd_input *in, const unsigned char *source, size_t
         }
     }
     inflateEnd(&z);
-    in->inflated = out;
-    in->data = out;
-    in->size = used;
-    in->compressed = true;
+    keep_inflated(in, out, used);
     return 0;
 }
 
@@ -156,10 +168,7 @@ static int inflate_fast(struct hd_input *in, const unsigned char *source, size_t
         free(out);
         return rc;
     }
-    in->inflated = out;
-    in->data = out;
-    in->size = used;
-    in->compressed = true;
+    keep_inflated(in, out, used);
     return 0;
 }
 
@@ -170,9 +179,7 @@ static int inflate_any(struct hd_input *in, const unsigned char *source, size_t 
 {
     int rc = inflate_fast(in, source, source_size, max_size);
     if (rc == 1)
-        return hd_error_set(err, path, 0,
-                            "gzip data inflates to more than %zu bytes, the limit "
-                            "(--max-input-size)", max_size);
+        return too_large(err, path, max_size);
     return rc == 0 ? 0 : inflate_gzip(in, source, source_size, path, max_size, err);
 }
 
