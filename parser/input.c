@@ -127,6 +127,9 @@ static int inflate_fast(struct hd_input *in, const unsigned char *source, size_t
                                            (size_t)source[source_size - 1] << 24
                                      : 0;
     size_t capacity = isize + 1 > source_size ? isize + 1 : source_size * 4 + 4096;
+    /* A lying trailer gets no more than deflate can produce (1032:1). */
+    if (source_size < SIZE_MAX / 2048 && capacity > source_size * 1032 + 4096)
+        capacity = source_size * 1032 + 4096;
     if (capacity > max_size + 1)
         capacity = max_size + 1;
     struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
