@@ -44,12 +44,15 @@ enum hd_producer {
     HD_PRODUCER_GPERFTOOLS, /* tcmalloc's heap profiler or sampler */
     HD_PRODUCER_JEMALLOC,   /* jemalloc >= 4 threaded format */
     HD_PRODUCER_JEMALLOC_3, /* jemalloc 2.x/3.x: legacy text, unpadded */
+    HD_PRODUCER_PPROF,      /* a pprof profile.proto writer (Go, tcmalloc,
+                               jemalloc_pprof, heapdiff --proto) */
 };
 
 /* Which text layout a file used (FORMATS.md §1). */
 enum hd_format {
     HD_FORMAT_LEGACY,   /* "heap profile: A: B [C: D] @ TYPE" + one line per stack */
     HD_FORMAT_THREADED, /* "heap_v2/R" + "@ stack" + "t*:"/"tN:" lines */
+    HD_FORMAT_PROTO,    /* pprof's profile.proto (parser/proto.c) */
 };
 
 /* How the counts in a file were turned into estimates (FORMATS.md §2). */
