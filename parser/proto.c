@@ -17,7 +17,9 @@
  *    innermost inlined function as in the model; a location without lines
  *    is an address, symbolized here from its mapping as the text formats'
  *    are (its address, in the call instruction as the format's writers
- *    give it, is taken as return address - 1);
+ *    give it, is taken as return address - 1); so is a location whose one
+ *    line only spells its address, as heapdiff's --proto names what it
+ *    could not symbolize;
  *  - samples: their stacks (leaf first, as the model's) and values.
  *    Labels (Go's "bytes" per-object size, pprof::base of a -diff_base
  *    profile), comments, drop_frames and keep_frames are not read; a
@@ -332,6 +334,27 @@ static int64_t frames_of(struct reader *r, const Location *l, struct hd_frame *f
     return named;
 }
 
+/* Whether FRAMES (N of them) only spell the location's address, as
+ * heapdiff's --proto names a location it could not symbolize ("0xADDR",
+ * or "MODULE+0xOFFSET" for MAPPING's file, the base name of its path):
+ * no name at all, to be looked up here like any address. */
+static bool spells_address(const struct hd_model *model, uint32_t mapping, uint64_t address,
+                           uint64_t offset, const struct hd_frame *frames, size_t n)
+{
+    if (n != 1 || !frames[0].function || frames[0].file || frames[0].line)
+        return false;
+    char spelled[4200];
+    const char *path = mapping == HD_NO_MAPPING ? "" : model->mappings[mapping].path;
+    if (!path[0]) {
+        snprintf(spelled, sizeof spelled, "0x%llx", (unsigned long long)address);
+    } else {
+        const char *base = strrchr(path, '/');
+        snprintf(spelled, sizeof spelled, "%s+0x%llx", base ? base + 1 : path,
+                 (unsigned long long)offset);
+    }
+    return strcmp(spelled, frames[0].function) == 0;
+}
+
 static int read_locations(struct reader *r, const struct hd_parse_limits *limits)
 {
     const Profile *p = r->profile;
@@ -371,13 +394,14 @@ static int read_locations(struct reader *r, const struct hd_parse_limits *limits
          * return address - 1; the model holds return addresses, as the
          * text formats give them (the symbolizer subtracts the 1). */
         uint64_t address = l->address ? l->address + 1 : 0;
-        if (named > 0) {
+        uint64_t offset = address;
+        if (map != HD_NO_MAPPING)
+            offset = address - r->model->mappings[map].start + r->model->mappings[map].offset;
+        if (named > 0 && !spells_address(r->model, map, address, offset, frames, l->n_line)) {
             r->location_ids[i] = hd_model_intern_given_location(r->model, map, address,
                                                                 frames, (uint32_t)l->n_line);
         } else if (map != HD_NO_MAPPING) {
-            const struct hd_mapping *m = &r->model->mappings[map];
-            r->location_ids[i] = hd_model_intern_location(r->model, map, address,
-                                                          address - m->start + m->offset);
+            r->location_ids[i] = hd_model_intern_location(r->model, map, address, offset);
         } else {
             r->location_ids[i] = hd_model_intern_address(r->model, address);
         }

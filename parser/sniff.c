@@ -143,14 +143,15 @@ bool hd_sniff_profile_proto(const char *text, size_t size)
     size_t at = 0;
     for (int field = 0; field < 16 && at < size; field++) {
         uint64_t key, value;
+        /* Cut off after a whole sample type: a truncated profile. */
         if (!read_varint(data, size, &at, &key))
-            return false;
+            return field > 0 && at == size;
         uint64_t number = key >> 3, wire = key & 7;
-        if ((field == 0 && number != 1) || !profile_field_fits(number, wire) ||
-            !read_varint(data, size, &at, &value))
+        if ((field == 0 && number != 1) || !profile_field_fits(number, wire))
             return false;
+        if (!read_varint(data, size, &at, &value))
+            return field > 0 && at == size;
         if (wire == 2) {
-            /* Past the end, after a whole sample type: a truncated one. */
             if (value > size - at)
                 return field > 0;
             if ((number == 1 || number == 11) && !is_value_type(data + at, (size_t)value))

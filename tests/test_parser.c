@@ -990,3 +990,92 @@ Test(parser, missing_file_is_an_error_not_a_crash)
     cr_assert_null(hd_parse_file(fixture("no/such/file.heap"), NULL, &err));
     cr_assert(strstr(err.message, "cannot open"), "%s", err.message);
 }
+
+/* ---- pprof's profile.proto (parser/proto.c) ---- */
+
+Test(parser, bad_profile_protos_are_refused_with_their_fault)
+{
+    static const struct {
+        const char *file, *message;
+    } cases[] = {
+        {"bad/proto-truncated.pb", "cannot be decoded: truncated or malformed"},
+        {"bad/proto-length-past-end.pb", "cannot be decoded: truncated or malformed"},
+        {"bad/proto-varint-bomb.pb", "cannot be decoded: truncated or malformed"},
+        {"bad/proto-location-id-out-of-range.pb", "sample 1: location id 9 does not exist"},
+        {"bad/proto-mapping-id-out-of-range.pb", "location 1: mapping id 7 does not exist"},
+        {"bad/proto-function-id-out-of-range.pb", "location 2: function id 5 does not exist"},
+        {"bad/proto-string-index-out-of-range.pb",
+         "function: string index 99 is outside the string table (5 strings)"},
+        {"bad/proto-duplicate-location-id.pb", "two locations have id 1"},
+        {"bad/proto-zero-location-id.pb", "location 1 of 2 has id 0, which is reserved"},
+        {"bad/proto-negative-value.pb", "sample 1 has the negative value -100"},
+        {"bad/proto-value-count.pb", "sample 1 has 2 values for 1 sample types"},
+        {"bad/proto-cpu-profile.pb",
+         "no heap sample type: heapdiff reads inuse_space/bytes, inuse_objects/count, "
+         "alloc_space/bytes, alloc_objects/count, space/bytes and objects/count; this "
+         "profile has samples/count, cpu/nanoseconds"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct hd_error err;
+        struct hd_model *p = hd_parse_file(fixture(cases[i].file), NULL, &err);
+        cr_expect_null(p, "%s was accepted", cases[i].file);
+        hd_model_free(p);
+        cr_expect(strstr(err.message, cases[i].message), "%s: message '%s' lacks '%s'",
+                  cases[i].file, err.message, cases[i].message);
+        cr_expect(strstr(err.file, cases[i].file), "%s: error names '%s'", cases[i].file,
+                  err.file);
+    }
+    /* 64 KiB of gzip that inflate to 64 MiB: bounded by --max-input-size. */
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    limits.max_input_bytes = 1 << 20;
+    struct hd_error err;
+    cr_assert_null(hd_parse_file(fixture("bad/proto-gzip-bomb.pb.gz"), &limits, &err));
+    cr_assert(strstr(err.message, "gzip data inflates to more than 1048576 bytes"), "%s",
+              err.message);
+    /* The stated limits hold for protos too. */
+    hd_parse_limits_init(&limits);
+    limits.max_locations = 1;
+    cr_assert_null(hd_parse_file(fixture("bad/proto-negative-value.pb"), &limits, &err));
+    cr_assert(strstr(err.message, "more than 1 locations"), "%s", err.message);
+}
+
+Test(parser, jemalloc_pprof_shaped_profile_is_addresses_in_mappings_with_build_ids)
+{
+    struct hd_error err;
+    struct hd_model *p = hd_parse_file(fixture("profiles/jepprof-run1.4.pb.gz"), NULL, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    struct hd_model *text = hd_parse_file(fixture("profiles/je-unsampled-run1.4.heap"), NULL, &err);
+    cr_assert_not_null(text, "%s", err.message);
+    const struct hd_model_input *in = &p->inputs[0];
+    cr_assert_eq(in->producer, HD_PRODUCER_PPROF);
+    cr_assert_eq(in->format, HD_FORMAT_PROTO);
+    cr_assert_eq(in->sampling, HD_SAMPLING_NONE, "period 1: exact");
+    cr_assert_not(in->has_alloc_values);
+    /* inuse_space only: the text profile's bytes, no objects. */
+    struct hd_values a = hd_model_input_total(p, 0), b = hd_model_input_total(text, 0);
+    cr_assert_eq(a.inuse_bytes, b.inuse_bytes);
+    cr_assert_eq(a.inuse_objects, 0);
+    cr_assert_eq(p->samples.n, text->samples.n);
+    /* Every location is an address, at the text profile's file offsets
+     * (the crate's return address - 1 is taken back). */
+    size_t matched = 0;
+    for (size_t i = 0; i < p->n_locations; i++) {
+        const struct hd_location *l = &p->locations[i];
+        cr_assert_eq(l->origin, HD_ORIGIN_SYMBOLIZER);
+        cr_assert_null(l->frames);
+        for (size_t k = 0; k < text->n_locations; k++)
+            matched += text->locations[k].address == l->address &&
+                       text->locations[k].offset == l->offset;
+    }
+    cr_assert_eq(matched, p->n_locations);
+    /* The build-ids recorded identify the modules. */
+    uint32_t main_mapping = hd_model_main_mapping(p);
+    cr_assert_neq(main_mapping, HD_NO_MAPPING);
+    cr_assert_not_null(p->mappings[main_mapping].build_id);
+    cr_assert_eq(strncmp(p->mappings[main_mapping].identity, "build-id:", 9), 0, "%s",
+                 p->mappings[main_mapping].identity);
+    cr_assert_str_eq(p->mappings[main_mapping].identity + 9, p->mappings[main_mapping].build_id);
+    hd_model_free(p);
+    hd_model_free(text);
+}
