@@ -2,16 +2,16 @@
 """pprof profile.proto fixtures, written with the protobuf wire format by
 hand (github.com/google/pprof, proto/profile.proto):
 
- profiles/jepprof-*.pb.gz  shaped like the output of the Rust crate
+ proto/jepprof-*.pb.gz  shaped like the output of the Rust crate
      jemalloc_pprof (pprof_util's to_pprof_proto), which cannot be built
      here: made from the jemalloc profiles je-unsampled-run{1,2}.N.heap,
      one sample type inuse_space/bytes, period_type space/bytes, the
      executable mappings of the maps section with the build-ids of their
      files, and locations that are bare addresses (return address - 1, as
      the crate writes them), no functions;
- bad/proto-*.pb            malformed profiles, one fault each.
+ proto/bad/*.pb          malformed profiles, one fault each.
 
-usage: testdata/make-proto.py   (from anywhere; writes into testdata/)
+usage: testdata/make-proto.py   (from anywhere; writes into testdata/proto/)
 """
 import gzip
 import os
@@ -146,7 +146,7 @@ def write(path, data):
 
 for run, n in (("run1", 2), ("run1", 4), ("run2", 4)):
     message = jemalloc_pprof(os.path.join(HERE, "profiles/je-unsampled-%s.%d.heap" % (run, n)))
-    write("profiles/jepprof-%s.%d.pb.gz" % (run, n), gzip.compress(message, mtime=0))
+    write("proto/jepprof-%s.%d.pb.gz" % (run, n), gzip.compress(message, mtime=0))
 
 
 # ---- bad profiles ----
@@ -199,8 +199,8 @@ bad = {
     "length-past-end": profile(**GOOD) + b"\x12\xff\xff\xff\xff\x0f",
 }
 for name, message in bad.items():
-    write("bad/proto-%s.pb" % name, message)
+    write("proto/bad/%s.pb" % name, message)
 # 64 MiB of string table from 64 KiB of gzip data: a decompression bomb
 # for --max-input-size
-write("bad/proto-gzip-bomb.pb.gz",
+write("proto/bad/gzip-bomb.pb.gz",
       gzip.compress(profile(**GOOD) + field(6, bytes(64 << 20)), mtime=0))

@@ -101,7 +101,7 @@ def cpp_round_trip(work):
 
 
 def jemalloc_pprof():
-    pairs = [("profiles/jepprof-run1.4.pb.gz", "profiles/je-unsampled-run1.4.heap")]
+    pairs = [("proto/jepprof-run1.4.pb.gz", "profiles/je-unsampled-run1.4.heap")]
     for options in ([], ["--lines"], ["--traces"]):
         for proto, text in pairs:
             check("jemalloc_pprof-shaped %s %s" % (" ".join(options), proto),
@@ -109,8 +109,8 @@ def jemalloc_pprof():
                   report(options, "bin/leaky", text))
     for options in ([], ["--lines"]):
         check("jemalloc_pprof-shaped %s diff across runs" % " ".join(options),
-              report(options + ["--base", "profiles/jepprof-run1.2.pb.gz"], "bin/leaky",
-                     "profiles/jepprof-run2.4.pb.gz"),
+              report(options + ["--base", "proto/jepprof-run1.2.pb.gz"], "bin/leaky",
+                     "proto/jepprof-run2.4.pb.gz"),
               report(options + ["--base", "profiles/je-unsampled-run1.2.heap"], "bin/leaky",
                      "profiles/je-unsampled-run2.4.heap"))
 

@@ -1393,3 +1393,44 @@ Test(cli, text_default_unit_suits_the_report_and_mb_is_jeprofs_layout)
     cr_expect(strstr(r->out, "Total: 1.3 MB  (current minus base"), "%s", r->out);
     cr_expect(strstr(r->out, "\n     0.1   6.2%"), "%s", r->out);
 }
+
+/* ---- pprof's profile.proto ---- */
+
+Test(cli, go_pprof_protos_diff_as_go_pprof_diffs_them)
+{
+    /* Go pprof -proto of tc-run1.0002 and .0004 (symbolized by Go pprof,
+     * with lines): the rows `pprof -text -base` prints for them. */
+    struct run *r = heapdiff("--show_bytes", "--base", "proto/gopprof-tc-run1.0002.pb.gz",
+                             "bin/leaky", "proto/gopprof-tc-run1.0004.pb.gz", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 1324800 B  (current minus base"), "%s", r->out);
+    cr_expect(strstr(r->out, " 1048576  79.1%  79.1%  1048576  79.1% recurse\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "   96000   7.2%  93.8%    96000   7.2% inlined_alloc (inline)\n"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "   81920   6.2% 100.0%    81920   6.2% linear_leak\n"), "%s",
+              r->out);
+    /* Named by Go pprof (from the symbol table), not looked up again. */
+    cr_expect(strstr(r->out, "% __libc_start_main\n"), "%s", r->out);
+}
+
+Test(cli, jemalloc_pprof_shaped_protos_are_symbolized_here)
+{
+    struct run *r = heapdiff("--lines", "bin/leaky", "proto/jepprof-run1.4.pb.gz", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 2731.50 KiB\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "% recurse src/leaky.c:130\n"), "%s", r->out);
+}
+
+Test(cli, bad_protos_exit_2)
+{
+    expect_failure(heapdiff("bin/leaky", "proto/bad/location-id-out-of-range.pb", NULL),
+                   "heapdiff: proto/bad/location-id-out-of-range.pb: sample 1: location id 9 "
+                   "does not exist\n");
+    expect_failure(heapdiff("bin/leaky", "proto/bad/truncated.pb", NULL),
+                   "heapdiff: proto/bad/truncated.pb: a pprof profile.proto that cannot be "
+                   "decoded: truncated or malformed\n");
+    expect_failure(heapdiff("--max-input-size=1M", "bin/leaky", "proto/bad/gzip-bomb.pb.gz",
+                            NULL),
+                   "heapdiff: proto/bad/gzip-bomb.pb.gz: gzip data inflates to more than "
+                   "1048576 bytes");
+}

@@ -998,19 +998,19 @@ Test(parser, bad_profile_protos_are_refused_with_their_fault)
     static const struct {
         const char *file, *message;
     } cases[] = {
-        {"bad/proto-truncated.pb", "cannot be decoded: truncated or malformed"},
-        {"bad/proto-length-past-end.pb", "cannot be decoded: truncated or malformed"},
-        {"bad/proto-varint-bomb.pb", "cannot be decoded: truncated or malformed"},
-        {"bad/proto-location-id-out-of-range.pb", "sample 1: location id 9 does not exist"},
-        {"bad/proto-mapping-id-out-of-range.pb", "location 1: mapping id 7 does not exist"},
-        {"bad/proto-function-id-out-of-range.pb", "location 2: function id 5 does not exist"},
-        {"bad/proto-string-index-out-of-range.pb",
+        {"proto/bad/truncated.pb", "cannot be decoded: truncated or malformed"},
+        {"proto/bad/length-past-end.pb", "cannot be decoded: truncated or malformed"},
+        {"proto/bad/varint-bomb.pb", "cannot be decoded: truncated or malformed"},
+        {"proto/bad/location-id-out-of-range.pb", "sample 1: location id 9 does not exist"},
+        {"proto/bad/mapping-id-out-of-range.pb", "location 1: mapping id 7 does not exist"},
+        {"proto/bad/function-id-out-of-range.pb", "location 2: function id 5 does not exist"},
+        {"proto/bad/string-index-out-of-range.pb",
          "function: string index 99 is outside the string table (5 strings)"},
-        {"bad/proto-duplicate-location-id.pb", "two locations have id 1"},
-        {"bad/proto-zero-location-id.pb", "location 1 of 2 has id 0, which is reserved"},
-        {"bad/proto-negative-value.pb", "sample 1 has the negative value -100"},
-        {"bad/proto-value-count.pb", "sample 1 has 2 values for 1 sample types"},
-        {"bad/proto-cpu-profile.pb",
+        {"proto/bad/duplicate-location-id.pb", "two locations have id 1"},
+        {"proto/bad/zero-location-id.pb", "location 1 of 2 has id 0, which is reserved"},
+        {"proto/bad/negative-value.pb", "sample 1 has the negative value -100"},
+        {"proto/bad/value-count.pb", "sample 1 has 2 values for 1 sample types"},
+        {"proto/bad/cpu-profile.pb",
          "no heap sample type: heapdiff reads inuse_space/bytes, inuse_objects/count, "
          "alloc_space/bytes, alloc_objects/count, space/bytes and objects/count; this "
          "profile has samples/count, cpu/nanoseconds"},
@@ -1030,20 +1030,20 @@ Test(parser, bad_profile_protos_are_refused_with_their_fault)
     hd_parse_limits_init(&limits);
     limits.max_input_bytes = 1 << 20;
     struct hd_error err;
-    cr_assert_null(hd_parse_file(fixture("bad/proto-gzip-bomb.pb.gz"), &limits, &err));
+    cr_assert_null(hd_parse_file(fixture("proto/bad/gzip-bomb.pb.gz"), &limits, &err));
     cr_assert(strstr(err.message, "gzip data inflates to more than 1048576 bytes"), "%s",
               err.message);
     /* The stated limits hold for protos too. */
     hd_parse_limits_init(&limits);
     limits.max_locations = 1;
-    cr_assert_null(hd_parse_file(fixture("bad/proto-negative-value.pb"), &limits, &err));
+    cr_assert_null(hd_parse_file(fixture("proto/bad/negative-value.pb"), &limits, &err));
     cr_assert(strstr(err.message, "more than 1 locations"), "%s", err.message);
 }
 
 Test(parser, jemalloc_pprof_shaped_profile_is_addresses_in_mappings_with_build_ids)
 {
     struct hd_error err;
-    struct hd_model *p = hd_parse_file(fixture("profiles/jepprof-run1.4.pb.gz"), NULL, &err);
+    struct hd_model *p = hd_parse_file(fixture("proto/jepprof-run1.4.pb.gz"), NULL, &err);
     cr_assert_not_null(p, "%s", err.message);
     struct hd_model *text = hd_parse_file(fixture("profiles/je-unsampled-run1.4.heap"), NULL, &err);
     cr_assert_not_null(text, "%s", err.message);
@@ -1078,4 +1078,29 @@ Test(parser, jemalloc_pprof_shaped_profile_is_addresses_in_mappings_with_build_i
     cr_assert_str_eq(p->mappings[main_mapping].identity + 9, p->mappings[main_mapping].build_id);
     hd_model_free(p);
     hd_model_free(text);
+}
+
+Test(parser, proto_lines_are_given_frames_innermost_first)
+{
+    /* heapdiff --proto of tc-cpp.0004: app::Pool::make is inlined into
+     * app::Pool::fill; lines[0] is the innermost, as the model's. */
+    struct hd_error err;
+    struct hd_model *p = hd_parse_file(fixture("proto/heapdiff-tc-cpp.0004.pb.gz"), NULL, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    bool found = false;
+    for (size_t i = 0; i < p->n_locations; i++) {
+        const struct hd_location *l = &p->locations[i];
+        cr_assert_eq(l->origin, HD_ORIGIN_INPUT, "every location has lines");
+        cr_assert_eq(l->n_frames, l->n_given_frames);
+        for (uint32_t f = 0; f + 1 < l->n_frames; f++)
+            if (strcmp(l->frames[f].function, "app::Pool::make") == 0 &&
+                strcmp(l->frames[f + 1].function, "app::Pool::fill") == 0) {
+                found = true;
+                cr_assert_str_eq(l->frames[f].file, "src/leaky_cpp.cc");
+                cr_assert_eq(l->frames[f].line, 60);
+            }
+    }
+    cr_assert(found);
+    cr_assert_eq(hd_model_input_total(p, 0).inuse_bytes, 736256);
+    hd_model_free(p);
 }

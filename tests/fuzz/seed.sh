@@ -10,7 +10,7 @@ out=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
-                                     gzip elf dwarf options pipeline)
+                                     gzip elf dwarf options pipeline parse_proto)
 
 # Plain-text profiles of every kind (not the gzip'ed ones).
 text_profiles() {
@@ -94,6 +94,13 @@ LINES
         { printf "\\$(printf '%03o' $((i % 6)))\\0"; cat "$name.tmp"; } >"$name"
         rm "$name.tmp"
         i=$((i + 1))
+      done ;;
+    parse_proto)
+      # profile.proto, inflated: proto/bad/'s, and proto/'s (jemalloc_pprof-
+      # shaped ones, heapdiff --proto's and Go pprof -proto's, with lines)
+      for f in "$testdata"/proto/bad/*.pb "$testdata"/proto/*.pb.gz "$testdata"/bad/*.pb*; do
+        case $f in *gzip-bomb*) continue ;; esac
+        if [[ $f == *.gz ]]; then gzip -dc "$f" >"$dir/$(basename "$f" .gz)"; else cp "$f" "$dir/"; fi
       done ;;
     *)
       echo "seed.sh: unknown target $target" >&2
