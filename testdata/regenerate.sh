@@ -292,6 +292,8 @@ hdr_variant hdr-notype-ne.heap "$SUMS" ''
 python3 make-bad-dwarf.py
 # Files of other kinds given where a profile belongs (bad/other-*).
 python3 make-other-formats.py
+# pprof profile.proto inputs from the jemalloc profiles (proto/).
+python3 make-proto.py
 # cut in the middle of the 3rd sample line (inside an address)
 head -c "$(($(head -3 "$TC" | wc -c) + 40))" "$TC" >bad/truncated-mid-line.heap
 # cut at a line boundary after the samples, before the blank line + maps
