@@ -9,6 +9,7 @@ hand (github.com/google/pprof, proto/profile.proto):
      executable mappings of the maps section with the build-ids of their
      files, and locations that are bare addresses (return address - 1, as
      the crate writes them), no functions;
+ proto/minimal.pb(.gz)  one sample at one address, the smallest profile;
  proto/bad/*.pb          malformed profiles, one fault each.
 
 usage: testdata/make-proto.py   (from anywhere; writes into testdata/proto/)
@@ -143,6 +144,20 @@ def write(path, data):
     with open(os.path.join(HERE, path), "wb") as f:
         f.write(data)
 
+
+# The smallest profile: one sample of 10 space/bytes at one address in a
+# mapping without a file, fields in the order Go's encoder writes them
+# (`go tool pprof -raw` reads it); plain and gzip'ed.
+strings = [b"", b"space", b"bytes"]
+minimal = field(1, field(1, 1) + field(2, 2))                    # sample_type space/bytes
+minimal += field(2, field(1, varint(1)) + field(2, varint(10)))  # sample: location 1, 10
+minimal += field(3, field(1, 1) + field(2, 0x400000) + field(3, 0x401000))  # mapping
+minimal += field(4, field(1, 1) + field(2, 1) + field(3, 0x400123))        # location
+minimal += b"".join(field(6, s) for s in strings)                # string_table
+minimal += field(11, field(1, 1) + field(2, 2))                  # period_type
+minimal += field(12, 1)                                          # period
+write("proto/minimal.pb", minimal)
+write("proto/minimal.pb.gz", gzip.compress(minimal, mtime=0))
 
 for run, n in (("run1", 2), ("run1", 4), ("run2", 4)):
     message = jemalloc_pprof(os.path.join(HERE, "profiles/je-unsampled-%s.%d.heap" % (run, n)))
