@@ -1434,3 +1434,16 @@ Test(cli, bad_protos_exit_2)
                    "heapdiff: proto/bad/gzip-bomb.pb.gz: gzip data inflates to more than "
                    "1048576 bytes");
 }
+
+Test(cli, protos_of_two_builds_meet_by_their_frames)
+{
+    /* Go pprof -proto of tc-twobuilds-1.0002 and -2.0002, each named from
+     * its own build: leak_buffers' return addresses moved between the
+     * builds, the frames did not (testdata/README.md, "twobuilds"). */
+    struct run *r = heapdiff("--show_bytes", "--base", "proto/gopprof-twobuilds-1.0002.pb.gz",
+                             "proto/gopprof-twobuilds-2.0002.pb.gz", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 66048 B  (current minus base"), "%s", r->out);
+    cr_expect(strstr(r->out, "   65536  99.2% leak_buffers\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "     512   0.8% stamp (new)\n"), "%s", r->out);
+}
