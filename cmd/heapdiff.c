@@ -215,6 +215,7 @@ static void print_usage(FILE *out, const struct hd_option *table)
           "ELF header, is the program that wrote them.  With --trend, the PROFILEs\n"
           "(files, directories of dumps, globs) are a series, ordered by dump number.\n"
           "Options take '-' or '_' in names, one dash or two, and --opt=V or --opt V.\n"
+          "pprof's profile.proto files (Go, tcmalloc, jemalloc_pprof) are read too.\n"
           "\n"
           "Options:\n",
           out);
