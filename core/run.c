@@ -315,6 +315,13 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
         hd_model_free(m);
         return NULL;
     }
+    if (hd_value_is_objects(value) && in->lacks_objects) {
+        hd_error_set(err, in->path, 0,
+                     "has no object counts, only bytes (its sample types are space ones): "
+                     "use --inuse_space or --alloc_space");
+        hd_model_free(m);
+        return NULL;
+    }
     if (r->thread != HD_ALL_THREADS) {
         if (in->format != HD_FORMAT_THREADED) {
             hd_error_set(err, in->path, 0, "--thread needs a jemalloc profile with tN: lines");

@@ -99,6 +99,9 @@ struct hd_model_input {
     enum hd_sampling sampling;
     double sample_period;   /* bytes; 0 with HD_SAMPLING_NONE */
     bool has_alloc_values;  /* some allocated pair was not 0: 0 */
+    bool lacks_objects;     /* the file has no object counts at all (a
+                               profile.proto with space types only, as
+                               jemalloc_pprof writes): objects read 0 */
     /* The header's totals against the records' sums (parser/totals.c).
      * records_short: the records hold fewer bytes than the header counts,
      * beyond what the format explains; then header_total holds the

@@ -222,6 +222,7 @@ static int read_sample_types(struct reader *r, struct value_columns *columns)
         *slot = (long)t;
         any = true;
     }
+    r->model->inputs[0].lacks_objects = columns->inuse_objects < 0 && columns->alloc_objects < 0;
     if (!any)
         return hd_error_set(r->err, r->name, 0,
                             "no heap sample type: heapdiff reads inuse_space/bytes, "

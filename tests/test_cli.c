@@ -1419,6 +1419,9 @@ Test(cli, jemalloc_pprof_shaped_protos_are_symbolized_here)
     cr_assert_eq(r->status, 0, "%s", r->err);
     cr_expect(strstr(r->out, "Total: 2731.50 KiB\n"), "%s", r->out);
     cr_expect(strstr(r->out, "% recurse src/leaky.c:130\n"), "%s", r->out);
+    /* inuse_space only: no object counts to show. */
+    expect_failure(heapdiff("--inuse_objects", "bin/leaky", "proto/jepprof-run1.4.pb.gz", NULL),
+                   "heapdiff: proto/jepprof-run1.4.pb.gz: has no object counts, only bytes");
 }
 
 Test(cli, bad_protos_exit_2)
