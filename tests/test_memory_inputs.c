@@ -172,6 +172,33 @@ Test(memory_inputs, glibc_arena_reservations_show_as_regions)
     hd_mem_snapshot_free(&s);
 }
 
+Test(memory_inputs, after_malloc_trim_glibc_still_counts_the_trimmed_space_as_free)
+{
+    /* arenas-trim: snap.2, then malloc_trim(0), then snap.3.  malloc-info.xml
+     * of both: <heap nr="1"> rest 3956436 B.  smaps: each worker arena's
+     * 4128 kB rw-p heap (64 MiB-aligned) has Rss 4128 kB, then 2260 kB;
+     * smaps_rollup Rss 52084 kB, then 29668 kB. */
+    struct hd_mem_snapshot before, after;
+    read_ok("arenas-trim/snap.2", &before);
+    read_ok("arenas-trim/snap.3", &after);
+    cr_expect_eq(before.glibc.arenas[1].free_bytes, 3956436);
+    cr_expect_eq(after.glibc.arenas[1].free_bytes, 3956436);
+    cr_expect_eq(before.rollup.rss, 52084ull * 1024);
+    cr_expect_eq(after.rollup.rss, 29668ull * 1024);
+    size_t trimmed = 0;
+    for (size_t i = 0; i < after.n_regions; i++) {
+        const struct hd_mem_region *r = &after.regions[i];
+        if (r->start % (64 << 20) == 0 && r->limit - r->start == 4128 * 1024 &&
+            strcmp(r->perms, "rw-p") == 0 && r->path[0] == '\0') {
+            cr_expect_eq(r->rss, 2260 * 1024);
+            trimmed++;
+        }
+    }
+    cr_expect_eq(trimmed, 12);
+    hd_mem_snapshot_free(&before);
+    hd_mem_snapshot_free(&after);
+}
+
 Test(memory_inputs, smaps_alone_sums_its_regions_into_the_rollup)
 {
     /* awk '/^Rss:/ {s += $2} /^Anonymous:/ {a += $2}' smaps: 51932 50552

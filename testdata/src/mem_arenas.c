@@ -11,6 +11,10 @@
  *
  *   snapshot 1   after FIRST workers  (FIRST arenas besides the main one)
  *   snapshot 2   after SECOND workers in all
+ *   snapshot 3   only with MC_TRIM=1 in the environment: after
+ *                malloc_trim(0), which gives the arenas' free pages back
+ *                (madvise MADV_DONTNEED) while malloc_info still counts
+ *                them as free arena memory
  *
  * Designed numbers: each worker keeps BLOCKS/KEEP + 1 = 501 blocks of 512 B
  * (256512 B requested) in an arena of about 4.2 MB. */
@@ -72,6 +76,10 @@ int main(int argc, char **argv)
 	mem_snapshot(argv[1], 1);
 	start(t, FIRST, SECOND);
 	mem_snapshot(argv[1], 2);
+	if (getenv("MC_TRIM") != NULL) {
+		malloc_trim(0);
+		mem_snapshot(argv[1], 3);
+	}
 	pthread_mutex_lock(&lock);
 	finish = 1;
 	pthread_cond_broadcast(&cond);
