@@ -256,6 +256,42 @@ Test(memory_inputs, pmap_X_columns_by_name)
     hd_mem_snapshot_free(&s);
 }
 
+Test(memory_inputs, pmap_XX_with_vmflags_and_plain_maps_of_one_process)
+{
+    /* formats/: pmap -XX and /proc/PID/maps of one `sleep 30`.  pmap-XX.txt
+     * footer: Size 2924, Rss 1808, Pss 263, Shared_Clean 1700,
+     * Private_Dirty 108, Anonymous 108 (kB); 37 rows, as maps has lines.
+     * VmFlags ("rd mr mw me") holds spaces: columns are read by where their
+     * names end, so the mapping is still "sleep". */
+    struct hd_mem_snapshot xx, maps;
+    read_ok("formats/pmap-XX.txt", &xx);
+    read_ok("formats/maps", &maps);
+    cr_expect_eq(xx.regions_source, HD_MEM_SOURCE_PMAP_XX);
+    cr_assert_eq(xx.n_regions, 37);
+    cr_expect_eq(xx.rollup.rss, 1808 * 1024);
+    cr_expect_eq(xx.rollup.pss, 263 * 1024);
+    cr_expect_eq(xx.rollup.shared_clean, 1700 * 1024);
+    cr_expect_eq(xx.rollup.private_dirty, 108 * 1024);
+    cr_expect_eq(xx.rollup.anonymous, 108 * 1024);
+    cr_expect_str_eq(xx.regions[0].path, "sleep");
+    /* maps: the same mappings, no sizes, so no rollup either. */
+    cr_expect_eq(maps.regions_source, HD_MEM_SOURCE_MAPS);
+    cr_expect(!maps.regions_have_rss && !maps.has_rollup);
+    cr_assert_eq(maps.n_regions, 37);
+    cr_expect_str_eq(maps.regions[0].path, "/usr/bin/sleep");
+    cr_expect_eq(maps.regions[0].rss, HD_MEM_UNKNOWN);
+    uint64_t size = 0;
+    for (size_t i = 0; i < 37; i++) {
+        cr_expect_eq(maps.regions[i].start, xx.regions[i].start);
+        cr_expect_eq(maps.regions[i].limit, xx.regions[i].limit);
+        cr_expect_eq(maps.regions[i].offset, xx.regions[i].offset);
+        size += maps.regions[i].limit - maps.regions[i].start;
+    }
+    cr_expect_eq(size, 2924 * 1024);
+    hd_mem_snapshot_free(&xx);
+    hd_mem_snapshot_free(&maps);
+}
+
 Test(memory_inputs, pmap_and_smaps_of_one_moment_agree_on_the_mappings)
 {
     struct hd_mem_snapshot a, b;

@@ -99,9 +99,9 @@ LINES
       # every capture file behind its reader's byte (fuzz_memory.c), and
       # behind 9 (recognition by content)
       local f byte
-      for f in $(find "$testdata/memory" -path '*/snap.*' -type f | sort); do
+      for f in $(find "$testdata/memory" -type f \( -path '*/snap.*' -o -path '*/formats/*' \) | sort); do
         case $(basename "$f") in
-          smaps) byte=0 ;; smaps_rollup) byte=1 ;; pmap-*) byte=2 ;; status) byte=3 ;;
+          smaps | maps) byte=0 ;; smaps_rollup) byte=1 ;; pmap-*) byte=2 ;; status) byte=3 ;;
           malloc-info.xml) byte=4 ;; malloc-stats.txt) byte=5 ;;
           jemalloc-stats.txt) byte=6 ;; jemalloc-stats.json) byte=7 ;;
           tcmalloc-stats.txt) byte=8 ;; *) byte=9 ;;
