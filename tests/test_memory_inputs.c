@@ -376,6 +376,29 @@ Test(memory_inputs, jemalloc_text_and_json_say_the_same)
     hd_mem_snapshot_free(&d);
 }
 
+Test(memory_inputs, jemalloc_with_many_arenas_reads_the_merged_section)
+{
+    /* arenas-jemalloc/snap.2 (mem_arenas under jemalloc, 12 workers):
+     * "Allocated: 3776512, active: 21729280, metadata: 4777440 (n_thp 0),
+     * resident: 38834176, mapped: 55447552, retained: 6418432"; "Merged
+     * arenas stats:" dirty 3112 pages, which its 8 "arenas[N]:" sections
+     * add up to (4 x 498 + 4 x 280; their decay time column is "10000",
+     * not "N/A").  The JSON has "merged" too. */
+    struct hd_mem_snapshot t, j;
+    read_ok("arenas-jemalloc/snap.2/jemalloc-stats.txt", &t);
+    read_ok("arenas-jemalloc/snap.2/jemalloc-stats.json", &j);
+    const struct hd_mem_jemalloc *all[] = {&t.jemalloc, &j.jemalloc};
+    for (int i = 0; i < 2; i++) {
+        cr_expect_eq(all[i]->allocated, 3776512);
+        cr_expect_eq(all[i]->active, 21729280);
+        cr_expect_eq(all[i]->resident, 38834176);
+        cr_expect_eq(all[i]->dirty_bytes, 3112ull * 4096);
+        cr_expect_eq(all[i]->muzzy_bytes, 0);
+    }
+    hd_mem_snapshot_free(&t);
+    hd_mem_snapshot_free(&j);
+}
+
 Test(memory_inputs, jemalloc_dirty_pages_grow_with_each_burst)
 {
     /* arenas[0] dirty npages: 0, 8417, 16126 (the second burst did not

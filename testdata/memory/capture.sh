@@ -4,7 +4,8 @@
 #   testdata/memory/capture.sh [CASE...]     (default: every case)
 #
 # Cases (testdata/README.md, "memory/"): arenas, arenas-trim (the same,
-# then malloc_trim), jemalloc-dirty, tcmalloc-burst, mmap, leak.  Each case's program (testdata/src/mem_*.c)
+# then malloc_trim), arenas-jemalloc (the same program under jemalloc),
+# jemalloc-dirty, tcmalloc-burst, mmap, leak.  Each case's program (testdata/src/mem_*.c)
 # writes testdata/memory/CASE/snap.N/ itself at the moments it chooses
 # (smaps, smaps_rollup, status, its allocator's statistics, its heap
 # profile: src/mem_capture.h), prints "snap N PID" and waits; this script
@@ -49,11 +50,13 @@ run() {
 }
 
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(arenas arenas-trim jemalloc-dirty tcmalloc-burst mmap leak)
+[ ${#cases[@]} -gt 0 ] || cases=(arenas arenas-trim arenas-jemalloc jemalloc-dirty tcmalloc-burst mmap leak)
 for c in "${cases[@]}"; do
 	case $c in
 	arenas) run arenas mem_arenas ;;
 	arenas-trim) run arenas-trim mem_arenas MC_TRIM=1 ;;
+	arenas-jemalloc)
+		run arenas-jemalloc mem_arenas MC_ALLOCATOR=jemalloc LD_PRELOAD="$JEMALLOC" ;;
 	jemalloc-dirty)
 		run jemalloc-dirty mem_jemalloc_dirty MC_ALLOCATOR=jemalloc LD_PRELOAD="$JEMALLOC" \
 			MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1,prof:true,prof_prefix:"$tmp/jeprof" ;;
