@@ -1,0 +1,389 @@
+/* --memory's analysis (analyze/memory.c, memory_findings.c) on snapshots
+ * made by hand: each class's rule, the classes summing to RSS, the traps
+ * of issue 16, and which finding each shape of growth gets.  The real
+ * captures of testdata/memory/ are checked through the CLI at the end. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memory_analysis.h"
+
+#define KiB ((uint64_t)1024)
+#define MiB (KiB * 1024)
+#define HEAP_BASE ((uint64_t)0x7f0000000000) /* a multiple of 64 MiB */
+
+/* A snapshot under construction: regions appended in address order. */
+struct builder {
+    struct hd_mem_snapshot snap;
+    struct hd_mem_region regions[64];
+    struct hd_mem_glibc_arena arenas[64];
+};
+
+static void init(struct builder *b, const char *name)
+{
+    memset(b, 0, sizeof *b);
+    b->snap.name = name;
+    b->snap.regions = b->regions;
+    b->snap.has_regions = b->snap.regions_have_rss = true;
+}
+
+static void region(struct builder *b, uint64_t start, uint64_t size, const char *perms,
+                   const char *path, uint64_t rss)
+{
+    struct hd_mem_region *r = &b->regions[b->snap.n_regions++];
+    memset(r, 0, sizeof *r);
+    r->start = start;
+    r->limit = start + size;
+    snprintf(r->perms, sizeof r->perms, "%s", perms);
+    r->path = path;
+    r->rss = rss;
+    r->swap = r->anon_huge = 0;
+}
+
+/* A program's code and data, [heap], [stack]: 1 MiB + 64 KiB + HEAP_RSS +
+ * 132 KiB resident. */
+static void program(struct builder *b, uint64_t heap_rss)
+{
+    region(b, 0x555555554000, 2 * MiB, "r-xp", "/srv/app", 1 * MiB);
+    region(b, 0x555555754000, 64 * KiB, "rw-p", "/srv/app", 64 * KiB);
+    region(b, 0x555555800000, 100 * MiB, "rw-p", "[heap]", heap_rss);
+}
+
+static void main_stack(struct builder *b)
+{
+    region(b, 0x7ffffff00000, 1 * MiB, "rw-p", "[stack]", 132 * KiB);
+}
+
+/* One of glibc's non-main heaps: RW bytes open, the rest PROT_NONE. */
+static void glibc_heap(struct builder *b, int k, uint64_t rw, uint64_t rss)
+{
+    uint64_t start = HEAP_BASE + (uint64_t)k * 64 * MiB;
+    region(b, start, rw, "rw-p", "", rss);
+    if (rw < 64 * MiB)
+        region(b, start + rw, 64 * MiB - rw, "---p", "", 0);
+}
+
+static void arena(struct builder *b, int number, uint64_t system, uint64_t free_bytes)
+{
+    b->snap.glibc.present = true;
+    b->arenas[b->snap.glibc.n_arenas++] =
+        (struct hd_mem_glibc_arena){number, system, system, free_bytes, 0, 10};
+    b->snap.glibc.arenas = b->arenas;
+    b->snap.glibc.system_current += system;
+    b->snap.glibc.free_bytes += free_bytes;
+}
+
+static uint64_t sum_rss(const struct builder *b)
+{
+    uint64_t sum = 0;
+    for (size_t i = 0; i < b->snap.n_regions; i++)
+        sum += b->regions[i].rss;
+    return sum;
+}
+
+/* glibc, threads: main arena 10 MiB resident (8 in use), two heaps of
+ * other arenas (38 + 60 MiB resident), a thread stack, 5 MiB of other
+ * anonymous memory of which malloc_info's mmap total claims 2 MiB. */
+static void glibc_threads(struct builder *b)
+{
+    init(b, "glibc");
+    program(b, 10 * MiB);
+    glibc_heap(b, 0, 40 * MiB, 38 * MiB);
+    glibc_heap(b, 1, 64 * MiB, 60 * MiB);
+    region(b, HEAP_BASE + 200 * MiB, 4 * KiB, "---p", "", 0); /* guard */
+    region(b, HEAP_BASE + 200 * MiB + 4 * KiB, 8 * MiB, "rw-p", "", 100 * KiB);
+    region(b, HEAP_BASE + 300 * MiB, 5 * MiB, "rw-p", "", 5 * MiB);
+    main_stack(b);
+    arena(b, 0, 10 * MiB, 2 * MiB);
+    arena(b, 1, 40 * MiB, 30 * MiB);
+    arena(b, 2, 64 * MiB, 50 * MiB);
+    b->snap.glibc.mmap_bytes = 2 * MiB;
+}
+
+Test(memory_classes, glibc_arenas_split_by_their_resident_ranges)
+{
+    struct builder b;
+    glibc_threads(&b);
+    struct hd_mem_breakdown d;
+    hd_mem_breakdown_of(&b.snap, NULL, &d);
+    cr_assert_eq(d.allocator, HD_MEM_ALLOCATOR_GLIBC);
+    cr_assert_eq(d.rss, sum_rss(&b));
+    cr_assert_eq(d.arenas.n_arenas, 3);
+    cr_assert_eq(d.arenas.n_heaps, 2);
+    cr_assert_eq(d.arenas.heaps_reserved, 128 * MiB);
+    cr_assert_eq(d.arenas.heaps_resident, 98 * MiB);
+    cr_assert_eq(d.arenas.main_resident, 10 * MiB);
+    /* main: 8 in use, 2 free; others: 104 - 80 = 24 in use, and of 80
+     * free only 98 - 24 = 74 resident; mmap'ed chunks 2 of the 5 MiB. */
+    cr_assert_eq(d.classes[HD_MEM_HEAP_IN_USE], (8 + 24 + 2) * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_FREE], (2 + 74) * MiB);
+    cr_assert_eq(d.classes[HD_MEM_OTHER_ANON], 3 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_THREAD_STACKS], 232 * KiB);
+    cr_assert_eq(d.n_thread_stacks, 2);
+    cr_assert_eq(d.classes[HD_MEM_FILE_CODE], 1 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_FILE_DATA], 64 * KiB);
+    cr_assert_eq(d.classes[HD_MEM_UNEXPLAINED], 0);
+    cr_assert_eq(hd_mem_breakdown_sum(&d), d.rss);
+    cr_assert_eq(d.n_files, 1);
+    cr_assert_str_eq(d.files[0].path, "/srv/app");
+    hd_mem_breakdown_release(&d);
+}
+
+Test(memory_classes, trimmed_free_space_is_bounded_by_the_arena_rss)
+{
+    /* After malloc_trim, malloc_info still counts 50 MiB free in arena 1,
+     * but its heap has 6 MiB resident, 4 of them in use. */
+    struct builder b;
+    init(&b, "trimmed");
+    program(&b, 1 * MiB);
+    glibc_heap(&b, 0, 64 * MiB, 6 * MiB);
+    arena(&b, 0, 1 * MiB, 0);
+    arena(&b, 1, 54 * MiB, 50 * MiB);
+    struct hd_mem_breakdown d;
+    hd_mem_breakdown_of(&b.snap, NULL, &d);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_FREE], 2 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_HEAP_IN_USE], 5 * MiB);
+    cr_assert_eq(d.allocator_free, 50 * MiB);
+    cr_assert_eq(hd_mem_breakdown_sum(&d), d.rss);
+    cr_assert_geq(d.n_notes, 1);
+    cr_assert(strstr(d.notes[0], "trimmed"), "%s", d.notes[0]);
+    hd_mem_breakdown_release(&d);
+}
+
+Test(memory_classes, the_profile_gives_the_heap_and_the_rest_is_overhead)
+{
+    struct builder b;
+    glibc_threads(&b);
+    struct hd_mem_profile p = {true, 30.0 * MiB, 1000, false};
+    struct hd_mem_breakdown d;
+    hd_mem_breakdown_of(&b.snap, &p, &d);
+    cr_assert(d.heap_from_profile);
+    cr_assert_eq(d.classes[HD_MEM_HEAP_IN_USE], 30 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_OVERHEAD], 4 * MiB);
+    cr_assert_eq(hd_mem_breakdown_sum(&d), d.rss);
+    hd_mem_breakdown_release(&d);
+}
+
+Test(memory_classes, gperftools_profiler_tables_are_their_own_class)
+{
+    /* tcmalloc: [heap] is its sbrk memory, not glibc's; the profiler's
+     * tables (32 B per live object + 2.4 MiB) come out of the anonymous
+     * memory no statistics claim. */
+    struct builder b;
+    init(&b, "tcmalloc");
+    program(&b, 30 * MiB);
+    region(&b, HEAP_BASE, 64 * MiB, "rw-p", "", 60 * MiB);
+    b.snap.tcmalloc = (struct hd_mem_tcmalloc){.present = true,
+                                               .in_use = 50 * MiB,
+                                               .page_heap_free = 20 * MiB,
+                                               .page_heap_unmapped = 0,
+                                               .central_cache = 1 * MiB,
+                                               .transfer_cache = 1 * MiB,
+                                               .thread_cache = 2 * MiB,
+                                               .metadata = 3 * MiB,
+                                               .actual_used = 77 * MiB,
+                                               .virtual_size = 77 * MiB};
+    struct hd_mem_profile p = {true, 48.0 * MiB, 100000, true};
+    struct hd_mem_breakdown d;
+    hd_mem_breakdown_of(&b.snap, &p, &d);
+    cr_assert_eq(d.allocator, HD_MEM_ALLOCATOR_TCMALLOC);
+    cr_assert_eq(d.arenas.n_heaps, 0);
+    cr_assert_eq(d.classes[HD_MEM_HEAP_IN_USE], 48 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_OVERHEAD], 2 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_CACHES], 4 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_METADATA], 3 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_FREE], 20 * MiB);
+    uint64_t profiler = 32 * 100000 + 179999 * 8 + 1048576;
+    cr_assert_eq(d.classes[HD_MEM_PROFILER], profiler);
+    cr_assert_eq(d.classes[HD_MEM_OTHER_ANON], 90 * MiB - 77 * MiB - profiler);
+    cr_assert_eq(hd_mem_breakdown_sum(&d), d.rss);
+    hd_mem_breakdown_release(&d);
+}
+
+Test(memory_classes, jemalloc_resident_is_an_upper_bound)
+{
+    /* stats.resident says 100 MiB, smaps has 90 MiB of anonymous memory:
+     * the dirty pages take the shortfall. */
+    struct builder b;
+    init(&b, "jemalloc");
+    program(&b, 0);
+    region(&b, HEAP_BASE, 128 * MiB, "rw-p", "", 90 * MiB);
+    b.snap.jemalloc = (struct hd_mem_jemalloc){.present = true,
+                                               .allocated = 40 * MiB,
+                                               .active = 45 * MiB,
+                                               .metadata = 5 * MiB,
+                                               .resident = 100 * MiB,
+                                               .mapped = 128 * MiB,
+                                               .retained = 0,
+                                               .dirty_bytes = 50 * MiB,
+                                               .muzzy_bytes = 0,
+                                               .n_arenas = 4};
+    struct hd_mem_breakdown d;
+    hd_mem_breakdown_of(&b.snap, NULL, &d);
+    cr_assert_eq(d.classes[HD_MEM_HEAP_IN_USE], 40 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_OVERHEAD], 5 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_METADATA], 5 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_FREE], 40 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_OTHER_ANON], 0);
+    cr_assert_eq(hd_mem_breakdown_sum(&d), d.rss);
+    hd_mem_breakdown_release(&d);
+}
+
+Test(memory_classes, without_statistics_the_arenas_are_not_split)
+{
+    struct builder b;
+    init(&b, "bare");
+    program(&b, 10 * MiB);
+    glibc_heap(&b, 0, 32 * MiB, 30 * MiB);
+    struct hd_mem_breakdown d;
+    hd_mem_breakdown_of(&b.snap, NULL, &d);
+    cr_assert_eq(d.allocator, HD_MEM_ALLOCATOR_NONE);
+    cr_assert_eq(d.classes[HD_MEM_HEAP_IN_USE], 0);
+    cr_assert_eq(d.classes[HD_MEM_UNEXPLAINED], 40 * MiB);
+    cr_assert_eq(hd_mem_breakdown_sum(&d), d.rss);
+    hd_mem_breakdown_release(&d);
+}
+
+Test(memory_classes, smaps_rollup_alone_splits_anonymous_from_files)
+{
+    struct hd_mem_snapshot s = {0};
+    s.name = "rollup";
+    s.has_rollup = true;
+    s.rollup = (struct hd_mem_rollup){.rss = 100 * MiB, .anonymous = 80 * MiB,
+                                      .pss = HD_MEM_UNKNOWN, .swap = 0};
+    s.glibc.present = true;
+    s.glibc.system_current = 50 * MiB;
+    s.glibc.free_bytes = 20 * MiB;
+    struct hd_mem_breakdown d;
+    hd_mem_breakdown_of(&s, NULL, &d);
+    cr_assert_eq(d.rss, 100 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_HEAP_IN_USE], 30 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_ALLOC_FREE], 20 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_OTHER_ANON], 30 * MiB);
+    cr_assert_eq(d.classes[HD_MEM_MAPPED_FILES], 20 * MiB);
+    cr_assert_eq(hd_mem_breakdown_sum(&d), d.rss);
+    hd_mem_breakdown_release(&d);
+}
+
+/* ---- findings ---- */
+
+/* Analyze the N snapshots of BUILDERS (with PROFILES, or NULL). */
+static void analyze(struct builder *builders, const struct hd_mem_profile *profiles, size_t n,
+                    bool trend, struct hd_mem_analysis *a)
+{
+    struct hd_mem_breakdown *d = calloc(n, sizeof *d);
+    for (size_t k = 0; k < n; k++)
+        hd_mem_breakdown_of(&builders[k].snap, profiles ? &profiles[k] : NULL, &d[k]);
+    struct hd_trend_thresholds t;
+    hd_trend_thresholds_init(&t);
+    hd_mem_analyze(d, n, trend ? &t : NULL, a);
+}
+
+Test(memory_findings, new_arenas_full_of_free_chunks_are_fragmentation)
+{
+    struct builder b[2];
+    init(&b[0], "snap.1");
+    program(&b[0], 10 * MiB);
+    glibc_heap(&b[0], 0, 8 * MiB, 8 * MiB);
+    arena(&b[0], 0, 10 * MiB, 1 * MiB);
+    arena(&b[0], 1, 8 * MiB, 1 * MiB);
+    glibc_threads(&b[1]);
+    struct hd_mem_profile p[2] = {{true, 10.0 * MiB, 10, false}, {true, 30.0 * MiB, 10, false}};
+    struct hd_mem_analysis a;
+    analyze(b, p, 2, false, &a);
+    cr_assert_geq(a.n_findings, 1);
+    cr_assert_str_eq(a.findings[0].cause, "glibc_fragmentation");
+    /* RSS 19.2 -> 114.4 MiB; arenas 2 -> 3 hold 90 MiB more, free 76 - 2 */
+    cr_assert(strstr(a.findings[0].text, "1 new glibc arenas (2 -> 3, the main one included) "
+                                         "hold 90.0 MiB, 74.0 MiB of it free: fragmentation"),
+              "%s", a.findings[0].text);
+    cr_assert(strstr(a.findings[0].text, "the heap in use accounts for 20.0 MiB (from the heap "
+                                         "profile)"),
+              "%s", a.findings[0].text);
+    hd_mem_analysis_release(&a);
+}
+
+Test(memory_findings, a_growing_heap_is_the_leak_not_fragmentation)
+{
+    /* The heap in use grows 60 MiB, free chunks 30 MiB: the leak comes
+     * first, the free space after it. */
+    struct builder b[2];
+    for (int k = 0; k < 2; k++) {
+        init(&b[k], k ? "snap.2" : "snap.1");
+        program(&b[k], (k ? 110 : 20) * MiB);
+        arena(&b[k], 0, (k ? 110 : 20) * MiB, (k ? 40 : 10) * MiB);
+    }
+    struct hd_mem_analysis a;
+    analyze(b, NULL, 2, false, &a);
+    cr_assert_eq(a.n_findings, 2);
+    cr_assert_str_eq(a.findings[0].cause, "heap_growth");
+    cr_assert(strstr(a.findings[0].text, "RSS grew 90.0 MiB (21.1 MiB -> 111 MiB); the heap in "
+                                         "use grew 60.0 MiB (from malloc_info), 67% of it"),
+              "%s", a.findings[0].text);
+    cr_assert_str_eq(a.findings[1].cause, "glibc_fragmentation");
+    hd_mem_analysis_release(&a);
+}
+
+Test(memory_findings, anonymous_maps_outside_malloc)
+{
+    struct builder b[2];
+    for (int k = 0; k < 2; k++) {
+        init(&b[k], k ? "snap.2" : "snap.1");
+        program(&b[k], 10 * MiB);
+        region(&b[k], HEAP_BASE + 300 * MiB, 256 * MiB, "rw-p", "", (k ? 210 : 10) * MiB);
+        arena(&b[k], 0, 10 * MiB, 1 * MiB);
+        b[k].snap.glibc.mmap_bytes = 4 * MiB;
+    }
+    struct hd_mem_analysis a;
+    analyze(b, NULL, 2, false, &a);
+    cr_assert_eq(a.n_findings, 1);
+    cr_assert_str_eq(a.findings[0].cause, "anonymous_mmaps");
+    cr_assert(strstr(a.findings[0].text, "anonymous mappings outside every allocator grew "
+                                         "200 MiB, to 206 MiB: memory mapped directly, not "
+                                         "through malloc"),
+              "%s", a.findings[0].text);
+    hd_mem_analysis_release(&a);
+}
+
+Test(memory_findings, small_growth_is_nothing_to_explain)
+{
+    struct builder b[2];
+    for (int k = 0; k < 2; k++) {
+        init(&b[k], "s");
+        program(&b[k], 10 * MiB + (uint64_t)k * 100 * KiB);
+    }
+    struct hd_mem_analysis a;
+    analyze(b, NULL, 2, false, &a);
+    cr_assert_str_eq(a.findings[0].cause, "no_growth");
+    hd_mem_analysis_release(&a);
+}
+
+Test(memory_findings, trend_gives_each_class_a_verdict)
+{
+    /* Five snapshots: the heap grows by 20 MiB each time; files stay. */
+    struct builder b[5];
+    for (int k = 0; k < 5; k++) {
+        init(&b[k], "s");
+        program(&b[k], (10 + 20 * (uint64_t)k) * MiB);
+        arena(&b[k], 0, (10 + 20 * (uint64_t)k) * MiB, 1 * MiB);
+    }
+    struct hd_mem_analysis a;
+    analyze(b, NULL, 5, true, &a);
+    cr_assert(a.classes[HD_MEM_HEAP_IN_USE].has_verdict);
+    cr_assert_eq(a.classes[HD_MEM_HEAP_IN_USE].verdict.verdict, HD_VERDICT_LEAK);
+    cr_assert_eq(a.classes[HD_MEM_FILE_CODE].verdict.verdict, HD_VERDICT_FLAT);
+    cr_assert_str_eq(a.findings[0].cause, "heap_growth");
+    cr_assert(strstr(a.findings[0].text, "(--trend: leak,"), "%s", a.findings[0].text);
+    hd_mem_analysis_release(&a);
+}
+
+Test(memory_findings, sizes_read_as_people_write_them)
+{
+    char buf[32];
+    cr_assert_str_eq(hd_mem_format_bytes(412.0 * MiB, false, buf, sizeof buf), "412 MiB");
+    cr_assert_str_eq(hd_mem_format_bytes(3.5 * MiB, true, buf, sizeof buf), "+3.5 MiB");
+    cr_assert_str_eq(hd_mem_format_bytes(-812.0 * KiB, true, buf, sizeof buf), "-812 KiB");
+    cr_assert_str_eq(hd_mem_format_bytes(1.5 * 1024 * MiB, false, buf, sizeof buf), "1.50 GiB");
+    cr_assert_str_eq(hd_mem_format_bytes(0, false, buf, sizeof buf), "0 B");
+}
