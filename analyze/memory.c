@@ -33,8 +33,8 @@ static const char *const class_labels[HD_MEM_CLASS_COUNT] = {
     "heap profiler's own (estimate)",
     "thread stacks",
     "other anonymous memory",
-    "files: code",
-    "files: data of those",
+    "code of programs and libraries",
+    "data of programs and libraries",
     "other mapped files",
     "unexplained",
 };

@@ -138,18 +138,17 @@ static void put_table(FILE *out, const struct hd_mem_analysis *a)
 static void put_arenas(FILE *out, const struct hd_mem_breakdown *b)
 {
     const struct hd_mem_arenas *ar = &b->arenas;
-    char x[32], y[32], z[32], w[32];
-    char line[400];
+    char size[6][32], line[400];
     snprintf(line, sizeof line,
              "%zu (the main one included); main arena %s resident in [heap]; %zu other "
              "heaps reserve %s, %s resident; free chunks %s resident of %s counted; mmap'ed "
              "chunks %s",
-             ar->n_arenas, hd_mem_format_bytes((double)ar->main_resident, false, x, sizeof x),
-             ar->n_heaps, hd_mem_format_bytes((double)ar->heaps_reserved, false, y, sizeof y),
-             hd_mem_format_bytes((double)ar->heaps_resident, false, z, sizeof z),
-             hd_mem_format_bytes((double)ar->free_resident, false, w, sizeof w),
-             hd_mem_format_bytes((double)(ar->main_free + ar->other_free), false, x, sizeof x),
-             hd_mem_format_bytes((double)ar->mmap_bytes, false, y, sizeof y));
+             ar->n_arenas, hd_mem_format_bytes((double)ar->main_resident, false, size[0], 32),
+             ar->n_heaps, hd_mem_format_bytes((double)ar->heaps_reserved, false, size[1], 32),
+             hd_mem_format_bytes((double)ar->heaps_resident, false, size[2], 32),
+             hd_mem_format_bytes((double)ar->free_resident, false, size[3], 32),
+             hd_mem_format_bytes((double)(ar->main_free + ar->other_free), false, size[4], 32),
+             hd_mem_format_bytes((double)ar->mmap_bytes, false, size[5], 32));
     put_wrapped(out, "glibc arenas:", line, 2);
 }
 
@@ -206,7 +205,7 @@ int hd_mem_render_text(FILE *out, const struct hd_mem_analysis *a)
     put_table(out, a);
     fputc('\n', out);
     if (a->n_snapshots > 1)
-        fprintf(out, "Below: the last snapshot.\n");
+        fprintf(out, "The last snapshot:\n");
     if (last->glibc)
         put_arenas(out, last);
     if (last->n_thread_stacks > 0)

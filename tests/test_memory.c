@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "memory_analysis.h"
+#include "memory_render.h"
 
 #define KiB ((uint64_t)1024)
 #define MiB (KiB * 1024)
@@ -386,4 +387,81 @@ Test(memory_findings, sizes_read_as_people_write_them)
     cr_assert_str_eq(hd_mem_format_bytes(-812.0 * KiB, true, buf, sizeof buf), "-812 KiB");
     cr_assert_str_eq(hd_mem_format_bytes(1.5 * 1024 * MiB, false, buf, sizeof buf), "1.50 GiB");
     cr_assert_str_eq(hd_mem_format_bytes(0, false, buf, sizeof buf), "0 B");
+}
+
+/* ---- the reports ---- */
+
+/* What RENDER writes for the fragmentation pair of snapshots above. */
+static char *render_pair(int (*render)(FILE *, const struct hd_mem_analysis *))
+{
+    struct builder b[2];
+    init(&b[0], "captures/snap.1");
+    program(&b[0], 10 * MiB);
+    arena(&b[0], 0, 10 * MiB, 1 * MiB);
+    glibc_threads(&b[1]);
+    b[1].snap.name = "captures/snap.2/";
+    struct hd_mem_analysis a;
+    analyze(b, NULL, 2, false, &a);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    cr_assert_eq(render(out, &a), 0);
+    fclose(out);
+    hd_mem_analysis_release(&a);
+    return text;
+}
+
+Test(memory_reports, text_fits_80_columns_and_ends_with_the_finding)
+{
+    char *text = render_pair(hd_mem_render_text);
+    if (getenv("HD_SHOW"))
+        fputs(text, stderr);
+    size_t longest = 0;
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n");
+        longest = len > longest ? len : longest;
+        line += len + (line[len] == '\n');
+    }
+    cr_assert_leq(longest, 80, "%s", text);
+    cr_assert(strstr(text, "class                               snap.1     snap.2     growth\n"),
+              "%s", text);
+    cr_assert(strstr(text, "\nallocator: free but retained       1.0 MiB   76.0 MiB  +75.0 MiB\n"),
+              "%s", text);
+    cr_assert(strstr(text, "\nFinding: RSS grew "), "%s", text);
+    cr_assert(strstr(text, "glibc arenas: 3 (the main one included)"), "%s", text);
+    free(text);
+}
+
+Test(memory_reports, json_classes_sum_to_rss)
+{
+    char *text = render_pair(hd_mem_render_json);
+    json_error_t error;
+    json_t *root = json_loads(text, 0, &error);
+    cr_assert(root, "%s: %s", error.text, text);
+    cr_assert_eq(json_integer_value(json_object_get(root, "heapdiff_memory_version")), 1);
+    json_t *snaps = json_object_get(root, "snapshots");
+    cr_assert_eq(json_array_size(snaps), 2);
+    for (size_t k = 0; k < 2; k++) {
+        json_t *snap = json_array_get(snaps, k);
+        json_int_t sum = 0;
+        const char *key;
+        json_t *value;
+        json_object_foreach(json_object_get(snap, "classes"), key, value)
+            sum += json_integer_value(value);
+        cr_assert_eq(sum, json_integer_value(json_object_get(snap, "rss")));
+    }
+    json_t *finding = json_array_get(json_object_get(root, "findings"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(finding, "cause")), "glibc_fragmentation");
+    json_decref(root);
+    free(text);
+}
+
+Test(memory_reports, html_has_the_section_and_escapes_names)
+{
+    char *text = render_pair(hd_mem_render_html);
+    cr_assert(strstr(text, "<section id=\"memory\">"), "%s", text);
+    cr_assert(strstr(text, "<table id=\"memory-classes\">"), "%s", text);
+    cr_assert(strstr(text, "<p class=\"finding\"><b>Finding:</b> RSS grew"), "%s", text);
+    cr_assert(strstr(text, "<tr data-class=\"rss\">"), "%s", text);
+    free(text);
 }
