@@ -387,6 +387,7 @@ void hd_mem_breakdown_of(const struct hd_mem_snapshot *s, const struct hd_mem_pr
     if (profile)
         b->profile = *profile;
     b->allocator = choose_allocator(s);
+    b->n_threads = s->n_threads;
     if (s->has_rollup) {
         b->kernel = s->rollup;
         b->has_kernel = true;

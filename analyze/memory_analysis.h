@@ -122,6 +122,8 @@ struct hd_mem_breakdown {
     bool glibc;               /* ARENAS is filled (glibc's allocator) */
     struct hd_mem_arenas arenas; /* owned */
     size_t n_thread_stacks;   /* [stack] and guarded regions found */
+    size_t n_threads;         /* the capture's thread count (status); 0
+                                 when unknown */
     struct hd_mem_rollup kernel; /* smaps' own fields (UNKNOWN: absent) */
     bool has_kernel;
     struct hd_mem_file *files; /* owned; by RSS, largest first */

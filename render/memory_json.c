@@ -93,6 +93,8 @@ static json_t *snapshot(const struct hd_mem_breakdown *b)
     hd_json_set(o, "allocator_free", bytes(b->allocator_free));
     hd_json_set(o, "glibc_arenas", b->glibc ? arenas(&b->arenas) : json_null());
     hd_json_set(o, "thread_stacks", json_integer((json_int_t)b->n_thread_stacks));
+    hd_json_set(o, "threads",
+                b->n_threads ? json_integer((json_int_t)b->n_threads) : json_null());
     hd_json_set(o, "kernel", b->has_kernel ? kernel(&b->kernel) : json_null());
     json_t *files = json_array();
     for (size_t i = 0; i < b->n_files && i < MAX_FILES; i++) {

@@ -208,8 +208,12 @@ int hd_mem_render_text(FILE *out, const struct hd_mem_analysis *a)
         fprintf(out, "The last snapshot:\n");
     if (last->glibc)
         put_arenas(out, last);
-    if (last->n_thread_stacks > 0)
-        fprintf(out, "thread stacks: %zu\n", last->n_thread_stacks);
+    if (last->n_thread_stacks > 0 || last->n_threads > 0) {
+        fprintf(out, "thread stacks found: %zu", last->n_thread_stacks);
+        if (last->n_threads > 0)
+            fprintf(out, "; threads: %zu", last->n_threads);
+        fputc('\n', out);
+    }
     if (last->has_kernel)
         put_kernel(out, last);
     put_files(out, last);
