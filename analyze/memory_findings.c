@@ -194,13 +194,17 @@ static void say_cause(struct hd_mem_analysis *a, enum cause c, double g)
                           "fragmentation (see malloc_trim, M_TRIM_THRESHOLD)",
                        y->n_arenas, sz(&s, g, false), sz(&s, free_now, false));
         } else if (last->allocator == HD_MEM_ALLOCATOR_JEMALLOC) {
-            append(f, "jemalloc's dirty pages grew %s, to %s: pages freed and kept for reuse "
-                      "(see dirty_decay_ms, arena.<i>.purge)",
-                   sz(&s, g, false), sz(&s, free_now, false));
+            append(f, "jemalloc's dirty pages grew %s, to %s resident", sz(&s, g, false),
+                   sz(&s, free_now, false));
+            if ((double)last->allocator_free > free_now + MIN_GROWTH_BYTES)
+                append(f, " (it counts %s, some never touched)",
+                       sz(&s, (double)last->allocator_free, false));
+            append(f, ": pages the program freed that jemalloc keeps for reuse (see "
+                      "dirty_decay_ms, arena.<i>.purge)");
         } else if (last->allocator == HD_MEM_ALLOCATOR_TCMALLOC) {
-            append(f, "tcmalloc's page heap free list grew %s, to %s: memory freed after a "
-                      "burst and kept (see TCMALLOC_RELEASE_RATE, "
-                      "MallocExtension::ReleaseFreeMemory)",
+            append(f, "tcmalloc's page heap free list grew %s, to %s: memory the program "
+                      "freed that tcmalloc keeps instead of returning it (see "
+                      "TCMALLOC_RELEASE_RATE, MallocExtension::ReleaseFreeMemory)",
                    sz(&s, g, false), sz(&s, free_now, false));
         } else {
             append(f, "free memory the allocator keeps grew %s", sz(&s, g, false));

@@ -59,12 +59,14 @@ static const char *size_cell(uint64_t bytes, char *buf, size_t size)
     return hd_mem_format_bytes((double)bytes, false, buf, size);
 }
 
-/* The columns: every snapshot when there are at most three, else the
- * first and the last. */
+static bool has_verdicts(const struct hd_mem_analysis *a);
+
+/* The columns: every snapshot when there are at most three (two with
+ * verdicts), else the first and the last. */
 static size_t columns(const struct hd_mem_analysis *a, size_t *which)
 {
     size_t n = 0;
-    if (a->n_snapshots <= 3) {
+    if (a->n_snapshots <= (has_verdicts(a) ? 2u : 3u)) {
         for (size_t k = 0; k < a->n_snapshots; k++)
             which[n++] = k;
     } else {
@@ -217,13 +219,15 @@ int hd_mem_render_text(FILE *out, const struct hd_mem_analysis *a)
     if (last->has_kernel)
         put_kernel(out, last);
     put_files(out, last);
-    for (size_t k = 0; k < a->n_snapshots; k++)
-        for (size_t i = 0; i < a->snapshots[k].n_notes; i++) {
-            char first[80], name[64];
-            snprintf(first, sizeof first, "note (%s):",
-                     hd_mem_short_name(a->snapshots[k].name, name, sizeof name));
-            put_wrapped(out, first, a->snapshots[k].notes[i], 2);
-        }
+    /* The last snapshot's notes; the others' are in --json. */
+    size_t earlier = 0;
+    for (size_t k = 0; k + 1 < a->n_snapshots; k++)
+        earlier += a->snapshots[k].n_notes;
+    for (size_t i = 0; i < last->n_notes; i++)
+        put_wrapped(out, "note:", last->notes[i], 2);
+    if (earlier > 0)
+        fprintf(out, "(and %zu note%s on the earlier snapshots: --json lists them)\n", earlier,
+                earlier == 1 ? "" : "s");
     for (size_t i = 0; i < a->n_findings; i++) {
         fputc('\n', out);
         put_wrapped(out, i == 0 ? "Finding:" : "Also:", a->findings[i].text, 2);
