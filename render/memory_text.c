@@ -1,8 +1,11 @@
 /* --memory's text report (memory_render.h), within 80 columns. */
 #include "memory_render.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "array.h"
 
 #define WIDTH 78
 #define LABEL_WIDTH 31
@@ -24,8 +27,25 @@ const char *hd_mem_short_name(const char *name, char *buf, size_t size)
 
 /* FIRST, then TEXT word-wrapped to WIDTH columns, its further lines
  * indented by INDENT spaces. */
-static void put_wrapped(FILE *out, const char *first, const char *text, int indent)
+static bool is_unit_at(const char *c)
 {
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
+        size_t len = strlen(units[u]);
+        if (strncmp(c, units[u], len) == 0 && !isalpha((unsigned char)c[len]))
+            return true;
+    }
+    return false;
+}
+
+static void put_wrapped(FILE *out, const char *first, const char *input, int indent)
+{
+    /* A size and its unit ("45.3 MiB") stay on one line: the space
+     * between them is held as '\1' until written. */
+    char *text = hd_strdup(input);
+    for (char *c = text; *c; c++)
+        if (*c == ' ' && c > text && isdigit((unsigned char)c[-1]) && is_unit_at(c + 1))
+            *c = '\1';
     fputs(first, out);
     int column = (int)strlen(first);
     bool line_empty = column == 0;
@@ -44,12 +64,14 @@ static void put_wrapped(FILE *out, const char *first, const char *text, int inde
             fputc(' ', out);
             column++;
         }
-        fwrite(word, 1, len, out);
+        for (size_t i = 0; i < len; i++)
+            fputc(word[i] == '\1' ? ' ' : word[i], out);
         column += (int)len;
         line_empty = false;
         word += len;
     }
     fputc('\n', out);
+    free(text);
 }
 
 static const char *size_cell(uint64_t bytes, char *buf, size_t size)
