@@ -197,7 +197,7 @@ static void say_cause(struct hd_mem_analysis *a, enum cause c, double g)
             append(f, "jemalloc's dirty pages grew %s, to %s resident", sz(&s, g, false),
                    sz(&s, free_now, false));
             if ((double)last->allocator_free > free_now + MIN_GROWTH_BYTES)
-                append(f, " (it counts %s, some never touched)",
+                append(f, " (it counts %s: its resident figure is an upper bound)",
                        sz(&s, (double)last->allocator_free, false));
             append(f, ": pages the program freed that jemalloc keeps for reuse (see "
                       "dirty_decay_ms, arena.<i>.purge)");
