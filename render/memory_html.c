@@ -41,6 +41,11 @@ static void put_table(FILE *out, const struct hd_mem_analysis *a)
     fputs("</tr></thead>\n<tbody>\n", out);
     for (int c = 0; c <= HD_MEM_CLASS_COUNT; c++) {
         bool rss = c == HD_MEM_CLASS_COUNT;
+        bool any = rss || c == HD_MEM_HEAP_IN_USE;
+        for (size_t k = 0; k < a->n_snapshots && !any; k++)
+            any = a->snapshots[k].classes[c] != 0;
+        if (!any) /* as the text report: a class no capture has is left out */
+            continue;
         fprintf(out, "<tr data-class=\"%s\"><td>%s</td>",
                 rss ? "rss" : hd_mem_class_key((enum hd_mem_class)c),
                 rss ? "<b>RSS</b>" : hd_mem_class_label((enum hd_mem_class)c));

@@ -380,6 +380,21 @@ Test(memory_findings, trend_gives_each_class_a_verdict)
     hd_mem_analysis_release(&a);
 }
 
+Test(memory_findings, one_snapshot_names_its_largest_class)
+{
+    struct builder b;
+    glibc_threads(&b);
+    struct hd_mem_analysis a;
+    analyze(&b, NULL, 1, true, &a);
+    cr_assert_eq(a.n_findings, 1);
+    cr_assert_str_eq(a.findings[0].cause, "largest_class");
+    /* 76 MiB free of 1 + 64 KiB + 10 + 98 + 0.1 + 5 + 0.13 MiB */
+    cr_assert_str_eq(a.findings[0].text, "RSS is 114 MiB; the largest class is allocator: free "
+                                         "but retained, 76.0 MiB (66%), in 3 glibc arenas");
+    cr_assert(!a.classes[0].has_verdict, "one snapshot has no verdict");
+    hd_mem_analysis_release(&a);
+}
+
 Test(memory_findings, sizes_read_as_people_write_them)
 {
     char buf[32];
