@@ -163,7 +163,8 @@ int hd_mem_parse_malloc_info(const char *name, const char *data, size_t size,
     while (rc == 0 && (r = xmlTextReaderRead(reader)) == 1) {
         int type = xmlTextReaderNodeType(reader), depth = xmlTextReaderDepth(reader);
         const char *element = (const char *)xmlTextReaderConstName(reader);
-        long line = xmlTextReaderGetParserLineNumber(reader);
+        xmlNodePtr node = xmlTextReaderCurrentNode(reader);
+        long line = node ? xmlGetLineNo(node) : xmlTextReaderGetParserLineNumber(reader);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE) {
             rc = hd_error_set(err, name, line, "malloc_info: a DTD or an entity: not glibc's");
         } else if (type == XML_READER_TYPE_ELEMENT && depth == 0) {

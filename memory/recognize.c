@@ -54,7 +54,7 @@ static bool is_heap_profile(const char *data, size_t size)
 enum hd_mem_kind hd_mem_recognize(const char *data, size_t size)
 {
     struct hd_lines lines;
-    struct hd_line first = {0}, second = {0};
+    struct hd_line first, second;
     size_t skip = 0;
     while (skip < size && (data[skip] == ' ' || data[skip] == '\t' || data[skip] == '\n' ||
                            data[skip] == '\r'))
@@ -68,6 +68,8 @@ enum hd_mem_kind hd_mem_recognize(const char *data, size_t size)
     if (starts_with(text, text_size, "<malloc") ||
         (starts_with(text, text_size, "<?xml") && early(text, text_size, "<malloc", 256)))
         return HD_MEM_KIND_MALLOC_INFO;
+    /* A missing line is an empty one at the text (never a NULL start). */
+    first = second = (struct hd_line){text, 0, false};
     hd_lines_init(&lines, text, text_size);
     hd_lines_next(&lines, &first);
     hd_lines_next(&lines, &second);
