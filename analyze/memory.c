@@ -11,6 +11,7 @@
  * stays "other anonymous"; what a rule cannot place is "unexplained". */
 #include "memory_analysis.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,12 +56,17 @@ const char *hd_mem_allocator_name(enum hd_mem_allocator a)
     return names[a];
 }
 
-/* gperftools' heap profiler keeps, outside the allocator, one 32-byte
- * AddressMap entry per live object (its key, bucket, size and chain), a
- * hash table of 179999 bucket pointers and a 1 MiB dump buffer
- * (heap-profile-table.cc, addressmap-inl.h). */
+/* gperftools' heap profiler keeps, outside the allocator, an address map
+ * of the live objects (addressmap-inl.h): a 32-byte entry per object
+ * (chain, key, bucket, size), and for each 1 MiB of address space holding
+ * some, a cluster of 8192 block pointers (64 KiB + 16 bytes), zeroed when
+ * made, so resident.  The live objects fill at least in-use bytes / 1 MiB
+ * clusters, entries and clusters are never given back, and its fixed
+ * tables (179999 bucket pointers, the 1 MiB dump buffer) are left out as
+ * mostly untouched: the estimate is a lower bound. */
 #define PROFILER_BYTES_PER_OBJECT 32.0
-#define PROFILER_FIXED_BYTES (179999.0 * 8 + 1048576.0)
+#define PROFILER_CLUSTER_SPAN (1024.0 * 1024.0)
+#define PROFILER_CLUSTER_BYTES (8192.0 * 8 + 16)
 
 /* The largest guard page glibc's pthread_create puts below a stack that
  * heapdiff recognizes (the default is one page; guardsize can be more). */
@@ -461,8 +467,9 @@ void hd_mem_breakdown_of(const struct hd_mem_snapshot *s, const struct hd_mem_pr
     }
     b->classes[HD_MEM_HEAP_IN_USE] = heap;
     if (b->profile.present && b->profile.gperftools) {
-        double estimate =
-            PROFILER_BYTES_PER_OBJECT * b->profile.inuse_objects + PROFILER_FIXED_BYTES;
+        double estimate = PROFILER_BYTES_PER_OBJECT * b->profile.inuse_objects +
+                          PROFILER_CLUSTER_BYTES *
+                              ceil(b->profile.inuse_bytes / PROFILER_CLUSTER_SPAN);
         b->classes[HD_MEM_PROFILER] = take(&a.anon, (uint64_t)estimate);
     }
     b->classes[HD_MEM_THREAD_STACKS] = a.stacks;
