@@ -531,3 +531,17 @@ for k in 1 2; do
 			{ echo "regenerate: tc-twobuilds-$b.000$k.heap: line sums '$got', designed '$o $s $o $s'" >&2; exit 1; }
 	done
 done
+
+# ---------------------------------------------------------------------------
+# memory/: real memory captures for --memory (issue 16; README.md
+# "memory/"), self-contained.  memory/capture.sh builds src/mem_*.c into a
+# temporary folder, runs each program and rewrites memory/CASE/snap.N/.
+# Addresses, and a few pages of RSS, differ from run to run, and
+# tests/test_memory_inputs.c pins the committed captures' numbers, so
+# they are recaptured only when asked: HD_RECAPTURE_MEMORY=1.
+if [ "${HD_RECAPTURE_MEMORY:-0}" = 1 ]; then
+	echo "regenerate: memory captures" >&2
+	"$TD/memory/capture.sh"
+else
+	echo "regenerate: memory/ kept (HD_RECAPTURE_MEMORY=1 recaptures it)" >&2
+fi
