@@ -399,6 +399,7 @@ void hd_mem_breakdown_of(const struct hd_mem_snapshot *s, const struct hd_mem_pr
         b->has_kernel = true;
     }
     bool regions = s->has_regions && s->regions_have_rss;
+    b->regions = regions;
     bool glibc_like = b->allocator == HD_MEM_ALLOCATOR_GLIBC || b->allocator == HD_MEM_ALLOCATOR_NONE;
     struct areas a = {0};
     if (regions) {

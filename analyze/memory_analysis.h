@@ -108,8 +108,10 @@ struct hd_mem_file {
 /* One snapshot, broken down. */
 struct hd_mem_breakdown {
     const char *name;     /* the snapshot's */
-    uint64_t rss;         /* smaps_rollup's, else the regions' sum;
+    uint64_t rss;         /* the regions' sum, else smaps_rollup's;
                              HD_MEM_UNKNOWN without either */
+    bool regions;         /* per-region RSS was known: the areas (arenas'
+                             resident bytes, stacks, files) are measured */
     uint64_t classes[HD_MEM_CLASS_COUNT]; /* bytes; with RSS known they sum
                                              to it */
     enum hd_mem_allocator allocator;

@@ -181,14 +181,19 @@ static void say_cause(struct hd_mem_analysis *a, enum cause c, double g)
     case CAUSE_FREE:
         if (last->allocator == HD_MEM_ALLOCATOR_GLIBC) {
             const struct hd_mem_arenas *x = &first->arenas, *y = &last->arenas;
-            double held = (double)(y->main_resident + y->heaps_resident) -
-                          (double)(x->main_resident + x->heaps_resident);
+            /* Their resident bytes where smaps says, else what they hold
+             * from the system by malloc_info. */
+            bool resident = first->regions && last->regions;
+            double held = resident ? (double)(y->main_resident + y->heaps_resident) -
+                                         (double)(x->main_resident + x->heaps_resident)
+                                   : (double)(y->main_system + y->other_system) -
+                                         (double)(x->main_system + x->other_system);
             if (y->n_arenas > x->n_arenas)
-                append(f, "%zu new glibc arenas (%zu -> %zu, the main one included) hold %s, "
+                append(f, "%zu new glibc arenas (%zu -> %zu, the main one included) hold %s%s, "
                           "%s of it free: fragmentation across threads (see MALLOC_ARENA_MAX, "
                           "malloc_trim)",
                        y->n_arenas - x->n_arenas, x->n_arenas, y->n_arenas, sz(&s, held, false),
-                       sz(&s, g, false));
+                       resident ? "" : " more from the system", sz(&s, g, false));
             else
                 append(f, "free chunks resident in glibc's %zu arenas grew %s, to %s: "
                           "fragmentation (see malloc_trim, M_TRIM_THRESHOLD)",
@@ -318,9 +323,14 @@ static void find_growth(struct hd_mem_analysis *a)
         char cause_text[sizeof f->text];
         snprintf(cause_text, sizeof cause_text, "%s", f->text);
         f->text[0] = '\0';
-        append(f, "%s grew %s (%s -> %s); the heap in use accounts for %s (%s); %s", what,
-               sz(&s, g, false), sz(&s, before, false), sz(&s, after, false),
-               sz(&s, heap, false), heap_source(last), cause_text);
+        append(f, "%s grew %s (%s -> %s); ", what, sz(&s, g, false), sz(&s, before, false),
+               sz(&s, after, false));
+        if (last->allocator != HD_MEM_ALLOCATOR_NONE || last->heap_from_profile)
+            append(f, "the heap in use accounts for %s (%s); ", sz(&s, heap, false),
+                   heap_source(last));
+        else
+            append(f, "the heap in use is unknown (no profile or allocator statistics); ");
+        append(f, "%s", cause_text);
     } else {
         struct hd_mem_finding *f = add(a, "mixed", HD_MEM_UNEXPLAINED, g);
         append(f, "%s grew %s (%s -> %s); no one class explains it:", what, sz(&s, g, false),

@@ -112,7 +112,10 @@ static void put_row(FILE *out, const struct hd_mem_analysis *a, const char *labe
     for (size_t c = 0; c < n_columns; c++)
         fprintf(out, " %*s", VALUE_WIDTH, size_cell(values[which[c]], buf, sizeof buf));
     if (a->n_snapshots > 1)
-        fprintf(out, " %*s", VALUE_WIDTH, hd_mem_format_bytes(growth, true, buf, sizeof buf));
+        fprintf(out, " %*s", VALUE_WIDTH,
+                values[0] == HD_MEM_UNKNOWN || values[a->n_snapshots - 1] == HD_MEM_UNKNOWN
+                    ? "?"
+                    : hd_mem_format_bytes(growth, true, buf, sizeof buf));
     if (verdict)
         fprintf(out, "  %s", hd_verdict_name(verdict->verdict));
     else if (a->n_snapshots == 1 && a->snapshots[0].rss != HD_MEM_UNKNOWN &&
@@ -158,11 +161,25 @@ static void put_table(FILE *out, const struct hd_mem_analysis *a)
     free(values);
 }
 
-/* glibc's arenas in breakdown B. */
+/* glibc's arenas in breakdown B: their RSS where smaps or pmap gave the
+ * regions, else what malloc_info says they hold. */
 static void put_arenas(FILE *out, const struct hd_mem_breakdown *b)
 {
     const struct hd_mem_arenas *ar = &b->arenas;
     char size[6][32], line[400];
+    if (!b->regions) {
+        snprintf(line, sizeof line,
+                 "%zu (the main one included); they hold %s from the system, %s of it in free "
+                 "chunks; mmap'ed chunks %s",
+                 ar->n_arenas,
+                 hd_mem_format_bytes((double)(ar->main_system + ar->other_system), false,
+                                     size[0], 32),
+                 hd_mem_format_bytes((double)(ar->main_free + ar->other_free), false, size[1],
+                                     32),
+                 hd_mem_format_bytes((double)ar->mmap_bytes, false, size[2], 32));
+        put_wrapped(out, "glibc arenas:", line, 2);
+        return;
+    }
     snprintf(line, sizeof line,
              "%zu (the main one included); main arena %s resident in [heap]; %zu other "
              "heaps reserve %s, %s resident; free chunks %s resident of %s counted; mmap'ed "

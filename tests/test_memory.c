@@ -396,6 +396,32 @@ Test(memory_findings, one_snapshot_names_its_largest_class)
     hd_mem_analysis_release(&a);
 }
 
+Test(memory_findings, statistics_alone_still_name_the_arenas)
+{
+    /* malloc_info only: no RSS, so the arenas' system bytes stand in for
+     * their resident memory, and the text says which. */
+    struct builder b[2];
+    for (int k = 0; k < 2; k++) {
+        init(&b[k], k ? "b" : "a");
+        b[k].snap.has_regions = b[k].snap.regions_have_rss = false;
+        arena(&b[k], 0, 1 * MiB, 0);
+        for (int i = 1; i <= (k ? 9 : 1); i++)
+            arena(&b[k], i, 4 * MiB, 3 * MiB);
+    }
+    struct hd_mem_analysis a;
+    analyze(b, NULL, 2, false, &a);
+    cr_assert_eq(a.snapshots[1].rss, HD_MEM_UNKNOWN);
+    cr_assert_str_eq(a.findings[0].cause, "glibc_fragmentation");
+    cr_assert(strstr(a.findings[0].text, "the memory the statistics count grew 32.0 MiB "
+                                         "(5.0 MiB -> 37.0 MiB)"),
+              "%s", a.findings[0].text);
+    cr_assert(strstr(a.findings[0].text, "8 new glibc arenas (2 -> 10, the main one included) "
+                                         "hold 32.0 MiB more from the system, 24.0 MiB of it "
+                                         "free"),
+              "%s", a.findings[0].text);
+    hd_mem_analysis_release(&a);
+}
+
 Test(memory_findings, sizes_read_as_people_write_them)
 {
     char buf[32];
