@@ -132,7 +132,9 @@ json_t *hd_mem_json(const struct hd_mem_analysis *a)
     }
     hd_json_set(root, "classes", classes);
     json_t *rss = json_object();
-    hd_json_set(rss, "growth", json_integer((json_int_t)a->rss_growth));
+    bool known = a->snapshots[0].rss != HD_MEM_UNKNOWN &&
+                 a->snapshots[a->n_snapshots - 1].rss != HD_MEM_UNKNOWN;
+    hd_json_set(rss, "growth", known ? json_integer((json_int_t)a->rss_growth) : json_null());
     hd_json_set(rss, "verdict", a->rss_has_verdict ? verdict(&a->rss_verdict) : json_null());
     hd_json_set(root, "rss", rss);
     json_t *findings = json_array();
