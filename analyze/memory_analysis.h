@@ -179,7 +179,8 @@ struct hd_mem_finding {
 struct hd_mem_analysis {
     struct hd_mem_breakdown *snapshots; /* owned; n_snapshots >= 1, in order */
     size_t n_snapshots;
-    bool trend;                /* verdicts were asked for */
+    bool trend;                /* verdicts were asked for ... */
+    struct hd_trend_thresholds thresholds; /* ... under these */
     double rss_growth;         /* last - first; 0 with RSS unknown */
     struct hd_mem_class_series classes[HD_MEM_CLASS_COUNT];
     bool rss_has_verdict;

@@ -378,6 +378,8 @@ void hd_mem_analyze(struct hd_mem_breakdown *snapshots, size_t n,
     a->snapshots = snapshots;
     a->n_snapshots = n;
     a->trend = thresholds != NULL;
+    if (thresholds)
+        a->thresholds = *thresholds;
     const struct hd_mem_breakdown *first = &snapshots[0], *last = &snapshots[n - 1];
     if (first->rss != HD_MEM_UNKNOWN && last->rss != HD_MEM_UNKNOWN)
         a->rss_growth = (double)last->rss - (double)first->rss;

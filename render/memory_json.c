@@ -16,10 +16,14 @@ static json_t *bytes(uint64_t value)
     return value == HD_MEM_UNKNOWN ? json_null() : json_integer((json_int_t)value);
 }
 
-static json_t *verdict(const struct hd_classification *c)
+/* C as JSON; "leak" is whether a gate would act on it (hd_trend_is_leak:
+ * a leak as sure as the thresholds ask). */
+static json_t *verdict(const struct hd_classification *c,
+                       const struct hd_trend_thresholds *thresholds)
 {
     json_t *v = json_object();
     hd_json_set(v, "verdict", json_string(hd_verdict_name(c->verdict)));
+    hd_json_set(v, "leak", json_boolean(hd_trend_is_leak(c, thresholds)));
     hd_json_set(v, "confidence", json_real(c->confidence));
     hd_json_set(v, "slope", json_real(c->slope));
     return v;
@@ -127,7 +131,7 @@ json_t *hd_mem_json(const struct hd_mem_analysis *a)
         hd_json_set(o, "label", json_string(hd_mem_class_label((enum hd_mem_class)c)));
         hd_json_set(o, "growth", json_integer((json_int_t)a->classes[c].growth));
         hd_json_set(o, "verdict",
-                    a->classes[c].has_verdict ? verdict(&a->classes[c].verdict) : json_null());
+                    a->classes[c].has_verdict ? verdict(&a->classes[c].verdict, &a->thresholds) : json_null());
         hd_json_append(classes, o);
     }
     hd_json_set(root, "classes", classes);
@@ -135,7 +139,7 @@ json_t *hd_mem_json(const struct hd_mem_analysis *a)
     bool known = a->snapshots[0].rss != HD_MEM_UNKNOWN &&
                  a->snapshots[a->n_snapshots - 1].rss != HD_MEM_UNKNOWN;
     hd_json_set(rss, "growth", known ? json_integer((json_int_t)a->rss_growth) : json_null());
-    hd_json_set(rss, "verdict", a->rss_has_verdict ? verdict(&a->rss_verdict) : json_null());
+    hd_json_set(rss, "verdict", a->rss_has_verdict ? verdict(&a->rss_verdict, &a->thresholds) : json_null());
     hd_json_set(root, "rss", rss);
     json_t *findings = json_array();
     for (size_t i = 0; i < a->n_findings; i++) {
