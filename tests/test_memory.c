@@ -422,6 +422,31 @@ Test(memory_findings, statistics_alone_still_name_the_arenas)
     hd_mem_analysis_release(&a);
 }
 
+Test(memory_findings, no_class_reaching_half_is_mixed)
+{
+    /* 40 MiB of growth: 15 in a thread stack, 13 in other anonymous
+     * memory, 12 in a mapped file; none reaches half. */
+    struct builder b[2];
+    for (int k = 0; k < 2; k++) {
+        init(&b[k], k ? "snap.2" : "snap.1");
+        program(&b[k], 10 * MiB);
+        arena(&b[k], 0, 10 * MiB, 1 * MiB);
+        region(&b[k], HEAP_BASE, 4 * KiB, "---p", "", 0);
+        region(&b[k], HEAP_BASE + 4 * KiB, 16 * MiB, "rw-p", "", (k ? 15 : 0) * MiB);
+        region(&b[k], HEAP_BASE + 100 * MiB, 32 * MiB, "rw-p", "", (k ? 13 : 0) * MiB);
+        region(&b[k], HEAP_BASE + 200 * MiB, 32 * MiB, "r--s", "/data/index", (k ? 12 : 0) * MiB);
+    }
+    struct hd_mem_analysis a;
+    analyze(b, NULL, 2, false, &a);
+    cr_assert_eq(a.n_findings, 1);
+    cr_assert_str_eq(a.findings[0].cause, "mixed");
+    cr_assert(strstr(a.findings[0].text, "no one class explains it: thread stacks +15.0 MiB, "
+                                         "other anonymous memory +13.0 MiB, file-backed memory "
+                                         "+12.0 MiB"),
+              "%s", a.findings[0].text);
+    hd_mem_analysis_release(&a);
+}
+
 Test(memory_findings, sizes_read_as_people_write_them)
 {
     char buf[32];
