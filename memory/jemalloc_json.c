@@ -11,7 +11,6 @@
  * keys twice (opt.stats_print): duplicates are accepted, the last wins. */
 #include "inputs.h"
 
-#include <limits.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -93,12 +92,20 @@ static int read_root(json_t *root, const char *name, struct hd_mem_jemalloc *je,
                : 0;
 }
 
+/* jansson builds the whole tree, several times the text's size: a bound
+ * far above jemalloc's output (about 60 KB per arena in 5.3, so 1024
+ * arenas stay under 64 MiB) keeps a hostile file from exhausting memory. */
+#define MAX_JSON_BYTES ((size_t)128 << 20)
+
 int hd_mem_parse_jemalloc_json(const char *name, const char *data, size_t size,
                                struct hd_mem_jemalloc *je, struct hd_error *err)
 {
     json_error_t jerr;
     memset(je, 0xff, sizeof *je); /* every figure HD_MEM_UNKNOWN */
     je->present = false;
+    if (size > MAX_JSON_BYTES)
+        return hd_error_set(err, name, 0, "jemalloc JSON: %zu bytes, more than %zu MiB: "
+                            "not malloc_stats_print's", size, MAX_JSON_BYTES >> 20);
     json_t *root = json_loadb(data, size, 0, &jerr);
     if (root == NULL)
         return hd_error_set(err, name, jerr.line > 0 ? jerr.line : 0, "jemalloc JSON: %s",

@@ -96,18 +96,14 @@ static void mc_jemalloc(const char *dir, mc_mallctl_fn mallctl_)
 	size_t plen = sizeof prof;
 	/* Refresh the cached statistics first (jemalloc's "epoch"). */
 	mallctl_("epoch", &epoch, &len, &epoch, len);
-	snprintf(path, sizeof path, "%s/jemalloc-stats.txt", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		mc_die("create", path);
-	print(mc_write_cb, &fd, "");
-	close(fd);
-	snprintf(path, sizeof path, "%s/jemalloc-stats.json", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		mc_die("create", path);
-	print(mc_write_cb, &fd, "J");
-	close(fd);
+	for (int json = 0; json <= 1; json++) {
+		snprintf(path, sizeof path, "%s/jemalloc-stats.%s", dir, json ? "json" : "txt");
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			mc_die("create", path);
+		print(mc_write_cb, &fd, json ? "J" : "");
+		close(fd);
+	}
 	if (mallctl_("opt.prof", &prof, &plen, NULL, 0) == 0 && prof) {
 		const char *name = path;
 		snprintf(path, sizeof path, "%s/profile.heap", dir);
