@@ -4,6 +4,9 @@
  * null. */
 #include "memory_render.h"
 
+#include <stddef.h>
+#include <string.h>
+
 #include "json.h"
 
 /* Bumped when a field is removed, renamed or changes meaning. */
@@ -29,19 +32,33 @@ static json_t *verdict(const struct hd_classification *c,
     return v;
 }
 
+/* A struct's uint64_t fields by JSON key. */
+struct field {
+    const char *key;
+    size_t offset;
+};
+
+static void set_fields(json_t *o, const void *base, const struct field *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t value;
+        memcpy(&value, (const char *)base + fields[i].offset, sizeof value);
+        hd_json_set(o, fields[i].key, bytes(value));
+    }
+}
+
 static json_t *arenas(const struct hd_mem_arenas *ar)
 {
+#define F(name) {#name, offsetof(struct hd_mem_arenas, name)}
+    static const struct field fields[] = {
+        F(main_system),    F(main_free),      F(main_resident), F(other_system),
+        F(other_free),     F(heaps_reserved), F(heaps_resident), F(free_resident),
+        F(mmap_bytes),
+    };
+#undef F
     json_t *o = json_object();
     hd_json_set(o, "count", json_integer((json_int_t)ar->n_arenas));
-    hd_json_set(o, "main_system", bytes(ar->main_system));
-    hd_json_set(o, "main_free", bytes(ar->main_free));
-    hd_json_set(o, "main_resident", bytes(ar->main_resident));
-    hd_json_set(o, "other_system", bytes(ar->other_system));
-    hd_json_set(o, "other_free", bytes(ar->other_free));
-    hd_json_set(o, "heaps_reserved", bytes(ar->heaps_reserved));
-    hd_json_set(o, "heaps_resident", bytes(ar->heaps_resident));
-    hd_json_set(o, "free_resident", bytes(ar->free_resident));
-    hd_json_set(o, "mmap_bytes", bytes(ar->mmap_bytes));
+    set_fields(o, ar, fields, sizeof fields / sizeof *fields);
     json_t *heaps = json_array();
     for (size_t i = 0; i < ar->n_heaps; i++) {
         json_t *h = json_object();
@@ -58,16 +75,21 @@ static json_t *arenas(const struct hd_mem_arenas *ar)
 
 static json_t *kernel(const struct hd_mem_rollup *k)
 {
+#define F(key, name) {key, offsetof(struct hd_mem_rollup, name)}
+    static const struct field fields[] = {
+        F("rss", rss),
+        F("pss", pss),
+        F("shared_clean", shared_clean),
+        F("shared_dirty", shared_dirty),
+        F("private_clean", private_clean),
+        F("private_dirty", private_dirty),
+        F("anonymous", anonymous),
+        F("swap", swap),
+        F("anon_huge_pages", anon_huge),
+    };
+#undef F
     json_t *o = json_object();
-    hd_json_set(o, "rss", bytes(k->rss));
-    hd_json_set(o, "pss", bytes(k->pss));
-    hd_json_set(o, "shared_clean", bytes(k->shared_clean));
-    hd_json_set(o, "shared_dirty", bytes(k->shared_dirty));
-    hd_json_set(o, "private_clean", bytes(k->private_clean));
-    hd_json_set(o, "private_dirty", bytes(k->private_dirty));
-    hd_json_set(o, "anonymous", bytes(k->anonymous));
-    hd_json_set(o, "swap", bytes(k->swap));
-    hd_json_set(o, "anon_huge_pages", bytes(k->anon_huge));
+    set_fields(o, k, fields, sizeof fields / sizeof *fields);
     return o;
 }
 
