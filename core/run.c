@@ -582,6 +582,8 @@ static enum hd_outcome check_trend_gates(const struct hd_request *r,
 
 enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
+    if (r->memory)
+        return hd_core_memory(r, err);
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
     struct hd_filters *filters = NULL;
     if (hd_filters_compile(r->filters, &filters, err) != 0 ||

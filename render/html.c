@@ -29,6 +29,7 @@
 #include "array.h"
 #include "flame.h"
 #include "gvc.h"
+#include "html.h"
 #include "html_assets.h"
 #include "json.h"
 #include "sparkline.h"
@@ -66,6 +67,11 @@ static void put_escaped(FILE *out, const char *text)
             fputc(*c, out);
         }
     }
+}
+
+void hd_html_put_escaped(FILE *out, const char *text)
+{
+    put_escaped(out, text);
 }
 
 /* VALUE as a data-* attribute's raw number: whole values as integers,
