@@ -49,7 +49,8 @@ static int read_root(json_t *root, const char *name, struct hd_mem_jemalloc *je,
     json_t *stats = json_object_get(j, "stats");
     json_t *arenas = json_object_get(j, "arenas");
     json_t *sa = json_object_get(j, "stats.arenas");
-    uint64_t page, narenas, pages[2] = {HD_MEM_UNKNOWN, HD_MEM_UNKNOWN};
+    uint64_t page = HD_MEM_UNKNOWN, narenas = HD_MEM_UNKNOWN;
+    uint64_t pages[2] = {HD_MEM_UNKNOWN, HD_MEM_UNKNOWN};
     if (!json_is_object(j) || !json_is_object(stats))
         return hd_error_set(err, name, 0, "jemalloc JSON: no jemalloc.stats object "
                             "(jemalloc built without stats?)");
@@ -74,7 +75,7 @@ static int read_root(json_t *root, const char *name, struct hd_mem_jemalloc *je,
             if (key[0] < '0' || key[0] > '9' || !json_is_object(arena))
                 continue; /* "destroyed", or something newer */
             for (int k = 0; k < 2; k++) {
-                uint64_t p;
+                uint64_t p = 0;
                 if (get_u64(arena, k ? "pmuzzy" : "pdirty", "stats.arenas.N", name, &p, true,
                             err) != 0)
                     return -1;
