@@ -217,7 +217,7 @@ int hd_mem_parse_pmap(const char *name, const char *data, size_t size,
 {
     struct hd_lines lines;
     struct hd_line line;
-    struct columns cols;
+    struct columns cols = {0};
     size_t cap = 0;
     bool x_format;
     *regions = NULL;
