@@ -545,6 +545,7 @@ struct choice {
     bool wanted_is_empty; /* the wanted number has no tree */
     size_t snapshots, detailed;
     struct snapshot chosen;
+    struct hd_massif_snapshot last; /* the file's last snapshot */
 };
 
 static int choose(void *context, const struct snapshot *s, struct hd_error *err)
@@ -553,6 +554,7 @@ static int choose(void *context, const struct snapshot *s, struct hd_error *err)
     struct choice *c = context;
     c->snapshots++;
     c->detailed += s->has_tree;
+    c->last = s->facts;
     bool match = c->wanted == HD_MASSIF_LAST ? s->has_tree
                  : c->wanted == HD_MASSIF_PEAK ? s->facts.peak
                                                : s->facts.number == c->wanted;
@@ -600,6 +602,13 @@ int hd_parse_massif(struct hd_model *p, struct hd_lines *lines,
         rc = read_tree(&r, &c.chosen.tree, (uint64_t)c.chosen.facts.heap_bytes, err);
         in->massif = c.chosen.facts;
     }
+    if (rc == 0 && snapshot == HD_MASSIF_LAST && c.last.number != c.chosen.facts.number)
+        hd_warn("%s: its last detailed snapshot, %ld, is not its last: snapshot %ld holds "
+                "%.0f bytes, against %.0f in the tree read; massif keeps a tree of every "
+                "--detailed-freq'th snapshot only (README, \"valgrind massif\", says how to "
+                "get one of the end)",
+                file, c.chosen.facts.number, c.last.number, c.last.heap_bytes,
+                c.chosen.facts.heap_bytes);
     reader_free(&r);
     return rc;
 }
