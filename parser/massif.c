@@ -236,7 +236,7 @@ static int misplaced(struct reader *r, long line, size_t depth, struct hd_error 
     const struct node *parent = &r->path[depth - 1];
     return hd_error_set(err, r->file, line,
                         "expected a node at depth %zu ('%*sn...'): the node at line %ld "
-                        "promises %llu more children",
+                        "counts %llu more children than it has",
                         depth, (int)depth, "", parent->line,
                         (unsigned long long)parent->children_left);
 }
@@ -262,7 +262,7 @@ static int read_node(struct reader *r, const struct hd_line *line, long number, 
     if (!hd_cursor_accept(&c, ":"))
         return hd_error_set(err, r->file, number, "expected ':' after the count of children");
     hd_cursor_skip_blanks(&c);
-    if (read_number(r, &c, number, "the node's bytes", &node->bytes, err) != 0)
+    if (read_number(r, &c, number, "the node's byte count", &node->bytes, err) != 0)
         return -1;
     hd_cursor_skip_blanks(&c);
     const char *text = c.p;
@@ -377,7 +377,7 @@ static int read_tree(struct reader *r, struct hd_lines *lines, uint64_t heap_byt
                                     "truncated: the file ends before the heap tree");
             return hd_error_set(err, r->file, lines->number,
                                 "truncated: the file ends inside the heap tree (the node at "
-                                "line %ld promises %llu more children)",
+                                "line %ld counts %llu more children)",
                                 r->path[depth - 1].line,
                                 (unsigned long long)r->path[depth - 1].children_left);
         }
