@@ -642,6 +642,11 @@ int hd_massif_list_snapshots(const char *file, const char *data, size_t size,
     struct hd_line line;
     if (!hd_lines_next(&lines, &line) || !hd_line_starts_with(&line, "desc:"))
         return hd_error_set(err, file, 1, "expected 'desc:' (valgrind massif output)");
+    struct hd_parse_limits defaults;
+    if (!limits) {
+        hd_parse_limits_init(&defaults);
+        limits = &defaults;
+    }
     struct reader r = {.file = file, .limits = limits};
     struct listing l = {.max = max};
     int rc = scan(&r, &lines, list_one, &l, err);

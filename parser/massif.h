@@ -58,7 +58,7 @@ int hd_parse_massif(struct hd_model *profile, struct hd_lines *lines,
 /* The numbers of the detailed snapshots (detailed and peak) of the massif
  * output DATA[0..SIZE) into *NUMBERS (malloc'd; the caller frees it),
  * *N of them, in the file's order, at most MAX (the rest are not listed).
- * FILE names it in messages.  Returns 0, or -1 with *ERR set as
+ * FILE names it in messages; LIMITS may be NULL for the defaults.  Returns 0, or -1 with *ERR set as
  * hd_parse_massif does for a malformed file (*NUMBERS is then NULL). */
 int hd_massif_list_snapshots(const char *file, const char *data, size_t size,
                              const struct hd_parse_limits *limits, size_t max, long **numbers,
