@@ -325,8 +325,10 @@ static int add_sample(struct reader *r, size_t depth, uint64_t bytes, long line,
     for (size_t i = 1; i < depth;) {
         const struct node *node = &r->path[i];
         if (node->kind == NODE_ADDRESS) {
-            /* The symbolizer takes return addresses. */
-            r->ids[n++] = hd_model_intern_address(m, node->address + 1);
+            /* Shown as massif wrote it; looked up as the return address
+             * the symbolizer takes. */
+            r->ids[n++] = hd_model_intern_location(m, HD_NO_MAPPING, node->address,
+                                                   node->address + 1);
             i++;
         } else if (node->kind == NODE_BELOW) {
             struct hd_frame below = {HD_MASSIF_BELOW_THRESHOLD, NULL, 0};
