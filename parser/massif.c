@@ -54,6 +54,8 @@ struct snapshot {
 struct reader {
     struct hd_model *model; /* samples go to its input 0; NULL while
                                only checking */
+    bool skim;              /* skip trees while scanning, unchecked: the
+                               one read is checked when it is read */
     const char *file;       /* for messages */
     const struct hd_parse_limits *limits;
     char program[256];      /* base name of the program cmd: ran */
@@ -227,12 +229,18 @@ static void read_frame(struct reader *r, const char *text, size_t n, struct node
     node->frame.line = (uint32_t)strtoul(place + colon + 1, NULL, 10);
 }
 
-/* The error for a line where the node at DEPTH (a child of path[DEPTH -
- * 1]) belongs but is not found. */
-static int misplaced(struct reader *r, long line, size_t depth, struct hd_error *err)
+/* The error for a line, indented INDENT, where the node at DEPTH (a
+ * child of path[DEPTH - 1]) belongs but is not found. */
+static int misplaced(struct reader *r, long line, size_t depth, size_t indent,
+                     struct hd_error *err)
 {
     if (depth == 0)
         return hd_error_set(err, r->file, line, "expected the heap tree's root, 'nK: BYTES ...'");
+    if (indent > depth)
+        return hd_error_set(err, r->file, line,
+                            "a node at depth %zu where one at depth %zu belongs: a count of "
+                            "children above is too small",
+                            indent, depth);
     const struct node *parent = &r->path[depth - 1];
     return hd_error_set(err, r->file, line,
                         "expected a node at depth %zu ('%*sn...'): the node at line %ld "
@@ -255,7 +263,7 @@ static int read_node(struct reader *r, const struct hd_line *line, long number, 
         indent++;
     }
     if (indent != depth || !hd_cursor_accept(&c, "n"))
-        return misplaced(r, number, depth, err);
+        return misplaced(r, number, depth, indent, err);
     if (read_number(r, &c, number, "the node's count of children", &node->children_left,
                     err) != 0)
         return -1;
@@ -460,6 +468,42 @@ static int read_header(struct reader *r, struct hd_lines *lines, struct hd_error
     return 0;
 }
 
+/* Whether LINE is one of a tree: it starts with 'n' or its indent. */
+static bool is_tree_line(const struct hd_line *line)
+{
+    return line->length && (line->start[0] == ' ' || line->start[0] == 'n');
+}
+
+/* Skip the lines of a tree at LINES, unchecked. */
+static void skip_tree(struct hd_lines *lines)
+{
+    struct hd_lines ahead = *lines;
+    struct hd_line line;
+    while (hd_lines_next(&ahead, &line) && line.terminated && is_tree_line(&line))
+        *lines = ahead;
+}
+
+/* Check that the next line of LINES, if any, may follow a tree: the rule
+ * before a snapshot. */
+static int check_after_tree(struct reader *r, const struct hd_lines *lines,
+                            struct hd_error *err)
+{
+    struct hd_lines ahead = *lines;
+    struct hd_line line;
+    if (!hd_lines_next(&ahead, &line))
+        return 0;
+    if (!line.terminated)
+        return hd_error_set(err, r->file, ahead.number, "truncated: the last line is cut off");
+    if (line.length == strlen(RULE) && hd_line_starts_with(&line, RULE))
+        return 0;
+    if (is_tree_line(&line))
+        return hd_error_set(err, r->file, ahead.number,
+                            "a node the heap tree has no room for: a count of children above "
+                            "is too small");
+    return hd_error_set(err, r->file, ahead.number,
+                        "expected '" RULE "' before the next snapshot");
+}
+
 /* Read one snapshot's header, after its first RULE line, into *S and
  * check its tree.  PREVIOUS is the number of the snapshot before, or -1. */
 static int read_snapshot(struct reader *r, struct hd_lines *lines, long previous,
@@ -505,13 +549,15 @@ static int read_snapshot(struct reader *r, struct hd_lines *lines, long previous
     s->facts.heap_extra_bytes = (double)extra;
     s->facts.stacks_bytes = (double)stacks;
     s->tree = *lines;
-    if (s->has_tree && read_tree(r, lines, heap, err) != 0)
+    if (s->has_tree && !r->skim && read_tree(r, lines, heap, err) != 0)
         return -1;
+    if (s->has_tree && r->skim)
+        skip_tree(lines);
     return 0;
 }
 
-/* Read the whole file after its "desc:" line, checking every snapshot,
- * and call VISIT for each. */
+/* Read the whole file after its "desc:" line, checking every snapshot
+ * (its tree too, unless r->skim), and call VISIT for each. */
 static int scan(struct reader *r, struct hd_lines *lines, snapshot_visitor *visit,
                 void *context, struct hd_error *err)
 {
@@ -519,18 +565,11 @@ static int scan(struct reader *r, struct hd_lines *lines, snapshot_visitor *visi
         return -1;
     long previous = -1;
     struct hd_line line;
-    while (hd_lines_next(lines, &line)) {
-        if (!line.terminated)
-            return hd_error_set(err, r->file, lines->number,
-                                "truncated: the last line is cut off");
-        if (!(line.length == strlen(RULE) && hd_line_starts_with(&line, RULE))) {
-            if (line.length && (line.start[0] == ' ' || line.start[0] == 'n'))
-                return hd_error_set(err, r->file, lines->number,
-                                    "a node the heap tree has no room for: a count of "
-                                    "children above is too small");
-            return hd_error_set(err, r->file, lines->number,
-                                "expected '" RULE "' before the next snapshot");
-        }
+    for (;;) {
+        if (check_after_tree(r, lines, err) != 0)
+            return -1;
+        if (!hd_lines_next(lines, &line))
+            break;
         struct snapshot s;
         if (read_snapshot(r, lines, previous, &s, err) != 0 || visit(context, &s, err) != 0)
             return -1;
@@ -578,7 +617,9 @@ int hd_parse_massif(struct hd_model *p, struct hd_lines *lines,
     in->format = HD_FORMAT_MASSIF;
     in->sampling = HD_SAMPLING_NONE;
     snprintf(in->type, sizeof in->type, "massif");
-    struct reader r = {.file = file, .limits = limits};
+    /* Each snapshot of a series is read from the same file: its trees
+     * are checked once, when it is listed (hd_massif_list_snapshots). */
+    struct reader r = {.file = file, .limits = limits, .skim = true};
     struct choice c = {.wanted = snapshot};
     int rc = scan(&r, lines, choose, &c, err);
     if (rc == 0 && !c.found) {
@@ -602,6 +643,8 @@ int hd_parse_massif(struct hd_model *p, struct hd_lines *lines,
     if (rc == 0) {
         r.model = p;
         rc = read_tree(&r, &c.chosen.tree, (uint64_t)c.chosen.facts.heap_bytes, err);
+        if (rc == 0)
+            rc = check_after_tree(&r, &c.chosen.tree, err);
         in->massif = c.chosen.facts;
     }
     if (rc == 0 && snapshot == HD_MASSIF_LAST && c.last.number != c.chosen.facts.number)

@@ -46,7 +46,8 @@ bool hd_massif_split_selector(const char *path, char *file, size_t size, long *s
 /* Read the massif output in LINES (its first line, "desc:", already
  * read) into PROFILE's one input: snapshot SNAPSHOT's heap tree, or the
  * last detailed one for HD_MASSIF_LAST.  FILE names the file in messages.
- * Every snapshot of the file is checked, whichever is read.  Returns 0,
+ * Every snapshot's header is checked, and the tree read; the other
+ * trees are skipped (hd_massif_list_snapshots checks them).  Returns 0,
  * or -1 with *ERR set (FILE:LINE): a malformed or truncated file, a tree
  * whose children hold more than their parent or whose node counts lie,
  * a number over 63 bits, one of LIMITS passed (frames: the tree's depth),

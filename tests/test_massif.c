@@ -318,11 +318,13 @@ Test(massif, every_bad_massif_file_gets_its_message)
         {"bad/massif-children-exceed.out", 1467,
          "the children of the node at line 1466 hold more than its 163840 bytes"},
         {"bad/massif-absurd-number.out", 1467, "the node's byte count does not fit in 63 bits"},
-        {"bad/massif-count-too-big.out", 31,
+        /* snapshot 1's tree lies: read when #1 is */
+        {"bad/massif-count-too-big.out#1", 31,
          "expected a node at depth 2 ('  n...'): the node at line 28 counts 1 more children "
          "than it has"},
-        {"bad/massif-count-too-small.out", 29,
-         "a node the heap tree has no room for: a count of children above is too small"},
+        {"bad/massif-count-too-small.out", 1467,
+         "a node at depth 2 where one at depth 1 belongs: a count of children above is too "
+         "small"},
         {"bad/other-massif.out", 0, "none of its 1 snapshots is detailed"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -344,13 +346,13 @@ Test(massif, written_trees_that_lie_are_refused)
         const char *message;
     } cases[] = {
         {ONE_SNAPSHOT("10", "n1: 10 (heap allocation functions)\n n0: 10 0x1: f\n n0: 1 0x2: g\n"),
-         14, "a count of children above is too small"},
+         14, "a node the heap tree has no room for: a count of children above is too small"},
         {ONE_SNAPSHOT("10", "n1: 10 (heap allocation functions)\n n0: 11 0x1: f\n"), 13,
          "hold more than its 10 bytes"},
         {ONE_SNAPSHOT("10", "n1: 9 (heap allocation functions)\n n0: 9 0x1: f\n"), 12,
          "the heap tree's root holds 9 bytes, but mem_heap_B says 10"},
         {ONE_SNAPSHOT("10", "n1: 10 (heap allocation functions)\n  n0: 10 0x1: f\n"), 13,
-         "expected a node at depth 1"},
+         "a node at depth 2 where one at depth 1 belongs"},
         {ONE_SNAPSHOT("10", "n1: 10 (heap allocation functions)\n n1: 10 in 2 places, all "
                             "below massif's threshold (1.00%)\n  n0: 10 0x1: f\n"),
          13, "an entry below massif's threshold with children"},
@@ -561,6 +563,14 @@ Test(massif, values_massif_does_not_count_are_refused)
     cr_expect_str_eq(r->err, "heapdiff: profiles/massif.out.leaky: valgrind massif counts "
                              "bytes in use only, not objects nor what was allocated and freed: "
                              "it has no value but --inuse_space\n");
+    /* a series checks every tree; a plain read, only the tree it reads */
+    r = hd_test_heapdiff("--trend", "bin/leaky", "bad/massif-count-too-big.out", NULL);
+    cr_assert_eq(r->status, 2);
+    cr_expect_str_eq(r->err, "heapdiff: bad/massif-count-too-big.out:31: expected a node at "
+                             "depth 2 ('  n...'): the node at line 28 counts 1 more children "
+                             "than it has\n");
+    r = hd_test_heapdiff("bin/leaky", "bad/massif-count-too-big.out", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
     r = hd_test_heapdiff("bin/leaky", "bad/massif-children-exceed.out", NULL);
     cr_assert_eq(r->status, 2);
     cr_expect_str_eq(r->err, "heapdiff: bad/massif-children-exceed.out:1467: the children of "
