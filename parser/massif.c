@@ -616,7 +616,6 @@ int hd_parse_massif(struct hd_model *p, struct hd_lines *lines,
     in->producer = HD_PRODUCER_MASSIF;
     in->format = HD_FORMAT_MASSIF;
     in->sampling = HD_SAMPLING_NONE;
-    snprintf(in->type, sizeof in->type, "massif");
     /* Each snapshot of a series is read from the same file: its trees
      * are checked once, when it is listed (hd_massif_list_snapshots). */
     struct reader r = {.file = file, .limits = limits, .skim = true};
