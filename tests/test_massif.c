@@ -423,7 +423,7 @@ Test(massif, a_file_is_a_series_of_its_detailed_snapshots)
     cr_assert_eq(hd_expand_snapshots(fixture("profiles/massif.out.leaky"), &limits, 100,
                                      add_to, names, &err),
                  0);
-    char want[256];
+    char want[4200];
     snprintf(want, sizeof want, "%s#0 ", fixture("profiles/massif.out.leaky"));
     cr_assert_eq(strncmp(names, want, strlen(want)), 0, "%s", names);
     cr_assert(strstr(names, "massif.out.leaky#49 "), "%s", names);
