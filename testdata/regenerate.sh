@@ -571,17 +571,19 @@ grep -q ': ???' profiles/massif.out.leaky-stripped || die "massif named every fr
 # The designed end (leaky, 4 ticks): linear_leak 163840 B, recurse 2097152 B.
 grep -q '^ n1: 163840 0x[0-9A-F]*: linear_leak (leaky.c:' profiles/massif.out.leaky-exit ||
 	die "massif.out.leaky-exit: linear_leak does not hold 163840 B"
-# Bad input, each from the last snapshot of massif.out.leaky.
-M=profiles/massif.out.leaky
-lines=$(wc -l <$M)
-head -n $((lines - 3)) $M >bad/massif-truncated.out
-head -c $(($(wc -c <$M) - 20)) $M >bad/massif-truncated-mid-line.out
-last_leak=$(grep -n ' linear_leak ' $M | tail -1 | cut -d: -f1)
-awk -v at=$((last_leak + 1)) 'NR == at { sub(/n1: [0-9]+/, "n1: " $2 + 1) } { print }' $M \
+# Bad input, from massif.out.leaky-exit (one snapshot) but the last.
+E=profiles/massif.out.leaky-exit
+head -n $(($(wc -l <$E) - 3)) $E >bad/massif-truncated.out
+head -c $(($(wc -c <$E) - 20)) $E >bad/massif-truncated-mid-line.out
+leak=$(grep -n ' linear_leak ' $E | cut -d: -f1)
+awk -v at=$((leak + 1)) 'NR == at { sub(/n1: [0-9]+/, "n1: " $2 + 1) } { print }' $E \
 	>bad/massif-children-exceed.out
-awk -v at=$((last_leak + 1)) 'NR == at { sub(/n1: [0-9]+/, "n1: 18446744073709551616") } { print }' \
-	$M >bad/massif-absurd-number.out
-sed "${last_leak}s/ n1: / n0: /" $M >bad/massif-count-too-small.out
-# in snapshot 1: a plain read (of the last snapshot) passes; #1 and --trend fail
+awk -v at=$((leak + 1)) 'NR == at { sub(/n1: [0-9]+/, "n1: 18446744073709551616") } { print }' \
+	$E >bad/massif-absurd-number.out
+sed "${leak}s/ n1: / n0: /" $E >bad/massif-count-too-small.out
+# Snapshots 0-2 of massif.out.leaky, snapshot 1's tree lying: a plain read
+# (of snapshot 2) passes; #1 and --trend fail.
+M=profiles/massif.out.leaky
+end=$(grep -n '^snapshot=3$' $M | cut -d: -f1)
 first_leak=$(grep -n ' linear_leak ' $M | head -1 | cut -d: -f1)
-sed "${first_leak}s/ n1: / n2: /" $M >bad/massif-count-too-big.out
+head -n $((end - 2)) $M | sed "${first_leak}s/ n1: / n2: /" >bad/massif-count-too-big.out
