@@ -486,6 +486,20 @@ Test(massif, the_report_of_the_exit_snapshot_matches_gperftools)
     free(tc);
 }
 
+Test(massif, a_gperftools_dump_and_massif_at_the_same_point_diff_to_zero)
+{
+    /* Frames match by function across the formats; massif stops at main,
+     * so only gperftools' frames below it are gone. */
+    struct hd_test_run *r = hd_test_heapdiff("--base", "profiles/tc-run1.0004.heap",
+                                             "bin/leaky", "profiles/massif.out.leaky-exit",
+                                             NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 0.00 KiB  (current minus base)\n"), "%s", r->out);
+    cr_expect_str_eq(row_of(r->out, "linear_leak"), "", "%s", r->out);
+    cr_expect_str_eq(row_of(r->out, "_start (gone)"),
+                     "    0.00   0.0%   0.0% -2651.50 -100.0% _start (gone)");
+}
+
 Test(massif, trend_over_one_file_calls_linear_leak_a_leak)
 {
     struct hd_test_run *r = hd_test_heapdiff("--trend", "bin/leaky", "profiles/massif.out.leaky",
