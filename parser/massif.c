@@ -78,11 +78,6 @@ static void reader_free(struct reader *r)
     free(r->text);
 }
 
-bool hd_massif_sniff(const char *data, size_t size)
-{
-    return size >= 5 && memcmp(data, "desc:", 5) == 0;
-}
-
 bool hd_massif_split_selector(const char *path, char *file, size_t size, long *snapshot)
 {
     const char *hash = strrchr(path, '#');

@@ -34,9 +34,6 @@
  * allocated, charged to that parent. */
 #define HD_MASSIF_BELOW_THRESHOLD "(below massif's threshold)"
 
-/* Whether DATA[0..SIZE) starts as massif's output does ("desc:"). */
-bool hd_massif_sniff(const char *data, size_t size);
-
 /* Split PATH, "FILE#N" or "FILE#peak", into FILE (SIZE bytes) and
  * *SNAPSHOT (N, or HD_MASSIF_PEAK).  False, leaving both alone, when
  * PATH has no such suffix.  The caller decides whether a path that

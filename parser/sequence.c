@@ -105,14 +105,14 @@ int hd_expand_snapshots(const char *path, const struct hd_parse_limits *limits, 
                         void (*add)(void *context, const char *snapshot), void *context,
                         struct hd_error *err)
 {
-    struct hd_input in;
-    struct hd_error ignored;
-    if (hd_input_open(&in, path, limits->max_input_bytes, &ignored) != 0 ||
-        !hd_massif_sniff(in.data, in.size)) {
-        hd_input_close(&in);
+    /* Other files are read once, later: only their start is read here. */
+    if (!hd_input_starts_with(path, "desc:")) {
         add(context, path);
         return 0;
     }
+    struct hd_input in;
+    if (hd_input_open(&in, path, limits->max_input_bytes, err) != 0)
+        return -1;
     long *numbers;
     size_t n;
     int rc = hd_massif_list_snapshots(hd_input_name(path), in.data, in.size, limits, max + 1,

@@ -26,7 +26,7 @@ bool hd_dump_sequence(const char *path, char *run, size_t size, unsigned long lo
  * (massif.h); for any other file, or one that cannot be read (reading it
  * later says why), PATH itself.  Calls ADD(CONTEXT, SNAPSHOT) for each,
  * at most MAX + 1 times.  Returns 0, or -1 with *ERR set when massif
- * output is malformed. */
+ * output is malformed or cannot be read whole (hd_input_open). */
 int hd_expand_snapshots(const char *path, const struct hd_parse_limits *limits, size_t max,
                         void (*add)(void *context, const char *snapshot), void *context,
                         struct hd_error *err);

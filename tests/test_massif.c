@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "massif.h"
 #include "model.h"
@@ -433,6 +434,23 @@ Test(massif, a_file_is_a_series_of_its_detailed_snapshots)
                  0);
     snprintf(want, sizeof want, "%s ", fixture("profiles/tc-run1.0001.heap"));
     cr_assert_str_eq(names, want);
+
+    /* gzip'ed, it is the same series */
+    char gz[] = "/tmp/hd-massif-gz-XXXXXX";
+    int fd = mkstemp(gz);
+    cr_assert(fd >= 0);
+    gzFile out = gzdopen(fd, "wb");
+    FILE *in = fopen(fixture("profiles/massif.out.leaky"), "rb");
+    cr_assert(out && in);
+    char buf[4096];
+    for (size_t got; (got = fread(buf, 1, sizeof buf, in)) > 0;)
+        cr_assert_eq(gzwrite(out, buf, (unsigned)got), (int)got);
+    fclose(in);
+    gzclose(out);
+    names[0] = '\0';
+    cr_assert_eq(hd_expand_snapshots(gz, &limits, 100, add_to, names, &err), 0);
+    unlink(gz);
+    cr_assert(strstr(names, "#49 "), "%s", names);
 
     char run[256];
     unsigned long long seq;
