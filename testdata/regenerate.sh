@@ -543,7 +543,7 @@ done
 #                                   waits there (--vgdb-stop-at=exit)
 #   bin/leaky-nopie, bin/leaky-nopie-stripped, profiles/massif.out.leaky-stripped
 #                                   frames valgrind cannot name ("???")
-#   bad/massif-*.out                derived from profiles/massif.out.leaky
+#   bad/massif-*.out                derived from the two massif.out.leaky*
 echo "regenerate: massif" >&2
 command -v valgrind >/dev/null || die "valgrind missing (scripts/setup.sh)"
 rm -f profiles/massif.out.* bad/massif-*.out bin/leaky-nopie bin/leaky-nopie-stripped
