@@ -559,7 +559,10 @@ for _ in $(seq 100); do
 done
 # valgrind's pid, from its log's "==PID==" prefix ($! is the subshell's)
 vg_pid=$(sed -n '1s/^==\([0-9]*\)==.*/\1/p' "$tmp/massif-exit.log")
-vgdb --pid="$vg_pid" detailed_snapshot profiles/massif.out.leaky-exit >/dev/null
+# valgrind waits at exit for a debugger: without vgdb's command it would
+# wait for ever
+vgdb --pid="$vg_pid" detailed_snapshot profiles/massif.out.leaky-exit >/dev/null ||
+	{ kill "$vg_pid"; die "vgdb could not reach valgrind (pid '$vg_pid')"; }
 wait $vg || die "massif at exit: $(cat "$tmp/massif-exit.log")"
 [ -s profiles/massif.out.leaky-exit ] || die "vgdb wrote no profiles/massif.out.leaky-exit"
 # ??? frames: a stripped program, not PIE so that its addresses are its own.
