@@ -219,6 +219,8 @@ static void print_usage(FILE *out, const struct hd_option *table)
           "ELF header, is the program that wrote them.  With --trend, the PROFILEs\n"
           "(files, directories of dumps, globs) are a series, ordered by dump number.\n"
           "Options take '-' or '_' in names, one dash or two, and --opt=V or --opt V.\n"
+          "valgrind massif output is read too: FILE#N is its snapshot N, FILE its\n"
+          "last detailed one; with --trend, FILE is all its detailed snapshots.\n"
           "\n"
           "Options:\n",
           out);

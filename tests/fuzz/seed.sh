@@ -10,7 +10,7 @@ out=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
-                                     gzip elf dwarf options pipeline memory)
+                                     gzip elf dwarf options pipeline memory parse_massif)
 
 # Plain-text profiles of every kind (not the gzip'ed ones).
 text_profiles() {
@@ -48,6 +48,10 @@ seed() {
     parse_threaded)
       mapfile -t files < <(text_profiles)
       strip_prefix 'heap_v2/' "$dir" "${files[@]}" ;;
+    parse_massif)
+      # the real massif files and the bad ones derived from them
+      mapfile -t files < <(text_profiles)
+      strip_prefix 'desc: ' "$dir" "${files[@]}" ;;
     maps)
       for f in $(text_profiles); do
         awk 'found { print } /MAPPED_LIBRARIES:|--- Memory map: ---/ { found = 1 }' "$f" \
