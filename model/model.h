@@ -44,12 +44,16 @@ enum hd_producer {
     HD_PRODUCER_GPERFTOOLS, /* tcmalloc's heap profiler or sampler */
     HD_PRODUCER_JEMALLOC,   /* jemalloc >= 4 threaded format */
     HD_PRODUCER_JEMALLOC_3, /* jemalloc 2.x/3.x: legacy text, unpadded */
+    HD_PRODUCER_MEMCHECK,   /* valgrind memcheck's leak records */
+    HD_PRODUCER_LSAN,       /* LeakSanitizer's report (ASan or LSan) */
 };
 
 /* Which text layout a file used (FORMATS.md §1). */
 enum hd_format {
     HD_FORMAT_LEGACY,   /* "heap profile: A: B [C: D] @ TYPE" + one line per stack */
     HD_FORMAT_THREADED, /* "heap_v2/R" + "@ stack" + "t*:"/"tN:" lines */
+    HD_FORMAT_MEMCHECK_XML, /* valgrind --xml=yes: <error> leak records */
+    HD_FORMAT_LSAN,     /* "Direct leak of N byte(s) in M object(s)" blocks */
 };
 
 /* How the counts in a file were turned into estimates (FORMATS.md §2). */
@@ -124,6 +128,9 @@ struct hd_mapping {
                          profile.proto does) */
     bool executable;  /* the permission field had 'x' (or had no field) */
     bool deleted;     /* the path was marked " (deleted)" */
+    bool vaddr_offsets; /* its locations' offsets are ELF virtual addresses
+                           (LSan's "(module+0xOFF)"), not file offsets, until
+                           hd_sym_place_vaddrs() turns them into file offsets */
     bool other_build; /* a module of the bases' build, which is another
                          than the currents' (hd_model_mark_other_build):
                          named by the bases' symbolizer */

@@ -15,7 +15,7 @@
 static void detect_producer(struct hd_model *p)
 {
     struct hd_model_input *in = &p->inputs[0];
-    if (in->format == HD_FORMAT_THREADED)
+    if (in->format != HD_FORMAT_LEGACY)
         return;
     in->producer = HD_PRODUCER_GPERFTOOLS;
     for (size_t i = 0; i < p->n_mappings; i++)
@@ -81,6 +81,13 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
     }
     struct hd_model *p = hd_model_new();
     hd_model_add_input(p, name, HD_ROLE_CURRENT);
+    if (hd_sniff_valgrind_xml(data, size)) {
+        if (hd_parse_memcheck(p, name, data, size, limits, err) != 0) {
+            hd_model_free(p);
+            return NULL;
+        }
+        return p;
+    }
     struct hd_lines lines;
     hd_lines_init(&lines, data, size);
     struct hd_line line;
@@ -110,6 +117,8 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
         rc = hd_parse_legacy(p, &line, &lines, limits, &totals, err);
     else if (hd_line_starts_with(&trimmed, "heap_v2"))
         rc = hd_parse_threaded(p, &line, &lines, limits, &totals, err);
+    else if (hd_lsan_sniff(data, size))
+        rc = hd_parse_lsan(p, name, data, size, limits, err);
     else if (!refuse_known_format(name, data, size, err))
         hd_error_set(err, name, lines.number,
                      "not a heap profile: expected 'heap profile:' (gperftools) or "

@@ -180,6 +180,11 @@ static bool sniff_cpu_profile(const unsigned char *data, size_t size, struct hd_
     return false;
 }
 
+bool hd_sniff_valgrind_xml(const char *text, size_t size)
+{
+    return starts_with(text, size, "<?xml") && contains_early(text, size, "<valgrindoutput>", 4096);
+}
+
 bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
 {
     const unsigned char *data = (const unsigned char *)text;
@@ -191,11 +196,6 @@ bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
     }
     if (starts_with(text, size, "desc:") && contains_early(text, size, "\ncmd:", 4096)) {
         *out = (struct hd_sniffed){"valgrind massif output", READS "; ms_print reads this one"};
-        return true;
-    }
-    if (starts_with(text, size, "<?xml") &&
-        contains_early(text, size, "<valgrindoutput>", 4096)) {
-        *out = (struct hd_sniffed){"valgrind XML output", READS};
         return true;
     }
     if (starts_with(text, size, "Total:")) {

@@ -20,4 +20,8 @@ struct hd_sniffed {
  * true and fills *OUT, or false when it is none of them. */
 bool hd_sniff_format(const char *data, size_t size, struct hd_sniffed *out);
 
+/* Whether DATA[0..SIZE) is valgrind's XML output (--xml=yes), which
+ * parser/memcheck.c reads. */
+bool hd_sniff_valgrind_xml(const char *data, size_t size);
+
 #endif

@@ -187,8 +187,6 @@ Test(cli, files_of_other_kinds_are_named_and_exit_2)
         {"bad/other-massif.out", "heapdiff: bad/other-massif.out: this is valgrind massif "
                                  "output, not a heap profile: heapdiff reads gperftools' and "
                                  "jemalloc's heap profiles; ms_print reads this one\n"},
-        {"bad/other-memcheck.xml", "heapdiff: bad/other-memcheck.xml: this is valgrind XML "
-                                   "output, not a heap profile"},
         {"bad/other-cpu.prof", "heapdiff: bad/other-cpu.prof: this is a gperftools CPU "
                                "profile (CPUPROFILE), not a heap profile"},
         {"bin/libleak.so", "heapdiff: bin/libleak.so: this is an ELF shared library, not a "
