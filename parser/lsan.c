@@ -74,6 +74,13 @@ static const char *pooled(struct hd_model *m, const char *p, size_t n)
     return s;
 }
 
+/* How much of LINE from AT on a message quotes: at most 60 bytes. */
+static int quoted(const char *at, const struct hd_line *line)
+{
+    size_t n = (size_t)(line->start + line->length - at);
+    return (int)(n < 60 ? n : 60);
+}
+
 /* Where the literal NEEDLE starts in LINE, or NULL. */
 static const char *find(const struct hd_line *line, const char *needle)
 {
@@ -168,7 +175,8 @@ static bool read_frame(const char *at, const char *end, uint64_t *number, struct
         end--;
     while (p < end && *p == ' ')
         p++;
-    if (p == end || read_module(p, end, f))
+    if (p == end || read_module(p, end, f) ||
+        ((size_t)(end - p) == 18 && memcmp(p, "(<unknown module>)", 18) == 0))
         return true; /* "#N 0xADDR" alone, or "(MODULE+0xOFF)" */
     if (!accept(&p, end, "in "))
         return p == end;
@@ -287,7 +295,6 @@ static int finish_block(struct reader *r, struct hd_error *err)
         size_t n = 1;
         /* Inlined frames repeat their caller's address, innermost first. */
         while (i + n < r->n_frames && r->frames[i].function && r->frames[i + n].function &&
-               !r->frames[i + n].module == !r->frames[i].module &&
                r->frames[i + n].address == r->frames[i].address)
             n++;
         if (frame_location(r, &r->frames[i], n, &r->locations[depth++], err, r->block_line) != 0)
@@ -316,8 +323,8 @@ static int start_block(struct reader *r, const struct hd_line *line, const char 
         !read_decimal(&p, end, &objects) || !accept(&p, end, " object(s) allocated from:"))
         return hd_error_set(err, r->name, r->lines.number,
                             "expected 'N byte(s) in M object(s) allocated from:' (counts of at "
-                            "most 2^53), found '%.60s'",
-                            at);
+                            "most 2^53), found '%.*s'",
+                            quoted(at, line), at);
     r->in_block = true;
     r->block_line = r->lines.number;
     r->block_indirect = indirect;
@@ -341,8 +348,8 @@ static int end_report(struct reader *r, const struct hd_line *line, const char *
         !read_decimal(&p, end, &allocations))
         return hd_error_set(err, r->name, r->lines.number,
                             "expected 'SUMMARY: ...Sanitizer: N byte(s) leaked in M "
-                            "allocation(s).', found '%.60s'",
-                            at);
+                            "allocation(s).', found '%.*s'",
+                            quoted(at, line), at);
     if ((double)bytes != r->listed_bytes || (double)allocations != r->listed_objects)
         hd_warn("%s:%ld: the report lists %.0f bytes in %.0f allocations, its SUMMARY says "
                 "%" PRIu64 " in %" PRIu64 ": some leaks were not printed (LSAN_OPTIONS "
@@ -375,9 +382,9 @@ static int report_line(struct reader *r, const struct hd_line *line, struct hd_e
         return 0; /* "#" and a number, but no frame: someone else's line */
     if (!r->in_block || !read_frame(at, end, &number, &f))
         return hd_error_set(err, r->name, r->lines.number,
-                            r->in_block ? "a frame line that cannot be read: '%.60s'"
-                                        : "a frame outside a leak: '%.60s'",
-                            at);
+                            r->in_block ? "a frame line that cannot be read: '%.*s'"
+                                        : "a frame outside a leak: '%.*s'",
+                            quoted(at, line), at);
     if (number != r->n_frames)
         return hd_error_set(err, r->name, r->lines.number, "frame #%" PRIu64 " where #%zu "
                             "belongs", number, r->n_frames);

@@ -45,6 +45,8 @@ struct record {
 struct reader {
     struct hd_model *profile;
     const char *name;
+    const char *data; /* the whole file */
+    size_t size;
     const struct hd_parse_limits *limits;
     unsigned kinds;            /* HD_LEAK_* wanted */
     xmlTextReaderPtr xml;
@@ -334,13 +336,35 @@ static int finish_record(struct reader *r, struct hd_error *err)
     return 0;
 }
 
+/* Whether the last bytes of DATA close the document.  libxml2's reader
+ * says "Extra content at the end of the document" for a file cut short. */
+static bool ends_document(const char *data, size_t size)
+{
+    size_t tail = size < 4096 ? size : 4096;
+    return memmem(data + size - tail, tail, "</valgrindoutput>", 17) != NULL;
+}
+
+/* The number of the last line of DATA. */
+static long count_lines(const char *data, size_t size)
+{
+    long lines = 1;
+    for (const char *p = data, *end = data + size; (p = memchr(p, '\n', (size_t)(end - p)));
+         p++)
+        if (p + 1 < end)
+            lines++;
+    return lines;
+}
+
 /* React to the node the reader is at. */
 static int visit(struct reader *r, struct hd_error *err)
 {
     int type = xmlTextReaderNodeType(r->xml);
     int depth = xmlTextReaderDepth(r->xml);
     if (type == XML_READER_TYPE_DOCUMENT_TYPE) {
-        hd_error_set(err, r->name, current_line(r),
+        const char *doctype = memmem(r->data, r->size, "<!DOCTYPE", 9);
+        hd_error_set(err, r->name,
+                     doctype ? count_lines(r->data, (size_t)(doctype - r->data) + 1)
+                             : current_line(r),
                      "a DOCTYPE: valgrind's XML has none (its entities are not read)");
         return -1;
     }
@@ -413,25 +437,6 @@ static int check_end(struct reader *r, struct hd_error *err)
     return 0;
 }
 
-/* Whether the last bytes of DATA close the document.  libxml2's reader
- * says "Extra content at the end of the document" for a file cut short. */
-static bool ends_document(const char *data, size_t size)
-{
-    size_t tail = size < 4096 ? size : 4096;
-    return memmem(data + size - tail, tail, "</valgrindoutput>", 17) != NULL;
-}
-
-/* The number of the last line of DATA. */
-static long count_lines(const char *data, size_t size)
-{
-    long lines = 1;
-    for (const char *p = data, *end = data + size; (p = memchr(p, '\n', (size_t)(end - p)));
-         p++)
-        if (p + 1 < end)
-            lines++;
-    return lines;
-}
-
 int hd_parse_memcheck(struct hd_model *profile, const char *name, const char *data,
                       size_t size, const struct hd_parse_limits *limits,
                       struct hd_error *err)
@@ -447,6 +452,8 @@ int hd_parse_memcheck(struct hd_model *profile, const char *name, const char *da
     struct reader r = {
         .profile = profile,
         .name = name,
+        .data = data,
+        .size = size,
         .limits = limits,
         .kinds = hd_leak_kinds_wanted(limits, HD_LEAK_MEMCHECK_DEFAULT),
     };
