@@ -10,7 +10,7 @@ out=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
-                                     gzip elf dwarf options pipeline)
+                                     gzip elf dwarf options pipeline parse_memcheck parse_lsan)
 
 # Plain-text profiles of every kind (not the gzip'ed ones).
 text_profiles() {
@@ -94,6 +94,14 @@ LINES
         { printf "\\$(printf '%03o' $((i % 6)))\\0"; cat "$name.tmp"; } >"$name"
         rm "$name.tmp"
         i=$((i + 1))
+      done ;;
+    parse_memcheck)
+      mapfile -t files < <(find "$testdata/profiles" "$testdata/bad" -name '*.xml' | sort)
+      strip_prefix $'<?xml version="1.0"?>\n\n<valgrindoutput>' "$dir" "${files[@]}" ;;
+    parse_lsan)
+      # each log after its first report's first line (the target forces it)
+      for f in $(find "$testdata/profiles" -name 'lsan-*.log' | sort); do
+        sed '0,/ERROR: LeakSanitizer: detected memory leaks/d' "$f" >"$dir/$(basename "$f")"
       done ;;
     *)
       echo "seed.sh: unknown target $target" >&2
