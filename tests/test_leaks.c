@@ -3,7 +3,6 @@
  * real files testdata/regenerate.sh made from src/leaky_forget.c, whose
  * header gives the exact leaks asserted here, and on bad input. */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,73 +445,65 @@ static double row_flat(const struct hd_test_run *r, const char *name)
     return -1;
 }
 
-static void run(struct hd_test_run *r, const char *first, ...)
+/* R, checked to have run clean. */
+static const struct hd_test_run *clean(const struct hd_test_run *r)
 {
-    const char *argv[32];
-    size_t argc = 0;
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a && argc < 31; a = va_arg(ap, const char *))
-        argv[argc++] = a;
-    va_end(ap);
-    argv[argc] = NULL;
-    hd_test_run_heapdiff(argv, r);
     cr_assert_eq(r->status, 0, "heapdiff exited %d: %s", r->status, r->err);
+    return r;
 }
 
 Test(leaks_cli, each_format_names_the_leaking_functions_with_gperftools_bytes)
 {
-    static const char *const functions[] = {"linear_leak", "inlined_alloc (inline)",
-                                            "recurse"};
-    struct hd_test_run gperftools, memcheck, lsan, unsym;
-    run(&gperftools, "--show-bytes", "--nodecount=0", "bin/leaky", "profiles/tc-run1.0004.heap",
-        NULL);
-    run(&memcheck, "--show-bytes", "--nodecount=0", "--leak-kind=all",
-        "profiles/memcheck-leaky.xml", NULL);
-    run(&lsan, "--show-bytes", "--nodecount=0", "profiles/lsan-leaky.log", NULL);
+    static const char *const functions[] = {"linear_leak", "inlined_alloc (inline)", "recurse",
+                                            "lib_alloc", "cache_fill"};
+    enum { N = sizeof functions / sizeof *functions };
+    double gperftools[N], memcheck[N], lsan[N], unsym[N];
+    const struct hd_test_run *r = clean(hd_test_heapdiff(
+        "--show-bytes", "--nodecount=0", "bin/leaky", "profiles/tc-run1.0004.heap", NULL));
+    for (size_t i = 0; i < N; i++)
+        gperftools[i] = row_flat(r, functions[i]);
+    r = clean(hd_test_heapdiff("--show-bytes", "--nodecount=0", "--leak-kind=all",
+                               "profiles/memcheck-leaky.xml", NULL));
+    for (size_t i = 0; i < N; i++)
+        memcheck[i] = row_flat(r, functions[i]);
+    r = clean(hd_test_heapdiff("--show-bytes", "--nodecount=0", "profiles/lsan-leaky.log", NULL));
+    for (size_t i = 0; i < N; i++)
+        lsan[i] = row_flat(r, functions[i]);
     /* symbolized here, from the binary: the log's paths are gone */
-    run(&unsym, "--show-bytes", "--nodecount=0", "bin/leaky_asan",
-        "profiles/lsan-leaky-unsym.log", NULL);
-    for (size_t i = 0; i < sizeof functions / sizeof *functions; i++) {
-        double want = row_flat(&gperftools, functions[i]);
-        cr_expect_gt(want, 0, "%s: not in the gperftools report", functions[i]);
-        cr_expect_eq(row_flat(&memcheck, functions[i]), want, "memcheck %s", functions[i]);
-        cr_expect_eq(row_flat(&lsan, functions[i]), want, "lsan %s", functions[i]);
-        cr_expect_eq(row_flat(&unsym, functions[i]), want, "unsymbolized lsan %s",
-                     functions[i]);
+    r = clean(hd_test_heapdiff("--show-bytes", "--nodecount=0", "bin/leaky_asan",
+                               "profiles/lsan-leaky-unsym.log", NULL));
+    cr_expect(strstr(r->out, "leaky_asan+0x") == NULL, "unsymbolized rows:\n%s", r->out);
+    for (size_t i = 0; i < N; i++)
+        unsym[i] = row_flat(r, functions[i]);
+    for (size_t i = 0; i < N; i++) {
+        cr_expect_gt(gperftools[i], 0, "%s: not in the gperftools report", functions[i]);
+        cr_expect_eq(memcheck[i], gperftools[i], "memcheck %s", functions[i]);
+        /* lib_alloc's and cache_fill's blocks are reachable to LSan */
+        double want = i < 3 ? gperftools[i] : -1;
+        cr_expect_eq(lsan[i], want, "lsan %s", functions[i]);
+        cr_expect_eq(unsym[i], want, "unsymbolized lsan %s", functions[i]);
     }
-    /* the blocks LSan finds reachable, memcheck possibly lost or reachable */
-    cr_expect_eq(row_flat(&memcheck, "lib_alloc"), row_flat(&gperftools, "lib_alloc"));
-    cr_expect_eq(row_flat(&memcheck, "cache_fill"), row_flat(&gperftools, "cache_fill"));
-    cr_expect_eq(row_flat(&lsan, "lib_alloc"), -1);
-    cr_expect(strstr(unsym.out, "leaky_asan+0x") == NULL, "unsymbolized rows:\n%s", unsym.out);
-    hd_test_run_free(&gperftools);
-    hd_test_run_free(&memcheck);
-    hd_test_run_free(&lsan);
-    hd_test_run_free(&unsym);
 }
 
 Test(leaks_cli, base_xml_shows_the_new_leaks)
 {
     /* leaky_forget 4, then 6 ticks with the cache leaked too */
-    struct hd_test_run r;
-    run(&r, "--show-bytes", "--nodecount=0", "--base", "profiles/memcheck-leaky.xml",
-        "profiles/memcheck-leaky-more.xml", NULL);
-    cr_expect_eq(row_flat(&r, "linear_leak"), 2 * 10 * 4096.0);
-    cr_expect_eq(row_flat(&r, "inlined_alloc (inline)"), 2 * 1000 * 48.0);
-    cr_expect_eq(row_flat(&r, "lib_alloc"), 2 * 3 * 16384.0);
-    cr_expect_eq(row_flat(&r, "cache_fill (new)"), 65536.0);
-    cr_expect(strstr(r.out, "Total: 341792 B"), "%s", r.out);
-    hd_test_run_free(&r);
+    const struct hd_test_run *r =
+        clean(hd_test_heapdiff("--show-bytes", "--nodecount=0", "--base",
+                               "profiles/memcheck-leaky.xml", "profiles/memcheck-leaky-more.xml",
+                               NULL));
+    cr_expect_eq(row_flat(r, "linear_leak"), 2 * 10 * 4096.0);
+    cr_expect_eq(row_flat(r, "inlined_alloc (inline)"), 2 * 1000 * 48.0);
+    cr_expect_eq(row_flat(r, "lib_alloc"), 2 * 3 * 16384.0);
+    cr_expect_eq(row_flat(r, "cache_fill (new)"), 65536.0);
+    cr_expect(strstr(r->out, "Total: 341792 B"), "%s", r->out);
 }
 
 Test(leaks_cli, bad_leak_kind_is_refused)
 {
-    const char *argv[] = {"--leak-kind=lost", "profiles/memcheck-leaky.xml", NULL};
-    struct hd_test_run r;
-    hd_test_run_heapdiff(argv, &r);
-    cr_expect_eq(r.status, 2);
-    cr_expect(strstr(r.err, "--leak-kind takes definite, indirect, possible, reachable or all"),
-              "%s", r.err);
-    hd_test_run_free(&r);
+    const struct hd_test_run *r =
+        hd_test_heapdiff("--leak-kind=lost", "profiles/memcheck-leaky.xml", NULL);
+    cr_expect_eq(r->status, 2);
+    cr_expect(strstr(r->err, "--leak-kind takes definite, indirect, possible, reachable or all"),
+              "%s", r->err);
 }
