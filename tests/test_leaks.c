@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "parse.h"
@@ -497,6 +498,31 @@ Test(leaks_cli, base_xml_shows_the_new_leaks)
     cr_expect_eq(row_flat(r, "lib_alloc"), 2 * 3 * 16384.0);
     cr_expect_eq(row_flat(r, "cache_fill (new)"), 65536.0);
     cr_expect(strstr(r->out, "Total: 341792 B"), "%s", r->out);
+}
+
+Test(leaks_cli, module_offsets_are_virtual_addresses_placed_through_load_segments)
+{
+    /* c-gcc-O2-dw4-nopie is not position-independent: its text segment
+     * maps file offset 0x1000 at 0x401000, and LSan prints its pcs as
+     * module+0x401083 (load base 0).  File offset 0x1083 is main at
+     * demo.c:48, 0x1090 at :50 (its .expected, from llvm-symbolizer).
+     * The module is found through --lib-prefix. */
+    char path[] = "/tmp/hd-test-lsan-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *log = fdopen(fd, "w");
+    fputs(LSAN_HEAD "Direct leak of 40 byte(s) in 1 object(s) allocated from:\n"
+                    "    #0 0x7f0000001000 in malloc asan.cpp:69\n"
+                    "    #1 0x401083  (/deploy/bin/c-gcc-O2-dw4-nopie+0x401083) (BuildId: 12)\n"
+                    "    #2 0x401090  (/deploy/bin/c-gcc-O2-dw4-nopie+0x401090)\n"
+                    "\nSUMMARY: AddressSanitizer: 40 byte(s) leaked in 1 allocation(s).\n",
+          log);
+    fclose(log);
+    const struct hd_test_run *r = clean(hd_test_heapdiff(
+        "--show-bytes", "--lines", "--nodecount=0", "--lib-prefix=sym/bin", path, NULL));
+    unlink(path);
+    cr_expect_eq(row_flat(r, "main /src/demo.c:48"), 40.0, "%s", r->out);
+    cr_expect_eq(row_flat(r, "main /src/demo.c:50"), 0.0, "%s", r->out);
 }
 
 Test(leaks_cli, bad_leak_kind_is_refused)
