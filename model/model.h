@@ -46,6 +46,8 @@ enum hd_producer {
     HD_PRODUCER_JEMALLOC_3, /* jemalloc 2.x/3.x: legacy text, unpadded */
     HD_PRODUCER_MEMCHECK,   /* valgrind memcheck's leak records */
     HD_PRODUCER_LSAN,       /* LeakSanitizer's report (ASan or LSan) */
+    HD_PRODUCER_PPROF,      /* a pprof profile.proto writer (Go, tcmalloc,
+                               jemalloc_pprof, heapdiff --proto) */
 };
 
 /* Which text layout a file used (FORMATS.md §1). */
@@ -54,6 +56,7 @@ enum hd_format {
     HD_FORMAT_THREADED, /* "heap_v2/R" + "@ stack" + "t*:"/"tN:" lines */
     HD_FORMAT_MEMCHECK_XML, /* valgrind --xml=yes: <error> leak records */
     HD_FORMAT_LSAN,     /* "Direct leak of N byte(s) in M object(s)" blocks */
+    HD_FORMAT_PROTO,    /* pprof's profile.proto (parser/proto.c) */
 };
 
 /* How the counts in a file were turned into estimates (FORMATS.md §2). */

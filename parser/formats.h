@@ -50,4 +50,13 @@ void hd_leak_add_record(struct hd_model *profile, uint32_t *locations, uint32_t 
 /* The kinds LIMITS asks for, or DEFAULT_KINDS when it asks for none. */
 unsigned hd_leak_kinds_wanted(const struct hd_parse_limits *limits, unsigned default_kinds);
 
+/* pprof's profile.proto (parser/proto.c): DATA[0..SIZE) is the message,
+ * inflated.  Returns a model of one input named NAME, or NULL with *ERR
+ * set: a message protobuf-c cannot decode (truncated, malformed, or
+ * taking more memory than its size allows), an id or string index that
+ * points nowhere, an id given twice, a negative value, no heap sample
+ * type, or one of LIMITS passed. */
+struct hd_model *hd_parse_proto(const char *name, const char *data, size_t size,
+                                const struct hd_parse_limits *limits, struct hd_error *err);
+
 #endif

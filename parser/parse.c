@@ -73,6 +73,8 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
         hd_error_set(err, name, 0, "empty file, not a heap profile");
         return NULL;
     }
+    if (hd_sniff_profile_proto(data, size))
+        return hd_parse_proto(name, data, size, limits, err);
     if ((size >= 4 && memcmp(data, "\177ELF", 4) == 0) ||
         memchr(data, '\0', size < 4096 ? size : 4096)) {
         if (!refuse_known_format(name, data, size, err))

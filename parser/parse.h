@@ -52,12 +52,13 @@ void hd_parse_limits_init(struct hd_parse_limits *limits);
 
 /* Read the heap profile in the file at PATH: gperftools' "heap profile:"
  * text (every header type, FORMATS.md §1.1), jemalloc >= 4's threaded
- * "heap_v2/R" text (§1.2) or jemalloc 2.x/3.x text (§1.3), gzip'ed or not,
+ * "heap_v2/R" text (§1.2), jemalloc 2.x/3.x text (§1.3) or pprof's
+ * profile.proto (parser/proto.c), gzip'ed or not,
  * with LF or CRLF line ends.  PATH "-" is standard input, named
  * "<stdin>" in messages and as the profile's path.  Values are unsampled
  * (§2).  Returns the profile, or NULL with *ERR set: an unreadable, empty,
  * truncated or malformed file, or a file of another kind given as a
- * profile (an ELF file, a pprof profile.proto, ...: sniff.h), named. */
+ * profile (an ELF file, perf.data, ...: sniff.h), named. */
 struct hd_model *hd_parse_file(const char *path, const struct hd_parse_limits *limits,
                                struct hd_error *err);
 

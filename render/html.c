@@ -193,6 +193,8 @@ static const char *producer_name(enum hd_producer p)
         return "jemalloc";
     case HD_PRODUCER_JEMALLOC_3:
         return "jemalloc 2.x/3.x";
+    case HD_PRODUCER_PPROF:
+        return "pprof profile.proto";
     default:
         return "unknown";
     }

@@ -175,12 +175,6 @@ Test(cli, files_of_other_kinds_are_named_and_exit_2)
     static const struct {
         const char *file, *message;
     } cases[] = {
-        {"bad/other-profile.pb.gz", "heapdiff: bad/other-profile.pb.gz: this is a pprof "
-                                    "profile (profile.proto), not a heap profile: heapdiff "
-                                    "reads gperftools' and jemalloc's heap profiles; Go pprof "
-                                    "(go tool pprof) reads this one\n"},
-        {"bad/other-profile.pb", "heapdiff: bad/other-profile.pb: this is a pprof profile "
-                                 "(profile.proto)"},
         {"bad/other-perf.data", "heapdiff: bad/other-perf.data: this is perf data (perf "
                                 "record), not a heap profile: heapdiff reads gperftools' and "
                                 "jemalloc's heap profiles\n"},
