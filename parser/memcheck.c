@@ -124,8 +124,8 @@ static void clear_record(struct record *rec)
     memset(rec, 0, sizeof *rec);
 }
 
-/* Whether the path from depth FROM on is NAMES (NULL-terminated) and ends
- * at depth DEPTH - 1. */
+/* Whether the open elements at depths 0 .. DEPTH - 1 are NAMES
+ * (NULL-terminated, DEPTH of them). */
 static bool path_is(const struct reader *r, int depth, const char *const *names)
 {
     int d = 0;
