@@ -27,6 +27,7 @@ struct settings {
     const char *base;
     bool drop_negative, normalize;
     const char *thread;
+    const char *leak_kinds; /* --leak-kind, as given */
     const char *filters[HD_FILTER_COUNT];
     const char *wrappers;
     bool no_wrappers;
@@ -89,6 +90,9 @@ static const struct hd_option other_options[] = {
     FLAG("normalize", normalize, "with --base: scale the base to the current total first"),
     {"thread", 0, HD_OPTION_STRING, &settings.thread, 0, "N",
      "only jemalloc thread N (its tN: lines)", NULL},
+    {"leak-kind", 0, HD_OPTION_STRING, &settings.leak_kinds, 0, "KINDS",
+     "memcheck XML and LSan: the leaks read, of definite, indirect, possible, reachable "
+     "or all (default: valgrind's definite,possible; LSan's definite,indirect)", NULL},
     {"max-input-size", 0, HD_OPTION_SIZE, &settings.max_input_size, 0, "SIZE",
      "refuse a profile whose text (after gunzip) exceeds SIZE bytes; K, M, G "
      "suffixes (default 1G)", NULL},
@@ -340,6 +344,12 @@ static int make_request(struct hd_request *request, const char **positional, int
     long thread = unit == -2 ? -2 : chosen_thread(err);
     if (value < 0 || unit == -2 || thread == -2)
         return -1;
+    if (settings.leak_kinds && hd_leak_kinds_parse(settings.leak_kinds,
+                                                   &request->limits.leak_kinds) != 0)
+        return hd_error_set(err, NULL, 0,
+                            "--leak-kind takes definite, indirect, possible, reachable or "
+                            "all, separated by commas, not '%s'",
+                            settings.leak_kinds);
     if ((settings.compare || settings.drop_negative || settings.normalize) && !settings.base)
         return hd_error_set(err, NULL, 0, "--compare, --drop_negative and --normalize need --base");
     if (settings.trend && settings.base)

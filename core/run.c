@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "path.h"
 #include "sequence.h"
+#include "vaddrs.h"
 
 void hd_request_init(struct hd_request *r)
 {
@@ -331,8 +332,10 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
         if (hd_model_select_thread(m, r->thread) == 0)
             hd_warn("%s: thread %ld has no samples", in->path, r->thread);
     }
-    if (sym)
+    if (sym) {
+        hd_sym_place_vaddrs(sym, m);
         hd_model_identify_modules(m, read_build_id, sym);
+    }
     gather_facts(sym, m, path, facts);
     check_binary(binary, sym, facts);
     return m;

@@ -45,6 +45,11 @@ enum hd_producer {
     HD_PRODUCER_JEMALLOC,   /* jemalloc >= 4 threaded format */
     HD_PRODUCER_JEMALLOC_3, /* jemalloc 2.x/3.x: legacy text, unpadded */
     HD_PRODUCER_MASSIF,     /* valgrind --tool=massif */
+
+    HD_PRODUCER_MEMCHECK,   /* valgrind memcheck's leak records */
+    HD_PRODUCER_LSAN,       /* LeakSanitizer's report (ASan or LSan) */
+    HD_PRODUCER_PPROF,      /* a pprof profile.proto writer (Go, tcmalloc,
+                               jemalloc_pprof, heapdiff --proto) */
 };
 
 /* Which text layout a file used (FORMATS.md §1). */
@@ -52,6 +57,10 @@ enum hd_format {
     HD_FORMAT_LEGACY,   /* "heap profile: A: B [C: D] @ TYPE" + one line per stack */
     HD_FORMAT_THREADED, /* "heap_v2/R" + "@ stack" + "t*:"/"tN:" lines */
     HD_FORMAT_MASSIF,   /* massif.out.PID: snapshots of a heap tree */
+
+    HD_FORMAT_MEMCHECK_XML, /* valgrind --xml=yes: <error> leak records */
+    HD_FORMAT_LSAN,     /* "Direct leak of N byte(s) in M object(s)" blocks */
+    HD_FORMAT_PROTO,    /* pprof's profile.proto (parser/proto.c) */
 };
 
 /* How the counts in a file were turned into estimates (FORMATS.md §2). */
@@ -143,6 +152,9 @@ struct hd_mapping {
                          profile.proto does) */
     bool executable;  /* the permission field had 'x' (or had no field) */
     bool deleted;     /* the path was marked " (deleted)" */
+    bool vaddr_offsets; /* its locations' offsets are ELF virtual addresses
+                           (LSan's "(module+0xOFF)"), not file offsets, until
+                           hd_sym_place_vaddrs() turns them into file offsets */
     bool other_build; /* a module of the bases' build, which is another
                          than the currents' (hd_model_mark_other_build):
                          named by the bases' symbolizer */

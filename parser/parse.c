@@ -80,6 +80,8 @@ static struct hd_model *parse_text(const char *name, const char *file, const cha
         hd_error_set(err, name, 0, "empty file, not a heap profile");
         return NULL;
     }
+    if (hd_sniff_profile_proto(data, size))
+        return hd_parse_proto(name, data, size, limits, err);
     if ((size >= 4 && memcmp(data, "\177ELF", 4) == 0) ||
         memchr(data, '\0', size < 4096 ? size : 4096)) {
         if (!refuse_known_format(name, data, size, err))
@@ -88,6 +90,13 @@ static struct hd_model *parse_text(const char *name, const char *file, const cha
     }
     struct hd_model *p = hd_model_new();
     hd_model_add_input(p, name, HD_ROLE_CURRENT);
+    if (hd_sniff_valgrind_xml(data, size)) {
+        if (hd_parse_memcheck(p, name, data, size, limits, err) != 0) {
+            hd_model_free(p);
+            return NULL;
+        }
+        return p;
+    }
     struct hd_lines lines;
     hd_lines_init(&lines, data, size);
     struct hd_line line;
@@ -123,6 +132,8 @@ static struct hd_model *parse_text(const char *name, const char *file, const cha
         rc = hd_parse_legacy(p, &line, &lines, limits, &totals, err);
     else if (hd_line_starts_with(&trimmed, "heap_v2"))
         rc = hd_parse_threaded(p, &line, &lines, limits, &totals, err);
+    else if (hd_lsan_sniff(data, size))
+        rc = hd_parse_lsan(p, name, data, size, limits, err);
     else if (!refuse_known_format(name, data, size, err))
         hd_error_set(err, name, lines.number,
                      "not a heap profile: expected 'heap profile:' (gperftools) or "

@@ -134,9 +134,12 @@ static bool profile_field_fits(uint64_t number, uint64_t wire)
 /* A Profile message starts with its sample types (field 1), as Go's and
  * prost's encoders write them: the first field must be a ValueType, and
  * the first fields after it (up to 16, or to the end) must be Profile
- * fields of the right wire type with lengths inside the data. */
-static bool sniff_profile_proto(const unsigned char *data, size_t size, struct hd_sniffed *out)
+ * fields of the right wire type.  A length that runs past the end after
+ * the first field is a truncated profile: it is one, for the reader to
+ * refuse as truncated. */
+bool hd_sniff_profile_proto(const char *text, size_t size)
 {
+    const unsigned char *data = (const unsigned char *)text;
     size_t at = 0;
     for (int field = 0; field < 16 && at < size; field++) {
         uint64_t key, value;
@@ -147,16 +150,15 @@ static bool sniff_profile_proto(const unsigned char *data, size_t size, struct h
             !read_varint(data, size, &at, &value))
             return false;
         if (wire == 2) {
+            /* Past the end, after a whole sample type: a truncated one. */
             if (value > size - at)
-                return false;
+                return field > 0;
             if ((number == 1 || number == 11) && !is_value_type(data + at, (size_t)value))
                 return false;
             at += (size_t)value;
         }
     }
-    *out = (struct hd_sniffed){"a pprof profile (profile.proto)",
-                               READS "; Go pprof (go tool pprof) reads this one"};
-    return true;
+    return size > 0;
 }
 
 /* ---- the rest ---- */
@@ -180,6 +182,11 @@ static bool sniff_cpu_profile(const unsigned char *data, size_t size, struct hd_
     return false;
 }
 
+bool hd_sniff_valgrind_xml(const char *text, size_t size)
+{
+    return starts_with(text, size, "<?xml") && contains_early(text, size, "<valgrindoutput>", 4096);
+}
+
 bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
 {
     const unsigned char *data = (const unsigned char *)text;
@@ -189,15 +196,10 @@ bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
         *out = (struct hd_sniffed){"perf data (perf record)", READS};
         return true;
     }
-    if (starts_with(text, size, "<?xml") &&
-        contains_early(text, size, "<valgrindoutput>", 4096)) {
-        *out = (struct hd_sniffed){"valgrind XML output", READS};
-        return true;
-    }
     if (starts_with(text, size, "Total:")) {
         *out = (struct hd_sniffed){"a text report (pprof's, jeprof's or heapdiff's)",
                                    "give the profile it was made from"};
         return true;
     }
-    return sniff_cpu_profile(data, size, out) || sniff_profile_proto(data, size, out);
+    return sniff_cpu_profile(data, size, out);
 }

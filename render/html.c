@@ -201,6 +201,9 @@ static const char *producer_name(enum hd_producer p)
         return "jemalloc 2.x/3.x";
     case HD_PRODUCER_MASSIF:
         return "valgrind massif";
+
+    case HD_PRODUCER_PPROF:
+        return "pprof profile.proto";
     default:
         return "unknown";
     }

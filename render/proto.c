@@ -1,5 +1,5 @@
 /* The --proto emitter: the report's samples as pprof's profile.proto
- * (render/proto/profile.proto), gzip-compressed, so that Go pprof, its web
+ * (pprof/profile.proto), gzip-compressed, so that Go pprof, its web
  * UI, Pyroscope and Parca open heapdiff's inputs, jemalloc's included.
  *
  * What it holds:

@@ -603,3 +603,68 @@ M=profiles/massif.out.leaky
 end=$(grep -n '^snapshot=3$' $M | cut -d: -f1)
 first_leak=$(grep -n ' linear_leak ' $M | head -1 | cut -d: -f1)
 head -n $((end - 2)) $M | sed "${first_leak}s/ n1: / n2: /" >bad/massif-count-too-big.out
+
+# leak checkers (issue 15): leaky.c's blocks leaked for real at exit
+# (src/leaky_forget.c), read by valgrind memcheck (--xml=yes) and by
+# LeakSanitizer (-fsanitize=address), symbolized and not.  Self-contained.
+# The programs run from $tmp/ci, gone once this script ends, as a CI job's
+# checkout is: only BINARY names the unsymbolized LSan frames.
+echo "regenerate: leak checkers" >&2
+rm -f bin/leaky_forget bin/leaky_asan profiles/memcheck-leaky*.xml profiles/lsan-leaky*.log
+# shellcheck disable=SC2016 # $ORIGIN is for the linker, not the shell
+gcc -O2 -g -Wall -Wextra "-ffile-prefix-map=$TD=." -o bin/leaky_forget src/leaky_forget.c \
+	-Lbin -lleak '-Wl,-rpath,$ORIGIN' -ldl
+# shellcheck disable=SC2016
+gcc -O2 -g -Wall -Wextra "-ffile-prefix-map=$TD=." -fsanitize=address -fno-omit-frame-pointer \
+	-o bin/leaky_asan src/leaky_forget.c -Lbin -lleak '-Wl,-rpath,$ORIGIN' -ldl
+mkdir -p "$tmp/ci"
+cp bin/leaky_forget bin/leaky_asan bin/libleak.so "$tmp/ci/"
+leak_env() { env -i PATH=/usr/bin:/bin "$@"; }
+memcheck() {
+	leak_env "${@:3}" valgrind --quiet --leak-check=full --show-leak-kinds=all --xml=yes \
+		--xml-file="$tmp/mc.xml" "$tmp/ci/leaky_forget" "$2" 2>/dev/null ||
+		{ echo "regenerate: memcheck $1 failed" >&2; exit 1; }
+	# pids differ from run to run; nothing else does
+	sed -e 's|<pid>[0-9]*</pid>|<pid>1000</pid>|' -e 's|<ppid>[0-9]*</ppid>|<ppid>999</ppid>|' \
+		"$tmp/mc.xml" >"profiles/$1"
+}
+memcheck memcheck-leaky.xml 4
+memcheck memcheck-leaky-more.xml 6 LEAKY_FORGET=all
+lsan() { # NAME TICKS ASAN_OPTIONS [ENV...]: stderr of one leaky_asan run
+	leak_env ASAN_OPTIONS="detect_leaks=1:$3" "${@:4}" "$tmp/ci/leaky_asan" "$2" 2>"$tmp/$1" &&
+		{ echo "regenerate: leaky_asan found no leak" >&2; exit 1; }
+	grep -q 'SUMMARY: AddressSanitizer' "$tmp/$1" || { echo "regenerate: $1: no report" >&2; exit 1; }
+}
+lsan lsan-leaky.log 4 ""
+lsan lsan-leaky-unsym.log 4 symbolize=0
+cp "$tmp/lsan-leaky.log" "$tmp/lsan-leaky-unsym.log" profiles/
+# A CI job's log: two test processes' reports among test output, the
+# second one's lines prefixed with time stamps as GitHub Actions does.
+lsan one.log 2 symbolize=0
+lsan two.log 3 "" LEAKY_FORGET=all
+{
+	echo "[==========] Running 2 tests from 1 test suite."
+	echo "[ RUN      ] Leaky.TwoTicks"
+	cat "$tmp/one.log"
+	echo "[  FAILED  ] Leaky.TwoTicks (12 ms)"
+	echo "[ RUN      ] Leaky.ThreeTicksAll"
+	sed 's/^/2026-12-01T06:30:00.1234567Z /' "$tmp/two.log"
+	echo "[  FAILED  ] Leaky.ThreeTicksAll (15 ms)"
+	echo "[==========] 2 tests from 1 test suite ran. (27 ms total)"
+} >profiles/lsan-leaky-ci.log
+# The designed leaks (src/leaky_forget.c): LSan's totals, and memcheck's
+# bytes per kind.
+lsan_total() { grep -o 'SUMMARY: AddressSanitizer: [0-9]* byte(s) leaked in [0-9]*' "$1" |
+	awk '{ b += $3; n += $7 } END { print b, n }'; }
+# 4 ticks: 192000 + 163840 + 64 direct, 2097152 indirect; 4000 + 40 + 1 + 8 blocks
+[ "$(lsan_total profiles/lsan-leaky.log)" = "2453056 4049" ] ||
+	{ echo "regenerate: lsan-leaky.log: $(lsan_total profiles/lsan-leaky.log)" >&2; exit 1; }
+# 2 ticks (1226528 bytes, 2025 blocks) + 3 ticks with the cache (1905328, 3101)
+[ "$(lsan_total profiles/lsan-leaky-ci.log)" = "3131856 5126" ] ||
+	{ echo "regenerate: lsan-leaky-ci.log: $(lsan_total profiles/lsan-leaky-ci.log)" >&2; exit 1; }
+mc_kinds() { awk -F'[<>]' '/<kind>/ { k = $3 } /<leakedbytes>/ { b[k] += $3 }
+	END { printf "%s %s %s %s\n", b["Leak_DefinitelyLost"], b["Leak_IndirectlyLost"],
+		b["Leak_PossiblyLost"], b["Leak_StillReachable"] }' "$1"; }
+# definite: 192000 + 163840 + (64 + 2097152 indirect); possible: lib; reachable: cache
+[ "$(mc_kinds profiles/memcheck-leaky.xml)" = "2453056 2097152 196608 65536" ] ||
+	{ echo "regenerate: memcheck-leaky.xml: $(mc_kinds profiles/memcheck-leaky.xml)" >&2; exit 1; }

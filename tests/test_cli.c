@@ -175,12 +175,6 @@ Test(cli, files_of_other_kinds_are_named_and_exit_2)
     static const struct {
         const char *file, *message;
     } cases[] = {
-        {"bad/other-profile.pb.gz", "heapdiff: bad/other-profile.pb.gz: this is a pprof "
-                                    "profile (profile.proto), not a heap profile: heapdiff "
-                                    "reads gperftools' and jemalloc's heap profiles; Go pprof "
-                                    "(go tool pprof) reads this one\n"},
-        {"bad/other-profile.pb", "heapdiff: bad/other-profile.pb: this is a pprof profile "
-                                 "(profile.proto)"},
         {"bad/other-perf.data", "heapdiff: bad/other-perf.data: this is perf data (perf "
                                 "record), not a heap profile: heapdiff reads gperftools' and "
                                 "jemalloc's heap profiles\n"},
@@ -189,8 +183,6 @@ Test(cli, files_of_other_kinds_are_named_and_exit_2)
         {"bad/other-massif.out", "heapdiff: bad/other-massif.out: none of its 1 snapshots "
                                  "is detailed (heap_tree=detailed): massif writes a tree every "
                                  "--detailed-freq snapshots (10 by default)\n"},
-        {"bad/other-memcheck.xml", "heapdiff: bad/other-memcheck.xml: this is valgrind XML "
-                                   "output, not a heap profile"},
         {"bad/other-cpu.prof", "heapdiff: bad/other-cpu.prof: this is a gperftools CPU "
                                "profile (CPUPROFILE), not a heap profile"},
         {"bin/libleak.so", "heapdiff: bin/libleak.so: this is an ELF shared library, not a "

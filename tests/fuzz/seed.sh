@@ -10,7 +10,7 @@ out=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
-                                     gzip elf dwarf options pipeline memory parse_massif)
+                                     gzip elf dwarf options pipeline memory parse_massif parse_memcheck parse_lsan)
 
 # Plain-text profiles of every kind (not the gzip'ed ones).
 text_profiles() {
@@ -114,6 +114,14 @@ LINES
         base=${base//\//-}
         { printf "\\$(printf '%03o' $byte)"; cat "$f"; } >"$dir/$base"
         { printf '\011'; cat "$f"; } >"$dir/any-$base"
+      done ;;
+    parse_memcheck)
+      mapfile -t files < <(find "$testdata/profiles" "$testdata/bad" -name '*.xml' | sort)
+      strip_prefix $'<?xml version="1.0"?>\n\n<valgrindoutput>' "$dir" "${files[@]}" ;;
+    parse_lsan)
+      # each log after its first report's first line (the target forces it)
+      for f in $(find "$testdata/profiles" -name 'lsan-*.log' | sort); do
+        sed '0,/ERROR: LeakSanitizer: detected memory leaks/d' "$f" >"$dir/$(basename "$f")"
       done ;;
     *)
       echo "seed.sh: unknown target $target" >&2
