@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "path.h"
 #include "sequence.h"
+#include "vaddrs.h"
 
 void hd_request_init(struct hd_request *r)
 {
@@ -307,6 +308,13 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
         return NULL;
     const struct hd_model_input *in = &m->inputs[0];
     enum hd_value_type value = r->graph.value;
+    if (in->format == HD_FORMAT_MASSIF && value != HD_VALUE_INUSE_SPACE) {
+        hd_error_set(err, in->path, 0,
+                     "valgrind massif counts bytes in use only, not objects nor what was "
+                     "allocated and freed: it has no value but --inuse_space");
+        hd_model_free(m);
+        return NULL;
+    }
     if ((value == HD_VALUE_ALLOC_SPACE || value == HD_VALUE_ALLOC_OBJECTS) &&
         !in->has_alloc_values) {
         hd_error_set(err, in->path, 0,
@@ -331,8 +339,10 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
         if (hd_model_select_thread(m, r->thread) == 0)
             hd_warn("%s: thread %ld has no samples", in->path, r->thread);
     }
-    if (sym)
+    if (sym) {
+        hd_sym_place_vaddrs(sym, m);
         hd_model_identify_modules(m, read_build_id, sym);
+    }
     gather_facts(sym, m, path, facts);
     check_binary(binary, sym, facts);
     return m;
@@ -589,6 +599,8 @@ static enum hd_outcome check_trend_gates(const struct hd_request *r,
 
 enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
+    if (r->memory)
+        return hd_core_memory(r, err);
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
     struct hd_filters *filters = NULL;
     if (hd_filters_compile(r->filters, &filters, err) != 0 ||

@@ -44,6 +44,10 @@ enum hd_producer {
     HD_PRODUCER_GPERFTOOLS, /* tcmalloc's heap profiler or sampler */
     HD_PRODUCER_JEMALLOC,   /* jemalloc >= 4 threaded format */
     HD_PRODUCER_JEMALLOC_3, /* jemalloc 2.x/3.x: legacy text, unpadded */
+    HD_PRODUCER_MASSIF,     /* valgrind --tool=massif */
+
+    HD_PRODUCER_MEMCHECK,   /* valgrind memcheck's leak records */
+    HD_PRODUCER_LSAN,       /* LeakSanitizer's report (ASan or LSan) */
     HD_PRODUCER_PPROF,      /* a pprof profile.proto writer (Go, tcmalloc,
                                jemalloc_pprof, heapdiff --proto) */
 };
@@ -52,6 +56,10 @@ enum hd_producer {
 enum hd_format {
     HD_FORMAT_LEGACY,   /* "heap profile: A: B [C: D] @ TYPE" + one line per stack */
     HD_FORMAT_THREADED, /* "heap_v2/R" + "@ stack" + "t*:"/"tN:" lines */
+    HD_FORMAT_MASSIF,   /* massif.out.PID: snapshots of a heap tree */
+
+    HD_FORMAT_MEMCHECK_XML, /* valgrind --xml=yes: <error> leak records */
+    HD_FORMAT_LSAN,     /* "Direct leak of N byte(s) in M object(s)" blocks */
     HD_FORMAT_PROTO,    /* pprof's profile.proto (parser/proto.c) */
 };
 
@@ -85,6 +93,20 @@ enum hd_value_type {
     HD_VALUE_ALLOC_OBJECTS,
 };
 
+/* What valgrind massif counts beside the heap tree of the snapshot an
+ * input holds (parser/massif.c).  Values only: inputs are copied by
+ * value when aligned. */
+struct hd_massif_snapshot {
+    long number;             /* the file's "snapshot=N"; >= 0 */
+    bool peak;               /* heap_tree=peak: massif's peak snapshot */
+    double time;             /* "time=", in time_unit */
+    char time_unit[4];       /* "i" (instructions), "ms" or "B" */
+    double heap_bytes;       /* mem_heap_B: what the tree holds */
+    double heap_extra_bytes; /* mem_heap_extra_B: the allocator's headers
+                                and alignment, in no tree */
+    double stacks_bytes;     /* mem_stacks_B: 0 unless --stacks=yes */
+};
+
 /* One input file: what its header said, and how its column counts. */
 struct hd_model_input {
     const char *path;       /* the file it was read from (owned) */
@@ -111,6 +133,9 @@ struct hd_model_input {
     bool records_short;
     bool cut_by_buffer;
     struct hd_values header_total;
+    /* With HD_FORMAT_MASSIF: the snapshot read; zero otherwise.  Massif
+     * counts bytes only: the object counts are 0, unknown. */
+    struct hd_massif_snapshot massif;
 };
 
 /* One line of a maps section: a range of the process's address space
@@ -130,6 +155,9 @@ struct hd_mapping {
                          profile.proto does) */
     bool executable;  /* the permission field had 'x' (or had no field) */
     bool deleted;     /* the path was marked " (deleted)" */
+    bool vaddr_offsets; /* its locations' offsets are ELF virtual addresses
+                           (LSan's "(module+0xOFF)"), not file offsets, until
+                           hd_sym_place_vaddrs() turns them into file offsets */
     bool other_build; /* a module of the bases' build, which is another
                          than the currents' (hd_model_mark_other_build):
                          named by the bases' symbolizer */

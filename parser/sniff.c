@@ -183,6 +183,11 @@ static bool sniff_cpu_profile(const unsigned char *data, size_t size, struct hd_
     return false;
 }
 
+bool hd_sniff_valgrind_xml(const char *text, size_t size)
+{
+    return starts_with(text, size, "<?xml") && contains_early(text, size, "<valgrindoutput>", 4096);
+}
+
 bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
 {
     const unsigned char *data = (const unsigned char *)text;
@@ -190,15 +195,6 @@ bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
         return true;
     if (starts_with(text, size, "PERFILE2") || starts_with(text, size, "2ELIFREP")) {
         *out = (struct hd_sniffed){"perf data (perf record)", READS};
-        return true;
-    }
-    if (starts_with(text, size, "desc:") && contains_early(text, size, "\ncmd:", 4096)) {
-        *out = (struct hd_sniffed){"valgrind massif output", READS "; ms_print reads this one"};
-        return true;
-    }
-    if (starts_with(text, size, "<?xml") &&
-        contains_early(text, size, "<valgrindoutput>", 4096)) {
-        *out = (struct hd_sniffed){"valgrind XML output", READS};
         return true;
     }
     if (starts_with(text, size, "Total:")) {

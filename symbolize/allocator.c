@@ -78,6 +78,9 @@ static const char *const prefixes[] = {
     "tcmalloc::", "BaseArena::", "je_", "jemalloc_", "__je_", "prof_backtrace",
     "imalloc", "arena_malloc", "tcache_alloc", "MallocHook::", "google_malloc",
     "_Znwm", "_Znam", "_ZdlPv", "_ZdaPv",
+    /* the sanitizers' allocation interceptors, the leaf of every
+     * LeakSanitizer stack ("__interceptor_malloc", "__interceptor_calloc") */
+    "__interceptor_",
 };
 
 /* Go pprof's keep-exceptions (runtime.panic, runtime.reflectcall,

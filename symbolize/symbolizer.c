@@ -738,6 +738,14 @@ const char *hd_sym_module_file(struct hd_symbolizer *sym, const char *module_pat
     return try_object(sym, m) ? m->path : NULL;
 }
 
+bool hd_sym_module_vaddr_offset(struct hd_symbolizer *sym, const char *module_path,
+                                bool is_main, uint64_t vaddr, uint64_t *offset)
+{
+    uint32_t id = module_for(sym, module_path, is_main); /* may move the array */
+    struct module *m = &sym->modules[id];
+    return try_object(sym, m) && hd_sym_elf_vaddr_to_offset(m->elf, vaddr, offset);
+}
+
 /* ---- the gathered warnings ---- */
 
 enum { MAX_SHORT_LINES = 3, MAX_NAMES = 4 };

@@ -139,6 +139,14 @@ bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, 
 const char *hd_sym_module_file(struct hd_symbolizer *sym, const char *module_path,
                                bool is_main);
 
+/* The file offset of the ELF virtual address VADDR in the file that
+ * lookups of MODULE_PATH (IS_MAIN as for hd_sym_lookup) read, through its
+ * PT_LOAD segments, into *OFFSET.  False when that file cannot be opened
+ * or no segment's file bytes hold VADDR.  Silent, like
+ * hd_sym_module_build_id. */
+bool hd_sym_module_vaddr_offset(struct hd_symbolizer *sym, const char *module_path,
+                                bool is_main, uint64_t vaddr, uint64_t *offset);
+
 /* Say, through hd_warn(), what the lookups so far gathered, once per
  * cause: the modules that could not be read and those without debug
  * info (one short line each, or one line for all of a kind when there
