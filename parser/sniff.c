@@ -131,8 +131,9 @@ static bool profile_field_fits(uint64_t number, uint64_t wire)
     return number == 13 && (wire == 0 || wire == 2);
 }
 
-/* A Profile message starts with its sample types (field 1), as Go's and
- * prost's encoders write them: the first field must be a ValueType, and
+/* A Profile message starts with its sample types (field 1), as Go pprof's
+ * and prost's encoders write them, or with its period type (field 11), as
+ * Go's runtime writes them: the first field must be such a ValueType, and
  * the first fields after it (up to 16, or to the end) must be Profile
  * fields of the right wire type.  A length that runs past the end after
  * the first field is a truncated profile: it is one, for the reader to
@@ -143,11 +144,11 @@ bool hd_sniff_profile_proto(const char *text, size_t size)
     size_t at = 0;
     for (int field = 0; field < 16 && at < size; field++) {
         uint64_t key, value;
-        /* Cut off after a whole sample type: a truncated profile. */
+        /* Cut off after a whole first field: a truncated profile. */
         if (!read_varint(data, size, &at, &key))
             return field > 0 && at == size;
         uint64_t number = key >> 3, wire = key & 7;
-        if ((field == 0 && number != 1) || !profile_field_fits(number, wire))
+        if ((field == 0 && number != 1 && number != 11) || !profile_field_fits(number, wire))
             return false;
         if (!read_varint(data, size, &at, &value))
             return field > 0 && at == size;

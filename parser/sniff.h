@@ -27,7 +27,7 @@ bool hd_sniff_valgrind_xml(const char *data, size_t size);
 
 /* Whether DATA[0..SIZE) (inflated) looks like pprof's profile.proto, which
  * heapdiff reads (parser/proto.c): its first fields are a Profile's, the
- * first a sample type.  Text profiles never do (they start with a letter
+ * first a sample or period type.  Text profiles never do (they start with a letter
  * or '%'). */
 bool hd_sniff_profile_proto(const char *data, size_t size);
 

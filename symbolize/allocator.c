@@ -100,7 +100,7 @@ static bool is_go_runtime_exception(const char *name)
     return false;
 }
 
-static bool is_allocator_short_name(const char *name);
+static bool is_allocator_short_name(const char *name, bool go_runtime);
 
 /* NAME's short form: NAME itself when it is one (*COPY NULL), else a
  * copy in *COPY for the caller to free.  Full names (--full-names) and
@@ -113,17 +113,24 @@ static const char *short_form(const char *name, char **copy)
     return name;
 }
 
-bool hd_allocator_is_function(const char *name)
+/* hd_allocator_is_function, with Go pprof's "runtime\..*" rule or
+ * without it (GO_RUNTIME). */
+static bool is_allocator_name(const char *name, bool go_runtime)
 {
     if (!name || !*name)
         return false;
     char *copy;
-    bool yes = is_allocator_short_name(short_form(name, &copy));
+    bool yes = is_allocator_short_name(short_form(name, &copy), go_runtime);
     free(copy);
     return yes;
 }
 
-static bool is_allocator_short_name(const char *name)
+bool hd_allocator_is_function(const char *name)
+{
+    return is_allocator_name(name, true);
+}
+
+static bool is_allocator_short_name(const char *name, bool go_runtime)
 {
     /* Go pprof anchors its regex with "^(...)$" on the whole name: exact.
      * Perl also drops a leading '_' before comparing. */
@@ -137,7 +144,7 @@ static bool is_allocator_short_name(const char *name)
         if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
     if (strncmp(name, "runtime.", 8) == 0)
-        return !is_go_runtime_exception(name);
+        return go_runtime && !is_go_runtime_exception(name);
     if (strstr(name, "TCMalloc")) /* perl: /TCMalloc|^tcmalloc::/ */
         return true;
     /* "operator new(...)" variants under full names, and the aligned and
@@ -363,9 +370,10 @@ size_t hd_wrappers_charged(struct hd_wrappers *w, const char *const **names)
 /* Whether a frame of function NAME and the frames inlined into it are
  * the allocator's: an allocator entry, or a wrapper under WRAPPERS (then
  * *WRAPPER is NAME). */
-static bool cuts_at(const char *name, const struct hd_wrappers *wrappers, const char **wrapper)
+static bool cuts_at(const char *name, bool go_runtime, const struct hd_wrappers *wrappers,
+                    const char **wrapper)
 {
-    if (hd_allocator_is_function(name))
+    if (is_allocator_name(name, go_runtime))
         return true;
     if (hd_wrappers_match(wrappers, name)) {
         *wrapper = name;
@@ -381,7 +389,7 @@ uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found,
      * rule, FORMATS.md §3.4); so do wrappers. */
     *wrapper = NULL;
     for (uint32_t f = 0; f < found->n_frames; f++)
-        if (cuts_at(found->frames[f].function, wrappers, wrapper))
+        if (cuts_at(found->frames[f].function, true, wrappers, wrapper))
             return f;
     return found->n_frames;
 }
@@ -392,7 +400,7 @@ uint32_t hd_allocator_given_caller_frames(const struct hd_frame *frames, uint32_
 {
     *wrapper = NULL;
     for (uint32_t kept = 0; kept < n; kept++)
-        if (cuts_at(frames[n - 1 - kept].function, wrappers, wrapper))
+        if (cuts_at(frames[n - 1 - kept].function, false, wrappers, wrapper))
             return kept;
     return n;
 }

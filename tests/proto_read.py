@@ -10,9 +10,10 @@ as TAP:
    build-ids, no functions) are symbolized here and report what the
    jemalloc text profiles they were made from report, a diff across runs
    included;
- - Go pprof's own -proto output (symbolized by Go pprof, with lines):
-   heapdiff's rows are Go pprof's -top rows of the same files, single and
-   with -base (Go pprof built offline, go_pprof.py; skipped without it).
+ - Go pprof's own -proto output (symbolized by Go pprof, with lines), and
+   heap profiles of Go's runtime: heapdiff's rows are Go pprof's -top rows
+   of the same files, single and with -base (Go pprof built offline,
+   go_pprof.py; skipped without it).
 
 usage: proto_read.py HEAPDIFF TESTDATA_DIR
 """
@@ -151,13 +152,44 @@ def go_protos(work, go):
         check(what, mine, theirs)
 
 
+def go_runtime(go):
+    """Heap profiles Go's runtime wrote (testdata/src/goheap.go): heapdiff's
+    rows are Go pprof's, single and with -base, in bytes and objects."""
+    cases = [("inuse_space", None), ("inuse_objects", None), ("inuse_space", "1"),
+             ("alloc_space", "1")]
+    for index, base in cases:
+        what = "Go runtime's heap profile, %s%s" % (index, " with a base" if base else "")
+        if not go:
+            RESULTS.append("ok %d - %s # SKIP Go pprof could not be built" % (len(RESULTS) + 1,
+                                                                              what))
+            continue
+        # with -base, Go pprof leaves the inline mark off some rows that
+        # heapdiff marks (functions of the encoder that wrote the second
+        # file, inlined at every call site): the rows are compared by name
+        # without it
+        name = (lambda n: same_name(n).replace(" (inline)", "")) if base else same_name
+        base_args = ["proto/go-heap-1.pb.gz"] if base else []
+        current = "proto/go-heap-2.pb.gz" if base else "proto/go-heap-1.pb.gz"
+        theirs = report_rows(run([go, "-top", "-unit=B", "-nodecount=0", "-nodefraction=0",
+                                  "-sample_index=" + index] +
+                                 (["-base"] + base_args if base else []) + [current]),
+                             r"^\s+flat\s+flat%", name)
+        mine = report_rows(run([HEAPDIFF, "--nodecount=0", "--" + index] +
+                               (["--show_bytes"] if index.endswith("space") else []) +
+                               (["--base"] + base_args if base else []) + [current]),
+                           r"^Total:", name)
+        check(what, mine, theirs)
+
+
 def main():
     work = tempfile.mkdtemp()
     try:
         round_trips(work)
         cpp_round_trip(work)
         jemalloc_pprof()
-        go_protos(work, build_go_pprof(work))
+        go = build_go_pprof(work)
+        go_protos(work, go)
+        go_runtime(go)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("TAP version 13")

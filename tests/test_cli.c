@@ -1450,3 +1450,21 @@ Test(cli, protos_of_two_builds_meet_by_their_frames)
     cr_expect(strstr(r->out, "   65536  99.2% leak_buffers\n"), "%s", r->out);
     cr_expect(strstr(r->out, "     512   0.8% stamp (new)\n"), "%s", r->out);
 }
+
+Test(cli, heap_profiles_of_go_s_runtime_are_read_as_go_pprof_reads_them)
+{
+    /* testdata/src/goheap.go (MemProfileRate 1): Go's runtime writes
+     * period_type first, and runtime.main is the root of every stack, not
+     * an allocator frame. */
+    struct run *r = heapdiff("--show_bytes", "proto/go-heap-1.pb.gz", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, " 2097152  79.3%  79.3%  2097152  79.3% main.leakBig\n"), "%s",
+              r->out);
+    cr_expect(strstr(r->out, "  544768  20.6% 100.0%   544768  20.6% main.leakSmall\n"), "%s",
+              r->out);
+    r = heapdiff("--show_bytes", "--base", "proto/go-heap-1.pb.gz", "proto/go-heap-2.pb.gz",
+                 NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, " 1048576  99.2%  99.2%  1048576  99.2% main.leakBig\n"), "%s",
+              r->out);
+}
