@@ -4,8 +4,8 @@ as TAP:
  - round trip: `heapdiff --proto -o x.pb.gz BINARY P` then `heapdiff
    x.pb.gz` prints what `heapdiff BINARY P` prints, for the text report,
    --lines and a --base diff of two such files (exact profiles; sampled
-   ones are rounded to integers by the format), and the same rows for
-   C++ with inlined frames;
+   ones are rounded to integers by the format), --trend over a series of
+   them, and the same rows for C++ with inlined frames;
  - jemalloc_pprof-shaped profiles (testdata/make-proto.py: addresses and
    build-ids, no functions) are symbolized here and report what the
    jemalloc text profiles they were made from report, a diff across runs
@@ -84,6 +84,18 @@ def round_trips(work):
             check("round trip %s --base %s %s" % (" ".join(options), base, profile),
                   report(options + ["--base", mine_base], mine),
                   report(options + ["--base", base], binary, profile))
+
+
+def trend_round_trip(work):
+    """--trend over four --proto files: the verdicts of the text series."""
+    texts = ["profiles/tc-run1.%04d.heap" % k for k in range(1, 5)]
+    protos = []
+    for k, text in enumerate(texts, 1):
+        protos.append(os.path.join(work, "series.%04d.pb.gz" % k))
+        run([HEAPDIFF, "--proto", "-o", protos[-1], "bin/leaky", text])
+    strip = lambda text: "\n".join(l for l in text.splitlines() if not l.startswith("Trend:"))
+    check("round trip --trend over 4 snapshots",
+          strip(report(["--trend"], *protos)), strip(report(["--trend", "bin/leaky"], *texts)))
 
 
 def cpp_round_trip(work):
@@ -186,6 +198,7 @@ def main():
     try:
         round_trips(work)
         cpp_round_trip(work)
+        trend_round_trip(work)
         jemalloc_pprof()
         go = build_go_pprof(work)
         go_protos(work, go)
