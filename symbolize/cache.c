@@ -258,7 +258,7 @@ static const char *check(struct mapped *f, const char *key, unsigned max_frames)
 {
     const struct header *h = (const struct header *)f->map;
     if (f->size < sizeof *h || memcmp(h->magic, MAGIC, sizeof MAGIC) != 0)
-        return "not a heapdiff symbol cache file";
+        return "bad magic";
     if (h->version != FORMAT_VERSION || h->byte_order != BYTE_ORDER_MARK)
         return "another version";
     if (h->file_size != f->size)
@@ -512,7 +512,8 @@ void hd_sym_cache_module_add(struct hd_sym_cache_module *m, uint64_t vaddr,
         (status != HD_SYM_RESOLVED && status != HD_SYM_NO_SYMBOL))
         return;
     HD_ARRAY_RESERVE(m->added_frames, m->cap_added_frames, m->n_added_frames + n);
-    memcpy(m->added_frames + m->n_added_frames, frames, n * sizeof *frames);
+    if (n)
+        memcpy(m->added_frames + m->n_added_frames, frames, n * sizeof *frames);
     HD_ARRAY_RESERVE(m->added, m->cap_added, m->n_added + 1);
     /* FRAMES holds an offset into ADDED_FRAMES until the save, which may
      * have grown since. */
@@ -682,8 +683,15 @@ static int write_atomically(int sub_fd, const char *name, const uint8_t *image, 
     }
     if (close(fd) != 0 && !error)
         error = errno;
-    if (!error && renameat(sub_fd, temp, sub_fd, name) != 0)
+    if (!error && renameat(sub_fd, temp, sub_fd, name) != 0) {
         error = errno;
+        /* An empty directory in the file's place (warned about when
+         * read) gives way; a full one stays, and so does the error. */
+        if ((error == EISDIR || error == ENOTEMPTY) &&
+            unlinkat(sub_fd, name, AT_REMOVEDIR) == 0 &&
+            renameat(sub_fd, temp, sub_fd, name) == 0)
+            error = 0;
+    }
     if (error)
         unlinkat(sub_fd, temp, 0);
     return error;
