@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -565,32 +566,35 @@ Test(cache, a_file_owned_by_another_user_is_not_trusted)
     free(reference);
 }
 
-Test(cache, a_cache_directory_that_is_a_file_is_not_used)
+/* With the cache at DIR, the results are REFERENCE's, with one warning. */
+static void assert_dir_warned_once(const char *dir)
 {
     char *reference = reference_dump();
-    char file[300];
-    snprintf(file, sizeof file, "%s/plain-file", cache_dir);
-    write_all(file, (const uint8_t *)"x", 1);
-    struct outcome r = run_fixture(file);
+    struct outcome r = run_fixture(dir);
     cr_assert_str_eq(r.dump, reference);
     cr_assert_eq(count(warnings, "symbol cache"), 1, "%s", warnings);
     free(r.dump);
     free(reference);
 }
 
-Test(cache, an_unwritable_cache_directory_is_warned_about_once)
+Test(cache, a_cache_directory_that_is_a_file_is_not_used)
 {
-    if (geteuid() == 0)
-        cr_skip_test("root writes anywhere");
-    char *reference = reference_dump();
+    char file[300];
+    snprintf(file, sizeof file, "%s/plain-file", cache_dir);
+    write_all(file, (const uint8_t *)"x", 1);
+    assert_dir_warned_once(file);
+}
+
+/* Not writable by us: read-only, or (for root, who writes anywhere)
+ * another user's. */
+Test(cache, an_unwritable_or_foreign_cache_directory_is_warned_about_once)
+{
     char dir[300];
-    snprintf(dir, sizeof dir, "%s/readonly", cache_dir);
+    snprintf(dir, sizeof dir, "%s/not-ours", cache_dir);
     cr_assert_eq(mkdir(dir, 0500), 0);
-    struct outcome r = run_fixture(dir);
-    cr_assert_str_eq(r.dump, reference);
-    cr_assert_eq(count(warnings, "symbol cache"), 1, "%s", warnings);
-    free(r.dump);
-    free(reference);
+    if (geteuid() == 0)
+        cr_assert_eq(chown(dir, 65534, 65534), 0);
+    assert_dir_warned_once(dir);
 }
 
 /* ---- keys ---- */
@@ -702,6 +706,30 @@ Test(cache, the_least_recently_used_files_are_evicted_beyond_the_bound)
     struct outcome r = run_symbolizer(module, cache_dir, NULL, 1, file_size(module), 3, bound);
     cr_assert_eq(r.stats.units_decoded, 0);
     free(r.dump);
+}
+
+/* debuginfod's control files: with cache_clean_interval_s 0 every write
+ * cleans, and a file unused for longer than max_unused_age_s goes. */
+Test(cache, files_unused_for_max_unused_age_s_are_removed)
+{
+    const char *old_module = testdata("sym/bin/c-gcc-O0-dw4-pie");
+    struct outcome r = run_symbolizer(old_module, cache_dir, NULL, 1, file_size(old_module),
+                                      7, 0);
+    free(r.dump);
+    char paths[4][1024], control[400];
+    cr_assert_eq(cache_files(cache_dir, paths, 4), 1);
+    struct timespec two_days_ago[2] = {{time(NULL) - 2 * 86400, 0},
+                                       {time(NULL) - 2 * 86400, 0}};
+    cr_assert_eq(utimensat(AT_FDCWD, paths[0], two_days_ago, 0), 0);
+    snprintf(control, sizeof control, "%s/cache_clean_interval_s", cache_dir);
+    write_all(control, (const uint8_t *)"0\n", 2);
+    snprintf(control, sizeof control, "%s/max_unused_age_s", cache_dir);
+    write_all(control, (const uint8_t *)"86400\n", 6);
+    r = run_fixture(cache_dir);
+    free(r.dump);
+    char now[4][1024];
+    cr_assert_eq(cache_files(cache_dir, now, 4), 1);
+    cr_assert_str_neq(now[0], paths[0], "the unused file stayed");
 }
 
 /* ---- the command line ---- */
