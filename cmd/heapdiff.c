@@ -45,6 +45,7 @@ struct settings {
     const char *base_binary; /* --base-binary: the base's own build */
     struct hd_string_list base_lib_prefixes;
     struct hd_gates gates; /* the CI gates' options, as given */
+    bool memory; /* --memory: the arguments are memory captures */
 };
 
 static struct settings settings = {
@@ -79,6 +80,8 @@ static const struct hd_option other_options[] = {
      "with --trend, the late part is the last F of the snapshots (default 0.5)", NULL},
     {"trend-noise-floor", 0, HD_OPTION_FRACTION, &settings.trend_noise_floor, 0, "F",
      "with --trend, changes under F of a row's largest value are noise (default 0.01)", NULL},
+    FLAG("memory", memory, "the arguments are memory captures (smaps, pmap, allocator "
+         "statistics; files or directories): RSS by class, and what grew"),
     FLAG("inuse-space", inuse_space, "bytes in use (the default)"),
     FLAG("inuse-objects", inuse_objects, "objects in use"),
     FLAG("alloc-space", alloc_space, "bytes ever allocated"),
@@ -210,6 +213,7 @@ static void print_usage(FILE *out, const struct hd_option *table)
     fputs("usage: heapdiff [OPTIONS] [BINARY] PROFILE...\n"
           "       heapdiff --base BASE [OPTIONS] [BINARY] PROFILE...\n"
           "       heapdiff --trend [OPTIONS] [BINARY] SNAPSHOT...\n"
+          "       heapdiff --memory [--trend] [--json|--html] CAPTURE...\n"
           "\n"
           "Reads gperftools and jemalloc heap profiles (gzip'ed or not) and shows\n"
           "where memory is; with --base, where it grew.  Several PROFILEs are summed;\n"
@@ -217,6 +221,8 @@ static void print_usage(FILE *out, const struct hd_option *table)
           "ELF header, is the program that wrote them.  With --trend, the PROFILEs\n"
           "(files, directories of dumps, globs) are a series, ordered by dump number.\n"
           "Options take '-' or '_' in names, one dash or two, and --opt=V or --opt V.\n"
+          "valgrind massif output is read too: FILE#N is its snapshot N, FILE its\n"
+          "last detailed one; with --trend, FILE is all its detailed snapshots.\n"
           "\n"
           "Options:\n",
           out);
@@ -350,8 +356,12 @@ static int make_request(struct hd_request *request, const char **positional, int
                             "and 1, --trend-noise-floor below 1");
     if (check_gates(err) != 0)
         return -1;
+    if (settings.memory && (settings.base || hd_gates_any(&settings.gates)))
+        return hd_error_set(err, NULL, 0,
+                            "--memory compares its captures in order: --base and the gates "
+                            "do not apply");
     int first_profile = 0;
-    if (n > 0 && hd_input_is_elf_program(positional[0]))
+    if (n > 0 && !settings.memory && hd_input_is_elf_program(positional[0]))
         request->binary = positional[first_profile++];
     if (first_profile >= n)
         return -2;
@@ -426,6 +436,7 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->source.n_source_paths = settings.source_paths.n;
     request->output = settings.output;
     request->gates = settings.gates;
+    request->memory = settings.memory;
     return 0;
 }
 
@@ -448,7 +459,9 @@ int main(int argc, char **argv)
     } else {
         int made = make_request(&request, positional, n_positional, &err);
         if (made == -2) {
-            fputs("heapdiff: no profile given\n", stderr);
+            fputs(settings.memory ? "heapdiff: no memory capture given\n"
+                                  : "heapdiff: no profile given\n",
+                  stderr);
             print_usage(stderr, table);
         } else if (made != 0) {
             status = fail(&err);

@@ -308,6 +308,13 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
         return NULL;
     const struct hd_model_input *in = &m->inputs[0];
     enum hd_value_type value = r->graph.value;
+    if (in->format == HD_FORMAT_MASSIF && value != HD_VALUE_INUSE_SPACE) {
+        hd_error_set(err, in->path, 0,
+                     "valgrind massif counts bytes in use only, not objects nor what was "
+                     "allocated and freed: it has no value but --inuse_space");
+        hd_model_free(m);
+        return NULL;
+    }
     if ((value == HD_VALUE_ALLOC_SPACE || value == HD_VALUE_ALLOC_OBJECTS) &&
         !in->has_alloc_values) {
         hd_error_set(err, in->path, 0,
@@ -583,6 +590,8 @@ static enum hd_outcome check_trend_gates(const struct hd_request *r,
 
 enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
+    if (r->memory)
+        return hd_core_memory(r, err);
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
     struct hd_filters *filters = NULL;
     if (hd_filters_compile(r->filters, &filters, err) != 0 ||

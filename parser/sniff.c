@@ -189,10 +189,6 @@ bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
         *out = (struct hd_sniffed){"perf data (perf record)", READS};
         return true;
     }
-    if (starts_with(text, size, "desc:") && contains_early(text, size, "\ncmd:", 4096)) {
-        *out = (struct hd_sniffed){"valgrind massif output", READS "; ms_print reads this one"};
-        return true;
-    }
     if (starts_with(text, size, "<?xml") &&
         contains_early(text, size, "<valgrindoutput>", 4096)) {
         *out = (struct hd_sniffed){"valgrind XML output", READS};

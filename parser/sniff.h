@@ -1,5 +1,5 @@
 /* Naming the files users give where a heap profile belongs: a binary, a
- * core file, a pprof profile.proto, perf.data, valgrind's output.  Only
+ * core file, a pprof profile.proto, perf.data, valgrind's XML.  Only
  * consulted once a file has failed to be a heap profile, so it cannot
  * turn a profile away. */
 #ifndef HD_SNIFF_H

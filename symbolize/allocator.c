@@ -357,22 +357,41 @@ size_t hd_wrappers_charged(struct hd_wrappers *w, const char *const **names)
     return n;
 }
 
+/* Whether a frame of function NAME and the frames inlined into it are
+ * the allocator's: an allocator entry, or a wrapper under WRAPPERS (then
+ * *WRAPPER is NAME). */
+static bool cuts_at(const char *name, const struct hd_wrappers *wrappers, const char **wrapper)
+{
+    if (hd_allocator_is_function(name))
+        return true;
+    if (hd_wrappers_match(wrappers, name)) {
+        *wrapper = name;
+        return true;
+    }
+    return false;
+}
+
 uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found,
                                     const struct hd_wrappers *wrappers, const char **wrapper)
 {
     /* Allocator entries go with everything inlined into them (Go pprof's
      * rule, FORMATS.md §3.4); so do wrappers. */
     *wrapper = NULL;
-    for (uint32_t f = 0; f < found->n_frames; f++) {
-        const char *name = found->frames[f].function;
-        if (hd_allocator_is_function(name))
+    for (uint32_t f = 0; f < found->n_frames; f++)
+        if (cuts_at(found->frames[f].function, wrappers, wrapper))
             return f;
-        if (hd_wrappers_match(wrappers, name)) {
-            *wrapper = name;
-            return f;
-        }
-    }
     return found->n_frames;
+}
+
+uint32_t hd_allocator_given_caller_frames(const struct hd_frame *frames, uint32_t n,
+                                          const struct hd_wrappers *wrappers,
+                                          const char **wrapper)
+{
+    *wrapper = NULL;
+    for (uint32_t kept = 0; kept < n; kept++)
+        if (cuts_at(frames[n - 1 - kept].function, wrappers, wrapper))
+            return kept;
+    return n;
 }
 
 void hd_allocator_mark_libraries(struct hd_model *model, size_t first_location)

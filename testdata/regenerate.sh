@@ -531,3 +531,75 @@ for k in 1 2; do
 			{ echo "regenerate: tc-twobuilds-$b.000$k.heap: line sums '$got', designed '$o $s $o $s'" >&2; exit 1; }
 	done
 done
+
+# ---------------------------------------------------------------------------
+# memory/: real memory captures for --memory (issue 16; README.md
+# "memory/"), self-contained.  memory/capture.sh builds src/mem_*.c into a
+# temporary folder, runs each program and rewrites memory/CASE/snap.N/.
+# Addresses, and a few pages of RSS, differ from run to run, and
+# tests/test_memory_inputs.c pins the committed captures' numbers, so
+# they are recaptured only when asked: HD_RECAPTURE_MEMORY=1.
+if [ "${HD_RECAPTURE_MEMORY:-0}" = 1 ]; then
+	echo "regenerate: memory captures" >&2
+	"$TD/memory/capture.sh"
+else
+	echo "regenerate: memory/ kept (HD_RECAPTURE_MEMORY=1 recaptures it)" >&2
+fi
+
+# massif: leaky under valgrind's massif (README.md, "valgrind massif";
+# testdata/README.md, "massif"), self-contained.  Needs valgrind and the
+# bin/leaky of step 1.
+#   profiles/massif.out.leaky       every snapshot detailed, time in bytes
+#                                   allocated: --trend's series
+#   profiles/massif.out.leaky-exit  one snapshot of the heap at exit, taken by
+#                                   vgdb's detailed_snapshot while valgrind
+#                                   waits there (--vgdb-stop-at=exit)
+#   bin/leaky-nopie, bin/leaky-nopie-stripped, profiles/massif.out.leaky-stripped
+#                                   frames valgrind cannot name ("???")
+#   bad/massif-*.out                derived from the two massif.out.leaky*
+echo "regenerate: massif" >&2
+command -v valgrind >/dev/null || die "valgrind missing (scripts/setup.sh)"
+rm -f profiles/massif.out.* bad/massif-*.out bin/leaky-nopie bin/leaky-nopie-stripped
+MASSIF=(valgrind --tool=massif --time-unit=B --detailed-freq=1 --threshold=0.1)
+run_env "${MASSIF[@]}" --massif-out-file=profiles/massif.out.leaky bin/leaky 4 \
+	2>"$tmp/massif.log" || die "massif: $(cat "$tmp/massif.log")"
+run_env valgrind --tool=massif --vgdb=yes --vgdb-stop-at=exit \
+	--massif-out-file="$tmp/massif.out.unused" bin/leaky 4 2>"$tmp/massif-exit.log" &
+vg=$!
+for _ in $(seq 100); do
+	grep -q 'vgdb me' "$tmp/massif-exit.log" && break
+	sleep 0.1
+done
+# valgrind's pid, from its log's "==PID==" prefix ($! is the subshell's)
+vg_pid=$(sed -n '1s/^==\([0-9]*\)==.*/\1/p' "$tmp/massif-exit.log")
+# valgrind waits at exit for a debugger: without vgdb's command it would
+# wait for ever
+vgdb --pid="$vg_pid" detailed_snapshot profiles/massif.out.leaky-exit >/dev/null ||
+	{ kill "$vg_pid"; die "vgdb could not reach valgrind (pid '$vg_pid')"; }
+wait $vg || die "massif at exit: $(cat "$tmp/massif-exit.log")"
+[ -s profiles/massif.out.leaky-exit ] || die "vgdb wrote no profiles/massif.out.leaky-exit"
+# ??? frames: a stripped program, not PIE so that its addresses are its own.
+gcc "${CFLAGS[@]}" -no-pie -o bin/leaky-nopie src/leaky.c -Lbin -lleak '-Wl,-rpath,$ORIGIN' -ldl
+strip -o bin/leaky-nopie-stripped bin/leaky-nopie
+run_env "${MASSIF[@]}" --massif-out-file=profiles/massif.out.leaky-stripped \
+	bin/leaky-nopie-stripped 4 2>"$tmp/massif.log" || die "massif: $(cat "$tmp/massif.log")"
+grep -q ': ???' profiles/massif.out.leaky-stripped || die "massif named every frame of a stripped program"
+# The designed end (leaky, 4 ticks): linear_leak 163840 B, recurse 2097152 B.
+grep -q '^ n1: 163840 0x[0-9A-F]*: linear_leak (leaky.c:' profiles/massif.out.leaky-exit ||
+	die "massif.out.leaky-exit: linear_leak does not hold 163840 B"
+# Bad input, from massif.out.leaky-exit (one snapshot) but the last.
+E=profiles/massif.out.leaky-exit
+head -n $(($(wc -l <$E) - 3)) $E >bad/massif-truncated.out
+head -c $(($(wc -c <$E) - 20)) $E >bad/massif-truncated-mid-line.out
+leak=$(grep -n ' linear_leak ' $E | cut -d: -f1)
+awk -v at=$((leak + 1)) 'NR == at { sub(/n1: [0-9]+/, "n1: " $2 + 1) } { print }' $E \
+	>bad/massif-children-exceed.out
+awk -v at=$((leak + 1)) 'NR == at { sub(/n1: [0-9]+/, "n1: 18446744073709551616") } { print }' \
+	$E >bad/massif-absurd-number.out
+sed "${leak}s/ n1: / n0: /" $E >bad/massif-count-too-small.out
+# Snapshots 0-2 of massif.out.leaky, snapshot 1's tree lying: a plain read
+# (of snapshot 2) passes; #1 and --trend fail.
+M=profiles/massif.out.leaky
+end=$(grep -n '^snapshot=3$' $M | cut -d: -f1)
+first_leak=$(grep -n ' linear_leak ' $M | head -1 | cut -d: -f1)
+head -n $((end - 2)) $M | sed "${first_leak}s/ n1: / n2: /" >bad/massif-count-too-big.out

@@ -184,9 +184,11 @@ Test(cli, files_of_other_kinds_are_named_and_exit_2)
         {"bad/other-perf.data", "heapdiff: bad/other-perf.data: this is perf data (perf "
                                 "record), not a heap profile: heapdiff reads gperftools' and "
                                 "jemalloc's heap profiles\n"},
-        {"bad/other-massif.out", "heapdiff: bad/other-massif.out: this is valgrind massif "
-                                 "output, not a heap profile: heapdiff reads gperftools' and "
-                                 "jemalloc's heap profiles; ms_print reads this one\n"},
+        /* massif output is read (README, "valgrind massif"): this one has no
+         * heap tree to read */
+        {"bad/other-massif.out", "heapdiff: bad/other-massif.out: none of its 1 snapshots "
+                                 "is detailed (heap_tree=detailed): massif writes a tree every "
+                                 "--detailed-freq snapshots (10 by default)\n"},
         {"bad/other-memcheck.xml", "heapdiff: bad/other-memcheck.xml: this is valgrind XML "
                                    "output, not a heap profile"},
         {"bad/other-cpu.prof", "heapdiff: bad/other-cpu.prof: this is a gperftools CPU "

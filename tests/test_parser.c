@@ -734,7 +734,7 @@ Test(parser, every_bad_fixture_gets_its_message)
                                     "profile: heapdiff reads gperftools' and jemalloc's heap "
                                     "profiles; Go pprof (go tool pprof) reads this one"},
         {"bad/other-profile.pb.gz", 0, "this is a pprof profile (profile.proto)"},
-        {"bad/other-massif.out", 0, "this is valgrind massif output, not a heap profile"},
+        {"bad/other-massif.out", 0, "none of its 1 snapshots is detailed"},
         {"bad/other-memcheck.xml", 0, "this is valgrind XML output, not a heap profile"},
         {"bad/other-cpu.prof", 0, "this is a gperftools CPU profile (CPUPROFILE), not a heap "
                                   "profile"},

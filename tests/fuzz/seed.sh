@@ -10,7 +10,7 @@ out=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
-                                     gzip elf dwarf options pipeline)
+                                     gzip elf dwarf options pipeline memory parse_massif)
 
 # Plain-text profiles of every kind (not the gzip'ed ones).
 text_profiles() {
@@ -48,6 +48,10 @@ seed() {
     parse_threaded)
       mapfile -t files < <(text_profiles)
       strip_prefix 'heap_v2/' "$dir" "${files[@]}" ;;
+    parse_massif)
+      # the real massif files and the bad ones derived from them
+      mapfile -t files < <(text_profiles)
+      strip_prefix 'desc: ' "$dir" "${files[@]}" ;;
     maps)
       for f in $(text_profiles); do
         awk 'found { print } /MAPPED_LIBRARIES:|--- Memory map: ---/ { found = 1 }' "$f" \
@@ -94,6 +98,22 @@ LINES
         { printf "\\$(printf '%03o' $((i % 6)))\\0"; cat "$name.tmp"; } >"$name"
         rm "$name.tmp"
         i=$((i + 1))
+      done ;;
+    memory)
+      # every capture file behind its reader's byte (fuzz_memory.c), and
+      # behind 9 (recognition by content)
+      local f byte
+      for f in $(find "$testdata/memory" -type f \( -path '*/snap.*' -o -path '*/formats/*' \) | sort); do
+        case $(basename "$f") in
+          smaps | maps) byte=0 ;; smaps_rollup) byte=1 ;; pmap-*) byte=2 ;; status) byte=3 ;;
+          malloc-info.xml) byte=4 ;; malloc-stats.txt) byte=5 ;;
+          jemalloc-stats.txt) byte=6 ;; jemalloc-stats.json) byte=7 ;;
+          tcmalloc-stats.txt) byte=8 ;; *) byte=9 ;;
+        esac
+        local base=${f#"$testdata/memory/"}
+        base=${base//\//-}
+        { printf "\\$(printf '%03o' $byte)"; cat "$f"; } >"$dir/$base"
+        { printf '\011'; cat "$f"; } >"$dir/any-$base"
       done ;;
     *)
       echo "seed.sh: unknown target $target" >&2
