@@ -34,6 +34,7 @@ struct settings {
     struct hd_string_list lib_prefixes, debug_dirs;
     const char *sysroot;
     bool no_demangle, full_names, no_symbols;
+    bool no_cache;
     struct hd_string_list trim_paths, source_paths;
     const char *report_argument; /* the report kind's: --list RE */
     const char *output;
@@ -154,6 +155,7 @@ static const struct hd_option other_options[] = {
     FLAG("no-demangle", no_demangle, "show C++ and Rust names mangled"),
     FLAG("full-names", full_names, "keep argument lists and template arguments"),
     FLAG("no-symbols", no_symbols, "do not symbolize: frames as module+0xoffset"),
+    FLAG("no-cache", no_cache, "neither read nor write the symbol cache (~/.cache/heapdiff)"),
     {"base-binary", 0, HD_OPTION_STRING, &settings.base_binary, 0, "FILE",
      "the program that wrote --base, when another build than BINARY", NULL},
     {"base-lib-prefix", 0, HD_OPTION_LIST, &settings.base_lib_prefixes, 0, "DIR",
@@ -395,6 +397,9 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->trim_paths = settings.trim_paths.items;
     request->n_trim_paths = settings.trim_paths.n;
     request->verbose = settings.verbose;
+    static char cache_dir[4096];
+    if (!settings.no_cache && hd_sym_cache_default_dir(cache_dir, sizeof cache_dir))
+        request->cache_dir = cache_dir;
     request->wrappers = settings.wrappers;
     request->no_default_wrappers = settings.no_wrappers;
     if ((settings.base_binary || settings.base_lib_prefixes.n > 0) && !settings.base)

@@ -68,6 +68,8 @@ struct hd_request {
     bool full_names;
     bool verbose;                  /* -v: warnings list every module and the
                                       paths tried (hd_sym_say_summary) */
+    const char *cache_dir;         /* the persistent symbol cache, or NULL
+                                      (--no-cache) */
 
     /* Source files. */
     const char *const *trim_paths; /* --trim-path: prefixes taken off source

@@ -74,6 +74,7 @@ static struct hd_symbolizer *new_symbolizer(const struct hd_request *r, const ch
     options.demangle = r->demangle;
     options.full_names = r->full_names;
     options.verbose = r->verbose;
+    options.cache_dir = r->cache_dir;
     struct hd_symbolizer *sym = hd_sym_new(&options); /* copies the options */
     free(prefixes);
     return sym;

@@ -49,10 +49,21 @@ struct hd_sym_options {
     /* -v: hd_sym_say_summary() lists every module it warns about, with
      * the paths tried, instead of one short line or a collapsed list. */
     bool verbose;
+    /* The persistent symbol cache's directory (sym_cache.h), or NULL for
+     * none (the default; --no-cache).  Modules with debug info keep
+     * their results there between runs. */
+    const char *cache_dir;
+    uint64_t cache_max_bytes; /* its bound; 0: the default, 512 MiB */
 };
 
 /* Fill OPTIONS with the defaults: nothing set, demangle on, short names. */
 void hd_sym_options_init(struct hd_sym_options *options);
+
+/* The persistent symbol cache's usual directory, into DIR (SIZE bytes):
+ * $HEAPDIFF_CACHE_DIR, else $XDG_CACHE_HOME/heapdiff, else
+ * $HOME/.cache/heapdiff.  Returns false when none is set (the last two
+ * must be absolute) or the path does not fit. */
+bool hd_sym_cache_default_dir(char *dir, size_t size);
 
 enum hd_sym_status {
     HD_SYM_RESOLVED,         /* n_frames >= 1: a function name or a
@@ -162,6 +173,8 @@ struct hd_sym_stats {
     size_t lookups;           /* calls to hd_sym_lookup */
     size_t unique_addresses;  /* distinct (module, offset) symbolized */
     size_t units_decoded;     /* DWARF compilation units decoded */
+    size_t cache_hits;        /* unique addresses answered by the
+                                 persistent cache */
 };
 void hd_sym_get_stats(const struct hd_symbolizer *sym, struct hd_sym_stats *out);
 

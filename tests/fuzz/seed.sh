@@ -11,7 +11,7 @@ shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
                                      gzip elf dwarf options pipeline memory parse_massif parse_memcheck parse_lsan
-                                     parse_proto)
+                                     parse_proto sym_cache)
 
 # Plain-text profiles of every kind (not the gzip'ed ones).
 text_profiles() {
@@ -62,6 +62,13 @@ seed() {
     gzip)
       find "$testdata" -name '*.gz' -exec cp {} "$dir/" \;
       cp "$testdata/variants/tc-header-only.heap" "$dir/" ;;
+    sym_cache)
+      # the body after the header and key (fuzz_sym_cache.c): no address;
+      # and one address (vaddr 0x11cf) with one frame "main", line 7
+      printf '\0%.0s' {1..16} >"$dir/empty"
+      printf '\x01\0\0\0\x01\0\0\0\x01\0\0\0\x05\0\0\0%b%b%b%b%b' \
+        '\xcf\x11\0\0\0\0\0\0' '\0\0\0\0\x01\0\0\0' \
+        '\x01\0\0\0\0\0\0\0\x07\0\0\0\0\0\0\0' '\0\0\0\0' 'main\0' >"$dir/one" ;;
     elf | dwarf)
       for f in $(objects); do cp "$f" "$dir/$(basename "$f")"; done ;;
     options)
