@@ -206,7 +206,7 @@ static int read_sample_types(struct reader *r, struct value_columns *columns)
     size_t used = 0;
     bool any = false;
     for (size_t t = 0; t < p->n_sample_type; t++) {
-        const char *type, *unit;
+        const char *type = NULL, *unit = NULL;
         if (string_at(r, p->sample_type[t]->type, "sample type", &type) != 0 ||
             string_at(r, p->sample_type[t]->unit, "sample type", &unit) != 0)
             return -1;
@@ -238,7 +238,7 @@ static int read_period(struct reader *r)
     const Profile *p = r->profile;
     if (!p->period_type)
         return 0;
-    const char *type, *unit;
+    const char *type = NULL, *unit = NULL;
     if (string_at(r, p->period_type->type, "period type", &type) != 0 ||
         string_at(r, p->period_type->unit, "period type", &unit) != 0)
         return -1;
@@ -260,7 +260,7 @@ static int read_mappings(struct reader *r, const struct hd_parse_limits *limits)
     r->mapping_ids = hd_malloc(p->n_mapping + 1, sizeof *r->mapping_ids);
     for (size_t i = 0; i < p->n_mapping; i++) {
         const Mapping *m = p->mapping[i];
-        const char *filename, *build_id;
+        const char *filename = NULL, *build_id = NULL;
         if (string_at(r, m->filename, "mapping", &filename) != 0 ||
             string_at(r, m->build_id, "mapping", &build_id) != 0)
             return -1;
