@@ -6,7 +6,8 @@
 
 /* Heap profiles of the kinds heapdiff reads, said in every hint that has
  * nothing better to suggest. */
-#define READS "heapdiff reads gperftools' and jemalloc's heap profiles"
+#define READS "heapdiff reads heap profiles (gperftools, jemalloc, pprof's profile.proto), " \
+              "valgrind massif and memcheck XML, and LeakSanitizer reports"
 
 static bool starts_with(const char *data, size_t size, const char *prefix)
 {

@@ -166,7 +166,8 @@ Test(cli, binary_where_a_profile_belongs_exits_2)
     /* A core file first is no BINARY: it is refused as what it is. */
     expect_failure(heapdiff("bad/other-core", "profiles/tc-run1.0001.heap", NULL),
                    "heapdiff: bad/other-core: this is an ELF core file, not a heap profile: "
-                   "heapdiff reads gperftools' and jemalloc's heap profiles (HEAPPROFILE=prefix, "
+                   "heapdiff reads heap profiles (gperftools, jemalloc, pprof's profile.proto), "
+                   "valgrind massif and memcheck XML, and LeakSanitizer reports (HEAPPROFILE=prefix, "
                    "or MALLOC_CONF=prof:true)\n");
 }
 
@@ -176,8 +177,9 @@ Test(cli, files_of_other_kinds_are_named_and_exit_2)
         const char *file, *message;
     } cases[] = {
         {"bad/other-perf.data", "heapdiff: bad/other-perf.data: this is perf data (perf "
-                                "record), not a heap profile: heapdiff reads gperftools' and "
-                                "jemalloc's heap profiles\n"},
+                                "record), not a heap profile: heapdiff reads heap profiles "
+                                "(gperftools, jemalloc, pprof's profile.proto), valgrind massif "
+                                "and memcheck XML, and LeakSanitizer reports\n"},
         /* massif output is read (README, "valgrind massif"): this one has no
          * heap tree to read */
         {"bad/other-massif.out", "heapdiff: bad/other-massif.out: none of its 1 snapshots "

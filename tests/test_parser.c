@@ -483,8 +483,8 @@ Test(parser, elf_file_is_named_by_its_type)
     } cases[] = {
         {1, "this is an ELF object file, not a heap profile: give the linked program first"},
         {2, "this is an ELF executable, not a heap profile: give it first, as BINARY"},
-        {4, "this is an ELF core file, not a heap profile: heapdiff reads gperftools' and "
-            "jemalloc's heap profiles"},
+        {4, "this is an ELF core file, not a heap profile: heapdiff reads heap profiles "
+            "(gperftools, jemalloc, pprof's profile.proto)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         memcpy(data, elf, sizeof data);
