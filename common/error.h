@@ -44,4 +44,14 @@ size_t hd_warnings_said(const char *const **texts);
 /* Forget which warnings were said (tests use this between cases). */
 void hd_warning_reset(void);
 
+/* Warnings held back on one thread (core/parallel.c): while a capture is
+ * on, hd_warn() on the calling thread only counts its warnings in
+ * *CAPTURE, touching nothing shared, so that a worker thread whose work
+ * would have warned can be told apart and its work redone in the serial
+ * order.  Other threads are not affected.  CAPTURE NULL turns it off. */
+struct hd_warning_capture {
+    size_t n_warnings; /* hd_warn calls while on */
+};
+void hd_warning_capture(struct hd_warning_capture *capture);
+
 #endif

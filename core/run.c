@@ -16,6 +16,7 @@
 #include "gvc.h"
 #include "input.h"
 #include "output.h"
+#include "parallel.h"
 #include "parse.h"
 #include "path.h"
 #include "sequence.h"
@@ -97,14 +98,23 @@ void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
         hd_sym_say_summary(sym);
 }
 
-void hd_core_symbolize_builds(struct hd_symbolizer *sym, struct hd_symbolizer *base_sym,
-                              struct hd_model *model, struct hd_wrappers *wrappers)
+/* hd_core_symbolize_builds, the locations FOUND names (NULL: none) not
+ * looked up again (hd_sym_annotate_found). */
+static void symbolize_found(struct hd_symbolizer *sym, struct hd_symbolizer *base_sym,
+                            struct hd_model *model, struct hd_wrappers *wrappers,
+                            const struct hd_sym_location *const *found)
 {
-    hd_sym_annotate_builds(sym, base_sym, model, wrappers);
+    hd_sym_annotate_found(sym, base_sym, model, wrappers, found);
     if (sym)
         hd_sym_say_summary(sym);
     if (base_sym)
         hd_sym_say_summary(base_sym);
+}
+
+void hd_core_symbolize_builds(struct hd_symbolizer *sym, struct hd_symbolizer *base_sym,
+                              struct hd_model *model, struct hd_wrappers *wrappers)
+{
+    symbolize_found(sym, base_sym, model, wrappers, NULL);
 }
 
 void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model,
@@ -627,6 +637,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
     }
     enum hd_outcome outcome = HD_OUTCOME_TROUBLE;
     struct hd_symbolizer *sym = hd_core_symbolizer(r);
+    struct hd_parallel *par = hd_parallel_new(r);
     struct hd_graph *graph = NULL;
     struct hd_symbolizer *base_sym = NULL;
     struct hd_series series = {0};
@@ -636,8 +647,11 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         if (hd_core_read_series(r, sym, wrappers, filters, &series, err) == 0)
             model = series.model;
     } else if ((model = hd_core_read_builds(r, sym, &base_sym, err)) != NULL) {
-        hd_core_symbolize_builds(r->no_symbols ? NULL : sym, r->no_symbols ? NULL : base_sym,
-                                 model, wrappers);
+        /* The main module's lookups shared with the second core. */
+        const struct hd_sym_location **found = hd_parallel_lookups(par, model, base_sym != NULL);
+        symbolize_found(r->no_symbols ? NULL : sym, r->no_symbols ? NULL : base_sym, model,
+                        wrappers, found);
+        free(found);
         hd_core_trim_paths(r, model, 0);
         if (base_sym && !r->no_symbols)
             hd_builds_match_stacks(model, r->graph.granularity);
@@ -656,6 +670,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_series_release(&series);
     else
         hd_model_free(model);
+    hd_parallel_free(par); /* after the last use of the frames it named */
     hd_sym_free(base_sym);
     hd_sym_free(sym);
     hd_filters_free(filters);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,14 @@ static int read_segments(struct hd_sym_elf *elf, struct hd_error *err)
     return 0;
 }
 
+/* libelf's version is process-wide state: set once, before any thread
+ * of core/parallel.c opens a file. */
+static pthread_once_t libelf_ready = PTHREAD_ONCE_INIT;
+static void start_libelf(void)
+{
+    elf_version(EV_CURRENT);
+}
+
 int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, struct hd_error *err)
 {
     *out = NULL;
@@ -192,7 +201,7 @@ int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, struct hd_error *
     elf->path = hd_strdup(path);
     elf->map = map;
     elf->map_size = (size_t)st.st_size;
-    elf_version(EV_CURRENT);
+    pthread_once(&libelf_ready, start_libelf);
     Elf *e = elf_memory(map, (size_t)st.st_size);
     elf->elf = e;
     GElf_Ehdr eh;

@@ -338,7 +338,8 @@ static void add_candidate(struct candidates *c, const char *root, const char *pa
 static bool open_object(struct hd_symbolizer *sym, struct module *m, const char *path,
                         bool search)
 {
-    static struct candidates cands;
+    /* Too big for the stack; one per thread (core/parallel.c). */
+    static _Thread_local struct candidates cands;
     cands.n = 0;
     const struct hd_sym_options *o = &sym->options;
     if (search) {

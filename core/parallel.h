@@ -1,0 +1,47 @@
+/* The second core (README, "Threads"): the lookups of the module most
+ * locations fall in (python3.11 in a Python profile) split between the
+ * calling thread and a worker, each with a symbolizer of its own, so that
+ * two libdwarf handles decode two halves of its compilation units at
+ * once.
+ *
+ * Output stays that of the serial run, byte for byte.  The run's own
+ * symbolizer is only ever used from the calling thread, in the serial
+ * order; the two scratch symbolizers hand over an answer only when it
+ * came with no warning at all (hd_warning_capture: their warnings are
+ * counted, never said) and the scratch had nothing to say in its summary.
+ * Any other lookup, and every lookup after a scratch's first warning, is
+ * made again by the run's symbolizer, in its place in the serial order,
+ * where it warns as it always did.
+ *
+ * HEAPDIFF_THREADS in the environment: "1" turns threads off; "2" (or
+ * more) uses them even for small work or on one core (the tests compare
+ * both); unset, they are used on two cores or more once there is enough
+ * work to repay the second symbolizer. */
+#ifndef HD_PARALLEL_H
+#define HD_PARALLEL_H
+
+#include "annotate.h"
+#include "core.h"
+
+struct hd_parallel;
+
+/* Ready the second core for REQUEST's run: NULL when threads are off,
+ * nothing is symbolized (no_symbols), or REQUEST is a series. */
+struct hd_parallel *hd_parallel_new(const struct hd_request *request);
+
+/* What the scratch symbolizers found for MODEL's locations: an array of
+ * model->n_locations entries, each what a lookup of the location by SYM
+ * would answer, or NULL where SYM must look it up itself (for
+ * hd_sym_annotate_found()).  OTHER_BUILD: the model's other_build
+ * locations are named by another symbolizer and left to it.  The answers
+ * live until hd_parallel_free(); the caller frees the array.  NULL when
+ * PAR is NULL or the work is too small to share. */
+const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
+                                                   const struct hd_model *model,
+                                                   bool other_build);
+
+/* Stop the worker and free the scratch symbolizers; call once the frames
+ * they named are no longer used.  NULL is fine. */
+void hd_parallel_free(struct hd_parallel *par);
+
+#endif

@@ -1,0 +1,125 @@
+/* The second core (core/parallel.h): the answers the scratch symbolizers
+ * give are the ones the run's symbolizer gives, their warnings are held
+ * back, and a scratch that warned hands nothing over. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "parallel.h"
+
+static size_t n_said;
+
+static void count_warning(void *context, const char *text)
+{
+    (void)context;
+    (void)text;
+    n_said++;
+}
+
+static void setup(void)
+{
+    n_said = 0;
+    hd_warning_reset();
+    hd_warning_set_sink(count_warning, NULL);
+    const char *testdata = getenv("HD_TESTDATA");
+    cr_assert(testdata && chdir(testdata) == 0, "cannot enter HD_TESTDATA");
+    setenv("HEAPDIFF_THREADS", "2", 1); /* threads for any amount of work */
+}
+
+static void teardown(void)
+{
+    hd_warning_reset();
+    hd_warning_set_sink(NULL, NULL);
+    unsetenv("HEAPDIFF_THREADS");
+}
+
+TestSuite(parallel, .init = setup, .fini = teardown);
+
+static const char *const run2_third[] = {"profiles/tc-run2.0003.heap"};
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Share REQUEST's lookups; check every answer handed over against the
+ * run's own symbolizer.  Returns how many were handed over. */
+static size_t check_answers(const struct hd_request *r)
+{
+    struct hd_symbolizer *sym = hd_core_symbolizer(r);
+    struct hd_error err;
+    struct hd_model *model = hd_core_read_inputs(r, sym, &err);
+    cr_assert_not_null(model, "%s", err.message);
+    struct hd_parallel *par = hd_parallel_new(r);
+    cr_assert_not_null(par, "HEAPDIFF_THREADS=2 turns threads on");
+    size_t said_before = n_said;
+    const struct hd_sym_location **found = hd_parallel_lookups(par, model, false);
+    cr_assert_eq(n_said, said_before, "the scratch symbolizers said nothing");
+    cr_assert_not_null(found);
+    struct hd_sym_mains mains = hd_sym_mains_of(model, false);
+    size_t handed = 0;
+    for (size_t i = 0; i < model->n_locations; i++) {
+        if (!found[i])
+            continue;
+        handed++;
+        const char *module;
+        bool is_main;
+        cr_assert(!hd_sym_lookup_key(model, &mains, i, &module, &is_main));
+        const struct hd_sym_location *serial;
+        cr_assert_eq(hd_sym_lookup(sym, module, is_main, model->locations[i].offset, &serial),
+                     0);
+        cr_assert_eq(found[i]->status, serial->status);
+        cr_assert_eq(found[i]->n_frames, serial->n_frames);
+        for (uint32_t f = 0; f < serial->n_frames; f++) {
+            cr_assert(same_text(found[i]->frames[f].function, serial->frames[f].function));
+            cr_assert(same_text(found[i]->frames[f].file, serial->frames[f].file));
+            cr_assert_eq(found[i]->frames[f].line, serial->frames[f].line);
+            cr_assert_eq(found[i]->frames[f].inlined, serial->frames[f].inlined);
+        }
+    }
+    free(found);
+    hd_model_free(model);
+    hd_parallel_free(par);
+    hd_sym_free(sym);
+    return handed;
+}
+
+Test(parallel, answers_handed_over_are_the_serial_ones)
+{
+    struct hd_request r;
+    hd_request_init(&r);
+    r.binary = "bin/leaky";
+    r.currents = run2_third;
+    r.n_currents = 1;
+    /* leaky's 16 locations outside the allocator (testdata/README.md), all
+     * named by its DWARF without a warning. */
+    cr_assert_eq(check_answers(&r), 16);
+}
+
+Test(parallel, a_scratch_that_warns_hands_nothing_over)
+{
+    struct hd_request r;
+    hd_request_init(&r);
+    /* Its .debug_rnglists is corrupt (testdata/README.md): the first
+     * lookup warns, so the run's symbolizer makes every lookup itself and
+     * says the warning in its place. */
+    r.binary = "bad/bad-rnglists.elf";
+    r.currents = run2_third;
+    r.n_currents = 1;
+    cr_assert_eq(check_answers(&r), 0);
+}
+
+Test(parallel, threads_are_off_when_asked_or_not_needed)
+{
+    struct hd_request r;
+    hd_request_init(&r);
+    setenv("HEAPDIFF_THREADS", "1", 1);
+    cr_assert_null(hd_parallel_new(&r));
+    setenv("HEAPDIFF_THREADS", "2", 1);
+    r.no_symbols = true;
+    cr_assert_null(hd_parallel_new(&r));
+    cr_assert_null(hd_parallel_lookups(NULL, NULL, false));
+    hd_parallel_free(NULL);
+}
