@@ -3,6 +3,7 @@
 
 #include "array.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/random.h>
 #include <time.h>
@@ -12,17 +13,21 @@
  * invertible hash lets a crafted file put every key in one probe run
  * (100,000 addresses took 18.7 s instead of 0.29).  The key is random per
  * process; nothing heapdiff prints depends on it, since every table is
- * read in id order, never in slot order.  heapdiff is single-threaded. */
+ * read in id order, never in slot order.  It is drawn once, whichever
+ * thread (core/parallel.c) hashes first. */
+static uint64_t key;
+static pthread_once_t key_drawn = PTHREAD_ONCE_INIT;
+
+static void draw_key(void)
+{
+    if (getrandom(&key, sizeof key, 0) != (ssize_t)sizeof key)
+        key = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&key ^ (uint64_t)getpid();
+    key |= 1;
+}
+
 static uint64_t hash_key(void)
 {
-    static uint64_t key;
-    static bool have_key;
-    if (!have_key) {
-        if (getrandom(&key, sizeof key, 0) != (ssize_t)sizeof key)
-            key = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&key ^ (uint64_t)getpid();
-        key |= 1;
-        have_key = true;
-    }
+    pthread_once(&key_drawn, draw_key);
     return key;
 }
 

@@ -4,14 +4,19 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "array.h"
 #include "error.h"
 
 /* Fewer lookups than this in the largest module are not worth a second
- * symbolizer (it opens and inflates that module's debug info again). */
+ * symbolizer (it reads that module's DWARF headers again). */
 #define MIN_SHARED_LOOKUPS 256
+/* Profiles smaller than this (together) do not have the worker start
+ * before they are parsed: readying a large binary could then take longer
+ * than the whole run, and the run would wait for it at its end. */
+#define MIN_PRELOAD_INPUT (256 * 1024)
 
 enum mode { THREADS_OFF, THREADS_AUTO, THREADS_FORCED };
 
@@ -29,6 +34,7 @@ struct hd_parallel {
     struct side mine, worker;  /* mine: the calling thread's */
     pthread_t thread;
     bool thread_running;       /* started and not joined */
+    bool preload;              /* the worker readies the binary first */
 
     /* The shared work, under LOCK: WORK[0..N) are location ids sorted by
      * offset (neighbours share a compilation unit); the caller takes them
@@ -37,6 +43,8 @@ struct hd_parallel {
      * answer for WORK[k], or NULL when it is left to the run's
      * symbolizer. */
     pthread_mutex_t lock;
+    pthread_cond_t posted_cond; /* signalled when POSTED is set */
+    bool posted;                /* the work below is set, or there is none */
     const struct hd_model *model;
     uint32_t *work;
     size_t n_work;
@@ -56,6 +64,19 @@ static enum mode threads_mode(void)
     return sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? THREADS_AUTO : THREADS_OFF;
 }
 
+/* The bytes of the N profiles PATHS, as far as stat() tells. */
+static uint64_t input_bytes(const char *const *paths, size_t n)
+{
+    uint64_t total = 0;
+    struct stat st;
+    for (size_t i = 0; i < n; i++)
+        if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+    return total;
+}
+
+static void *worker_main(void *par_);
+
 struct hd_parallel *hd_parallel_new(const struct hd_request *r)
 {
     enum mode mode = threads_mode();
@@ -65,6 +86,15 @@ struct hd_parallel *hd_parallel_new(const struct hd_request *r)
     par->request = r;
     par->mode = mode;
     pthread_mutex_init(&par->lock, NULL);
+    pthread_cond_init(&par->posted_cond, NULL);
+    /* The binary is known before the profiles are read: the worker opens
+     * it, finds its debug file and decompresses its DWARF meanwhile. */
+    par->preload = r->binary &&
+                   (mode == THREADS_FORCED ||
+                    input_bytes(r->currents, r->n_currents) +
+                            input_bytes(r->bases, r->n_bases) >= MIN_PRELOAD_INPUT);
+    if (par->preload)
+        par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
     return par;
 }
 
@@ -108,9 +138,29 @@ static void share_work(struct hd_parallel *par, struct side *side, bool low)
     hd_warning_capture(NULL);
 }
 
+/* Tell the worker the work is set, or that there is none. */
+static void post(struct hd_parallel *par)
+{
+    pthread_mutex_lock(&par->lock);
+    par->posted = true;
+    pthread_cond_signal(&par->posted_cond);
+    pthread_mutex_unlock(&par->lock);
+}
+
 static void *worker_main(void *par_)
 {
     struct hd_parallel *par = par_;
+    if (par->preload) {
+        hd_warning_capture(&par->worker.capture);
+        par->worker.sym = hd_core_symbolizer(par->request);
+        hd_sym_preload(par->worker.sym, par->request->binary, true);
+        hd_sym_say_summary(par->worker.sym);
+        hd_warning_capture(NULL);
+    }
+    pthread_mutex_lock(&par->lock);
+    while (!par->posted)
+        pthread_cond_wait(&par->posted_cond, &par->lock);
+    pthread_mutex_unlock(&par->lock);
     share_work(par, &par->worker, false);
     return NULL;
 }
@@ -204,21 +254,24 @@ const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
     uint32_t *work;
     size_t n_work;
     largest_module(par, model, &mains, &work, &n_work);
-    if (n_work == 0 ||
-        (par->mode == THREADS_AUTO && n_work < MIN_SHARED_LOOKUPS)) {
+    if (n_work == 0 || (par->mode == THREADS_AUTO && n_work < MIN_SHARED_LOOKUPS)) {
         free(work);
+        post(par); /* none: the worker ends once its preload is done */
         return NULL;
     }
+    pthread_mutex_lock(&par->lock);
     par->model = model;
     par->work = work;
     par->n_work = n_work;
     par->next_low = 0;
     par->next_high = n_work;
     par->found = hd_calloc(n_work, sizeof *par->found);
-
-    /* Without a thread (it could not start), the caller's scratch would
+    pthread_mutex_unlock(&par->lock);
+    post(par);
+    if (!par->thread_running)
+        par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
+    /* Without a worker (it could not start), the caller's scratch would
      * only repeat the run's symbolizer's work. */
-    par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
     if (par->thread_running) {
         share_work(par, &par->mine, true);
         pthread_join(par->thread, NULL);
@@ -235,12 +288,15 @@ void hd_parallel_free(struct hd_parallel *par)
 {
     if (!par)
         return;
-    if (par->thread_running)
+    if (par->thread_running) {
+        post(par); /* if nothing did: there is no work */
         pthread_join(par->thread, NULL);
+    }
     hd_sym_free(par->mine.sym);
     hd_sym_free(par->worker.sym);
     free(par->work);
     free(par->found);
+    pthread_cond_destroy(&par->posted_cond);
     pthread_mutex_destroy(&par->lock);
     free(par);
 }

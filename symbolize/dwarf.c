@@ -1345,6 +1345,23 @@ int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
     return 0;
 }
 
+void hd_sym_dwarf_preload(struct hd_sym_dwarf *d)
+{
+    const struct object *obj = &d->main_obj;
+    bool done[N_WANTED + 1] = {true}; /* [0] is ELF's null section */
+    for (size_t round = 1; round < obj->n; round++) {
+        size_t largest = 0;
+        for (size_t i = 1; i < obj->n; i++)
+            if (!done[i] && (largest == 0 || obj->sizes[i] > obj->sizes[largest]))
+                largest = i;
+        done[largest] = true;
+        const uint8_t *p;
+        size_t size;
+        /* A failure is met again, and said, when libdwarf asks. */
+        hd_sym_elf_section(obj->elf, obj->names[largest], &p, &size, NULL);
+    }
+}
+
 void hd_sym_dwarf_close(struct hd_sym_dwarf *d)
 {
     if (!d)

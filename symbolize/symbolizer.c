@@ -718,6 +718,13 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_ma
     return 0;
 }
 
+void hd_sym_preload(struct hd_symbolizer *sym, const char *module_path, bool is_main)
+{
+    struct module *m = ready_module(sym, module_for(sym, module_path, is_main));
+    if (m->dwarf)
+        hd_sym_dwarf_preload(m->dwarf);
+}
+
 bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, bool is_main,
                             char *hex, size_t size)
 {
