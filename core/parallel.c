@@ -2,6 +2,7 @@
 #include "parallel.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,8 +25,10 @@ enum mode { THREADS_OFF, THREADS_AUTO, THREADS_FORCED };
  * thread only, and whether it has warned. */
 struct side {
     struct hd_symbolizer *sym;
-    struct hd_warning_capture capture; /* n_warnings > 0: dirty, its answers
-                                          from then on are not used */
+    struct hd_warning_capture capture; /* its warnings so far */
+    bool *dirty;       /* by module key: a lookup of it warned, so its
+                          answers from then on are not used */
+    bool preload_warned; /* readying the binary warned: no answers at all */
 };
 
 struct hd_parallel {
@@ -36,24 +39,37 @@ struct hd_parallel {
     bool thread_running;       /* started and not joined */
     bool preload;              /* the worker readies the binary first */
 
-    /* The shared work, under LOCK: WORK[0..N) are location ids sorted by
-     * offset (neighbours share a compilation unit); the caller takes them
-     * from the bottom (NEXT_LOW up), the worker from the top (NEXT_HIGH
-     * down), so each decodes mostly its own units.  FOUND[k] is the
-     * answer for WORK[k], or NULL when it is left to the run's
-     * symbolizer. */
+    /* The shared work, under LOCK: ITEMS[0..N_ITEMS) are the lookups of
+     * the locations the run's symbolizer names, sorted by module (the
+     * largest last) and offset, so that neighbours share a compilation
+     * unit; the caller takes them from the bottom (NEXT_LOW up), the
+     * worker from the top (NEXT_HIGH down), so each decodes mostly its
+     * own units of the largest module.  FOUND[k] is the answer for
+     * ITEMS[k], or NULL when it is left to the run's symbolizer. */
     pthread_mutex_t lock;
     pthread_cond_t posted_cond; /* signalled when POSTED is set */
     bool posted;                /* the work below is set, or there is none */
     const struct hd_model *model;
-    uint32_t *work;
-    size_t n_work;
+    struct item {
+        uint64_t offset;
+        uint32_t key;           /* into KEYS */
+        uint32_t id;            /* the location */
+    } *items;
+    size_t n_items;
     size_t next_low, next_high; /* next_low <= next_high */
     const struct hd_sym_location **found;
-    const char *module;         /* the shared module, as hd_sym_lookup takes it */
-    bool is_main;
+    struct key {
+        const char *module;     /* as hd_sym_lookup takes it */
+        bool is_main;
+        size_t n_items;
+        uint32_t rank;          /* its place in ITEMS' order */
+    } *keys;
+    size_t n_keys;
 };
 
+/* HEAPDIFF_THREADS, or else whether a second core is there and idle: the
+ * shared work costs about a quarter more CPU time than the serial run, a
+ * loss where the second thread has to wait for a core. */
 static enum mode threads_mode(void)
 {
     const char *v = getenv("HEAPDIFF_THREADS");
@@ -61,7 +77,14 @@ static enum mode threads_mode(void)
         return THREADS_OFF;
     if (v && v[0] >= '2' && v[0] <= '9')
         return THREADS_FORCED;
-    return sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? THREADS_AUTO : THREADS_OFF;
+    cpu_set_t cpus;
+    long n_cpus = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus)
+                                                                : sysconf(_SC_NPROCESSORS_ONLN);
+    double load;
+    /* Runs of heapdiff one after another add about 1 themselves. */
+    if (n_cpus < 2 || (getloadavg(&load, 1) == 1 && load > (double)n_cpus - 0.5))
+        return THREADS_OFF;
+    return THREADS_AUTO;
 }
 
 /* The bytes of the N profiles PATHS, as far as stat() tells. */
@@ -98,27 +121,33 @@ struct hd_parallel *hd_parallel_new(const struct hd_request *r)
     return par;
 }
 
-/* Look WORK[k] up in SIDE's symbolizer; store the answer if SIDE is still
- * clean after it, with its summary said (and so counted) too. */
+/* Look ITEMS[k] up in SIDE's symbolizer, its summary said (and so
+ * counted) too; store the answer unless its module is dirty for SIDE. */
 static void look_up(struct hd_parallel *par, struct side *side, size_t k)
 {
-    const struct hd_location *l = &par->model->locations[par->work[k]];
+    const struct item *it = &par->items[k];
     const struct hd_sym_location *at = NULL;
-    if (hd_sym_lookup(side->sym, par->module, par->is_main, l->offset, &at) != 0)
-        at = NULL;
-    hd_sym_say_summary(side->sym);
+    if (!side->dirty[it->key]) {
+        const struct key *key = &par->keys[it->key];
+        size_t before = side->capture.n_warnings;
+        if (hd_sym_lookup(side->sym, key->module, key->is_main, it->offset, &at) != 0)
+            at = NULL;
+        hd_sym_say_summary(side->sym);
+        if (side->capture.n_warnings != before)
+            side->dirty[it->key] = true;
+    }
     pthread_mutex_lock(&par->lock);
-    par->found[k] = side->capture.n_warnings == 0 ? at : NULL;
+    par->found[k] = side->dirty[it->key] ? NULL : at;
     pthread_mutex_unlock(&par->lock);
 }
 
 /* Take the next item for the caller (LOW) or the worker, or return false
- * when none is left or SIDE has warned. */
+ * when none is left or SIDE may answer none. */
 static bool claim(struct hd_parallel *par, struct side *side, bool low, size_t *k)
 {
     bool got = false;
     pthread_mutex_lock(&par->lock);
-    if (side->capture.n_warnings == 0 && par->next_low < par->next_high) {
+    if (!side->preload_warned && par->next_low < par->next_high) {
         *k = low ? par->next_low++ : --par->next_high;
         got = true;
     }
@@ -132,6 +161,7 @@ static void share_work(struct hd_parallel *par, struct side *side, bool low)
     hd_warning_capture(&side->capture);
     if (!side->sym)
         side->sym = hd_core_symbolizer(par->request);
+    side->dirty = hd_calloc(par->n_keys + 1, sizeof *side->dirty);
     size_t k;
     while (claim(par, side, low, &k))
         look_up(par, side, k);
@@ -156,6 +186,7 @@ static void *worker_main(void *par_)
         hd_sym_preload(par->worker.sym, par->request->binary, true);
         hd_sym_say_summary(par->worker.sym);
         hd_warning_capture(NULL);
+        par->worker.preload_warned = par->worker.capture.n_warnings > 0;
     }
     pthread_mutex_lock(&par->lock);
     while (!par->posted)
@@ -165,83 +196,79 @@ static void *worker_main(void *par_)
     return NULL;
 }
 
-/* qsort's order of (offset, location id) pairs: by offset, then id. */
-static int by_offset(const void *a_, const void *b_)
+/* ITEMS' order: by module rank, offset, then location. */
+static int by_module_offset(const void *a_, const void *b_)
 {
-    const uint64_t *a = a_, *b = b_; /* each pair starts with its offset */
-    if (*a != *b)
-        return *a < *b ? -1 : 1;
-    const uint32_t *ia = (const uint32_t *)(a + 1), *ib = (const uint32_t *)(b + 1);
-    return *ia < *ib ? -1 : *ia > *ib;
+    const struct item *a = a_, *b = b_;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    if (a->offset != b->offset)
+        return a->offset < b->offset ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Whether location I of MODEL is one the run's symbolizer looks up, and
- * how (*MODULE, *IS_MAIN as hd_sym_lookup takes them). */
-static bool named_by_run(const struct hd_model *model, const struct hd_sym_mains *mains,
-                         size_t i, const char **module, bool *is_main)
+/* Smaller modules first (taken by the caller), the largest last. */
+static int by_size(const void *a_, const void *b_)
 {
-    const struct hd_location *l = &model->locations[i];
-    return !l->is_allocator && l->mapping != HD_NO_MAPPING &&
-           !hd_sym_lookup_key(model, mains, i, module, is_main);
+    const struct key *a = a_, *b = b_;
+    if (a->n_items != b->n_items)
+        return a->n_items < b->n_items ? -1 : 1;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
-static bool same_key(const char *a, bool a_main, const char *b, bool b_main)
+/* The key of MODULE, IS_MAIN in PAR's keys, added if new. */
+static uint32_t key_of(struct hd_parallel *par, size_t *capacity, const char *module,
+                       bool is_main)
 {
-    return a_main == b_main && strcmp(a, b) == 0;
+    for (size_t i = 0; i < par->n_keys; i++)
+        if (par->keys[i].is_main == is_main && strcmp(par->keys[i].module, module) == 0)
+            return (uint32_t)i;
+    HD_ARRAY_RESERVE(par->keys, *capacity, par->n_keys + 1);
+    par->keys[par->n_keys] = (struct key){module, is_main, 0, (uint32_t)par->n_keys};
+    return (uint32_t)par->n_keys++;
 }
 
-/* The lookups of the module (as hd_sym_lookup names it) that most of
- * MODEL's locations named by the run's symbolizer fall in: their
- * location ids into *WORK (*N_WORK of them), sorted by offset, so that
- * neighbours share a compilation unit; the module into par's fields. */
-static void largest_module(struct hd_parallel *par, const struct hd_model *model,
-                           const struct hd_sym_mains *mains, uint32_t **work, size_t *n_work)
+/* Every lookup of MODEL's locations that the run's symbolizer names
+ * (not the allocator's, not the other build's, not unmapped addresses)
+ * into PAR's items and keys, in ITEMS' order. */
+static void gather_lookups(struct hd_parallel *par, const struct hd_model *model,
+                           const struct hd_sym_mains *mains)
 {
-    size_t *count = hd_calloc(model->n_mappings + 1, sizeof *count);
-    bool *main_of = hd_calloc(model->n_mappings + 1, sizeof *main_of);
+    size_t cap_keys = 0;
+    uint32_t *key_of_mapping = hd_malloc(model->n_mappings + 1, sizeof *key_of_mapping);
+    for (size_t m = 0; m < model->n_mappings; m++)
+        key_of_mapping[m] = UINT32_MAX;
+    par->items = hd_calloc(model->n_locations + 1, sizeof *par->items);
+    par->n_items = 0;
     for (size_t i = 0; i < model->n_locations; i++) {
+        const struct hd_location *l = &model->locations[i];
         const char *module;
         bool is_main;
-        if (named_by_run(model, mains, i, &module, &is_main)) {
-            count[model->locations[i].mapping]++;
-            main_of[model->locations[i].mapping] = is_main; /* one per mapping */
-        }
+        if (l->is_allocator || l->mapping == HD_NO_MAPPING ||
+            hd_sym_lookup_key(model, mains, i, &module, &is_main))
+            continue;
+        /* A mapping's locations share its module and is_main. */
+        if (key_of_mapping[l->mapping] == UINT32_MAX)
+            key_of_mapping[l->mapping] = key_of(par, &cap_keys, module, is_main);
+        uint32_t key = key_of_mapping[l->mapping];
+        par->keys[key].n_items++;
+        par->items[par->n_items++] = (struct item){l->offset, key, (uint32_t)i};
     }
-    /* Mappings of one file count together. */
-    size_t best = 0;
-    par->module = NULL;
-    for (size_t m = 0; m < model->n_mappings; m++) {
-        size_t total = 0;
-        for (size_t o = 0; count[m] > 0 && o < model->n_mappings; o++)
-            if (same_key(model->mappings[o].path, main_of[o], model->mappings[m].path,
-                         main_of[m]))
-                total += count[o];
-        if (total > best) {
-            best = total;
-            par->module = model->mappings[m].path;
-            par->is_main = main_of[m];
-        }
-    }
-    free(main_of);
-    free(count);
-    struct item {
-        uint64_t offset;
-        uint32_t id;
-    } *items = hd_calloc(best + 1, sizeof *items);
-    size_t n = 0;
-    for (size_t i = 0; par->module && i < model->n_locations; i++) {
-        const char *module;
-        bool is_main;
-        if (named_by_run(model, mains, i, &module, &is_main) &&
-            same_key(module, is_main, par->module, par->is_main) && n < best)
-            items[n++] = (struct item){model->locations[i].offset, (uint32_t)i};
-    }
-    qsort(items, n, sizeof *items, by_offset);
-    *work = hd_calloc(n + 1, sizeof **work);
-    for (size_t k = 0; k < n; k++)
-        (*work)[k] = items[k].id;
-    *n_work = n;
-    free(items);
+    free(key_of_mapping);
+    /* Rank the keys by size, keeping their indexes. */
+    struct key *ranked = hd_calloc(par->n_keys + 1, sizeof *ranked);
+    if (par->n_keys > 0)
+        memcpy(ranked, par->keys, par->n_keys * sizeof *ranked);
+    qsort(ranked, par->n_keys, sizeof *ranked, by_size);
+    uint32_t *rank = hd_calloc(par->n_keys + 1, sizeof *rank);
+    for (size_t r = 0; r < par->n_keys; r++)
+        rank[ranked[r].rank] = (uint32_t)r; /* ranked[r].rank: its index */
+    for (size_t k = 0; k < par->n_items; k++)
+        par->items[k].key = rank[par->items[k].key];
+    free(par->keys);
+    par->keys = ranked; /* now indexed by rank */
+    free(rank);
+    qsort(par->items, par->n_items, sizeof *par->items, by_module_offset);
 }
 
 const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
@@ -251,23 +278,20 @@ const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
     if (!par || par->model)
         return NULL;
     struct hd_sym_mains mains = hd_sym_mains_of(model, other_build);
-    uint32_t *work;
-    size_t n_work;
-    largest_module(par, model, &mains, &work, &n_work);
-    if (n_work == 0 || (par->mode == THREADS_AUTO && n_work < MIN_SHARED_LOOKUPS)) {
-        free(work);
-        post(par); /* none: the worker ends once its preload is done */
-        return NULL;
-    }
     pthread_mutex_lock(&par->lock);
+    gather_lookups(par, model, &mains);
+    bool enough = par->n_items > 0 &&
+                  (par->mode == THREADS_FORCED || par->n_items >= MIN_SHARED_LOOKUPS);
     par->model = model;
-    par->work = work;
-    par->n_work = n_work;
-    par->next_low = 0;
-    par->next_high = n_work;
-    par->found = hd_calloc(n_work, sizeof *par->found);
+    if (enough) {
+        par->next_low = 0;
+        par->next_high = par->n_items;
+        par->found = hd_calloc(par->n_items + 1, sizeof *par->found);
+    }
     pthread_mutex_unlock(&par->lock);
-    post(par);
+    post(par); /* with no work, the worker ends once its preload is done */
+    if (!enough)
+        return NULL;
     if (!par->thread_running)
         par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
     /* Without a worker (it could not start), the caller's scratch would
@@ -279,8 +303,8 @@ const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
     }
     const struct hd_sym_location **found =
         hd_calloc(model->n_locations + 1, sizeof *found);
-    for (size_t k = 0; k < n_work; k++)
-        found[work[k]] = par->found[k];
+    for (size_t k = 0; k < par->n_items; k++)
+        found[par->items[k].id] = par->found ? par->found[k] : NULL;
     return found;
 }
 
@@ -294,8 +318,11 @@ void hd_parallel_free(struct hd_parallel *par)
     }
     hd_sym_free(par->mine.sym);
     hd_sym_free(par->worker.sym);
-    free(par->work);
+    free(par->items);
+    free(par->keys);
     free(par->found);
+    free(par->mine.dirty);
+    free(par->worker.dirty);
     pthread_cond_destroy(&par->posted_cond);
     pthread_mutex_destroy(&par->lock);
     free(par);

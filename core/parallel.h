@@ -1,22 +1,26 @@
-/* The second core (README, "Threads"): the lookups of the module most
- * locations fall in (python3.11 in a Python profile) split between the
- * calling thread and a worker, each with a symbolizer of its own, so that
- * two libdwarf handles decode two halves of its compilation units at
+/* The second core (README, "Threads").
+ *
+ * While the profiles are parsed, a worker thread readies the binary: it
+ * opens it, finds its debug file and decompresses the DWARF sections
+ * lookups read (shared by every open of the file, symbolize/inflated.c).
+ * Then the lookups of the locations the run's symbolizer names, sorted by
+ * module and offset, are shared: the calling thread takes them from one
+ * end and the worker from the other, each with a symbolizer of its own,
+ * so that two libdwarf handles decode two sets of compilation units at
  * once.
  *
  * Output stays that of the serial run, byte for byte.  The run's own
  * symbolizer is only ever used from the calling thread, in the serial
- * order; the two scratch symbolizers hand over an answer only when it
- * came with no warning at all (hd_warning_capture: their warnings are
- * counted, never said) and the scratch had nothing to say in its summary.
- * Any other lookup, and every lookup after a scratch's first warning, is
- * made again by the run's symbolizer, in its place in the serial order,
- * where it warns as it always did.
+ * order; the two scratch symbolizers hand over an answer only when its
+ * module has made them say nothing at all so far (hd_warning_capture:
+ * their warnings are counted, never said; their summaries too).  Any
+ * other lookup is made again by the run's symbolizer, in its place in the
+ * serial order, where it warns as it always did.
  *
  * HEAPDIFF_THREADS in the environment: "1" turns threads off; "2" (or
- * more) uses them even for small work or on one core (the tests compare
- * both); unset, they are used on two cores or more once there is enough
- * work to repay the second symbolizer. */
+ * more) uses them even for small work, on one core or a busy machine
+ * (the tests compare both); unset, they are used when a second core is
+ * there and idle (load average) and there is enough work. */
 #ifndef HD_PARALLEL_H
 #define HD_PARALLEL_H
 

@@ -1,6 +1,6 @@
 /* The second core (core/parallel.h): the answers the scratch symbolizers
  * give are the ones the run's symbolizer gives, their warnings are held
- * back, and a scratch that warned hands nothing over. */
+ * back, and a module that made a scratch warn is left to the run's symbolizer. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +45,10 @@ static bool same_text(const char *a, const char *b)
 }
 
 /* Share REQUEST's lookups; check every answer handed over against the
- * run's own symbolizer.  Returns how many were handed over. */
-static size_t check_answers(const struct hd_request *r)
+ * run's own symbolizer.  Returns how many were handed over for the main
+ * program's locations; *OTHERS, for the other modules' (libc's,
+ * libleak.so's: how many depends on the machine's debug files). */
+static size_t check_answers(const struct hd_request *r, size_t *others)
 {
     struct hd_symbolizer *sym = hd_core_symbolizer(r);
     struct hd_error err;
@@ -60,13 +62,17 @@ static size_t check_answers(const struct hd_request *r)
     cr_assert_not_null(found);
     struct hd_sym_mains mains = hd_sym_mains_of(model, false);
     size_t handed = 0;
+    *others = 0;
     for (size_t i = 0; i < model->n_locations; i++) {
         if (!found[i])
             continue;
-        handed++;
         const char *module;
         bool is_main;
         cr_assert(!hd_sym_lookup_key(model, &mains, i, &module, &is_main));
+        if (is_main)
+            handed++;
+        else
+            ++*others;
         const struct hd_sym_location *serial;
         cr_assert_eq(hd_sym_lookup(sym, module, is_main, model->locations[i].offset, &serial),
                      0);
@@ -95,10 +101,11 @@ Test(parallel, answers_handed_over_are_the_serial_ones)
     r.n_currents = 1;
     /* leaky's 16 locations outside the allocator (testdata/README.md), all
      * named by its DWARF without a warning. */
-    cr_assert_eq(check_answers(&r), 16);
+    size_t others;
+    cr_assert_eq(check_answers(&r, &others), 16);
 }
 
-Test(parallel, a_scratch_that_warns_hands_nothing_over)
+Test(parallel, a_module_that_warns_is_left_to_the_run)
 {
     struct hd_request r;
     hd_request_init(&r);
@@ -108,7 +115,8 @@ Test(parallel, a_scratch_that_warns_hands_nothing_over)
     r.binary = "bad/bad-rnglists.elf";
     r.currents = run2_third;
     r.n_currents = 1;
-    cr_assert_eq(check_answers(&r), 0);
+    size_t others;
+    cr_assert_eq(check_answers(&r, &others), 0);
 }
 
 Test(parallel, threads_are_off_when_asked_or_not_needed)
