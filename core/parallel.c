@@ -10,6 +10,7 @@
 
 #include "array.h"
 #include "error.h"
+#include "input.h"
 
 /* Fewer lookups than this in the largest module are not worth a second
  * symbolizer (it reads that module's DWARF headers again). */
@@ -37,7 +38,19 @@ struct hd_parallel {
     struct side mine, worker;  /* mine: the calling thread's */
     pthread_t thread;
     bool thread_running;       /* started and not joined */
-    bool preload;              /* the worker readies the binary first */
+    bool preload;              /* the worker readies the binary */
+    /* The bases, parsed by the worker first, under LOCK: BASES[i] is
+     * request->bases[i]'s model (NULL with ERR set when it did not
+     * parse), its warnings held in CAPTURE, once DONE; taken by
+     * hd_parallel_parse().  N_BASES is 0 when the worker parses none. */
+    struct parsed_base {
+        bool done;
+        struct hd_model *model;
+        struct hd_error err;
+        struct hd_warning_capture capture;
+    } *bases;
+    size_t n_bases;
+    pthread_cond_t parsed_cond;  /* signalled when a base is done */
 
     /* The shared work, under LOCK: ITEMS[0..N_ITEMS) are the lookups of
      * the locations the run's symbolizer names, sorted by module (the
@@ -110,14 +123,26 @@ struct hd_parallel *hd_parallel_new(const struct hd_request *r)
     par->mode = mode;
     pthread_mutex_init(&par->lock, NULL);
     pthread_cond_init(&par->posted_cond, NULL);
+    pthread_cond_init(&par->parsed_cond, NULL);
+    bool large = mode == THREADS_FORCED ||
+                 input_bytes(r->currents, r->n_currents) + input_bytes(r->bases, r->n_bases) >=
+                     MIN_PRELOAD_INPUT;
+    /* The worker parses the bases while the caller parses the currents
+     * (standard input is read where it is read without threads). */
+    bool stdin_base = false;
+    for (size_t i = 0; i < r->n_bases; i++)
+        stdin_base |= hd_input_is_stdin(r->bases[i]);
+    if (large && !stdin_base && r->n_bases > 0) {
+        par->n_bases = r->n_bases;
+        par->bases = hd_calloc(r->n_bases, sizeof *par->bases);
+    }
     /* The binary is known before the profiles are read: the worker opens
      * it, finds its debug file and decompresses its DWARF meanwhile. */
-    par->preload = r->binary &&
-                   (mode == THREADS_FORCED ||
-                    input_bytes(r->currents, r->n_currents) +
-                            input_bytes(r->bases, r->n_bases) >= MIN_PRELOAD_INPUT);
-    if (par->preload)
+    par->preload = r->binary && large;
+    if (par->preload || par->n_bases > 0)
         par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
+    if (!par->thread_running)
+        par->n_bases = 0;
     return par;
 }
 
@@ -177,9 +202,31 @@ static void post(struct hd_parallel *par)
     pthread_mutex_unlock(&par->lock);
 }
 
+/* Parse the bases, as the caller would, their warnings held back. */
+static void parse_bases(struct hd_parallel *par)
+{
+    for (size_t i = 0; i < par->n_bases; i++) {
+        struct parsed_base *b = &par->bases[i];
+        struct hd_warning_capture capture = {0};
+        struct hd_error err = {0};
+        hd_warning_capture(&capture);
+        struct hd_model *model =
+            hd_parse_file(par->request->bases[i], &par->request->limits, &err);
+        hd_warning_capture(NULL);
+        pthread_mutex_lock(&par->lock);
+        b->model = model;
+        b->err = err;
+        b->capture = capture;
+        b->done = true;
+        pthread_cond_broadcast(&par->parsed_cond);
+        pthread_mutex_unlock(&par->lock);
+    }
+}
+
 static void *worker_main(void *par_)
 {
     struct hd_parallel *par = par_;
+    parse_bases(par);
     if (par->preload) {
         hd_warning_capture(&par->worker.capture);
         par->worker.sym = hd_core_symbolizer(par->request);
@@ -308,6 +355,27 @@ const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
     return found;
 }
 
+struct hd_model *hd_parallel_parse(struct hd_parallel *par, const char *path,
+                                   const struct hd_parse_limits *limits, struct hd_error *err)
+{
+    size_t i = 0;
+    while (par && i < par->n_bases && par->request->bases[i] != path)
+        i++;
+    if (!par || i == par->n_bases)
+        return hd_parse_file(path, limits, err);
+    struct parsed_base *b = &par->bases[i];
+    pthread_mutex_lock(&par->lock);
+    while (!b->done)
+        pthread_cond_wait(&par->parsed_cond, &par->lock);
+    pthread_mutex_unlock(&par->lock);
+    hd_warning_replay(&b->capture); /* said where parsing it here says them */
+    if (!b->model && err)
+        *err = b->err;
+    struct hd_model *model = b->model;
+    b->model = NULL;
+    return model;
+}
+
 void hd_parallel_free(struct hd_parallel *par)
 {
     if (!par)
@@ -323,7 +391,15 @@ void hd_parallel_free(struct hd_parallel *par)
     free(par->found);
     free(par->mine.dirty);
     free(par->worker.dirty);
+    hd_warning_capture_free(&par->mine.capture);
+    hd_warning_capture_free(&par->worker.capture);
+    for (size_t i = 0; i < par->n_bases; i++) {
+        hd_model_free(par->bases[i].model); /* never taken: an earlier input failed */
+        hd_warning_capture_free(&par->bases[i].capture);
+    }
+    free(par->bases);
     pthread_cond_destroy(&par->posted_cond);
+    pthread_cond_destroy(&par->parsed_cond);
     pthread_mutex_destroy(&par->lock);
     free(par);
 }

@@ -1,8 +1,9 @@
 /* The second core (README, "Threads").
  *
- * While the profiles are parsed, a worker thread readies the binary: it
- * opens it, finds its debug file and decompresses the DWARF sections
- * lookups read (shared by every open of the file, symbolize/inflated.c).
+ * While the calling thread parses the currents, a worker thread parses
+ * the bases, then readies the binary: it opens it, finds its debug file
+ * and decompresses the DWARF sections lookups read (shared by every open
+ * of the file, symbolize/inflated.c).
  * Then the lookups of the locations the run's symbolizer names, sorted by
  * module and offset, are shared: the calling thread takes them from one
  * end and the worker from the other, each with a symbolizer of its own,
@@ -32,6 +33,13 @@ struct hd_parallel;
 /* Ready the second core for REQUEST's run: NULL when threads are off,
  * nothing is symbolized (no_symbols), or REQUEST is a series. */
 struct hd_parallel *hd_parallel_new(const struct hd_request *request);
+
+/* PATH parsed as hd_parse_file(PATH, LIMITS, ERR) parses it: by the
+ * worker, ahead of the caller, when PATH is one of the request's bases
+ * (the same pointer), its warnings said now, where parsing it here would
+ * say them; else here.  PAR NULL: here. */
+struct hd_model *hd_parallel_parse(struct hd_parallel *par, const char *path,
+                                   const struct hd_parse_limits *limits, struct hd_error *err);
 
 /* What the scratch symbolizers found for MODEL's locations: an array of
  * model->n_locations entries, each what a lookup of the location by SYM

@@ -7,20 +7,24 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "parse.h"
 #include "parallel.h"
 
 static size_t n_said;
+static char said[8192];
 
 static void count_warning(void *context, const char *text)
 {
     (void)context;
-    (void)text;
     n_said++;
+    strncat(said, text, sizeof said - strlen(said) - 2);
+    strcat(said, "\n");
 }
 
 static void setup(void)
 {
     n_said = 0;
+    said[0] = '\0';
     hd_warning_reset();
     hd_warning_set_sink(count_warning, NULL);
     const char *testdata = getenv("HD_TESTDATA");
@@ -130,4 +134,75 @@ Test(parallel, threads_are_off_when_asked_or_not_needed)
     cr_assert_null(hd_parallel_new(&r));
     cr_assert_null(hd_parallel_lookups(NULL, NULL, false));
     hd_parallel_free(NULL);
+}
+
+Test(parallel, a_base_parsed_ahead_says_its_warnings_when_taken)
+{
+    /* The producer wrote no stack for some counts (testdata/README.md):
+     * parsing it warns once. */
+    static const char *const bases[] = {"bad/stack-no-addresses.heap"};
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    struct hd_error err;
+    struct hd_model *serial = hd_parse_file(bases[0], &limits, &err);
+    cr_assert_not_null(serial, "%s", err.message);
+    char serial_said[sizeof said];
+    strcpy(serial_said, said);
+    cr_assert_gt(n_said, 0);
+    hd_warning_reset();
+    n_said = 0;
+    said[0] = '\0';
+
+    struct hd_request r;
+    hd_request_init(&r);
+    r.currents = run2_third;
+    r.n_currents = 1;
+    r.bases = bases;
+    r.n_bases = 1;
+    struct hd_parallel *par = hd_parallel_new(&r);
+    cr_assert_not_null(par);
+    usleep(100000); /* the worker has parsed it by now, on a quiet machine */
+    cr_assert_eq(n_said, 0, "held back until the caller takes it");
+    struct hd_model *ahead = hd_parallel_parse(par, bases[0], &limits, &err);
+    cr_assert_not_null(ahead, "%s", err.message);
+    cr_assert_str_eq(said, serial_said);
+    cr_assert_eq(ahead->n_stacks, serial->n_stacks);
+    cr_assert_eq(ahead->n_locations, serial->n_locations);
+    hd_model_free(ahead);
+    hd_model_free(serial);
+    hd_parallel_free(par);
+}
+
+Test(parallel, a_base_that_does_not_parse_gives_the_serial_error)
+{
+    static const char *const bases[] = {"bad/truncated-mid-line.heap"};
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    struct hd_error serial_err, err;
+    cr_assert_null(hd_parse_file(bases[0], &limits, &serial_err));
+    struct hd_request r;
+    hd_request_init(&r);
+    r.currents = run2_third;
+    r.n_currents = 1;
+    r.bases = bases;
+    r.n_bases = 1;
+    struct hd_parallel *par = hd_parallel_new(&r);
+    cr_assert_null(hd_parallel_parse(par, bases[0], &limits, &err));
+    cr_assert_str_eq(err.file, serial_err.file);
+    cr_assert_eq(err.line, serial_err.line);
+    cr_assert_str_eq(err.message, serial_err.message);
+    hd_parallel_free(par);
+}
+
+Test(parallel, a_base_never_taken_is_freed_unsaid)
+{
+    static const char *const bases[] = {"bad/stack-no-addresses.heap"};
+    struct hd_request r;
+    hd_request_init(&r);
+    r.currents = run2_third;
+    r.n_currents = 1;
+    r.bases = bases;
+    r.n_bases = 1;
+    hd_parallel_free(hd_parallel_new(&r)); /* as when the current fails */
+    cr_assert_eq(n_said, 0);
 }

@@ -36,6 +36,10 @@ cases=(
   "--text bin/leaky bad/truncated-mid-line.heap"
   "--text --base-binary bin/twobuilds-1 --base profiles/tc-twobuilds-1.0001.heap bin/twobuilds-2 profiles/tc-twobuilds-2.0001.heap"
   "--text --focus=nothing-matches bin/leaky profiles/tc-run1.0004.heap"
+  "--text --base bad/stack-no-addresses.heap bin/leaky profiles/tc-run1.0004.heap"
+  "--text --base bad/truncated-mid-line.heap bin/leaky profiles/tc-run1.0004.heap"
+  "--text --base bad/garbage-line.heap bin/leaky bad/truncated-mid-line.heap"
+  "--text --base profiles/tc-run1.0001.heap --base bad/tc-producer-cut-at-at.heap bin/leaky profiles/tc-run2.0003.heap"
   "--svg --base profiles/tc-run1.0001.heap bin/leaky profiles/tc-run2.0003.heap"
   "--dot --lines --base profiles/tc-cpp.0001.heap bin/leaky_cpp profiles/tc-cpp.0004.heap"
 )
