@@ -43,6 +43,19 @@ TestSuite(parallel, .init = setup, .fini = teardown);
 
 static const char *const run2_third[] = {"profiles/tc-run2.0003.heap"};
 
+/* A request for run2's third profile, named with BINARY (or NULL), less
+ * the N_BASES BASES. */
+static void request_of(struct hd_request *r, const char *binary, const char *const *bases,
+                       size_t n_bases)
+{
+    hd_request_init(r);
+    r->binary = binary;
+    r->currents = run2_third;
+    r->n_currents = 1;
+    r->bases = bases;
+    r->n_bases = n_bases;
+}
+
 static bool same_text(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
@@ -99,10 +112,7 @@ static size_t check_answers(const struct hd_request *r, size_t *others)
 Test(parallel, answers_handed_over_are_the_serial_ones)
 {
     struct hd_request r;
-    hd_request_init(&r);
-    r.binary = "bin/leaky";
-    r.currents = run2_third;
-    r.n_currents = 1;
+    request_of(&r, "bin/leaky", NULL, 0);
     /* leaky's 16 locations outside the allocator (testdata/README.md), all
      * named by its DWARF without a warning. */
     size_t others;
@@ -112,13 +122,10 @@ Test(parallel, answers_handed_over_are_the_serial_ones)
 Test(parallel, a_module_that_warns_is_left_to_the_run)
 {
     struct hd_request r;
-    hd_request_init(&r);
     /* Its .debug_rnglists is corrupt (testdata/README.md): the first
      * lookup warns, so the run's symbolizer makes every lookup itself and
      * says the warning in its place. */
-    r.binary = "bad/bad-rnglists.elf";
-    r.currents = run2_third;
-    r.n_currents = 1;
+    request_of(&r, "bad/bad-rnglists.elf", NULL, 0);
     size_t others;
     cr_assert_eq(check_answers(&r, &others), 0);
 }
@@ -154,11 +161,7 @@ Test(parallel, a_base_parsed_ahead_says_its_warnings_when_taken)
     said[0] = '\0';
 
     struct hd_request r;
-    hd_request_init(&r);
-    r.currents = run2_third;
-    r.n_currents = 1;
-    r.bases = bases;
-    r.n_bases = 1;
+    request_of(&r, NULL, bases, 1);
     struct hd_parallel *par = hd_parallel_new(&r);
     cr_assert_not_null(par);
     usleep(100000); /* the worker has parsed it by now, on a quiet machine */
@@ -181,11 +184,7 @@ Test(parallel, a_base_that_does_not_parse_gives_the_serial_error)
     struct hd_error serial_err, err;
     cr_assert_null(hd_parse_file(bases[0], &limits, &serial_err));
     struct hd_request r;
-    hd_request_init(&r);
-    r.currents = run2_third;
-    r.n_currents = 1;
-    r.bases = bases;
-    r.n_bases = 1;
+    request_of(&r, NULL, bases, 1);
     struct hd_parallel *par = hd_parallel_new(&r);
     cr_assert_null(hd_parallel_parse(par, bases[0], &limits, &err));
     cr_assert_str_eq(err.file, serial_err.file);
@@ -198,11 +197,7 @@ Test(parallel, a_base_never_taken_is_freed_unsaid)
 {
     static const char *const bases[] = {"bad/stack-no-addresses.heap"};
     struct hd_request r;
-    hd_request_init(&r);
-    r.currents = run2_third;
-    r.n_currents = 1;
-    r.bases = bases;
-    r.n_bases = 1;
+    request_of(&r, NULL, bases, 1);
     hd_parallel_free(hd_parallel_new(&r)); /* as when the current fails */
     cr_assert_eq(n_said, 0);
 }
