@@ -39,18 +39,25 @@ struct hd_parallel {
     pthread_t thread;
     bool thread_running;       /* started and not joined */
     bool preload;              /* the worker readies the binary */
-    /* The bases, parsed by the worker first, under LOCK: BASES[i] is
-     * request->bases[i]'s model (NULL with ERR set when it did not
-     * parse), its warnings held in CAPTURE, once DONE; taken by
-     * hd_parallel_parse().  N_BASES is 0 when the worker parses none. */
-    struct parsed_base {
+    /* Profiles parsed by the worker ahead of the caller, under LOCK: the
+     * bases of a diff, first of all; the snapshots of a series, one
+     * ahead.  PARSED[i] is AHEAD[i]'s model (NULL with ERR set when it
+     * did not parse), its warnings held in CAPTURE, once DONE; the caller
+     * takes them in order (hd_parallel_parse), N_TAKEN so far.  The
+     * worker parses AHEAD[i] once fewer than MAX_HELD are done and not
+     * taken, and stops at the first that fails, or at QUIT. */
+    const char *const *ahead;
+    size_t n_ahead;
+    size_t max_held;
+    size_t n_taken;
+    bool quit;
+    struct parsed {
         bool done;
         struct hd_model *model;
         struct hd_error err;
         struct hd_warning_capture capture;
-    } *bases;
-    size_t n_bases;
-    pthread_cond_t parsed_cond;  /* signalled when a base is done */
+    } *parsed;
+    pthread_cond_t parsed_cond;  /* signalled when one is done or taken */
 
     /* The shared work, under LOCK: ITEMS[0..N_ITEMS) are the lookups of
      * the locations the run's symbolizer names, sorted by module (the
@@ -116,7 +123,7 @@ static void *worker_main(void *par_);
 struct hd_parallel *hd_parallel_new(const struct hd_request *r)
 {
     enum mode mode = threads_mode();
-    if (mode == THREADS_OFF || r->no_symbols || r->trend)
+    if (mode == THREADS_OFF || r->trend)
         return NULL;
     struct hd_parallel *par = hd_calloc(1, sizeof *par);
     par->request = r;
@@ -133,16 +140,18 @@ struct hd_parallel *hd_parallel_new(const struct hd_request *r)
     for (size_t i = 0; i < r->n_bases; i++)
         stdin_base |= hd_input_is_stdin(r->bases[i]);
     if (large && !stdin_base && r->n_bases > 0) {
-        par->n_bases = r->n_bases;
-        par->bases = hd_calloc(r->n_bases, sizeof *par->bases);
+        par->ahead = r->bases;
+        par->n_ahead = r->n_bases;
+        par->max_held = r->n_bases;
+        par->parsed = hd_calloc(r->n_bases, sizeof *par->parsed);
     }
     /* The binary is known before the profiles are read: the worker opens
      * it, finds its debug file and decompresses its DWARF meanwhile. */
-    par->preload = r->binary && large;
-    if (par->preload || par->n_bases > 0)
+    par->preload = r->binary && large && !r->no_symbols;
+    if (par->preload || par->n_ahead > 0)
         par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
     if (!par->thread_running)
-        par->n_bases = 0;
+        par->n_ahead = 0;
     return par;
 }
 
@@ -202,31 +211,40 @@ static void post(struct hd_parallel *par)
     pthread_mutex_unlock(&par->lock);
 }
 
-/* Parse the bases, as the caller would, their warnings held back. */
-static void parse_bases(struct hd_parallel *par)
+/* Parse the profiles AHEAD, as the caller would, their warnings held
+ * back. */
+static void parse_ahead(struct hd_parallel *par)
 {
-    for (size_t i = 0; i < par->n_bases; i++) {
-        struct parsed_base *b = &par->bases[i];
+    for (size_t i = 0; i < par->n_ahead; i++) {
+        pthread_mutex_lock(&par->lock);
+        while (!par->quit && i >= par->n_taken + par->max_held)
+            pthread_cond_wait(&par->parsed_cond, &par->lock);
+        bool quit = par->quit;
+        pthread_mutex_unlock(&par->lock);
+        if (quit)
+            return;
+        struct parsed *p = &par->parsed[i];
         struct hd_warning_capture capture = {0};
         struct hd_error err = {0};
         hd_warning_capture(&capture);
-        struct hd_model *model =
-            hd_parse_file(par->request->bases[i], &par->request->limits, &err);
+        struct hd_model *model = hd_parse_file(par->ahead[i], &par->request->limits, &err);
         hd_warning_capture(NULL);
         pthread_mutex_lock(&par->lock);
-        b->model = model;
-        b->err = err;
-        b->capture = capture;
-        b->done = true;
+        p->model = model;
+        p->err = err;
+        p->capture = capture;
+        p->done = true;
         pthread_cond_broadcast(&par->parsed_cond);
         pthread_mutex_unlock(&par->lock);
+        if (!model)
+            return; /* the caller stops there too */
     }
 }
 
 static void *worker_main(void *par_)
 {
     struct hd_parallel *par = par_;
-    parse_bases(par);
+    parse_ahead(par);
     if (par->preload) {
         hd_warning_capture(&par->worker.capture);
         par->worker.sym = hd_core_symbolizer(par->request);
@@ -238,8 +256,10 @@ static void *worker_main(void *par_)
     pthread_mutex_lock(&par->lock);
     while (!par->posted)
         pthread_cond_wait(&par->posted_cond, &par->lock);
+    bool work = par->found != NULL;
     pthread_mutex_unlock(&par->lock);
-    share_work(par, &par->worker, false);
+    if (work)
+        share_work(par, &par->worker, false);
     return NULL;
 }
 
@@ -322,8 +342,11 @@ const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
                                                    const struct hd_model *model,
                                                    bool other_build)
 {
-    if (!par || par->model)
+    if (!par || par->model || par->request->no_symbols) {
+        if (par)
+            post(par); /* no work */
         return NULL;
+    }
     struct hd_sym_mains mains = hd_sym_mains_of(model, other_build);
     pthread_mutex_lock(&par->lock);
     gather_lookups(par, model, &mains);
@@ -358,22 +381,46 @@ const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
 struct hd_model *hd_parallel_parse(struct hd_parallel *par, const char *path,
                                    const struct hd_parse_limits *limits, struct hd_error *err)
 {
-    size_t i = 0;
-    while (par && i < par->n_bases && par->request->bases[i] != path)
-        i++;
-    if (!par || i == par->n_bases)
+    size_t i = par ? par->n_taken : 0;
+    if (!par || i == par->n_ahead || par->ahead[i] != path)
         return hd_parse_file(path, limits, err);
-    struct parsed_base *b = &par->bases[i];
+    struct parsed *p = &par->parsed[i];
     pthread_mutex_lock(&par->lock);
-    while (!b->done)
+    while (!p->done)
         pthread_cond_wait(&par->parsed_cond, &par->lock);
+    par->n_taken = i + 1;
+    pthread_cond_broadcast(&par->parsed_cond); /* room for the next */
     pthread_mutex_unlock(&par->lock);
-    hd_warning_replay(&b->capture); /* said where parsing it here says them */
-    if (!b->model && err)
-        *err = b->err;
-    struct hd_model *model = b->model;
-    b->model = NULL;
+    hd_warning_replay(&p->capture); /* said where parsing it here says them */
+    if (!p->model && err)
+        *err = p->err;
+    struct hd_model *model = p->model;
+    p->model = NULL;
     return model;
+}
+
+struct hd_parallel *hd_parallel_series(const struct hd_request *r, const char *const *paths,
+                                       size_t n)
+{
+    enum mode mode = threads_mode();
+    if (mode == THREADS_OFF || n < 2 ||
+        (mode == THREADS_AUTO && input_bytes(paths, n) < MIN_PRELOAD_INPUT))
+        return NULL;
+    struct hd_parallel *par = hd_calloc(1, sizeof *par);
+    par->request = r;
+    par->mode = mode;
+    pthread_mutex_init(&par->lock, NULL);
+    pthread_cond_init(&par->posted_cond, NULL);
+    pthread_cond_init(&par->parsed_cond, NULL);
+    par->ahead = paths;
+    par->n_ahead = n;
+    par->max_held = 1;
+    par->parsed = hd_calloc(n, sizeof *par->parsed);
+    par->posted = true; /* no lookups to share */
+    par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
+    if (!par->thread_running)
+        par->n_ahead = 0;
+    return par;
 }
 
 void hd_parallel_free(struct hd_parallel *par)
@@ -381,6 +428,10 @@ void hd_parallel_free(struct hd_parallel *par)
     if (!par)
         return;
     if (par->thread_running) {
+        pthread_mutex_lock(&par->lock);
+        par->quit = true; /* profiles not taken are not needed */
+        pthread_cond_broadcast(&par->parsed_cond);
+        pthread_mutex_unlock(&par->lock);
         post(par); /* if nothing did: there is no work */
         pthread_join(par->thread, NULL);
     }
@@ -393,11 +444,11 @@ void hd_parallel_free(struct hd_parallel *par)
     free(par->worker.dirty);
     hd_warning_capture_free(&par->mine.capture);
     hd_warning_capture_free(&par->worker.capture);
-    for (size_t i = 0; i < par->n_bases; i++) {
-        hd_model_free(par->bases[i].model); /* never taken: an earlier input failed */
-        hd_warning_capture_free(&par->bases[i].capture);
+    for (size_t i = 0; i < par->n_ahead; i++) {
+        hd_model_free(par->parsed[i].model); /* never taken: an earlier input failed */
+        hd_warning_capture_free(&par->parsed[i].capture);
     }
-    free(par->bases);
+    free(par->parsed);
     pthread_cond_destroy(&par->posted_cond);
     pthread_cond_destroy(&par->parsed_cond);
     pthread_mutex_destroy(&par->lock);

@@ -1,7 +1,8 @@
 /* The second core (README, "Threads").
  *
  * While the calling thread parses the currents, a worker thread parses
- * the bases, then readies the binary: it opens it, finds its debug file
+ * the bases (or, for a series, the next snapshot), then readies the
+ * binary: it opens it, finds its debug file
  * and decompresses the DWARF sections lookups read (shared by every open
  * of the file, symbolize/inflated.c).
  * Then the lookups of the locations the run's symbolizer names, sorted by
@@ -30,14 +31,27 @@
 
 struct hd_parallel;
 
-/* Ready the second core for REQUEST's run: NULL when threads are off,
- * nothing is symbolized (no_symbols), or REQUEST is a series. */
+/* Ready the second core for REQUEST's diff: NULL when threads are off
+ * or REQUEST is a series. */
 struct hd_parallel *hd_parallel_new(const struct hd_request *request);
 
+/* Ready the second core for REQUEST's series: the worker parses the N
+ * snapshots PATHS in order, one ahead of the caller, who takes each with
+ * hd_parallel_parse(); they are not symbolized ahead.  NULL when threads
+ * are off or the work is small. */
+struct hd_parallel *hd_parallel_series(const struct hd_request *request,
+                                       const char *const *paths, size_t n);
+
+/* hd_core_read_one, PATH parsed through PAR (hd_parallel_parse). */
+struct hd_model *hd_core_read_one_through(const struct hd_request *request,
+                                          struct hd_parallel *par, const char *path,
+                                          struct hd_symbolizer *sym, struct hd_error *err);
+
 /* PATH parsed as hd_parse_file(PATH, LIMITS, ERR) parses it: by the
- * worker, ahead of the caller, when PATH is one of the request's bases
- * (the same pointer), its warnings said now, where parsing it here would
- * say them; else here.  PAR NULL: here. */
+ * worker, ahead of the caller, when PATH is the next of the profiles it
+ * parses ahead (the same pointer: the request's bases, a series'
+ * snapshots), its warnings said now, where parsing it here would say
+ * them; else here.  PAR NULL: here. */
 struct hd_model *hd_parallel_parse(struct hd_parallel *par, const char *path,
                                    const struct hd_parse_limits *limits, struct hd_error *err);
 

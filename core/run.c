@@ -346,8 +346,15 @@ static struct hd_model *read_one(const struct hd_request *r, struct hd_parallel 
 struct hd_model *hd_core_read_one(const struct hd_request *r, const char *path,
                                   struct hd_symbolizer *sym, struct hd_error *err)
 {
+    return hd_core_read_one_through(r, NULL, path, sym, err);
+}
+
+struct hd_model *hd_core_read_one_through(const struct hd_request *r, struct hd_parallel *par,
+                                          const char *path, struct hd_symbolizer *sym,
+                                          struct hd_error *err)
+{
     struct input_facts facts;
-    return read_one(r, NULL, path, sym, r->binary, &facts, err);
+    return read_one(r, par, path, sym, r->binary, &facts, err);
 }
 
 /* ---- two builds ---- */

@@ -133,13 +133,25 @@ Test(parallel, a_module_that_warns_is_left_to_the_run)
 Test(parallel, threads_are_off_when_asked_or_not_needed)
 {
     struct hd_request r;
-    hd_request_init(&r);
+    request_of(&r, "bin/leaky", NULL, 0);
     setenv("HEAPDIFF_THREADS", "1", 1);
     cr_assert_null(hd_parallel_new(&r));
+    cr_assert_null(hd_parallel_series(&r, run2_third, 1));
     setenv("HEAPDIFF_THREADS", "2", 1);
-    r.no_symbols = true;
+    r.trend = true; /* a series has hd_parallel_series */
     cr_assert_null(hd_parallel_new(&r));
-    cr_assert_null(hd_parallel_lookups(NULL, NULL, false));
+    cr_assert_null(hd_parallel_series(&r, run2_third, 1), "one snapshot: nothing ahead");
+    /* --no-symbols: nothing to look up. */
+    r.trend = false;
+    r.no_symbols = true;
+    struct hd_parallel *par = hd_parallel_new(&r);
+    struct hd_error err;
+    struct hd_model *model = hd_core_read_inputs(&r, NULL, &err);
+    cr_assert_not_null(model, "%s", err.message);
+    cr_assert_null(hd_parallel_lookups(par, model, false));
+    cr_assert_null(hd_parallel_lookups(NULL, model, false));
+    hd_model_free(model);
+    hd_parallel_free(par);
     hd_parallel_free(NULL);
 }
 
@@ -200,4 +212,28 @@ Test(parallel, a_base_never_taken_is_freed_unsaid)
     request_of(&r, NULL, bases, 1);
     hd_parallel_free(hd_parallel_new(&r)); /* as when the current fails */
     cr_assert_eq(n_said, 0);
+}
+
+Test(parallel, a_series_is_parsed_one_snapshot_ahead_in_order)
+{
+    static const char *const snapshots[] = {
+        "profiles/tc-run1.0001.heap", "bad/stack-no-addresses.heap",
+        "profiles/tc-run1.0004.heap"};
+    struct hd_request r;
+    request_of(&r, NULL, NULL, 0);
+    struct hd_parallel *par = hd_parallel_series(&r, snapshots, 3);
+    cr_assert_not_null(par);
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    struct hd_error err;
+    for (size_t k = 0; k < 3; k++) {
+        size_t said_before = n_said;
+        struct hd_model *m = hd_parallel_parse(par, snapshots[k], &limits, &err);
+        cr_assert_not_null(m, "%s", err.message);
+        cr_assert_str_eq(m->inputs[0].path, snapshots[k]);
+        /* The second says its warning when taken, the others nothing. */
+        cr_assert_eq(n_said - said_before, k == 1 ? 1 : 0, "%s", said);
+        hd_model_free(m);
+    }
+    hd_parallel_free(par);
 }

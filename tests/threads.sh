@@ -40,6 +40,10 @@ cases=(
   "--text --base bad/truncated-mid-line.heap bin/leaky profiles/tc-run1.0004.heap"
   "--text --base bad/garbage-line.heap bin/leaky bad/truncated-mid-line.heap"
   "--text --base profiles/tc-run1.0001.heap --base bad/tc-producer-cut-at-at.heap bin/leaky profiles/tc-run2.0003.heap"
+  "--trend bin/trend profiles/je-trend.9284.*.heap"
+  "--trend --lines bin/leaky profiles/tc-run1.0001.heap profiles/tc-run1.0002.heap profiles/tc-run1.0003.heap profiles/tc-run1.0004.heap"
+  "--trend bin/leaky profiles/tc-run1.0001.heap bad/stack-no-addresses.heap profiles/tc-run1.0004.heap"
+  "--trend bin/leaky profiles/tc-run1.0001.heap profiles/tc-run1.0002.heap bad/truncated-mid-line.heap profiles/tc-run1.0004.heap"
   "--svg --base profiles/tc-run1.0001.heap bin/leaky profiles/tc-run2.0003.heap"
   "--dot --lines --base profiles/tc-cpp.0001.heap bin/leaky_cpp profiles/tc-cpp.0004.heap"
 )
