@@ -193,8 +193,16 @@ static bool claim(struct hd_parallel *par, struct side *side, bool low, size_t *
 static void share_work(struct hd_parallel *par, struct side *side, bool low)
 {
     hd_warning_capture(&side->capture);
-    if (!side->sym)
+    if (!side->sym) {
         side->sym = hd_core_symbolizer(par->request);
+        /* The worker decompresses the binary's sections largest first:
+         * this end takes the others meanwhile, smallest first. */
+        if (par->preload) {
+            hd_sym_preload(side->sym, par->request->binary, true, false);
+            hd_sym_say_summary(side->sym);
+            side->preload_warned = side->capture.n_warnings > 0;
+        }
+    }
     side->dirty = hd_calloc(par->n_keys + 1, sizeof *side->dirty);
     size_t k;
     while (claim(par, side, low, &k))
@@ -248,7 +256,7 @@ static void *worker_main(void *par_)
     if (par->preload) {
         hd_warning_capture(&par->worker.capture);
         par->worker.sym = hd_core_symbolizer(par->request);
-        hd_sym_preload(par->worker.sym, par->request->binary, true);
+        hd_sym_preload(par->worker.sym, par->request->binary, true, true);
         hd_sym_say_summary(par->worker.sym);
         hd_warning_capture(NULL);
         par->worker.preload_warned = par->worker.capture.n_warnings > 0;

@@ -1345,20 +1345,21 @@ int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
     return 0;
 }
 
-void hd_sym_dwarf_preload(struct hd_sym_dwarf *d)
+void hd_sym_dwarf_preload(struct hd_sym_dwarf *d, bool largest_first)
 {
     const struct object *obj = &d->main_obj;
     bool done[N_WANTED + 1] = {true}; /* [0] is ELF's null section */
     for (size_t round = 1; round < obj->n; round++) {
-        size_t largest = 0;
+        size_t next = 0;
         for (size_t i = 1; i < obj->n; i++)
-            if (!done[i] && (largest == 0 || obj->sizes[i] > obj->sizes[largest]))
-                largest = i;
-        done[largest] = true;
+            if (!done[i] && (next == 0 || (largest_first ? obj->sizes[i] > obj->sizes[next]
+                                                         : obj->sizes[i] < obj->sizes[next])))
+                next = i;
+        done[next] = true;
         const uint8_t *p;
         size_t size;
         /* A failure is met again, and said, when libdwarf asks. */
-        hd_sym_elf_section(obj->elf, obj->names[largest], &p, &size, NULL);
+        hd_sym_elf_section(obj->elf, obj->names[next], &p, &size, NULL);
     }
 }
 

@@ -718,11 +718,12 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_ma
     return 0;
 }
 
-void hd_sym_preload(struct hd_symbolizer *sym, const char *module_path, bool is_main)
+void hd_sym_preload(struct hd_symbolizer *sym, const char *module_path, bool is_main,
+                    bool largest_first)
 {
     struct module *m = ready_module(sym, module_for(sym, module_path, is_main));
     if (m->dwarf)
-        hd_sym_dwarf_preload(m->dwarf);
+        hd_sym_dwarf_preload(m->dwarf, largest_first);
 }
 
 bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, bool is_main,
