@@ -120,17 +120,32 @@ static uint64_t input_bytes(const char *const *paths, size_t n)
 
 static void *worker_main(void *par_);
 
-struct hd_parallel *hd_parallel_new(const struct hd_request *r)
+/* A second core for R's run in MODE, its worker not started. */
+static struct hd_parallel *new_parallel(const struct hd_request *r, enum mode mode)
 {
-    enum mode mode = threads_mode();
-    if (mode == THREADS_OFF || r->trend)
-        return NULL;
     struct hd_parallel *par = hd_calloc(1, sizeof *par);
     par->request = r;
     par->mode = mode;
     pthread_mutex_init(&par->lock, NULL);
     pthread_cond_init(&par->posted_cond, NULL);
     pthread_cond_init(&par->parsed_cond, NULL);
+    return par;
+}
+
+/* Start PAR's worker; without one, nothing is parsed ahead. */
+static void start_worker(struct hd_parallel *par)
+{
+    par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
+    if (!par->thread_running)
+        par->n_ahead = 0;
+}
+
+struct hd_parallel *hd_parallel_new(const struct hd_request *r)
+{
+    enum mode mode = threads_mode();
+    if (mode == THREADS_OFF || r->trend)
+        return NULL;
+    struct hd_parallel *par = new_parallel(r, mode);
     bool large = mode == THREADS_FORCED ||
                  input_bytes(r->currents, r->n_currents) + input_bytes(r->bases, r->n_bases) >=
                      MIN_PRELOAD_INPUT;
@@ -149,9 +164,7 @@ struct hd_parallel *hd_parallel_new(const struct hd_request *r)
      * it, finds its debug file and decompresses its DWARF meanwhile. */
     par->preload = r->binary && large && !r->no_symbols;
     if (par->preload || par->n_ahead > 0)
-        par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
-    if (!par->thread_running)
-        par->n_ahead = 0;
+        start_worker(par);
     return par;
 }
 
@@ -371,7 +384,7 @@ const struct hd_sym_location **hd_parallel_lookups(struct hd_parallel *par,
     if (!enough)
         return NULL;
     if (!par->thread_running)
-        par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
+        start_worker(par);
     /* Without a worker (it could not start), the caller's scratch would
      * only repeat the run's symbolizer's work. */
     if (par->thread_running) {
@@ -414,20 +427,13 @@ struct hd_parallel *hd_parallel_series(const struct hd_request *r, const char *c
     if (mode == THREADS_OFF || n < 2 ||
         (mode == THREADS_AUTO && input_bytes(paths, n) < MIN_PRELOAD_INPUT))
         return NULL;
-    struct hd_parallel *par = hd_calloc(1, sizeof *par);
-    par->request = r;
-    par->mode = mode;
-    pthread_mutex_init(&par->lock, NULL);
-    pthread_cond_init(&par->posted_cond, NULL);
-    pthread_cond_init(&par->parsed_cond, NULL);
+    struct hd_parallel *par = new_parallel(r, mode);
     par->ahead = paths;
     par->n_ahead = n;
     par->max_held = 1;
     par->parsed = hd_calloc(n, sizeof *par->parsed);
     par->posted = true; /* no lookups to share */
-    par->thread_running = pthread_create(&par->thread, NULL, worker_main, par) == 0;
-    if (!par->thread_running)
-        par->n_ahead = 0;
+    start_worker(par);
     return par;
 }
 
