@@ -12,8 +12,8 @@
 #include "error.h"
 #include "input.h"
 
-/* Fewer lookups than this in the largest module are not worth a second
- * symbolizer (it reads that module's DWARF headers again). */
+/* Fewer lookups than this are not worth a second symbolizer (it opens
+ * the modules and reads their DWARF headers again). */
 #define MIN_SHARED_LOOKUPS 256
 /* Profiles smaller than this (together) do not have the worker start
  * before they are parsed: readying a large binary could then take longer
@@ -23,7 +23,7 @@
 enum mode { THREADS_OFF, THREADS_AUTO, THREADS_FORCED };
 
 /* One side's scratch: a symbolizer of the run's options, used by one
- * thread only, and whether it has warned. */
+ * thread only, and what it has warned about. */
 struct side {
     struct hd_symbolizer *sym;
     struct hd_warning_capture capture; /* its warnings so far */
@@ -39,7 +39,8 @@ struct hd_parallel {
     pthread_t thread;
     bool thread_running;       /* started and not joined */
     bool preload;              /* the worker readies the binary */
-    /* Profiles parsed by the worker ahead of the caller, under LOCK: the
+    /* Profiles parsed by the worker ahead of the caller, under LOCK (the
+     * caller alone writes N_TAKEN, and may read it without): the
      * bases of a diff, first of all; the snapshots of a series, one
      * ahead.  PARSED[i] is AHEAD[i]'s model (NULL with ERR set when it
      * did not parse), its warnings held in CAPTURE, once DONE; the caller
