@@ -318,7 +318,8 @@ static uint32_t key_of(struct hd_parallel *par, size_t *capacity, const char *mo
 }
 
 /* Every lookup of MODEL's locations that the run's symbolizer names
- * (not the allocator's, not the other build's, not unmapped addresses)
+ * (not the allocator's, not those the input names, not the other
+ * build's, not unmapped addresses)
  * into PAR's items and keys, in ITEMS' order. */
 static void gather_lookups(struct hd_parallel *par, const struct hd_model *model,
                            const struct hd_sym_mains *mains)
@@ -333,7 +334,7 @@ static void gather_lookups(struct hd_parallel *par, const struct hd_model *model
         const struct hd_location *l = &model->locations[i];
         const char *module;
         bool is_main;
-        if (l->is_allocator || l->mapping == HD_NO_MAPPING ||
+        if (l->is_allocator || l->origin == HD_ORIGIN_INPUT || l->mapping == HD_NO_MAPPING ||
             hd_sym_lookup_key(model, mains, i, &module, &is_main))
             continue;
         /* A mapping's locations share its module and is_main. */

@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "path.h"
 #include "sequence.h"
+#include "vaddrs.h"
 
 void hd_request_init(struct hd_request *r)
 {
@@ -74,6 +75,7 @@ static struct hd_symbolizer *new_symbolizer(const struct hd_request *r, const ch
     options.demangle = r->demangle;
     options.full_names = r->full_names;
     options.verbose = r->verbose;
+    options.cache_dir = r->cache_dir;
     struct hd_symbolizer *sym = hd_sym_new(&options); /* copies the options */
     free(prefixes);
     return sym;
@@ -319,11 +321,25 @@ static struct hd_model *read_one(const struct hd_request *r, struct hd_parallel 
         return NULL;
     const struct hd_model_input *in = &m->inputs[0];
     enum hd_value_type value = r->graph.value;
+    if (in->format == HD_FORMAT_MASSIF && value != HD_VALUE_INUSE_SPACE) {
+        hd_error_set(err, in->path, 0,
+                     "valgrind massif counts bytes in use only, not objects nor what was "
+                     "allocated and freed: it has no value but --inuse_space");
+        hd_model_free(m);
+        return NULL;
+    }
     if ((value == HD_VALUE_ALLOC_SPACE || value == HD_VALUE_ALLOC_OBJECTS) &&
         !in->has_alloc_values) {
         hd_error_set(err, in->path, 0,
                      "has no allocated values: every allocated pair is 0: 0 (jemalloc "
                      "writes them only with prof_accum:true)");
+        hd_model_free(m);
+        return NULL;
+    }
+    if (hd_value_is_objects(value) && in->lacks_objects) {
+        hd_error_set(err, in->path, 0,
+                     "has no object counts, only bytes (its sample types are space ones): "
+                     "use --inuse_space or --alloc_space");
         hd_model_free(m);
         return NULL;
     }
@@ -336,8 +352,10 @@ static struct hd_model *read_one(const struct hd_request *r, struct hd_parallel 
         if (hd_model_select_thread(m, r->thread) == 0)
             hd_warn("%s: thread %ld has no samples", in->path, r->thread);
     }
-    if (sym)
+    if (sym) {
+        hd_sym_place_vaddrs(sym, m);
         hd_model_identify_modules(m, read_build_id, sym);
+    }
     gather_facts(sym, m, path, facts);
     check_binary(binary, sym, facts);
     return m;
@@ -609,6 +627,8 @@ static enum hd_outcome check_trend_gates(const struct hd_request *r,
 
 enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
+    if (r->memory)
+        return hd_core_memory(r, err);
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
     struct hd_filters *filters = NULL;
     if (hd_filters_compile(r->filters, &filters, err) != 0 ||

@@ -29,6 +29,24 @@ static void attach_frames(struct hd_model *model, uint32_t id,
     l->n_frames = kept;
 }
 
+/* Cut given location ID's frames (the input's, never looked up) as
+ * attach_frames cuts the symbolizer's. */
+static void cut_given_frames(struct hd_model *model, uint32_t id, struct hd_wrappers *wrappers)
+{
+    struct hd_location *l = &model->locations[id];
+    const char *wrapper;
+    uint32_t n = l->n_given_frames;
+    uint32_t kept = hd_allocator_given_caller_frames(l->given_frames, n, wrappers, &wrapper);
+    if (wrapper)
+        hd_wrappers_record(wrappers, id, wrapper);
+    if (kept == 0) {
+        l->is_allocator = true;
+        kept = n;
+    }
+    l->frames = l->given_frames + (n - kept);
+    l->n_frames = kept;
+}
+
 static void annotate_from(struct hd_symbolizer *sym, struct hd_symbolizer *other_sym,
                           struct hd_model *model, struct hd_wrappers *wrappers,
                           size_t first_location, const struct hd_sym_location *const *found);
@@ -91,10 +109,16 @@ static void annotate_from(struct hd_symbolizer *sym, struct hd_symbolizer *other
 {
     hd_allocator_mark_libraries(model, first_location);
     struct hd_sym_mains mains = hd_sym_mains_of(model, other_sym != NULL);
-    for (size_t i = first_location; sym && i < model->n_locations; i++) {
+    for (size_t i = first_location; i < model->n_locations; i++) {
         /* Frames in allocator libraries are all left out: no need to read
          * the library, nor to warn about its lack of debug info. */
         if (model->locations[i].is_allocator)
+            continue;
+        if (model->locations[i].origin == HD_ORIGIN_INPUT) {
+            cut_given_frames(model, (uint32_t)i, wrappers);
+            continue;
+        }
+        if (!sym) /* --no-symbols */
             continue;
         const char *module;
         bool is_main;

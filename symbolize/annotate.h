@@ -10,7 +10,9 @@
 
 /* Mark MODEL's allocator frames (allocator.h) and, unless SYM is NULL
  * (--no-symbols), symbolize every location once and fill its frames
- * (innermost first, as model.h orders them).  Under WRAPPERS (NULL: the
+ * (innermost first, as model.h orders them).  Locations whose frames the
+ * input gave (HD_ORIGIN_INPUT) are never looked up: their frames are cut
+ * of allocator entries and wrappers by name, as looked-up ones are.  Under WRAPPERS (NULL: the
  * wrapper rule is off) wrappers are cut as allocator frames are, and
  * recorded there for the header.  A location of the main program (the
  * module of hd_model_main_mapping) is looked up with is_main set, so the

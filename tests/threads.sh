@@ -49,15 +49,17 @@ cases=(
 )
 
 echo "TAP version 13"
-echo "1..${#cases[@]}"
+echo "1..$((${#cases[@]} + 1))"
 n=0
 for args in "${cases[@]}"; do
   n=$((n + 1))
+  # Both runs cold: each with an empty symbol cache of its own.
+  rm -rf "$tmp/cache1" "$tmp/cache2"
   # shellcheck disable=SC2086  # each case is a list of words
-  HEAPDIFF_THREADS=1 "$heapdiff" $args >"$tmp/out1" 2>"$tmp/err1"
+  HEAPDIFF_CACHE_DIR=$tmp/cache1 HEAPDIFF_THREADS=1 "$heapdiff" $args >"$tmp/out1" 2>"$tmp/err1"
   status1=$?
   # shellcheck disable=SC2086
-  HEAPDIFF_THREADS=2 "$heapdiff" $args >"$tmp/out2" 2>"$tmp/err2"
+  HEAPDIFF_CACHE_DIR=$tmp/cache2 HEAPDIFF_THREADS=2 "$heapdiff" $args >"$tmp/out2" 2>"$tmp/err2"
   status2=$?
   # A run that says nothing at all would compare equal for no reason.
   if [ "$status1" = "$status2" ] && cmp -s "$tmp/out1" "$tmp/out2" &&
@@ -69,3 +71,21 @@ for args in "${cases[@]}"; do
   diff "$tmp/err1" "$tmp/err2" | sed 's/^/#   /' | head -10
   diff "$tmp/out1" "$tmp/out2" | sed 's/^/#   /' | head -10
 done
+
+# Warm: the symbol cache a run without threads wrote answers both alike.
+n=$((n + 1))
+warm="--text --lines --base profiles/je-cpp-accum.1.heap bin/leaky_cpp profiles/je-cpp-accum.4.heap"
+rm -rf "$tmp/cache"
+# shellcheck disable=SC2086
+HEAPDIFF_CACHE_DIR=$tmp/cache HEAPDIFF_THREADS=1 "$heapdiff" $warm >/dev/null 2>&1
+# shellcheck disable=SC2086
+HEAPDIFF_CACHE_DIR=$tmp/cache HEAPDIFF_THREADS=1 "$heapdiff" $warm >"$tmp/out1" 2>"$tmp/err1"
+# shellcheck disable=SC2086
+HEAPDIFF_CACHE_DIR=$tmp/cache HEAPDIFF_THREADS=2 "$heapdiff" $warm >"$tmp/out2" 2>"$tmp/err2"
+if cmp -s "$tmp/out1" "$tmp/out2" && cmp -s "$tmp/err1" "$tmp/err2" && [ -s "$tmp/out1" ]; then
+  echo "ok $n - the same with and without threads from a warm symbol cache: heapdiff $warm"
+else
+  echo "not ok $n - threads change a warm run: heapdiff $warm"
+  diff "$tmp/err1" "$tmp/err2" | sed 's/^/#   /' | head -10
+  diff "$tmp/out1" "$tmp/out2" | sed 's/^/#   /' | head -10
+fi
