@@ -224,7 +224,8 @@ struct hd_series {
 /* Read REQUEST's currents as a series: each argument a profile, a
  * directory (its *.heap and *.heap.gz files) or a glob; ordered as their
  * producer wrote them (hd_sort_snapshots); at least 3.  One snapshot is
- * held at a time: each is aligned, its new locations symbolized with SYM
+ * held at a time (and the next, parsed meanwhile on a second core,
+ * core/parallel.h): each is aligned, its new locations symbolized with SYM
  * (none with no_symbols) and WRAPPERS, its graph built with FILTERS and
  * added to the trend; then it is dropped.  Fills *SERIES; 0, or -1 with
  * *ERR set. */

@@ -12,6 +12,7 @@
 
 #include "annotate.h"
 #include "array.h"
+#include "parallel.h"
 #include "sequence.h"
 
 /* The snapshots of a series: the paths given, a directory's profiles, a
@@ -167,9 +168,12 @@ int hd_core_read_series(const struct hd_request *r, struct hd_symbolizer *sym,
     options.filters = filters;
     struct hd_model *model = hd_model_new();
     struct hd_trend *trend = hd_trend_new(list.n);
+    /* The second core parses the next snapshot meanwhile. */
+    struct hd_parallel *par = hd_parallel_series(r, (const char *const *)list.paths, list.n);
     for (size_t k = 0; k < list.n; k++) {
-        struct hd_model *one = hd_core_read_one(r, list.paths[k], sym, err);
+        struct hd_model *one = hd_core_read_one_through(r, par, list.paths[k], sym, err);
         if (!one) {
+            hd_parallel_free(par);
             hd_model_free(model);
             hd_trend_free(trend);
             list_free(&list);
@@ -191,6 +195,7 @@ int hd_core_read_series(const struct hd_request *r, struct hd_symbolizer *sym,
         if (k == 0)
             hd_model_set_role(model, 0, HD_ROLE_BASE);
     }
+    hd_parallel_free(par);
     if (sym && !r->no_symbols)
         hd_sym_say_summary(sym);
     hd_trend_classify(trend, &r->thresholds);

@@ -354,7 +354,8 @@ static void add_candidate(struct candidates *c, const char *root, const char *pa
 static bool open_object(struct hd_symbolizer *sym, struct module *m, const char *path,
                         bool search)
 {
-    static struct candidates cands;
+    /* Too big for the stack; one per thread (core/parallel.c). */
+    static _Thread_local struct candidates cands;
     cands.n = 0;
     const struct hd_sym_options *o = &sym->options;
     if (search) {
@@ -812,6 +813,14 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_ma
     }
     *out = a->location;
     return 0;
+}
+
+void hd_sym_preload(struct hd_symbolizer *sym, const char *module_path, bool is_main,
+                    bool largest_first)
+{
+    struct module *m = ready_module(sym, module_for(sym, module_path, is_main));
+    if (m->dwarf)
+        hd_sym_dwarf_preload(m->dwarf, largest_first);
 }
 
 bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, bool is_main,

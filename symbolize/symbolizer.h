@@ -135,6 +135,14 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path,
                   bool is_main, uint64_t return_offset,
                   const struct hd_sym_location **out);
 
+/* Ready MODULE_PATH (IS_MAIN as for hd_sym_lookup) for lookups ahead of
+ * them: its file and debug file opened, and the debug sections a lookup
+ * reads decompressed, LARGEST_FIRST or smallest first (core/parallel.c
+ * does this on a second thread while the profile is parsed, and on both
+ * ends at once).  Warns and notes what a first lookup would. */
+void hd_sym_preload(struct hd_symbolizer *sym, const char *module_path, bool is_main,
+                    bool largest_first);
+
 /* The build-id of the file that lookups of MODULE_PATH (IS_MAIN as for
  * hd_sym_lookup) read, as lowercase hex into HEX (of SIZE bytes).  Returns
  * false when that file cannot be opened, has no build-id, or HEX is too
