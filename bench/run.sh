@@ -12,7 +12,8 @@
 #                   pprof-go -text -base ...;  google-pprof --text --base=...
 #   warm runs       heapdiff again with its symbol cache filled, against
 #                   heapdiff --no-symbols (the parse alone) and the cold run
-#   one core        the jemalloc pair with HEAPDIFF_THREADS=1
+#   one core        the jemalloc pair as heapdiff chooses (threads when a
+#                   core is idle), with HEAPDIFF_THREADS=1 and with =2
 #   parse speed     heapdiff --no-symbols on je-big.heap and je-big.heap.gz
 #                   (80 MB of text), and gzip -dc of the latter (inflate alone)
 #   big graph       heapdiff --svg of je-big.heap (about 146k stacks)
@@ -105,6 +106,7 @@ done
 c="one core against two, jemalloc pair"
 cmd "$c" "heapdiff cold" "${cold[@]}" -- "${hd[@]}" --base "$in/je-1.heap" "$python" "$in/je-2.heap"
 cmd "$c" "heapdiff cold, 1 thread" "${cold[@]}" HEAPDIFF_THREADS=1 -- "${hd[@]}" --base "$in/je-1.heap" "$python" "$in/je-2.heap"
+cmd "$c" "heapdiff cold, 2 threads" "${cold[@]}" HEAPDIFF_THREADS=2 -- "${hd[@]}" --base "$in/je-1.heap" "$python" "$in/je-2.heap"
 
 c="parse speed, big profile"
 cmd "$c" "heapdiff --no-symbols" -- "${hd[@]}" --no-symbols "$python" "$in/je-big.heap"
