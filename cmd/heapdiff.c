@@ -27,12 +27,14 @@ struct settings {
     const char *base;
     bool drop_negative, normalize;
     const char *thread;
+    const char *leak_kinds; /* --leak-kind, as given */
     const char *filters[HD_FILTER_COUNT];
     const char *wrappers;
     bool no_wrappers;
     struct hd_string_list lib_prefixes, debug_dirs;
     const char *sysroot;
     bool no_demangle, full_names, no_symbols;
+    bool no_cache;
     struct hd_string_list trim_paths, source_paths;
     const char *report_argument; /* the report kind's: --list RE */
     const char *output;
@@ -44,6 +46,7 @@ struct settings {
     const char *base_binary; /* --base-binary: the base's own build */
     struct hd_string_list base_lib_prefixes;
     struct hd_gates gates; /* the CI gates' options, as given */
+    bool memory; /* --memory: the arguments are memory captures */
 };
 
 static struct settings settings = {
@@ -78,6 +81,8 @@ static const struct hd_option other_options[] = {
      "with --trend, the late part is the last F of the snapshots (default 0.5)", NULL},
     {"trend-noise-floor", 0, HD_OPTION_FRACTION, &settings.trend_noise_floor, 0, "F",
      "with --trend, changes under F of a row's largest value are noise (default 0.01)", NULL},
+    FLAG("memory", memory, "the arguments are memory captures (smaps, pmap, allocator "
+         "statistics; files or directories): RSS by class, and what grew"),
     FLAG("inuse-space", inuse_space, "bytes in use (the default)"),
     FLAG("inuse-objects", inuse_objects, "objects in use"),
     FLAG("alloc-space", alloc_space, "bytes ever allocated"),
@@ -86,6 +91,9 @@ static const struct hd_option other_options[] = {
     FLAG("normalize", normalize, "with --base: scale the base to the current total first"),
     {"thread", 0, HD_OPTION_STRING, &settings.thread, 0, "N",
      "only jemalloc thread N (its tN: lines)", NULL},
+    {"leak-kind", 0, HD_OPTION_STRING, &settings.leak_kinds, 0, "KINDS",
+     "memcheck XML and LSan: the leaks read, of definite, indirect, possible, reachable "
+     "or all (default: valgrind's definite,possible; LSan's definite,indirect)", NULL},
     {"max-input-size", 0, HD_OPTION_SIZE, &settings.max_input_size, 0, "SIZE",
      "refuse a profile whose text (after gunzip) exceeds SIZE bytes; K, M, G "
      "suffixes (default 1G)", NULL},
@@ -147,6 +155,7 @@ static const struct hd_option other_options[] = {
     FLAG("no-demangle", no_demangle, "show C++ and Rust names mangled"),
     FLAG("full-names", full_names, "keep argument lists and template arguments"),
     FLAG("no-symbols", no_symbols, "do not symbolize: frames as module+0xoffset"),
+    FLAG("no-cache", no_cache, "neither read nor write the symbol cache (~/.cache/heapdiff)"),
     {"base-binary", 0, HD_OPTION_STRING, &settings.base_binary, 0, "FILE",
      "the program that wrote --base, when another build than BINARY", NULL},
     {"base-lib-prefix", 0, HD_OPTION_LIST, &settings.base_lib_prefixes, 0, "DIR",
@@ -208,6 +217,7 @@ static void print_usage(FILE *out, const struct hd_option *table)
     fputs("usage: heapdiff [OPTIONS] [BINARY] PROFILE...\n"
           "       heapdiff --base BASE [OPTIONS] [BINARY] PROFILE...\n"
           "       heapdiff --trend [OPTIONS] [BINARY] SNAPSHOT...\n"
+          "       heapdiff --memory [--trend] [--json|--html] CAPTURE...\n"
           "\n"
           "Reads gperftools and jemalloc heap profiles (gzip'ed or not) and shows\n"
           "where memory is; with --base, where it grew.  Several PROFILEs are summed;\n"
@@ -215,6 +225,9 @@ static void print_usage(FILE *out, const struct hd_option *table)
           "ELF header, is the program that wrote them.  With --trend, the PROFILEs\n"
           "(files, directories of dumps, globs) are a series, ordered by dump number.\n"
           "Options take '-' or '_' in names, one dash or two, and --opt=V or --opt V.\n"
+          "valgrind massif output is read too: FILE#N is its snapshot N, FILE its\n"
+          "last detailed one; with --trend, FILE is all its detailed snapshots.\n"
+          "pprof's profile.proto files (Go, tcmalloc, jemalloc_pprof) are read too.\n"
           "\n"
           "Options:\n",
           out);
@@ -334,6 +347,12 @@ static int make_request(struct hd_request *request, const char **positional, int
     long thread = unit == -2 ? -2 : chosen_thread(err);
     if (value < 0 || unit == -2 || thread == -2)
         return -1;
+    if (settings.leak_kinds && hd_leak_kinds_parse(settings.leak_kinds,
+                                                   &request->limits.leak_kinds) != 0)
+        return hd_error_set(err, NULL, 0,
+                            "--leak-kind takes definite, indirect, possible, reachable or "
+                            "all, separated by commas, not '%s'",
+                            settings.leak_kinds);
     if ((settings.compare || settings.drop_negative || settings.normalize) && !settings.base)
         return hd_error_set(err, NULL, 0, "--compare, --drop_negative and --normalize need --base");
     if (settings.trend && settings.base)
@@ -348,8 +367,12 @@ static int make_request(struct hd_request *request, const char **positional, int
                             "and 1, --trend-noise-floor below 1");
     if (check_gates(err) != 0)
         return -1;
+    if (settings.memory && (settings.base || hd_gates_any(&settings.gates)))
+        return hd_error_set(err, NULL, 0,
+                            "--memory compares its captures in order: --base and the gates "
+                            "do not apply");
     int first_profile = 0;
-    if (n > 0 && hd_input_is_elf_program(positional[0]))
+    if (n > 0 && !settings.memory && hd_input_is_elf_program(positional[0]))
         request->binary = positional[first_profile++];
     if (first_profile >= n)
         return -2;
@@ -374,6 +397,9 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->trim_paths = settings.trim_paths.items;
     request->n_trim_paths = settings.trim_paths.n;
     request->verbose = settings.verbose;
+    static char cache_dir[4096];
+    if (!settings.no_cache && hd_sym_cache_default_dir(cache_dir, sizeof cache_dir))
+        request->cache_dir = cache_dir;
     request->wrappers = settings.wrappers;
     request->no_default_wrappers = settings.no_wrappers;
     if ((settings.base_binary || settings.base_lib_prefixes.n > 0) && !settings.base)
@@ -421,6 +447,7 @@ static int make_request(struct hd_request *request, const char **positional, int
     request->source.n_source_paths = settings.source_paths.n;
     request->output = settings.output;
     request->gates = settings.gates;
+    request->memory = settings.memory;
     return 0;
 }
 
@@ -443,7 +470,9 @@ int main(int argc, char **argv)
     } else {
         int made = make_request(&request, positional, n_positional, &err);
         if (made == -2) {
-            fputs("heapdiff: no profile given\n", stderr);
+            fputs(settings.memory ? "heapdiff: no memory capture given\n"
+                                  : "heapdiff: no profile given\n",
+                  stderr);
             print_usage(stderr, table);
         } else if (made != 0) {
             status = fail(&err);

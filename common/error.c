@@ -52,6 +52,14 @@ void hd_warning_set_sink(hd_warning_sink *sink, void *context)
     warning_context = context;
 }
 
+/* The calling thread's capture (hd_warning_capture), or NULL. */
+static _Thread_local struct hd_warning_capture *capture_on;
+
+void hd_warning_capture(struct hd_warning_capture *capture)
+{
+    capture_on = capture;
+}
+
 void hd_warn(const char *fmt, ...)
 {
     char text[1024];
@@ -59,12 +67,32 @@ void hd_warn(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    if (capture_on) {
+        HD_ARRAY_RESERVE(capture_on->texts, capture_on->capacity, capture_on->n_warnings + 1);
+        capture_on->texts[capture_on->n_warnings++] = hd_strdup(text);
+        return;
+    }
     for (size_t i = 0; i < n_said; i++)
         if (strcmp(said[i], text) == 0)
             return;
     HD_ARRAY_RESERVE(said, capacity_said, n_said + 1);
     said[n_said++] = hd_strdup(text);
     warning_sink(warning_context, text);
+}
+
+void hd_warning_replay(struct hd_warning_capture *capture)
+{
+    for (size_t i = 0; i < capture->n_warnings; i++)
+        hd_warn("%s", capture->texts[i]);
+    hd_warning_capture_free(capture);
+}
+
+void hd_warning_capture_free(struct hd_warning_capture *capture)
+{
+    for (size_t i = 0; i < capture->n_warnings; i++)
+        free(capture->texts[i]);
+    free(capture->texts);
+    *capture = (struct hd_warning_capture){0};
 }
 
 size_t hd_warnings_said(const char *const **texts)

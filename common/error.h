@@ -44,4 +44,22 @@ size_t hd_warnings_said(const char *const **texts);
 /* Forget which warnings were said (tests use this between cases). */
 void hd_warning_reset(void);
 
+/* Warnings held back on one thread (core/parallel.c): while a capture is
+ * on, hd_warn() on the calling thread only appends its text to *CAPTURE,
+ * touching nothing shared, so that a worker thread's warnings can be said
+ * later, in the serial order (hd_warning_replay), or its work redone.
+ * Other threads are not affected.  CAPTURE NULL turns it off. */
+struct hd_warning_capture {
+    size_t n_warnings; /* hd_warn calls while on */
+    char **texts;      /* their texts, in order (owned) */
+    size_t capacity;
+};
+void hd_warning_capture(struct hd_warning_capture *capture);
+
+/* Say CAPTURE's warnings through hd_warn(), in order, and empty it. */
+void hd_warning_replay(struct hd_warning_capture *capture);
+
+/* Free CAPTURE's texts (not CAPTURE itself). */
+void hd_warning_capture_free(struct hd_warning_capture *capture);
+
 #endif

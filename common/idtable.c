@@ -3,6 +3,7 @@
 
 #include "array.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -13,18 +14,23 @@
  * invertible hash lets a crafted file put every key in one probe run
  * (100,000 addresses took 18.7 s instead of 0.29).  The key is random per
  * process; nothing heapdiff prints depends on it, since every table is
- * read in id order, never in slot order.  heapdiff is single-threaded. */
+ * read in id order, never in slot order.  It is drawn once, whichever
+ * thread (core/parallel.c) hashes first: an atomic, so that the hot path
+ * stays one load. */
+static _Atomic uint64_t key; /* 0 until drawn; a drawn key is odd */
+
 static uint64_t hash_key(void)
 {
-    static uint64_t key;
-    static bool have_key;
-    if (!have_key) {
-        if (getrandom(&key, sizeof key, 0) != (ssize_t)sizeof key)
-            key = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&key ^ (uint64_t)getpid();
-        key |= 1;
-        have_key = true;
-    }
-    return key;
+    uint64_t k = atomic_load_explicit(&key, memory_order_relaxed);
+    if (k != 0)
+        return k;
+    if (getrandom(&k, sizeof k, 0) != (ssize_t)sizeof k)
+        k = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&key ^ (uint64_t)getpid();
+    k |= 1;
+    uint64_t none = 0;
+    if (!atomic_compare_exchange_strong(&key, &none, k))
+        k = none; /* another thread drew first */
+    return k;
 }
 
 uint64_t hd_hash_mix(uint64_t h)

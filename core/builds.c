@@ -154,7 +154,9 @@ bool hd_builds_count_call_sites(const char *file, const struct hd_model *model,
                   bytes[18] == 62 && bytes[19] == 0;
     for (size_t i = 0; x86_64 && i < model->n_locations; i++) {
         const struct hd_location *l = &model->locations[i];
-        if (l->mapping == HD_NO_MAPPING || model->mappings[l->mapping].identity != identity)
+        /* Frames the input named are never named from the binary. */
+        if (l->mapping == HD_NO_MAPPING || model->mappings[l->mapping].identity != identity ||
+            l->origin == HD_ORIGIN_INPUT)
             continue;
         (*checked)++;
         if (l->offset >= 7 && l->offset <= size && follows_call(bytes + l->offset - 7))

@@ -66,7 +66,8 @@ void hd_builds_match_stacks(struct hd_model *model, enum hd_granularity granular
  * the build that wrote MODEL, few when it is another build, whose code
  * lies elsewhere.  Returns false when FILE cannot be read or is not an
  * x86-64 ELF file (nothing is said); *CHECKED counts the distinct
- * addresses looked at, *AFTER_CALL those that follow a call. */
+ * addresses looked at, *AFTER_CALL those that follow a call.  Locations
+ * whose frames the input named (HD_ORIGIN_INPUT) are not looked at. */
 bool hd_builds_count_call_sites(const char *file, const struct hd_model *model,
                                 const char *identity, size_t *checked, size_t *after_call);
 

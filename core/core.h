@@ -68,6 +68,8 @@ struct hd_request {
     bool full_names;
     bool verbose;                  /* -v: warnings list every module and the
                                       paths tried (hd_sym_say_summary) */
+    const char *cache_dir;         /* the persistent symbol cache, or NULL
+                                      (--no-cache) */
 
     /* Source files. */
     const char *const *trim_paths; /* --trim-path: prefixes taken off source
@@ -101,6 +103,12 @@ struct hd_request {
 
     /* CI gates (analyze/gates.h), checked once the report is written. */
     struct hd_gates gates;         /* every rule off by default */
+
+    /* --memory: the currents are memory captures (memory/memory.h: files
+     * or directories), one snapshot each, in order; the report is their
+     * RSS by class (hd_core_memory).  With trend, each class gets a
+     * verdict from 3 snapshots on. */
+    bool memory;
 };
 
 /* A request with the defaults: no input, in-use bytes, functions, text,
@@ -129,6 +137,13 @@ enum hd_outcome hd_core_check_gates(const struct hd_request *request,
                                     const struct hd_suppressions *suppressions,
                                     double total_growth, const struct hd_gate_row *rows,
                                     size_t n);
+
+/* --memory (core/memory.c): read REQUEST's currents as memory snapshots
+ * (each with its heap profile, when the capture has one, read by the
+ * profile parser), break each one's RSS down into classes, analyze the
+ * series and write the report as text, --json or --html to REQUEST's
+ * output.  hd_core_run calls it when REQUEST->memory is set. */
+enum hd_outcome hd_core_memory(const struct hd_request *request, struct hd_error *err);
 
 /* Release what the process keeps across runs (graphviz's context, the
  * warnings already said).  Call once, at exit, after the last run. */
@@ -209,7 +224,8 @@ struct hd_series {
 /* Read REQUEST's currents as a series: each argument a profile, a
  * directory (its *.heap and *.heap.gz files) or a glob; ordered as their
  * producer wrote them (hd_sort_snapshots); at least 3.  One snapshot is
- * held at a time: each is aligned, its new locations symbolized with SYM
+ * held at a time (and the next, parsed meanwhile on a second core,
+ * core/parallel.h): each is aligned, its new locations symbolized with SYM
  * (none with no_symbols) and WRAPPERS, its graph built with FILTERS and
  * added to the trend; then it is dropped.  Fills *SERIES; 0, or -1 with
  * *ERR set. */

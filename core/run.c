@@ -16,9 +16,11 @@
 #include "gvc.h"
 #include "input.h"
 #include "output.h"
+#include "parallel.h"
 #include "parse.h"
 #include "path.h"
 #include "sequence.h"
+#include "vaddrs.h"
 
 void hd_request_init(struct hd_request *r)
 {
@@ -73,6 +75,7 @@ static struct hd_symbolizer *new_symbolizer(const struct hd_request *r, const ch
     options.demangle = r->demangle;
     options.full_names = r->full_names;
     options.verbose = r->verbose;
+    options.cache_dir = r->cache_dir;
     struct hd_symbolizer *sym = hd_sym_new(&options); /* copies the options */
     free(prefixes);
     return sym;
@@ -97,14 +100,23 @@ void hd_core_symbolize(struct hd_symbolizer *sym, struct hd_model *model,
         hd_sym_say_summary(sym);
 }
 
-void hd_core_symbolize_builds(struct hd_symbolizer *sym, struct hd_symbolizer *base_sym,
-                              struct hd_model *model, struct hd_wrappers *wrappers)
+/* hd_core_symbolize_builds, the locations FOUND names (NULL: none) not
+ * looked up again (hd_sym_annotate_found). */
+static void symbolize_found(struct hd_symbolizer *sym, struct hd_symbolizer *base_sym,
+                            struct hd_model *model, struct hd_wrappers *wrappers,
+                            const struct hd_sym_location *const *found)
 {
-    hd_sym_annotate_builds(sym, base_sym, model, wrappers);
+    hd_sym_annotate_found(sym, base_sym, model, wrappers, found);
     if (sym)
         hd_sym_say_summary(sym);
     if (base_sym)
         hd_sym_say_summary(base_sym);
+}
+
+void hd_core_symbolize_builds(struct hd_symbolizer *sym, struct hd_symbolizer *base_sym,
+                              struct hd_model *model, struct hd_wrappers *wrappers)
+{
+    symbolize_found(sym, base_sym, model, wrappers, NULL);
 }
 
 void hd_core_trim_paths(const struct hd_request *r, struct hd_model *model,
@@ -296,22 +308,38 @@ static void check_inputs(const struct hd_request *r, const struct input_facts *f
 
 /* ---- inputs ---- */
 
-/* Parse PATH and check it can serve REQUEST, its main program read by
- * SYM from BINARY; fill *FACTS.  NULL with *ERR set. */
-static struct hd_model *read_one(const struct hd_request *r, const char *path,
-                                 struct hd_symbolizer *sym, const char *binary,
-                                 struct input_facts *facts, struct hd_error *err)
+/* Parse PATH (through PAR: NULL, or the second core's) and check it can
+ * serve REQUEST, its main program read by SYM from BINARY; fill *FACTS.
+ * NULL with *ERR set. */
+static struct hd_model *read_one(const struct hd_request *r, struct hd_parallel *par,
+                                 const char *path, struct hd_symbolizer *sym,
+                                 const char *binary, struct input_facts *facts,
+                                 struct hd_error *err)
 {
-    struct hd_model *m = hd_parse_file(path, &r->limits, err);
+    struct hd_model *m = hd_parallel_parse(par, path, &r->limits, err);
     if (!m)
         return NULL;
     const struct hd_model_input *in = &m->inputs[0];
     enum hd_value_type value = r->graph.value;
+    if (in->format == HD_FORMAT_MASSIF && value != HD_VALUE_INUSE_SPACE) {
+        hd_error_set(err, in->path, 0,
+                     "valgrind massif counts bytes in use only, not objects nor what was "
+                     "allocated and freed: it has no value but --inuse_space");
+        hd_model_free(m);
+        return NULL;
+    }
     if ((value == HD_VALUE_ALLOC_SPACE || value == HD_VALUE_ALLOC_OBJECTS) &&
         !in->has_alloc_values) {
         hd_error_set(err, in->path, 0,
                      "has no allocated values: every allocated pair is 0: 0 (jemalloc "
                      "writes them only with prof_accum:true)");
+        hd_model_free(m);
+        return NULL;
+    }
+    if (hd_value_is_objects(value) && in->lacks_objects) {
+        hd_error_set(err, in->path, 0,
+                     "has no object counts, only bytes (its sample types are space ones): "
+                     "use --inuse_space or --alloc_space");
         hd_model_free(m);
         return NULL;
     }
@@ -324,8 +352,10 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
         if (hd_model_select_thread(m, r->thread) == 0)
             hd_warn("%s: thread %ld has no samples", in->path, r->thread);
     }
-    if (sym)
+    if (sym) {
+        hd_sym_place_vaddrs(sym, m);
         hd_model_identify_modules(m, read_build_id, sym);
+    }
     gather_facts(sym, m, path, facts);
     check_binary(binary, sym, facts);
     return m;
@@ -334,8 +364,15 @@ static struct hd_model *read_one(const struct hd_request *r, const char *path,
 struct hd_model *hd_core_read_one(const struct hd_request *r, const char *path,
                                   struct hd_symbolizer *sym, struct hd_error *err)
 {
+    return hd_core_read_one_through(r, NULL, path, sym, err);
+}
+
+struct hd_model *hd_core_read_one_through(const struct hd_request *r, struct hd_parallel *par,
+                                          const char *path, struct hd_symbolizer *sym,
+                                          struct hd_error *err)
+{
     struct input_facts facts;
-    return read_one(r, path, sym, r->binary, &facts, err);
+    return read_one(r, par, path, sym, r->binary, &facts, err);
 }
 
 /* ---- two builds ---- */
@@ -432,8 +469,10 @@ static void place_base(const struct hd_request *r, struct hd_symbolizer *sym,
     hd_model_add_caution(model, note);
 }
 
-struct hd_model *hd_core_read_builds(const struct hd_request *r, struct hd_symbolizer *sym,
-                                     struct hd_symbolizer **base_sym, struct hd_error *err)
+/* hd_core_read_builds, the files parsed through PAR (NULL: here). */
+static struct hd_model *read_builds(const struct hd_request *r, struct hd_symbolizer *sym,
+                                    struct hd_parallel *par, struct hd_symbolizer **base_sym,
+                                    struct hd_error *err)
 {
     *base_sym = NULL;
     struct build_sides *sides = hd_calloc(1, sizeof *sides);
@@ -450,7 +489,7 @@ struct hd_model *hd_core_read_builds(const struct hd_request *r, struct hd_symbo
             struct input_facts *f = &facts[(bases ? r->n_currents : 0) + i];
             /* A base's program is checked against BINARY once it is known
              * not to be of another build (place_base). */
-            struct hd_model *one = read_one(r, paths[i], own ? sides->base_sym : sym,
+            struct hd_model *one = read_one(r, par, paths[i], own ? sides->base_sym : sym,
                                             own ? r->base_binary : bases ? NULL : r->binary, f,
                                             err);
             if (!one) {
@@ -475,6 +514,12 @@ struct hd_model *hd_core_read_builds(const struct hd_request *r, struct hd_symbo
     *base_sym = sides->base_sym;
     free(sides);
     return model;
+}
+
+struct hd_model *hd_core_read_builds(const struct hd_request *r, struct hd_symbolizer *sym,
+                                     struct hd_symbolizer **base_sym, struct hd_error *err)
+{
+    return read_builds(r, sym, NULL, base_sym, err);
 }
 
 struct hd_model *hd_core_read_inputs(const struct hd_request *r, struct hd_symbolizer *sym,
@@ -582,6 +627,8 @@ static enum hd_outcome check_trend_gates(const struct hd_request *r,
 
 enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
 {
+    if (r->memory)
+        return hd_core_memory(r, err);
     const struct hd_emitter *emitter = r->emitter ? r->emitter : &hd_emitters[0];
     struct hd_filters *filters = NULL;
     if (hd_filters_compile(r->filters, &filters, err) != 0 ||
@@ -627,6 +674,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
     }
     enum hd_outcome outcome = HD_OUTCOME_TROUBLE;
     struct hd_symbolizer *sym = hd_core_symbolizer(r);
+    struct hd_parallel *par = hd_parallel_new(r);
     struct hd_graph *graph = NULL;
     struct hd_symbolizer *base_sym = NULL;
     struct hd_series series = {0};
@@ -635,9 +683,12 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         /* Symbolized snapshot by snapshot as the series is read. */
         if (hd_core_read_series(r, sym, wrappers, filters, &series, err) == 0)
             model = series.model;
-    } else if ((model = hd_core_read_builds(r, sym, &base_sym, err)) != NULL) {
-        hd_core_symbolize_builds(r->no_symbols ? NULL : sym, r->no_symbols ? NULL : base_sym,
-                                 model, wrappers);
+    } else if ((model = read_builds(r, sym, par, &base_sym, err)) != NULL) {
+        /* The main module's lookups shared with the second core. */
+        const struct hd_sym_location **found = hd_parallel_lookups(par, model, base_sym != NULL);
+        symbolize_found(r->no_symbols ? NULL : sym, r->no_symbols ? NULL : base_sym, model,
+                        wrappers, found);
+        free(found);
         hd_core_trim_paths(r, model, 0);
         if (base_sym && !r->no_symbols)
             hd_builds_match_stacks(model, r->graph.granularity);
@@ -656,6 +707,7 @@ enum hd_outcome hd_core_run(const struct hd_request *r, struct hd_error *err)
         hd_series_release(&series);
     else
         hd_model_free(model);
+    hd_parallel_free(par); /* after the last use of the frames it named */
     hd_sym_free(base_sym);
     hd_sym_free(sym);
     hd_filters_free(filters);

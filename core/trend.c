@@ -12,6 +12,7 @@
 
 #include "annotate.h"
 #include "array.h"
+#include "parallel.h"
 #include "sequence.h"
 
 /* The snapshots of a series: the paths given, a directory's profiles, a
@@ -25,6 +26,12 @@ static void list_add(struct snapshot_list *list, const char *path)
 {
     HD_ARRAY_RESERVE(list->paths, list->capacity, list->n + 1);
     list->paths[list->n++] = hd_strdup(path);
+}
+
+/* list_add for hd_expand_snapshots. */
+static void add_snapshot_path(void *list, const char *path)
+{
+    list_add(list, path);
 }
 
 static void list_free(struct snapshot_list *list)
@@ -69,10 +76,12 @@ static int add_directory(struct snapshot_list *list, const char *dir, struct hd_
     return 0;
 }
 
-/* ARGS[0..N) as snapshot files, ordered (hd_sort_snapshots).  -1 with
- * *ERR set: a missing file, an empty directory or glob, too few or too
- * many snapshots. */
-static int list_snapshots(const char *const *args, size_t n, struct snapshot_list *list,
+/* ARGS[0..N) as snapshot files, ordered (hd_sort_snapshots); a massif
+ * file is its detailed snapshots (hd_expand_snapshots, read within
+ * LIMITS).  -1 with *ERR set: a missing file, an empty directory or glob,
+ * malformed massif output, too few or too many snapshots. */
+static int list_snapshots(const char *const *args, size_t n,
+                          const struct hd_parse_limits *limits, struct snapshot_list *list,
                           struct hd_error *err)
 {
     for (size_t i = 0; i < n; i++) {
@@ -94,8 +103,9 @@ static int list_snapshots(const char *const *args, size_t n, struct snapshot_lis
             globfree(&g);
             if (list->n == before)
                 return hd_error_set(err, args[i], 0, "matches no file");
-        } else {
-            list_add(list, args[i]); /* read_one says what is wrong with it */
+        } else if (hd_expand_snapshots(args[i], limits, HD_TREND_MAX_SNAPSHOTS,
+                                       add_snapshot_path, list, err) != 0) {
+            return -1; /* else read_one says what is wrong with it */
         }
         if (list->n > HD_TREND_MAX_SNAPSHOTS)
             return hd_error_set(err, NULL, 0, "--trend takes at most %d snapshots",
@@ -149,7 +159,7 @@ int hd_core_read_series(const struct hd_request *r, struct hd_symbolizer *sym,
 {
     memset(out, 0, sizeof *out);
     struct snapshot_list list = {0};
-    if (list_snapshots(r->currents, r->n_currents, &list, err) != 0) {
+    if (list_snapshots(r->currents, r->n_currents, &r->limits, &list, err) != 0) {
         list_free(&list);
         return -1;
     }
@@ -158,9 +168,12 @@ int hd_core_read_series(const struct hd_request *r, struct hd_symbolizer *sym,
     options.filters = filters;
     struct hd_model *model = hd_model_new();
     struct hd_trend *trend = hd_trend_new(list.n);
+    /* The second core parses the next snapshot meanwhile. */
+    struct hd_parallel *par = hd_parallel_series(r, (const char *const *)list.paths, list.n);
     for (size_t k = 0; k < list.n; k++) {
-        struct hd_model *one = hd_core_read_one(r, list.paths[k], sym, err);
+        struct hd_model *one = hd_core_read_one_through(r, par, list.paths[k], sym, err);
         if (!one) {
+            hd_parallel_free(par);
             hd_model_free(model);
             hd_trend_free(trend);
             list_free(&list);
@@ -182,6 +195,7 @@ int hd_core_read_series(const struct hd_request *r, struct hd_symbolizer *sym,
         if (k == 0)
             hd_model_set_role(model, 0, HD_ROLE_BASE);
     }
+    hd_parallel_free(par);
     if (sym && !r->no_symbols)
         hd_sym_say_summary(sym);
     hd_trend_classify(trend, &r->thresholds);

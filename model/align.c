@@ -242,6 +242,18 @@ static void align_samples(struct hd_model *dst, const struct hd_model *src,
     }
 }
 
+/* DST's location for SRC's given location L, shown at DST's mapping MAP
+ * (L's, translated) with L's address and offset when new. */
+static uint32_t align_given(struct hd_model *dst, uint32_t map, const struct hd_location *l)
+{
+    size_t before = dst->n_locations;
+    uint32_t id = hd_model_intern_given_location(dst, map, l->address, l->given_frames,
+                                                 l->n_given_frames);
+    if (id >= before) /* DST's mapping may lie elsewhere: keep L's numbers */
+        dst->locations[id].offset = l->offset;
+    return id;
+}
+
 uint32_t hd_model_align(struct hd_model *dst, struct hd_model *src, enum hd_role role)
 {
     for (size_t k = 0; k < src->n_inputs; k++) {
@@ -276,9 +288,15 @@ uint32_t hd_model_align(struct hd_model *dst, struct hd_model *src, enum hd_role
             map = translate_mapping(dst, &modules, src, l->mapping, l->offset,
                                     &mapping_cache[l->mapping]);
             /* The address this file offset has in DST's layout. */
-            address = dst->mappings[map].start + (l->offset - dst->mappings[map].offset);
+            if (l->origin != HD_ORIGIN_INPUT)
+                address = dst->mappings[map].start + (l->offset - dst->mappings[map].offset);
         }
-        location_map[i] = hd_model_intern_location(dst, map, address, l->offset);
+        /* Given locations meet by their frames, addresses by (module,
+         * offset). */
+        location_map[i] =
+            l->origin == HD_ORIGIN_INPUT
+                ? align_given(dst, map, l)
+                : hd_model_intern_location(dst, map, address, l->offset);
     }
     uint32_t *stack_map = hd_malloc(src->n_stacks + 1, sizeof *stack_map);
     uint32_t *frames = NULL;

@@ -2,6 +2,7 @@
  * and samples, and the value columns (see model.h). */
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,7 +318,9 @@ uint32_t hd_model_other_build_main_mapping(const struct hd_model *m)
 static struct hd_location_key location_key_of(const struct hd_model *m, uint32_t id)
 {
     const struct hd_location *l = &m->locations[id];
-    struct hd_location_key k = {NULL, l->offset};
+    if (l->given_key)
+        return (struct hd_location_key){NULL, 0, l->given_key};
+    struct hd_location_key k = {NULL, l->offset, NULL};
     if (l->mapping != HD_NO_MAPPING)
         k.identity = m->mappings[l->mapping].identity;
     return k;
@@ -327,6 +330,8 @@ static uint64_t location_key_hash(const struct hd_location_key *k)
 {
     /* Identities are interned per model, so hash their text, not their
      * pointer: keys are also built from another model's strings. */
+    if (k->given)
+        return hd_hash_mix(hd_hash_bytes(k->given, strlen(k->given)) ^ 0x9e3779b97f4a7c15u);
     uint64_t h = k->identity ? hd_hash_bytes(k->identity, strlen(k->identity)) : 0;
     return hd_hash_mix(h ^ hd_hash_mix(k->offset));
 }
@@ -337,14 +342,23 @@ static uint64_t location_rehash(const void *owner, uint32_t id)
     return location_key_hash(&k);
 }
 
+/* Whether pooled-or-not strings A and B (either may be NULL) are equal. */
+static bool same_text(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return a == b || strcmp(a, b) == 0;
+}
+
 static bool location_matches(const void *owner, uint32_t id, const void *key)
 {
     const struct hd_location_key *k = key;
     struct hd_location_key mine = location_key_of(owner, id);
-    if (mine.offset != k->offset || !mine.identity != !k->identity)
+    if (!mine.given != !k->given)
         return false;
-    return !mine.identity || mine.identity == k->identity ||
-           strcmp(mine.identity, k->identity) == 0;
+    if (mine.given)
+        return same_text(mine.given, k->given);
+    return mine.offset == k->offset && same_text(mine.identity, k->identity);
 }
 
 /* The location being created by hd_idtable_intern(): create() cannot take
@@ -353,26 +367,82 @@ struct new_location {
     struct hd_location_key key; /* first, so location_matches() reads it */
     uint32_t mapping;
     uint64_t address;
+    uint64_t offset;
+    const struct hd_frame *frames; /* given ones (the caller's), or NULL */
+    uint32_t n_frames;
 };
+
+/* Copy the N given FRAMES into M, strings pooled. */
+static const struct hd_frame *copy_given_frames(struct hd_model *m,
+                                                const struct hd_frame *frames, uint32_t n)
+{
+    struct hd_frame *copy = hd_arena_alloc(m->arena, n * sizeof *copy);
+    for (uint32_t f = 0; f < n; f++)
+        copy[f] = (struct hd_frame){
+            frames[f].function ? hd_model_intern_string(m, frames[f].function) : NULL,
+            frames[f].file ? hd_model_intern_string(m, frames[f].file) : NULL,
+            frames[f].line};
+    return copy;
+}
 
 static uint32_t location_create(void *owner, const void *key)
 {
     struct hd_model *m = owner;
     const struct new_location *n = key;
     HD_ARRAY_RESERVE(m->locations, m->capacity_locations, m->n_locations + 1);
-    m->locations[m->n_locations] = (struct hd_location){
-        .mapping = n->mapping, .address = n->address, .offset = n->key.offset};
+    struct hd_location l = {.mapping = n->mapping, .address = n->address, .offset = n->offset};
+    if (n->key.given) {
+        l.origin = HD_ORIGIN_INPUT;
+        l.given_key = hd_model_intern_string(m, n->key.given);
+        l.given_frames = l.frames = copy_given_frames(m, n->frames, n->n_frames);
+        l.n_given_frames = l.n_frames = n->n_frames;
+    }
+    m->locations[m->n_locations] = l;
     return (uint32_t)m->n_locations++;
 }
 
 uint32_t hd_model_intern_location(struct hd_model *m, uint32_t mapping, uint64_t address,
                                   uint64_t offset)
 {
-    struct new_location n = {{NULL, offset}, mapping, address};
+    struct new_location n = {{NULL, offset, NULL}, mapping, address, offset, NULL, 0};
     if (mapping != HD_NO_MAPPING)
         n.key.identity = m->mappings[mapping].identity;
     struct hd_probe q = {location_key_hash(&n.key), location_matches, location_rehash, m, &n};
     return hd_idtable_intern(&m->index->locations, &q, location_create, m);
+}
+
+/* The text given frames are keyed by, malloc'd: per frame its function,
+ * file and line, separated by control characters no name holds. */
+static char *given_key_of(const struct hd_frame *frames, uint32_t n)
+{
+    size_t size = 1;
+    for (uint32_t f = 0; f < n; f++)
+        size += (frames[f].function ? strlen(frames[f].function) : 0) +
+                (frames[f].file ? strlen(frames[f].file) : 0) + 16;
+    char *key = hd_malloc(size, 1);
+    size_t used = 0;
+    for (uint32_t f = 0; f < n; f++)
+        used += (size_t)snprintf(key + used, size - used, "%s\x1f%s\x1f%u\x1e",
+                                 frames[f].function ? frames[f].function : "",
+                                 frames[f].file ? frames[f].file : "", frames[f].line);
+    key[used] = '\0';
+    return key;
+}
+
+uint32_t hd_model_intern_given_location(struct hd_model *m, uint32_t mapping, uint64_t address,
+                                        const struct hd_frame *frames, uint32_t n_frames)
+{
+    uint64_t offset = address;
+    if (mapping != HD_NO_MAPPING)
+        offset = address - m->mappings[mapping].start + m->mappings[mapping].offset;
+    if (n_frames == 0) /* nothing given: an address */
+        return hd_model_intern_location(m, mapping, address, offset);
+    char *key = given_key_of(frames, n_frames);
+    struct new_location n = {{NULL, 0, key}, mapping, address, offset, frames, n_frames};
+    struct hd_probe q = {location_key_hash(&n.key), location_matches, location_rehash, m, &n};
+    uint32_t id = hd_idtable_intern(&m->index->locations, &q, location_create, m);
+    free(key);
+    return id;
 }
 
 uint32_t hd_model_intern_address(struct hd_model *m, uint64_t address)
@@ -401,7 +471,7 @@ void hd_model_resolve_locations(struct hd_model *m)
     hd_mapping_finder_build(&finder, m);
     for (size_t i = 0; i < m->n_locations; i++) {
         struct hd_location *l = &m->locations[i];
-        if (l->mapping != HD_NO_MAPPING)
+        if (l->mapping != HD_NO_MAPPING || l->origin == HD_ORIGIN_INPUT)
             continue;
         uint32_t map = hd_mapping_finder_find(&finder, l->address);
         if (map == HD_NO_MAPPING)

@@ -44,12 +44,23 @@ enum hd_producer {
     HD_PRODUCER_GPERFTOOLS, /* tcmalloc's heap profiler or sampler */
     HD_PRODUCER_JEMALLOC,   /* jemalloc >= 4 threaded format */
     HD_PRODUCER_JEMALLOC_3, /* jemalloc 2.x/3.x: legacy text, unpadded */
+    HD_PRODUCER_MASSIF,     /* valgrind --tool=massif */
+
+    HD_PRODUCER_MEMCHECK,   /* valgrind memcheck's leak records */
+    HD_PRODUCER_LSAN,       /* LeakSanitizer's report (ASan or LSan) */
+    HD_PRODUCER_PPROF,      /* a pprof profile.proto writer (Go, tcmalloc,
+                               jemalloc_pprof, heapdiff --proto) */
 };
 
 /* Which text layout a file used (FORMATS.md §1). */
 enum hd_format {
     HD_FORMAT_LEGACY,   /* "heap profile: A: B [C: D] @ TYPE" + one line per stack */
     HD_FORMAT_THREADED, /* "heap_v2/R" + "@ stack" + "t*:"/"tN:" lines */
+    HD_FORMAT_MASSIF,   /* massif.out.PID: snapshots of a heap tree */
+
+    HD_FORMAT_MEMCHECK_XML, /* valgrind --xml=yes: <error> leak records */
+    HD_FORMAT_LSAN,     /* "Direct leak of N byte(s) in M object(s)" blocks */
+    HD_FORMAT_PROTO,    /* pprof's profile.proto (parser/proto.c) */
 };
 
 /* How the counts in a file were turned into estimates (FORMATS.md §2). */
@@ -82,6 +93,20 @@ enum hd_value_type {
     HD_VALUE_ALLOC_OBJECTS,
 };
 
+/* What valgrind massif counts beside the heap tree of the snapshot an
+ * input holds (parser/massif.c).  Values only: inputs are copied by
+ * value when aligned. */
+struct hd_massif_snapshot {
+    long number;             /* the file's "snapshot=N"; >= 0 */
+    bool peak;               /* heap_tree=peak: massif's peak snapshot */
+    double time;             /* "time=", in time_unit */
+    char time_unit[4];       /* "i" (instructions), "ms" or "B" */
+    double heap_bytes;       /* mem_heap_B: what the tree holds */
+    double heap_extra_bytes; /* mem_heap_extra_B: the allocator's headers
+                                and alignment, in no tree */
+    double stacks_bytes;     /* mem_stacks_B: 0 unless --stacks=yes */
+};
+
 /* One input file: what its header said, and how its column counts. */
 struct hd_model_input {
     const char *path;       /* the file it was read from (owned) */
@@ -96,6 +121,9 @@ struct hd_model_input {
     enum hd_sampling sampling;
     double sample_period;   /* bytes; 0 with HD_SAMPLING_NONE */
     bool has_alloc_values;  /* some allocated pair was not 0: 0 */
+    bool lacks_objects;     /* the file has no object counts at all (a
+                               profile.proto with space types only, as
+                               jemalloc_pprof writes): objects read 0 */
     /* The header's totals against the records' sums (parser/totals.c).
      * records_short: the records hold fewer bytes than the header counts,
      * beyond what the format explains; then header_total holds the
@@ -105,6 +133,9 @@ struct hd_model_input {
     bool records_short;
     bool cut_by_buffer;
     struct hd_values header_total;
+    /* With HD_FORMAT_MASSIF: the snapshot read; zero otherwise.  Massif
+     * counts bytes only: the object counts are 0, unknown. */
+    struct hd_massif_snapshot massif;
 };
 
 /* One line of a maps section: a range of the process's address space
@@ -124,6 +155,9 @@ struct hd_mapping {
                          profile.proto does) */
     bool executable;  /* the permission field had 'x' (or had no field) */
     bool deleted;     /* the path was marked " (deleted)" */
+    bool vaddr_offsets; /* its locations' offsets are ELF virtual addresses
+                           (LSan's "(module+0xOFF)"), not file offsets, until
+                           hd_sym_place_vaddrs() turns them into file offsets */
     bool other_build; /* a module of the bases' build, which is another
                          than the currents' (hd_model_mark_other_build):
                          named by the bases' symbolizer */
@@ -136,8 +170,18 @@ struct hd_frame {
     uint32_t line;        /* 0 when unknown */
 };
 
-/* A unique frame address, normalized.  Within a model, locations are
- * unique by (mapping's identity, offset). */
+/* Where a location's frames came from. */
+enum hd_frame_origin {
+    HD_ORIGIN_SYMBOLIZER, /* named here from (module, offset) by the
+                             symbolizer; until then unnamed */
+    HD_ORIGIN_INPUT,      /* named by the input file; kept as given, never
+                             looked up */
+};
+
+/* A unique frame address, normalized, or a unique set of frames the input
+ * named.  Within a model, locations of HD_ORIGIN_SYMBOLIZER are unique by
+ * (mapping's identity, offset), those of HD_ORIGIN_INPUT by their frames
+ * (given_key). */
 struct hd_location {
     uint32_t mapping; /* index into mappings, or HD_NO_MAPPING when the
                          address lies in no mapping (or there were none) */
@@ -154,6 +198,15 @@ struct hd_location {
     const struct hd_frame *frames;
     uint32_t n_frames;
     bool is_allocator; /* set by symbolize/allocator.c: allocator code */
+    enum hd_frame_origin origin;
+    /* HD_ORIGIN_INPUT: the frames the input gave (in the model's arena,
+     * strings pooled), of which frames/n_frames may keep the callers'
+     * part once the allocator's frames are cut (symbolize/annotate.c);
+     * given_key, their text, is what the location is unique by (model/
+     * only).  NULL and 0 for HD_ORIGIN_SYMBOLIZER. */
+    const struct hd_frame *given_frames;
+    uint32_t n_given_frames;
+    const char *given_key;
 };
 
 /* A call stack, leaf (innermost) first.  Unique within a model. */
@@ -278,8 +331,30 @@ void hd_mapping_finder_free(struct hd_mapping_finder *finder);
  * hd_model_resolve_locations() attaches mappings. */
 uint32_t hd_model_intern_address(struct hd_model *model, uint64_t address);
 
-/* Attach each unmapped location to the mapping that contains its address,
- * compute its file offset, and give every mapping its fallback identity
+/* The id of the location keyed (MAPPING's identity, OFFSET), created
+ * with MAPPING and ADDRESS when absent: an address whose module and file
+ * offset the input names (MAPPING may be HD_NO_MAPPING: then OFFSET is
+ * the address).  Its identity is MAPPING's as it is now; identities set
+ * later (hd_model_identify_modules) rebuild the index. */
+uint32_t hd_model_intern_location(struct hd_model *model, uint32_t mapping, uint64_t address,
+                                  uint64_t offset);
+
+/* Intern a location whose frames the input names, FRAMES[0] the innermost
+ * inlined function ... FRAMES[N_FRAMES - 1] the real function (the order
+ * of hd_location.frames), N_FRAMES >= 1.  Strings are copied into the
+ * model.  Given locations are unique by their frames (each frame's
+ * function, file and line; NULL and "" are alike), not by address:
+ * inputs of other runs and builds align by symbol.  MAPPING (or
+ * HD_NO_MAPPING) and ADDRESS are those of the first input that had it,
+ * kept for display only; its offset is computed from them as for an
+ * address.  The location's origin is HD_ORIGIN_INPUT.  Returns the
+ * location id. */
+uint32_t hd_model_intern_given_location(struct hd_model *model, uint32_t mapping,
+                                        uint64_t address, const struct hd_frame *frames,
+                                        uint32_t n_frames);
+
+/* Attach each unmapped location (but given ones, kept as the input gave
+ * them) to the mapping that contains its address, compute its file offset, and give every mapping its fallback identity
  * ("main" or "name:BASENAME"; see hd_model_identify_modules).  Call once
  * after the maps section is read. */
 void hd_model_resolve_locations(struct hd_model *model);

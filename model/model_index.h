@@ -36,16 +36,14 @@ struct hd_model_index {
 };
 
 /* A location's identity across inputs: its module and the file offset;
- * an unmapped address is identified by the address alone. */
+ * an unmapped address is identified by the address alone; a given
+ * location (HD_ORIGIN_INPUT) by its frames' text alone. */
 struct hd_location_key {
-    const char *identity; /* the mapping's identity; NULL when unmapped */
-    uint64_t offset;
+    const char *identity; /* the mapping's identity; NULL when unmapped or
+                             given */
+    uint64_t offset;      /* 0 when given */
+    const char *given;    /* the given frames' text; NULL for an address */
 };
-
-/* The id of the location keyed (MAPPING's identity, OFFSET), created with
- * MAPPING and ADDRESS when absent. */
-uint32_t hd_model_intern_location(struct hd_model *model, uint32_t mapping, uint64_t address,
-                                  uint64_t offset);
 
 /* Rebuild the location index after identities or mappings changed. */
 void hd_model_rebuild_location_index(struct hd_model *model);

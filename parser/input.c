@@ -339,3 +339,27 @@ bool hd_input_is_elf_program(const char *path)
                                    : (unsigned)header[17] << 8 | header[16];
     return type == 2 || type == 3;
 }
+
+bool hd_input_starts_with(const char *path, const char *prefix)
+{
+    unsigned char raw[4096], text[64];
+    size_t want = strlen(prefix);
+    ssize_t n = read_start(path, raw, sizeof raw);
+    if (n < 2 || want > sizeof text)
+        return false;
+    if (raw[0] != 0x1f || raw[1] != 0x8b)
+        return (size_t)n >= want && memcmp(raw, prefix, want) == 0;
+    /* gzip: inflate no more than the prefix's length. */
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 32) != Z_OK)
+        return false;
+    z.next_in = raw;
+    z.avail_in = (uInt)n;
+    z.next_out = text;
+    z.avail_out = (uInt)want;
+    inflate(&z, Z_SYNC_FLUSH);
+    size_t got = want - z.avail_out;
+    inflateEnd(&z);
+    return got == want && memcmp(text, prefix, want) == 0;
+}

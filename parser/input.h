@@ -52,4 +52,9 @@ bool hd_input_is_elf(const char *path);
  * standard input and when it cannot be read. */
 bool hd_input_is_elf_program(const char *path);
 
+/* Whether the file at PATH starts with PREFIX (at most 64 bytes), once
+ * inflated if it is gzip data; only its start is read.  False for
+ * standard input and when it cannot be read. */
+bool hd_input_starts_with(const char *path, const char *prefix);
+
 #endif

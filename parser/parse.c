@@ -1,12 +1,15 @@
 /* Format detection and dispatch (see parse.h). */
 #include "parse.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "formats.h"
 #include "input.h"
 #include "lines.h"
+#include "massif.h"
 #include "sniff.h"
 #include "totals.h"
 
@@ -15,7 +18,7 @@
 static void detect_producer(struct hd_model *p)
 {
     struct hd_model_input *in = &p->inputs[0];
-    if (in->format == HD_FORMAT_THREADED)
+    if (in->format != HD_FORMAT_LEGACY)
         return;
     in->producer = HD_PRODUCER_GPERFTOOLS;
     for (size_t i = 0; i < p->n_mappings; i++)
@@ -55,8 +58,12 @@ struct hd_model *hd_parse_buffer(const char *name, const char *data, size_t size
     return hd_parse_text(name, data, size, NULL, err);
 }
 
-struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
-                               const struct hd_parse_limits *limits, struct hd_error *err)
+/* hd_parse_text() of FILE's text, named NAME in the model; SNAPSHOT
+ * selects a snapshot of a massif file (massif.h), HD_MASSIF_LAST when
+ * none was named. */
+static struct hd_model *parse_text(const char *name, const char *file, const char *data,
+                                   size_t size, const struct hd_parse_limits *limits,
+                                   long snapshot, struct hd_error *err)
 {
     struct hd_parse_limits defaults;
     if (!limits) {
@@ -73,6 +80,8 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
         hd_error_set(err, name, 0, "empty file, not a heap profile");
         return NULL;
     }
+    if (hd_sniff_profile_proto(data, size))
+        return hd_parse_proto(name, data, size, limits, err);
     if ((size >= 4 && memcmp(data, "\177ELF", 4) == 0) ||
         memchr(data, '\0', size < 4096 ? size : 4096)) {
         if (!refuse_known_format(name, data, size, err))
@@ -81,6 +90,13 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
     }
     struct hd_model *p = hd_model_new();
     hd_model_add_input(p, name, HD_ROLE_CURRENT);
+    if (hd_sniff_valgrind_xml(data, size)) {
+        if (hd_parse_memcheck(p, name, data, size, limits, err) != 0) {
+            hd_model_free(p);
+            return NULL;
+        }
+        return p;
+    }
     struct hd_lines lines;
     hd_lines_init(&lines, data, size);
     struct hd_line line;
@@ -106,10 +122,18 @@ struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
         trimmed.start++;
         trimmed.length--;
     }
-    if (hd_line_starts_with(&trimmed, "heap profile:"))
+    if (lines.number == 1 && hd_line_starts_with(&line, "desc:"))
+        rc = hd_parse_massif(p, &lines, limits, file, snapshot, err);
+    else if (snapshot != HD_MASSIF_LAST)
+        hd_error_set(err, file, 0,
+                     "'#' after the name selects a snapshot of valgrind massif output, and "
+                     "this is not massif output");
+    else if (hd_line_starts_with(&trimmed, "heap profile:"))
         rc = hd_parse_legacy(p, &line, &lines, limits, &totals, err);
     else if (hd_line_starts_with(&trimmed, "heap_v2"))
         rc = hd_parse_threaded(p, &line, &lines, limits, &totals, err);
+    else if (hd_lsan_sniff(data, size))
+        rc = hd_parse_lsan(p, name, data, size, limits, err);
     else if (!refuse_known_format(name, data, size, err))
         hd_error_set(err, name, lines.number,
                      "not a heap profile: expected 'heap profile:' (gperftools) or "
@@ -125,6 +149,12 @@ out:
     return p;
 }
 
+struct hd_model *hd_parse_text(const char *name, const char *data, size_t size,
+                               const struct hd_parse_limits *limits, struct hd_error *err)
+{
+    return parse_text(name, name, data, size, limits, HD_MASSIF_LAST, err);
+}
+
 struct hd_model *hd_parse_file(const char *path, const struct hd_parse_limits *limits,
                                struct hd_error *err)
 {
@@ -133,10 +163,20 @@ struct hd_model *hd_parse_file(const char *path, const struct hd_parse_limits *l
         hd_parse_limits_init(&defaults);
         limits = &defaults;
     }
+    /* "FILE#N" names snapshot N of a massif file, unless a file has that
+     * very name. */
+    char file[PATH_MAX];
+    long snapshot = HD_MASSIF_LAST;
+    struct stat st;
+    const char *open_path = path;
+    if (!hd_input_is_stdin(path) && stat(path, &st) != 0 &&
+        hd_massif_split_selector(path, file, sizeof file, &snapshot))
+        open_path = file;
     struct hd_input in;
-    if (hd_input_open(&in, path, limits->max_input_bytes, err) != 0)
+    if (hd_input_open(&in, open_path, limits->max_input_bytes, err) != 0)
         return NULL;
-    struct hd_model *p = hd_parse_text(hd_input_name(path), in.data, in.size, limits, err);
+    struct hd_model *p = parse_text(hd_input_name(path), hd_input_name(open_path), in.data,
+                                    in.size, limits, snapshot, err);
     hd_input_close(&in);
     return p;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "array.h"
+#include "input.h"
+#include "massif.h"
 
 /* Whether TEXT[0..LEN) is all digits, and at least one. */
 static bool all_digits(const char *text, size_t len)
@@ -27,6 +29,14 @@ bool hd_dump_sequence(const char *path, char *run, size_t size, unsigned long lo
     char name[PATH_MAX];
     if (snprintf(name, sizeof name, "%s", path) >= (int)sizeof name)
         return false;
+    long snapshot;
+    if (hd_massif_split_selector(path, name, sizeof name, &snapshot)) {
+        if (snapshot < 0)
+            return false;
+        *seq = (unsigned long long)snapshot;
+        snprintf(run, size, "massif:%s", name);
+        return true;
+    }
     size_t len = strlen(name);
     if (len > 3 && strcmp(name + len - 3, ".gz") == 0)
         name[len -= 3] = '\0';
@@ -89,4 +99,30 @@ void hd_sort_snapshots(const char **paths, size_t n)
     for (size_t i = 0; i < n; i++)
         paths[i] = keys[i].path;
     free(keys);
+}
+
+int hd_expand_snapshots(const char *path, const struct hd_parse_limits *limits, size_t max,
+                        void (*add)(void *context, const char *snapshot), void *context,
+                        struct hd_error *err)
+{
+    /* Other files are read once, later: only their start is read here. */
+    if (!hd_input_starts_with(path, "desc:")) {
+        add(context, path);
+        return 0;
+    }
+    struct hd_input in;
+    if (hd_input_open(&in, path, limits->max_input_bytes, err) != 0)
+        return -1;
+    long *numbers;
+    size_t n;
+    int rc = hd_massif_list_snapshots(hd_input_name(path), in.data, in.size, limits, max + 1,
+                                      &numbers, &n, err);
+    hd_input_close(&in);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char snapshot[PATH_MAX + 16];
+        snprintf(snapshot, sizeof snapshot, "%s#%ld", path, numbers[i]);
+        add(context, snapshot);
+    }
+    free(numbers);
+    return rc;
 }

@@ -6,7 +6,8 @@
 
 /* Heap profiles of the kinds heapdiff reads, said in every hint that has
  * nothing better to suggest. */
-#define READS "heapdiff reads gperftools' and jemalloc's heap profiles"
+#define READS "heapdiff reads heap profiles (gperftools, jemalloc, pprof's profile.proto), " \
+              "valgrind massif and memcheck XML, and LeakSanitizer reports"
 
 static bool starts_with(const char *data, size_t size, const char *prefix)
 {
@@ -131,32 +132,36 @@ static bool profile_field_fits(uint64_t number, uint64_t wire)
     return number == 13 && (wire == 0 || wire == 2);
 }
 
-/* A Profile message starts with its sample types (field 1), as Go's and
- * prost's encoders write them: the first field must be a ValueType, and
+/* A Profile message starts with its sample types (field 1), as Go pprof's
+ * and prost's encoders write them, or with its period type (field 11), as
+ * Go's runtime writes them: the first field must be such a ValueType, and
  * the first fields after it (up to 16, or to the end) must be Profile
- * fields of the right wire type with lengths inside the data. */
-static bool sniff_profile_proto(const unsigned char *data, size_t size, struct hd_sniffed *out)
+ * fields of the right wire type.  A length that runs past the end after
+ * the first field is a truncated profile: it is one, for the reader to
+ * refuse as truncated. */
+bool hd_sniff_profile_proto(const char *text, size_t size)
 {
+    const unsigned char *data = (const unsigned char *)text;
     size_t at = 0;
     for (int field = 0; field < 16 && at < size; field++) {
         uint64_t key, value;
+        /* Cut off after a whole first field: a truncated profile. */
         if (!read_varint(data, size, &at, &key))
-            return false;
+            return field > 0 && at == size;
         uint64_t number = key >> 3, wire = key & 7;
-        if ((field == 0 && number != 1) || !profile_field_fits(number, wire) ||
-            !read_varint(data, size, &at, &value))
+        if ((field == 0 && number != 1 && number != 11) || !profile_field_fits(number, wire))
             return false;
+        if (!read_varint(data, size, &at, &value))
+            return field > 0 && at == size;
         if (wire == 2) {
             if (value > size - at)
-                return false;
+                return field > 0;
             if ((number == 1 || number == 11) && !is_value_type(data + at, (size_t)value))
                 return false;
             at += (size_t)value;
         }
     }
-    *out = (struct hd_sniffed){"a pprof profile (profile.proto)",
-                               READS "; Go pprof (go tool pprof) reads this one"};
-    return true;
+    return size > 0;
 }
 
 /* ---- the rest ---- */
@@ -180,6 +185,11 @@ static bool sniff_cpu_profile(const unsigned char *data, size_t size, struct hd_
     return false;
 }
 
+bool hd_sniff_valgrind_xml(const char *text, size_t size)
+{
+    return starts_with(text, size, "<?xml") && contains_early(text, size, "<valgrindoutput>", 4096);
+}
+
 bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
 {
     const unsigned char *data = (const unsigned char *)text;
@@ -189,19 +199,10 @@ bool hd_sniff_format(const char *text, size_t size, struct hd_sniffed *out)
         *out = (struct hd_sniffed){"perf data (perf record)", READS};
         return true;
     }
-    if (starts_with(text, size, "desc:") && contains_early(text, size, "\ncmd:", 4096)) {
-        *out = (struct hd_sniffed){"valgrind massif output", READS "; ms_print reads this one"};
-        return true;
-    }
-    if (starts_with(text, size, "<?xml") &&
-        contains_early(text, size, "<valgrindoutput>", 4096)) {
-        *out = (struct hd_sniffed){"valgrind XML output", READS};
-        return true;
-    }
     if (starts_with(text, size, "Total:")) {
         *out = (struct hd_sniffed){"a text report (pprof's, jeprof's or heapdiff's)",
                                    "give the profile it was made from"};
         return true;
     }
-    return sniff_cpu_profile(data, size, out) || sniff_profile_proto(data, size, out);
+    return sniff_cpu_profile(data, size, out);
 }

@@ -29,6 +29,7 @@
 #include "array.h"
 #include "flame.h"
 #include "gvc.h"
+#include "html.h"
 #include "html_assets.h"
 #include "json.h"
 #include "sparkline.h"
@@ -66,6 +67,11 @@ static void put_escaped(FILE *out, const char *text)
             fputc(*c, out);
         }
     }
+}
+
+void hd_html_put_escaped(FILE *out, const char *text)
+{
+    put_escaped(out, text);
 }
 
 /* VALUE as a data-* attribute's raw number: whole values as integers,
@@ -193,6 +199,11 @@ static const char *producer_name(enum hd_producer p)
         return "jemalloc";
     case HD_PRODUCER_JEMALLOC_3:
         return "jemalloc 2.x/3.x";
+    case HD_PRODUCER_MASSIF:
+        return "valgrind massif";
+
+    case HD_PRODUCER_PPROF:
+        return "pprof profile.proto";
     default:
         return "unknown";
     }

@@ -399,3 +399,20 @@ int hd_emit_json(FILE *out, const struct hd_report *report, struct hd_error *err
         return hd_error_set(err, report->output_name, 0, "cannot write the report");
     return 0;
 }
+
+/* ---- the helpers above, for other documents (render/memory_json.c) ---- */
+
+json_t *hd_json_text(const char *s)
+{
+    return text(s);
+}
+
+void hd_json_set(json_t *object, const char *key, json_t *value)
+{
+    set(object, key, value);
+}
+
+void hd_json_append(json_t *array, json_t *value)
+{
+    append(array, value);
+}

@@ -25,4 +25,12 @@ struct hd_json_limits {
  * on out of memory. */
 json_t *hd_json_report(const struct hd_report *report, const struct hd_json_limits *limits);
 
+/* TEXT as a JSON string, bytes outside ASCII as '?' when it is not UTF-8
+ * (a new reference). */
+json_t *hd_json_text(const char *text);
+/* Set KEY of OBJECT to VALUE, a new reference (taken); append VALUE to
+ * ARRAY likewise.  Abort on out of memory (VALUE NULL). */
+void hd_json_set(json_t *object, const char *key, json_t *value);
+void hd_json_append(json_t *array, json_t *value);
+
 #endif

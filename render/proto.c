@@ -1,5 +1,5 @@
 /* The --proto emitter: the report's samples as pprof's profile.proto
- * (render/proto/profile.proto), gzip-compressed, so that Go pprof, its web
+ * (pprof/profile.proto), gzip-compressed, so that Go pprof, its web
  * UI, Pyroscope and Parca open heapdiff's inputs, jemalloc's included.
  *
  * What it holds:
@@ -301,6 +301,11 @@ static Location *new_location(struct builder *b, const struct hd_model *model, s
         out->mapping_id = (uint64_t)loc->mapping + 1;
         out->address = m->start + (loc->offset - m->offset);
     }
+    /* The format's writers (Go, jemalloc_pprof) give an address in the
+     * call instruction: the return address - 1 (parser/proto.c adds the
+     * 1 back). */
+    if (out->address)
+        out->address--;
     char unnamed[1024];
     hd_location_name(model, loc, unnamed, sizeof unnamed);
     out->n_line = loc->n_frames ? loc->n_frames : 1;

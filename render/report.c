@@ -55,6 +55,26 @@ static void list_filters(struct hd_report *r, const struct hd_filters *filters)
     r->picture.n_filters = n;
 }
 
+/* The note for IN, a valgrind massif snapshot: which one, and the bytes
+ * massif counts beside its heap tree, which no row holds (parser/
+ * massif.h), in UNIT; into TEXT of SIZE bytes. */
+static void massif_note(char *text, size_t size, const struct hd_model_input *in,
+                        enum hd_byte_unit unit)
+{
+    const struct hd_massif_snapshot *s = &in->massif;
+    enum hd_byte_unit u = hd_resolve_unit(unit, s->heap_bytes);
+    char heap[64], extra[64], stacks[64];
+    const char *name = hd_unit_name(HD_VALUE_INUSE_SPACE, u);
+    hd_format_value(s->heap_bytes, HD_VALUE_INUSE_SPACE, u, heap, sizeof heap);
+    hd_format_value(s->heap_extra_bytes, HD_VALUE_INUSE_SPACE, u, extra, sizeof extra);
+    hd_format_value(s->stacks_bytes, HD_VALUE_INUSE_SPACE, u, stacks, sizeof stacks);
+    snprintf(text, size,
+             "Massif: %s is snapshot %ld%s (time=%.0f %s): heap %s %s; beside it "
+             "mem_heap_extra_B %s %s, mem_stacks_B %s %s; bytes only, objects unknown",
+             in->path, s->number, s->peak ? ", the peak" : "", s->time, s->time_unit, heap,
+             name, extra, name, stacks, name);
+}
+
 /* The header's notes: the model's cautions (how the inputs relate); a
  * note for each input whose records hold less of VALUE than its header
  * counts: the producer dropped records (parser/totals.h), so the report
@@ -72,6 +92,12 @@ static void list_notes(struct hd_report *r, const struct hd_model *model,
         r->note_list[n++] = model->cautions[i];
     for (uint32_t k = 0; k < model->n_inputs; k++) {
         const struct hd_model_input *in = &model->inputs[k];
+        if (in->format == HD_FORMAT_MASSIF) {
+            char *text = r->note_text[n - model->n_cautions];
+            massif_note(text, sizeof r->note_text[0], in, unit);
+            r->note_list[n++] = text;
+            continue;
+        }
         if (!in->records_short)
             continue;
         struct hd_values total = hd_model_input_total(model, k);

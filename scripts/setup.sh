@@ -11,7 +11,8 @@ packages=(
   libpcre2-dev libjansson-dev
   # a font for the text in PNG and PDF graphs
   fonts-dejavu-core
-  # tests (libxml2 parses the SVG back)
+  # tests (libxml2 parses the SVG back), and --memory (memory/ reads
+  # glibc malloc_info XML with libxml2)
   libcriterion-dev libxml2-dev
   # profilers that make the live test's profiles
   libgoogle-perftools4 libjemalloc2

@@ -78,6 +78,9 @@ static const char *const prefixes[] = {
     "tcmalloc::", "BaseArena::", "je_", "jemalloc_", "__je_", "prof_backtrace",
     "imalloc", "arena_malloc", "tcache_alloc", "MallocHook::", "google_malloc",
     "_Znwm", "_Znam", "_ZdlPv", "_ZdaPv",
+    /* the sanitizers' allocation interceptors, the leaf of every
+     * LeakSanitizer stack ("__interceptor_malloc", "__interceptor_calloc") */
+    "__interceptor_",
 };
 
 /* Go pprof's keep-exceptions (runtime.panic, runtime.reflectcall,
@@ -97,7 +100,7 @@ static bool is_go_runtime_exception(const char *name)
     return false;
 }
 
-static bool is_allocator_short_name(const char *name);
+static bool is_allocator_short_name(const char *name, bool go_runtime);
 
 /* NAME's short form: NAME itself when it is one (*COPY NULL), else a
  * copy in *COPY for the caller to free.  Full names (--full-names) and
@@ -110,17 +113,24 @@ static const char *short_form(const char *name, char **copy)
     return name;
 }
 
-bool hd_allocator_is_function(const char *name)
+/* hd_allocator_is_function, with Go pprof's "runtime\..*" rule or
+ * without it (GO_RUNTIME). */
+static bool is_allocator_name(const char *name, bool go_runtime)
 {
     if (!name || !*name)
         return false;
     char *copy;
-    bool yes = is_allocator_short_name(short_form(name, &copy));
+    bool yes = is_allocator_short_name(short_form(name, &copy), go_runtime);
     free(copy);
     return yes;
 }
 
-static bool is_allocator_short_name(const char *name)
+bool hd_allocator_is_function(const char *name)
+{
+    return is_allocator_name(name, true);
+}
+
+static bool is_allocator_short_name(const char *name, bool go_runtime)
 {
     /* Go pprof anchors its regex with "^(...)$" on the whole name: exact.
      * Perl also drops a leading '_' before comparing. */
@@ -134,7 +144,7 @@ static bool is_allocator_short_name(const char *name)
         if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
             return true;
     if (strncmp(name, "runtime.", 8) == 0)
-        return !is_go_runtime_exception(name);
+        return go_runtime && !is_go_runtime_exception(name);
     if (strstr(name, "TCMalloc")) /* perl: /TCMalloc|^tcmalloc::/ */
         return true;
     /* "operator new(...)" variants under full names, and the aligned and
@@ -357,22 +367,42 @@ size_t hd_wrappers_charged(struct hd_wrappers *w, const char *const **names)
     return n;
 }
 
+/* Whether a frame of function NAME and the frames inlined into it are
+ * the allocator's: an allocator entry, or a wrapper under WRAPPERS (then
+ * *WRAPPER is NAME). */
+static bool cuts_at(const char *name, bool go_runtime, const struct hd_wrappers *wrappers,
+                    const char **wrapper)
+{
+    if (is_allocator_name(name, go_runtime))
+        return true;
+    if (hd_wrappers_match(wrappers, name)) {
+        *wrapper = name;
+        return true;
+    }
+    return false;
+}
+
 uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found,
                                     const struct hd_wrappers *wrappers, const char **wrapper)
 {
     /* Allocator entries go with everything inlined into them (Go pprof's
      * rule, FORMATS.md §3.4); so do wrappers. */
     *wrapper = NULL;
-    for (uint32_t f = 0; f < found->n_frames; f++) {
-        const char *name = found->frames[f].function;
-        if (hd_allocator_is_function(name))
+    for (uint32_t f = 0; f < found->n_frames; f++)
+        if (cuts_at(found->frames[f].function, true, wrappers, wrapper))
             return f;
-        if (hd_wrappers_match(wrappers, name)) {
-            *wrapper = name;
-            return f;
-        }
-    }
     return found->n_frames;
+}
+
+uint32_t hd_allocator_given_caller_frames(const struct hd_frame *frames, uint32_t n,
+                                          const struct hd_wrappers *wrappers,
+                                          const char **wrapper)
+{
+    *wrapper = NULL;
+    for (uint32_t kept = 0; kept < n; kept++)
+        if (cuts_at(frames[n - 1 - kept].function, false, wrappers, wrapper))
+            return kept;
+    return n;
 }
 
 void hd_allocator_mark_libraries(struct hd_model *model, size_t first_location)

@@ -81,6 +81,17 @@ size_t hd_wrappers_charged(struct hd_wrappers *wrappers, const char *const **nam
 uint32_t hd_allocator_caller_frames(const struct hd_sym_location *found,
                                     const struct hd_wrappers *wrappers, const char **wrapper);
 
+/* hd_allocator_caller_frames for the N frames an input gave (model order:
+ * FRAMES[0] the innermost): the callers' frames are the last ones,
+ * FRAMES[N - result .. N).  Go pprof's "runtime\..*" rule is left out:
+ * it is for Go frames in legacy text profiles, while the frames a
+ * profile.proto of Go's runtime names are Go's own, runtime.main at the
+ * root of every stack and runtime.malg a real allocation site (Go pprof
+ * cuts them only by the file's drop_frames, which Go leaves empty). */
+uint32_t hd_allocator_given_caller_frames(const struct hd_frame *frames, uint32_t n,
+                                          const struct hd_wrappers *wrappers,
+                                          const char **wrapper);
+
 /* Mark the locations of MODEL from FIRST_LOCATION on that lie in
  * allocator libraries (is_allocator).  Before symbolization, so that the
  * symbolizer need not read those libraries. */

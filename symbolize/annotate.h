@@ -10,7 +10,9 @@
 
 /* Mark MODEL's allocator frames (allocator.h) and, unless SYM is NULL
  * (--no-symbols), symbolize every location once and fill its frames
- * (innermost first, as model.h orders them).  Under WRAPPERS (NULL: the
+ * (innermost first, as model.h orders them).  Locations whose frames the
+ * input gave (HD_ORIGIN_INPUT) are never looked up: their frames are cut
+ * of allocator entries and wrappers by name, as looked-up ones are.  Under WRAPPERS (NULL: the
  * wrapper rule is off) wrappers are cut as allocator frames are, and
  * recorded there for the header.  A location of the main program (the
  * module of hd_model_main_mapping) is looked up with is_main set, so the
@@ -32,5 +34,27 @@ void hd_sym_annotate_new(struct hd_symbolizer *sym, struct hd_model *model,
  * every location. */
 void hd_sym_annotate_builds(struct hd_symbolizer *sym, struct hd_symbolizer *other_sym,
                             struct hd_model *model, struct hd_wrappers *wrappers);
+
+/* The main programs' mappings of a model, as annotating names them. */
+struct hd_sym_mains {
+    uint32_t main;       /* hd_model_main_mapping, or HD_NO_MAPPING */
+    uint32_t other_main; /* the other build's, or HD_NO_MAPPING */
+    bool other_build;    /* other_build mappings have their own symbolizer */
+};
+struct hd_sym_mains hd_sym_mains_of(const struct hd_model *model, bool other_build);
+
+/* How annotating looks location I of MODEL up (MAINS from
+ * hd_sym_mains_of): *MODULE and *IS_MAIN as hd_sym_lookup() takes them.
+ * Returns true when the other build's symbolizer names it. */
+bool hd_sym_lookup_key(const struct hd_model *model, const struct hd_sym_mains *mains,
+                       size_t i, const char **module, bool *is_main);
+
+/* hd_sym_annotate_builds, with location I named by FOUND[I] where that is
+ * not NULL instead of by a lookup: what a lookup of it by another
+ * symbolizer of the same options answered (core/parallel.c).  Its strings
+ * must outlive the model's use as SYM's do. */
+void hd_sym_annotate_found(struct hd_symbolizer *sym, struct hd_symbolizer *other_sym,
+                           struct hd_model *model, struct hd_wrappers *wrappers,
+                           const struct hd_sym_location *const *found);
 
 #endif

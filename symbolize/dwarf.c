@@ -27,6 +27,7 @@
 #include <dwarf.h>
 #include <libdwarf.h>
 #endif
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,14 @@ static int check_lists_sections(struct hd_sym_elf *elf, struct hd_error *err)
     return 0;
 }
 
+/* libdwarf's allocation-tracking flag is process-wide: set once, before
+ * any thread of core/parallel.c opens DWARF. */
+static pthread_once_t libdwarf_ready = PTHREAD_ONCE_INIT;
+static void start_libdwarf(void)
+{
+    dwarf_set_de_alloc_flag(1);
+}
+
 static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *dbg,
                        struct hd_error *err)
 {
@@ -295,7 +304,7 @@ static int open_object(struct object *obj, struct hd_sym_elf *elf, Dwarf_Debug *
     obj->iface.object = obj;
     obj->iface.methods = &obj_methods;
     Dwarf_Error dw_err = NULL;
-    dwarf_set_de_alloc_flag(1);
+    pthread_once(&libdwarf_ready, start_libdwarf);
     int rc = dwarf_object_init_b(&obj->iface, NULL, NULL, DW_GROUPNUMBER_ANY,
                                  dbg, &dw_err);
     if (rc != DW_DLV_OK) {
@@ -964,7 +973,7 @@ static void read_files(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
     }
 }
 
-static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
+static void read_lines_alone(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
 {
     Dwarf_Debug dbg = d->dbg;
     Dwarf_Error err = NULL;
@@ -1011,6 +1020,19 @@ static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
     }
     drop_error(dbg, &err);
     dwarf_srclines_dealloc_b(ctx);
+}
+
+/* libdwarf 20210528 reads a line table header through a static buffer of
+ * its own (ThreadSanitizer sees dwarf_srclines_b and dwarf_srcfiles write
+ * it), so even distinct Dwarf_Debug handles must not read line tables at
+ * once (core/parallel.c). */
+static pthread_mutex_t line_tables = PTHREAD_MUTEX_INITIALIZER;
+
+static void read_lines(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die cu)
+{
+    pthread_mutex_lock(&line_tables);
+    read_lines_alone(d, u, cu);
+    pthread_mutex_unlock(&line_tables);
 }
 
 static void decode_unit(struct hd_sym_dwarf *d, struct unit *u)
@@ -1321,6 +1343,24 @@ int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
     d->arena = hd_arena_new();
     *out = d;
     return 0;
+}
+
+void hd_sym_dwarf_preload(struct hd_sym_dwarf *d, bool largest_first)
+{
+    const struct object *obj = &d->main_obj;
+    bool done[N_WANTED + 1] = {true}; /* [0] is ELF's null section */
+    for (size_t round = 1; round < obj->n; round++) {
+        size_t next = 0;
+        for (size_t i = 1; i < obj->n; i++)
+            if (!done[i] && (next == 0 || (largest_first ? obj->sizes[i] > obj->sizes[next]
+                                                         : obj->sizes[i] < obj->sizes[next])))
+                next = i;
+        done[next] = true;
+        const uint8_t *p;
+        size_t size;
+        /* A failure is met again, and said, when libdwarf asks. */
+        hd_sym_elf_section(obj->elf, obj->names[next], &p, &size, NULL);
+    }
 }
 
 void hd_sym_dwarf_close(struct hd_sym_dwarf *d)

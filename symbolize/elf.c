@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "error.h"
 #include "file.h"
 #include "sym_decompress.h"
+#include "sym_inflated.h"
 #include "sym_eh_frame.h"
 
 #ifndef ELFCOMPRESS_ZSTD
@@ -37,7 +39,8 @@ struct hd_sym_section {
     int state;            /* 0 not read yet, 1 read, -1 unreadable */
     const uint8_t *data;  /* state 1: the contents */
     size_t data_size;
-    uint8_t *owned;       /* malloc'ed decompressed copy, or NULL */
+    struct hd_sym_inflated *owned; /* the decompressed copy, shared by
+                                      every open of the file, or NULL */
 };
 
 static bool range_in_file(const struct hd_sym_elf *elf, uint64_t offset,
@@ -161,6 +164,14 @@ static int read_segments(struct hd_sym_elf *elf, struct hd_error *err)
     return 0;
 }
 
+/* libelf's version is process-wide state: set once, before any thread
+ * of core/parallel.c opens a file. */
+static pthread_once_t libelf_ready = PTHREAD_ONCE_INIT;
+static void start_libelf(void)
+{
+    elf_version(EV_CURRENT);
+}
+
 int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, struct hd_error *err)
 {
     *out = NULL;
@@ -192,7 +203,10 @@ int hd_sym_elf_open(const char *path, struct hd_sym_elf **out, struct hd_error *
     elf->path = hd_strdup(path);
     elf->map = map;
     elf->map_size = (size_t)st.st_size;
-    elf_version(EV_CURRENT);
+    elf->file_dev = (uint64_t)st.st_dev;
+    elf->file_ino = (uint64_t)st.st_ino;
+    elf->file_mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+    pthread_once(&libelf_ready, start_libelf);
     Elf *e = elf_memory(map, (size_t)st.st_size);
     elf->elf = e;
     GElf_Ehdr eh;
@@ -222,7 +236,7 @@ void hd_sym_elf_close(struct hd_sym_elf *elf)
     if (!elf)
         return;
     for (size_t i = 0; i < elf->n_sections; i++)
-        free(elf->sections[i].owned);
+        hd_sym_inflated_release(elf->sections[i].owned);
     free(elf->sections);
     free(elf->segments);
     free(elf->symbols[0]);
@@ -361,6 +375,21 @@ bool hd_sym_elf_section_size(const struct hd_sym_elf *elf, const char *name,
     return true;
 }
 
+/* Decompress S, its stream HEADER bytes in, to EXPANDED_SIZE bytes into
+ * s->data: once for the process (sym_inflated.h).  Returns 0 or -1. */
+static int inflate_shared(const struct hd_sym_elf *elf, struct hd_sym_section *s,
+                          enum hd_sym_compression method, size_t header,
+                          uint64_t expanded_size)
+{
+    struct hd_sym_inflated_key key = {elf->file_dev, elf->file_ino, elf->map_size,
+                                      elf->file_mtime_ns, s->offset, s->size, expanded_size};
+    if (hd_sym_inflated_get(&key, method, elf->map + s->offset + header, s->size - header,
+                            &s->data, &s->owned) != 0)
+        return -1;
+    s->data_size = expanded_size;
+    return 0;
+}
+
 /* Read S's contents into s->data, decompressing.  Returns 1 or -1. */
 static int load_section(struct hd_sym_elf *elf, struct hd_sym_section *s,
                         bool gnu_compressed, struct hd_error *err)
@@ -376,13 +405,10 @@ static int load_section(struct hd_sym_elf *elf, struct hd_sym_section *s,
             s->data_size = s->size;
             return 1;
         }
-        if (hd_sym_decompress(HD_SYM_COMPRESS_ZLIB, raw + 12, s->size - 12,
-                              read_be64(raw + 4), &s->owned) != 0) {
+        if (inflate_shared(elf, s, HD_SYM_COMPRESS_ZLIB, 12, read_be64(raw + 4)) != 0) {
             return hd_error_set(err, elf->path, 0, "section %s: corrupt zlib data",
                                 s->name);
         }
-        s->data = s->owned;
-        s->data_size = read_be64(raw + 4);
         return 1;
     }
     if (!(s->flags & SHF_COMPRESSED)) {
@@ -424,11 +450,8 @@ static int load_section(struct hd_sym_elf *elf, struct hd_sym_section *s,
     } else {
         goto corrupt;
     }
-    if (hd_sym_decompress(method, raw + header, s->size - header, ch_size,
-                          &s->owned) != 0)
+    if (inflate_shared(elf, s, method, header, ch_size) != 0)
         goto corrupt;
-    s->data = s->owned;
-    s->data_size = ch_size;
     return 1;
 corrupt:
     return hd_error_set(err, elf->path, 0, "section %s: corrupt compressed data",

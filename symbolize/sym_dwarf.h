@@ -34,6 +34,10 @@ int hd_sym_dwarf_open(struct hd_sym_elf *elf, struct hd_sym_elf *alt,
 
 void hd_sym_dwarf_close(struct hd_sym_dwarf *dwarf);
 
+/* Decompress now the sections lookups read, largest or smallest first,
+ * rather than on the first lookup that needs each (hd_sym_preload). */
+void hd_sym_dwarf_preload(struct hd_sym_dwarf *dwarf, bool largest_first);
+
 /* The frames at virtual address PC, outermost first, into FRAMES (at most
  * MAX; beyond that the outermost are dropped, so that the innermost, the
  * allocation's callers, stay, and hd_sym_dwarf_cut_chain() says so).  Returns the number written:

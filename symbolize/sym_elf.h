@@ -31,6 +31,9 @@ struct hd_sym_elf {
     char *path;                 /* as opened (owned) */
     const uint8_t *map;         /* the whole file, read-only; NULL if empty */
     size_t map_size;
+    uint64_t file_dev, file_ino, file_mtime_ns; /* the file's, from stat():
+                                   which opens share decompressed sections
+                                   (sym_inflated.h) */
     void *elf;                  /* libelf's Elf *, over MAP */
     int elf_class;              /* ELFCLASS32 or ELFCLASS64 */
     uint16_t elf_type;          /* ET_EXEC, ET_DYN, ... */

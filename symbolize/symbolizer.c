@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "sym_cache.h"
 #include "sym_debuginfo.h"
 #include "sym_demangle.h"
 #include "sym_dwarf.h"
@@ -39,6 +40,13 @@ struct module {
     struct hd_sym_elf *debug;   /* separate debug file, or NULL */
     struct hd_sym_elf *alt;     /* dwz supplementary file, or NULL */
     struct hd_sym_dwarf *dwarf; /* over DEBUG or ELF; NULL without DWARF */
+    bool dwarf_deferred;        /* DWARF not opened yet: the persistent
+                                   cache answers until a lookup misses */
+    struct hd_sym_cache_module *cache; /* its persistent cache file, or NULL
+                                   (no cache, or no debug info) */
+    bool cache_tainted;         /* something was warned about: its results
+                                   are not saved, so that a later run
+                                   warns the same */
     bool warned_dwarf;          /* hd_sym_dwarf_problem() was reported */
     bool warned_cut;            /* hd_sym_dwarf_cut_chain() was reported */
     bool object_tried;          /* open_object() ran: ELF is set, or
@@ -99,6 +107,7 @@ struct hd_symbolizer {
     size_t n_notes, cap_notes;
     size_t n_notes_said;           /* notes[0 .. n_notes_said) were said */
     struct hd_sym_stats stats;
+    struct hd_sym_cache *cache;    /* the persistent cache, or NULL */
 };
 
 /* ---- small utilities ---- */
@@ -171,6 +180,9 @@ struct hd_symbolizer *hd_sym_new(const struct hd_sym_options *options)
         o->sysroot = arena_strdup(sym->arena, o->sysroot);
     o->lib_prefixes = copy_list(sym->arena, o->lib_prefixes, o->n_lib_prefixes);
     o->debug_dirs = copy_list(sym->arena, o->debug_dirs, o->n_debug_dirs);
+    if (o->cache_dir)
+        o->cache_dir = arena_strdup(sym->arena, o->cache_dir);
+    sym->cache = hd_sym_cache_open(o->cache_dir, o->cache_max_bytes);
 
     size_t n = o->n_debug_dirs + 2;
     sym->debug_dirs = hd_arena_alloc(sym->arena, n * sizeof *sym->debug_dirs);
@@ -193,12 +205,16 @@ void hd_sym_free(struct hd_symbolizer *sym)
         return;
     for (size_t i = 0; i < sym->n_modules; i++) {
         struct module *m = &sym->modules[i];
+        if (!m->cache_tainted)
+            hd_sym_cache_module_save(sym->cache, m->cache);
+        hd_sym_cache_module_free(m->cache);
         hd_sym_dwarf_close(m->dwarf);
         hd_sym_elf_close(m->alt);
         hd_sym_elf_close(m->debug);
         hd_sym_elf_close(m->elf);
     }
     free(sym->modules);
+    hd_sym_cache_close(sym->cache);
     hd_idtable_free(&sym->address_index);
     hd_idtable_free(&sym->module_index);
     free(sym->addresses);
@@ -338,7 +354,8 @@ static void add_candidate(struct candidates *c, const char *root, const char *pa
 static bool open_object(struct hd_symbolizer *sym, struct module *m, const char *path,
                         bool search)
 {
-    static struct candidates cands;
+    /* Too big for the stack; one per thread (core/parallel.c). */
+    static _Thread_local struct candidates cands;
     cands.n = 0;
     const struct hd_sym_options *o = &sym->options;
     if (search) {
@@ -374,10 +391,24 @@ static bool open_object(struct hd_symbolizer *sym, struct module *m, const char 
     return false;
 }
 
+/* Open M's DWARF (over its debug file, or its own), warning once when it
+ * cannot be read. */
+static void open_dwarf(struct module *m)
+{
+    m->dwarf_deferred = false;
+    struct hd_error err;
+    struct hd_sym_elf *source = m->debug ? m->debug : m->elf;
+    if (hd_sym_dwarf_open(source, m->alt, &m->dwarf, &err) < 0) {
+        hd_warn("%s: unreadable debug info: %s", source->path, err.message);
+        m->cache_tainted = true;
+    }
+}
+
 /* Find M's debug info (its own, or a separate file, plus a dwz file).
  * Returns false when there is none, with the paths tried in TRIED (""
  * when M has no build-id or debuglink to find it by); warns once when
- * what was found is unusable. */
+ * what was found is unusable.  When the persistent cache holds results
+ * for M, its DWARF is opened only when a lookup misses. */
 static bool open_debug_info(struct hd_symbolizer *sym, struct module *m, char *tried,
                             size_t tried_size)
 {
@@ -393,13 +424,18 @@ static bool open_debug_info(struct hd_symbolizer *sym, struct module *m, char *t
     if (hd_sym_has_alt_link(source)) {
         char alt_tried[TRIED_SIZE] = "";
         m->alt = hd_sym_find_alt_file(source, &dirs, alt_tried, sizeof alt_tried);
-        if (!m->alt)
+        if (!m->alt) {
             hd_warn("%s: dwz supplementary file not found (tried %s); names "
                     "defined there are missing", source->path, alt_tried);
+            m->cache_tainted = true;
+        }
     }
-    struct hd_error err;
-    if (hd_sym_dwarf_open(source, m->alt, &m->dwarf, &err) < 0)
-        hd_warn("%s: unreadable debug info: %s", source->path, err.message);
+    m->cache = hd_sym_cache_module_open(sym->cache, m->elf, m->debug, m->alt, &sym->options,
+                                        MAX_FRAMES);
+    if (hd_sym_cache_module_loaded(m->cache))
+        m->dwarf_deferred = true;
+    else
+        open_dwarf(m);
     return true;
 }
 
@@ -535,6 +571,19 @@ static const char *display_name(struct hd_symbolizer *sym, const char *raw)
     return interned;
 }
 
+/* "FILE!START" for module M, interned.  A library is named as its mapping
+ * is (the key); the main program by the file read, since every mapped
+ * path of it is one module. */
+static const char *unnamed_name(struct hd_symbolizer *sym, const struct module *m,
+                                const char *start)
+{
+    const char *path = m->kind == MODULE_PATH ? m->key : m->path;
+    const char *base = strrchr(path, '/');
+    char name[PATH_MAX + 32];
+    snprintf(name, sizeof name, "%s!%s", base ? base + 1 : path, start);
+    return intern(sym, name);
+}
+
 /* The identity of the function around VADDR in M when neither DWARF nor a
  * symbol names it: "FILE!0xSTART", FILE the module's file name and START
  * the file offset of the function's first byte (the number space of the
@@ -549,21 +598,17 @@ static const char *unnamed_function(struct hd_symbolizer *sym, struct module *m,
     if (!hd_sym_eh_frame_find(m->elf, vaddr, &start, &size) ||
         !hd_sym_elf_vaddr_to_offset(m->elf, start, &offset))
         return NULL;
-    /* A library is named as its mapping is (the key); the main program by
-     * the file read, since every mapped path of it is one module. */
-    const char *path = m->kind == MODULE_PATH ? m->key : m->path;
-    const char *base = strrchr(path, '/');
-    char name[PATH_MAX + 32];
-    snprintf(name, sizeof name, "%s!0x%llx", base ? base + 1 : path,
-             (unsigned long long)offset);
-    return intern(sym, name);
+    char start_text[32];
+    snprintf(start_text, sizeof start_text, "0x%llx", (unsigned long long)offset);
+    return unnamed_name(sym, m, start_text);
 }
 
 /* Fill LOC's frames for VADDR in module M: DWARF's inline chain, with
  * the out-of-line function named by the symbol table when DWARF cannot;
- * the symbol alone when DWARF does not cover VADDR. */
-static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vaddr,
-                      struct hd_sym_location *loc)
+ * the symbol alone when DWARF does not cover VADDR.  *UNNAMED says
+ * whether frames[0] was named by unnamed_function(). */
+static void symbolize_cold(struct hd_symbolizer *sym, struct module *m, uint64_t vaddr,
+                           struct hd_sym_location *loc, bool *unnamed_out)
 {
     struct hd_sym_dwarf_frame raw[MAX_FRAMES];
     size_t n = m->dwarf ? hd_sym_dwarf_lookup(m->dwarf, vaddr, raw, MAX_FRAMES) : 0;
@@ -604,9 +649,62 @@ static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vadd
     }
     if (unnamed)
         frames[0].function = unnamed;
+    *unnamed_out = unnamed != NULL;
     loc->status = HD_SYM_RESOLVED;
     loc->frames = frames;
     loc->n_frames = (uint32_t)n;
+}
+
+static const char *intern_for_cache(void *sym, const char *s)
+{
+    return intern(sym, s);
+}
+
+/* Fill LOC for VADDR in M from the persistent cache.  Returns false when
+ * it does not hold VADDR. */
+static bool symbolize_cached(struct hd_symbolizer *sym, struct module *m, uint64_t vaddr,
+                             struct hd_sym_location *loc)
+{
+    struct hd_sym_frame found[MAX_FRAMES];
+    enum hd_sym_status status;
+    uint32_t n;
+    bool unnamed;
+    if (!hd_sym_cache_module_find(m->cache, vaddr, intern_for_cache, sym, &status, found,
+                                  MAX_FRAMES, &n, &unnamed))
+        return false;
+    sym->stats.cache_hits++;
+    loc->status = status;
+    if (n == 0)
+        return true;
+    if (unnamed)
+        found[0].function = unnamed_name(sym, m, found[0].function);
+    struct hd_sym_frame *frames = hd_arena_alloc(sym->arena, n * sizeof *frames);
+    memcpy(frames, found, n * sizeof *frames);
+    loc->frames = frames;
+    loc->n_frames = n;
+    return true;
+}
+
+/* Fill LOC for VADDR in M: from the persistent cache when it holds
+ * VADDR, else from the debug info, the result then added to the cache. */
+static void symbolize(struct hd_symbolizer *sym, struct module *m, uint64_t vaddr,
+                      struct hd_sym_location *loc)
+{
+    if (m->cache && symbolize_cached(sym, m, vaddr, loc))
+        return;
+    if (m->dwarf_deferred)
+        open_dwarf(m);
+    bool unnamed = false;
+    symbolize_cold(sym, m, vaddr, loc, &unnamed);
+    m->cache_tainted = m->cache_tainted || m->warned_dwarf || m->warned_cut;
+    if (!m->cache || m->cache_tainted)
+        return;
+    struct hd_sym_frame frames[MAX_FRAMES];
+    if (loc->n_frames)
+        memcpy(frames, loc->frames, loc->n_frames * sizeof *frames);
+    if (unnamed) /* only START is kept: the file's name may differ next time */
+        frames[0].function = strrchr(frames[0].function, '!') + 1;
+    hd_sym_cache_module_add(m->cache, vaddr, loc->status, frames, loc->n_frames, unnamed);
 }
 
 /* The main binary given on the command line must hold the main mapping's
@@ -717,6 +815,14 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path, bool is_ma
     return 0;
 }
 
+void hd_sym_preload(struct hd_symbolizer *sym, const char *module_path, bool is_main,
+                    bool largest_first)
+{
+    struct module *m = ready_module(sym, module_for(sym, module_path, is_main));
+    if (m->dwarf)
+        hd_sym_dwarf_preload(m->dwarf, largest_first);
+}
+
 bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, bool is_main,
                             char *hex, size_t size)
 {
@@ -736,6 +842,14 @@ const char *hd_sym_module_file(struct hd_symbolizer *sym, const char *module_pat
     uint32_t id = module_for(sym, module_path, is_main); /* may move the array */
     struct module *m = &sym->modules[id];
     return try_object(sym, m) ? m->path : NULL;
+}
+
+bool hd_sym_module_vaddr_offset(struct hd_symbolizer *sym, const char *module_path,
+                                bool is_main, uint64_t vaddr, uint64_t *offset)
+{
+    uint32_t id = module_for(sym, module_path, is_main); /* may move the array */
+    struct module *m = &sym->modules[id];
+    return try_object(sym, m) && hd_sym_elf_vaddr_to_offset(m->elf, vaddr, offset);
 }
 
 /* ---- the gathered warnings ---- */

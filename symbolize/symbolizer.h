@@ -49,10 +49,21 @@ struct hd_sym_options {
     /* -v: hd_sym_say_summary() lists every module it warns about, with
      * the paths tried, instead of one short line or a collapsed list. */
     bool verbose;
+    /* The persistent symbol cache's directory (sym_cache.h), or NULL for
+     * none (the default; --no-cache).  Modules with debug info keep
+     * their results there between runs. */
+    const char *cache_dir;
+    uint64_t cache_max_bytes; /* its bound; 0: the default, 512 MiB */
 };
 
 /* Fill OPTIONS with the defaults: nothing set, demangle on, short names. */
 void hd_sym_options_init(struct hd_sym_options *options);
+
+/* The persistent symbol cache's usual directory, into DIR (SIZE bytes):
+ * $HEAPDIFF_CACHE_DIR, else $XDG_CACHE_HOME/heapdiff, else
+ * $HOME/.cache/heapdiff.  Returns false when none is set (the last two
+ * must be absolute) or the path does not fit. */
+bool hd_sym_cache_default_dir(char *dir, size_t size);
 
 enum hd_sym_status {
     HD_SYM_RESOLVED,         /* n_frames >= 1: a function name or a
@@ -124,6 +135,14 @@ int hd_sym_lookup(struct hd_symbolizer *sym, const char *module_path,
                   bool is_main, uint64_t return_offset,
                   const struct hd_sym_location **out);
 
+/* Ready MODULE_PATH (IS_MAIN as for hd_sym_lookup) for lookups ahead of
+ * them: its file and debug file opened, and the debug sections a lookup
+ * reads decompressed, LARGEST_FIRST or smallest first (core/parallel.c
+ * does this on a second thread while the profile is parsed, and on both
+ * ends at once).  Warns and notes what a first lookup would. */
+void hd_sym_preload(struct hd_symbolizer *sym, const char *module_path, bool is_main,
+                    bool largest_first);
+
 /* The build-id of the file that lookups of MODULE_PATH (IS_MAIN as for
  * hd_sym_lookup) read, as lowercase hex into HEX (of SIZE bytes).  Returns
  * false when that file cannot be opened, has no build-id, or HEX is too
@@ -138,6 +157,14 @@ bool hd_sym_module_build_id(struct hd_symbolizer *sym, const char *module_path, 
  * hd_sym_module_build_id; the string lives as long as SYM. */
 const char *hd_sym_module_file(struct hd_symbolizer *sym, const char *module_path,
                                bool is_main);
+
+/* The file offset of the ELF virtual address VADDR in the file that
+ * lookups of MODULE_PATH (IS_MAIN as for hd_sym_lookup) read, through its
+ * PT_LOAD segments, into *OFFSET.  False when that file cannot be opened
+ * or no segment's file bytes hold VADDR.  Silent, like
+ * hd_sym_module_build_id. */
+bool hd_sym_module_vaddr_offset(struct hd_symbolizer *sym, const char *module_path,
+                                bool is_main, uint64_t vaddr, uint64_t *offset);
 
 /* Say, through hd_warn(), what the lookups so far gathered, once per
  * cause: the modules that could not be read and those without debug
@@ -154,6 +181,8 @@ struct hd_sym_stats {
     size_t lookups;           /* calls to hd_sym_lookup */
     size_t unique_addresses;  /* distinct (module, offset) symbolized */
     size_t units_decoded;     /* DWARF compilation units decoded */
+    size_t cache_hits;        /* unique addresses answered by the
+                                 persistent cache */
 };
 void hd_sym_get_stats(const struct hd_symbolizer *sym, struct hd_sym_stats *out);
 

@@ -29,37 +29,6 @@ perf += bytes(104 - len(perf))
 write("other-perf.data", perf)
 
 
-# pprof's profile.proto (github.com/google/pprof, proto/profile.proto): one
-# sample of 10 bytes at one address, fields in the order Go's encoder
-# writes them.  `go tool pprof -raw` reads it.
-def varint(n):
-    out = bytearray()
-    while True:
-        byte = n & 0x7F
-        n >>= 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def field(number, payload):
-    if isinstance(payload, int):
-        return varint(number << 3) + varint(payload)
-    return varint(number << 3 | 2) + varint(len(payload)) + payload
-
-
-strings = [b"", b"space", b"bytes"]
-profile = field(1, field(1, 1) + field(2, 2))                  # sample_type space/bytes
-profile += field(2, field(1, varint(1)) + field(2, varint(10)))  # sample: location 1, 10
-profile += field(3, field(1, 1) + field(2, 0x400000) + field(3, 0x401000))  # mapping
-profile += field(4, field(1, 1) + field(2, 1) + field(3, 0x400123))        # location
-for s in strings:
-    profile += field(6, s)                                       # string_table
-profile += field(11, field(1, 1) + field(2, 2))                 # period_type
-profile += field(12, 1)                                          # period
-write("other-profile.pb", profile)
-write("other-profile.pb.gz", gzip.compress(profile, mtime=0))
-
 # valgrind --tool=massif: the start of massif.out.PID (ms_print reads it).
 write("other-massif.out", b"""desc: (none)
 cmd: ./tiny

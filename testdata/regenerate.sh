@@ -292,6 +292,8 @@ hdr_variant hdr-notype-ne.heap "$SUMS" ''
 python3 make-bad-dwarf.py
 # Files of other kinds given where a profile belongs (bad/other-*).
 python3 make-other-formats.py
+# pprof profile.proto inputs from the jemalloc profiles (proto/).
+python3 make-proto.py
 # cut in the middle of the 3rd sample line (inside an address)
 head -c "$(($(head -3 "$TC" | wc -c) + 40))" "$TC" >bad/truncated-mid-line.heap
 # cut at a line boundary after the samples, before the blank line + maps
@@ -531,3 +533,140 @@ for k in 1 2; do
 			{ echo "regenerate: tc-twobuilds-$b.000$k.heap: line sums '$got', designed '$o $s $o $s'" >&2; exit 1; }
 	done
 done
+
+# ---------------------------------------------------------------------------
+# memory/: real memory captures for --memory (issue 16; README.md
+# "memory/"), self-contained.  memory/capture.sh builds src/mem_*.c into a
+# temporary folder, runs each program and rewrites memory/CASE/snap.N/.
+# Addresses, and a few pages of RSS, differ from run to run, and
+# tests/test_memory_inputs.c pins the committed captures' numbers, so
+# they are recaptured only when asked: HD_RECAPTURE_MEMORY=1.
+if [ "${HD_RECAPTURE_MEMORY:-0}" = 1 ]; then
+	echo "regenerate: memory captures" >&2
+	"$TD/memory/capture.sh"
+else
+	echo "regenerate: memory/ kept (HD_RECAPTURE_MEMORY=1 recaptures it)" >&2
+fi
+
+# massif: leaky under valgrind's massif (README.md, "valgrind massif";
+# testdata/README.md, "massif"), self-contained.  Needs valgrind and the
+# bin/leaky of step 1.
+#   profiles/massif.out.leaky       every snapshot detailed, time in bytes
+#                                   allocated: --trend's series
+#   profiles/massif.out.leaky-exit  one snapshot of the heap at exit, taken by
+#                                   vgdb's detailed_snapshot while valgrind
+#                                   waits there (--vgdb-stop-at=exit)
+#   bin/leaky-nopie, bin/leaky-nopie-stripped, profiles/massif.out.leaky-stripped
+#                                   frames valgrind cannot name ("???")
+#   bad/massif-*.out                derived from the two massif.out.leaky*
+echo "regenerate: massif" >&2
+command -v valgrind >/dev/null || die "valgrind missing (scripts/setup.sh)"
+rm -f profiles/massif.out.* bad/massif-*.out bin/leaky-nopie bin/leaky-nopie-stripped
+MASSIF=(valgrind --tool=massif --time-unit=B --detailed-freq=1 --threshold=0.1)
+run_env "${MASSIF[@]}" --massif-out-file=profiles/massif.out.leaky bin/leaky 4 \
+	2>"$tmp/massif.log" || die "massif: $(cat "$tmp/massif.log")"
+run_env valgrind --tool=massif --vgdb=yes --vgdb-stop-at=exit \
+	--massif-out-file="$tmp/massif.out.unused" bin/leaky 4 2>"$tmp/massif-exit.log" &
+vg=$!
+for _ in $(seq 100); do
+	grep -q 'vgdb me' "$tmp/massif-exit.log" && break
+	sleep 0.1
+done
+# valgrind's pid, from its log's "==PID==" prefix ($! is the subshell's)
+vg_pid=$(sed -n '1s/^==\([0-9]*\)==.*/\1/p' "$tmp/massif-exit.log")
+# valgrind waits at exit for a debugger: without vgdb's command it would
+# wait for ever
+vgdb --pid="$vg_pid" detailed_snapshot profiles/massif.out.leaky-exit >/dev/null ||
+	{ kill "$vg_pid"; die "vgdb could not reach valgrind (pid '$vg_pid')"; }
+wait $vg || die "massif at exit: $(cat "$tmp/massif-exit.log")"
+[ -s profiles/massif.out.leaky-exit ] || die "vgdb wrote no profiles/massif.out.leaky-exit"
+# ??? frames: a stripped program, not PIE so that its addresses are its own.
+gcc "${CFLAGS[@]}" -no-pie -o bin/leaky-nopie src/leaky.c -Lbin -lleak '-Wl,-rpath,$ORIGIN' -ldl
+strip -o bin/leaky-nopie-stripped bin/leaky-nopie
+run_env "${MASSIF[@]}" --massif-out-file=profiles/massif.out.leaky-stripped \
+	bin/leaky-nopie-stripped 4 2>"$tmp/massif.log" || die "massif: $(cat "$tmp/massif.log")"
+grep -q ': ???' profiles/massif.out.leaky-stripped || die "massif named every frame of a stripped program"
+# The designed end (leaky, 4 ticks): linear_leak 163840 B, recurse 2097152 B.
+grep -q '^ n1: 163840 0x[0-9A-F]*: linear_leak (leaky.c:' profiles/massif.out.leaky-exit ||
+	die "massif.out.leaky-exit: linear_leak does not hold 163840 B"
+# Bad input, from massif.out.leaky-exit (one snapshot) but the last.
+E=profiles/massif.out.leaky-exit
+head -n $(($(wc -l <$E) - 3)) $E >bad/massif-truncated.out
+head -c $(($(wc -c <$E) - 20)) $E >bad/massif-truncated-mid-line.out
+leak=$(grep -n ' linear_leak ' $E | cut -d: -f1)
+awk -v at=$((leak + 1)) 'NR == at { sub(/n1: [0-9]+/, "n1: " $2 + 1) } { print }' $E \
+	>bad/massif-children-exceed.out
+awk -v at=$((leak + 1)) 'NR == at { sub(/n1: [0-9]+/, "n1: 18446744073709551616") } { print }' \
+	$E >bad/massif-absurd-number.out
+sed "${leak}s/ n1: / n0: /" $E >bad/massif-count-too-small.out
+# Snapshots 0-2 of massif.out.leaky, snapshot 1's tree lying: a plain read
+# (of snapshot 2) passes; #1 and --trend fail.
+M=profiles/massif.out.leaky
+end=$(grep -n '^snapshot=3$' $M | cut -d: -f1)
+first_leak=$(grep -n ' linear_leak ' $M | head -1 | cut -d: -f1)
+head -n $((end - 2)) $M | sed "${first_leak}s/ n1: / n2: /" >bad/massif-count-too-big.out
+
+# leak checkers (issue 15): leaky.c's blocks leaked for real at exit
+# (src/leaky_forget.c), read by valgrind memcheck (--xml=yes) and by
+# LeakSanitizer (-fsanitize=address), symbolized and not.  Self-contained.
+# The programs run from $tmp/ci, gone once this script ends, as a CI job's
+# checkout is: only BINARY names the unsymbolized LSan frames.
+echo "regenerate: leak checkers" >&2
+rm -f bin/leaky_forget bin/leaky_asan profiles/memcheck-leaky*.xml profiles/lsan-leaky*.log
+# shellcheck disable=SC2016 # $ORIGIN is for the linker, not the shell
+gcc -O2 -g -Wall -Wextra "-ffile-prefix-map=$TD=." -o bin/leaky_forget src/leaky_forget.c \
+	-Lbin -lleak '-Wl,-rpath,$ORIGIN' -ldl
+# shellcheck disable=SC2016
+gcc -O2 -g -Wall -Wextra "-ffile-prefix-map=$TD=." -fsanitize=address -fno-omit-frame-pointer \
+	-o bin/leaky_asan src/leaky_forget.c -Lbin -lleak '-Wl,-rpath,$ORIGIN' -ldl
+mkdir -p "$tmp/ci"
+cp bin/leaky_forget bin/leaky_asan bin/libleak.so "$tmp/ci/"
+leak_env() { env -i PATH=/usr/bin:/bin "$@"; }
+memcheck() {
+	leak_env "${@:3}" valgrind --quiet --leak-check=full --show-leak-kinds=all --xml=yes \
+		--xml-file="$tmp/mc.xml" "$tmp/ci/leaky_forget" "$2" 2>/dev/null ||
+		{ echo "regenerate: memcheck $1 failed" >&2; exit 1; }
+	# pids differ from run to run; nothing else does
+	sed -e 's|<pid>[0-9]*</pid>|<pid>1000</pid>|' -e 's|<ppid>[0-9]*</ppid>|<ppid>999</ppid>|' \
+		"$tmp/mc.xml" >"profiles/$1"
+}
+memcheck memcheck-leaky.xml 4
+memcheck memcheck-leaky-more.xml 6 LEAKY_FORGET=all
+lsan() { # NAME TICKS ASAN_OPTIONS [ENV...]: stderr of one leaky_asan run
+	leak_env ASAN_OPTIONS="detect_leaks=1:$3" "${@:4}" "$tmp/ci/leaky_asan" "$2" 2>"$tmp/$1" &&
+		{ echo "regenerate: leaky_asan found no leak" >&2; exit 1; }
+	grep -q 'SUMMARY: AddressSanitizer' "$tmp/$1" || { echo "regenerate: $1: no report" >&2; exit 1; }
+}
+lsan lsan-leaky.log 4 ""
+lsan lsan-leaky-unsym.log 4 symbolize=0
+cp "$tmp/lsan-leaky.log" "$tmp/lsan-leaky-unsym.log" profiles/
+# A CI job's log: two test processes' reports among test output, the
+# second one's lines prefixed with time stamps as GitHub Actions does.
+lsan one.log 2 symbolize=0
+lsan two.log 3 "" LEAKY_FORGET=all
+{
+	echo "[==========] Running 2 tests from 1 test suite."
+	echo "[ RUN      ] Leaky.TwoTicks"
+	cat "$tmp/one.log"
+	echo "[  FAILED  ] Leaky.TwoTicks (12 ms)"
+	echo "[ RUN      ] Leaky.ThreeTicksAll"
+	sed 's/^/2026-12-01T06:30:00.1234567Z /' "$tmp/two.log"
+	echo "[  FAILED  ] Leaky.ThreeTicksAll (15 ms)"
+	echo "[==========] 2 tests from 1 test suite ran. (27 ms total)"
+} >profiles/lsan-leaky-ci.log
+# The designed leaks (src/leaky_forget.c): LSan's totals, and memcheck's
+# bytes per kind.
+lsan_total() { grep -o 'SUMMARY: AddressSanitizer: [0-9]* byte(s) leaked in [0-9]*' "$1" |
+	awk '{ b += $3; n += $7 } END { print b, n }'; }
+# 4 ticks: 192000 + 163840 + 64 direct, 2097152 indirect; 4000 + 40 + 1 + 8 blocks
+[ "$(lsan_total profiles/lsan-leaky.log)" = "2453056 4049" ] ||
+	{ echo "regenerate: lsan-leaky.log: $(lsan_total profiles/lsan-leaky.log)" >&2; exit 1; }
+# 2 ticks (1226528 bytes, 2025 blocks) + 3 ticks with the cache (1905328, 3101)
+[ "$(lsan_total profiles/lsan-leaky-ci.log)" = "3131856 5126" ] ||
+	{ echo "regenerate: lsan-leaky-ci.log: $(lsan_total profiles/lsan-leaky-ci.log)" >&2; exit 1; }
+mc_kinds() { awk -F'[<>]' '/<kind>/ { k = $3 } /<leakedbytes>/ { b[k] += $3 }
+	END { printf "%s %s %s %s\n", b["Leak_DefinitelyLost"], b["Leak_IndirectlyLost"],
+		b["Leak_PossiblyLost"], b["Leak_StillReachable"] }' "$1"; }
+# definite: 192000 + 163840 + (64 + 2097152 indirect); possible: lib; reachable: cache
+[ "$(mc_kinds profiles/memcheck-leaky.xml)" = "2453056 2097152 196608 65536" ] ||
+	{ echo "regenerate: memcheck-leaky.xml: $(mc_kinds profiles/memcheck-leaky.xml)" >&2; exit 1; }

@@ -26,6 +26,13 @@ def report_rows(text, header, normalize=lambda name: name):
     return out
 
 
+def same_name(name):
+    """NAME as both tools spell it: heapdiff marks new and gone rows, and
+    names an unknown file "??:0" at --lines where Go pprof names none."""
+    name = re.sub(r" \((new|gone)\)$", "", name)
+    return re.sub(r" \?\?:[0?]( \(|$)", r"\1", name)
+
+
 def build_go_pprof(work):
     """Go pprof built in WORK (a scratch directory the caller removes), or
     None when Go or the source package is missing or the build fails."""

@@ -10,13 +10,12 @@ Output is TAP.
 usage: proto.py HEAPDIFF TESTDATA_DIR
 """
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
-from go_pprof import build_go_pprof, report_rows
+from go_pprof import build_go_pprof, report_rows, same_name
 
 HEAPDIFF, TESTDATA = sys.argv[1], os.path.realpath(sys.argv[2])
 
@@ -34,13 +33,6 @@ def run(args):
 def rows(text, header):
     """{name: (flat, cum)} of the lines after the first matching HEADER."""
     return report_rows(text, header, same_name)
-
-
-def same_name(name):
-    """NAME as both tools spell it: heapdiff marks new and gone rows, and
-    names an unknown file "??:0" at --lines where Go pprof names none."""
-    name = re.sub(r" \((new|gone)\)$", "", name)
-    return re.sub(r" \?\?:[0?]( \(|$)", r"\1", name)
 
 
 def main():

@@ -166,7 +166,8 @@ Test(cli, binary_where_a_profile_belongs_exits_2)
     /* A core file first is no BINARY: it is refused as what it is. */
     expect_failure(heapdiff("bad/other-core", "profiles/tc-run1.0001.heap", NULL),
                    "heapdiff: bad/other-core: this is an ELF core file, not a heap profile: "
-                   "heapdiff reads gperftools' and jemalloc's heap profiles (HEAPPROFILE=prefix, "
+                   "heapdiff reads heap profiles (gperftools, jemalloc, pprof's profile.proto), "
+                   "valgrind massif and memcheck XML, and LeakSanitizer reports (HEAPPROFILE=prefix, "
                    "or MALLOC_CONF=prof:true)\n");
 }
 
@@ -175,20 +176,15 @@ Test(cli, files_of_other_kinds_are_named_and_exit_2)
     static const struct {
         const char *file, *message;
     } cases[] = {
-        {"bad/other-profile.pb.gz", "heapdiff: bad/other-profile.pb.gz: this is a pprof "
-                                    "profile (profile.proto), not a heap profile: heapdiff "
-                                    "reads gperftools' and jemalloc's heap profiles; Go pprof "
-                                    "(go tool pprof) reads this one\n"},
-        {"bad/other-profile.pb", "heapdiff: bad/other-profile.pb: this is a pprof profile "
-                                 "(profile.proto)"},
         {"bad/other-perf.data", "heapdiff: bad/other-perf.data: this is perf data (perf "
-                                "record), not a heap profile: heapdiff reads gperftools' and "
-                                "jemalloc's heap profiles\n"},
-        {"bad/other-massif.out", "heapdiff: bad/other-massif.out: this is valgrind massif "
-                                 "output, not a heap profile: heapdiff reads gperftools' and "
-                                 "jemalloc's heap profiles; ms_print reads this one\n"},
-        {"bad/other-memcheck.xml", "heapdiff: bad/other-memcheck.xml: this is valgrind XML "
-                                   "output, not a heap profile"},
+                                "record), not a heap profile: heapdiff reads heap profiles "
+                                "(gperftools, jemalloc, pprof's profile.proto), valgrind massif "
+                                "and memcheck XML, and LeakSanitizer reports\n"},
+        /* massif output is read (README, "valgrind massif"): this one has no
+         * heap tree to read */
+        {"bad/other-massif.out", "heapdiff: bad/other-massif.out: none of its 1 snapshots "
+                                 "is detailed (heap_tree=detailed): massif writes a tree every "
+                                 "--detailed-freq snapshots (10 by default)\n"},
         {"bad/other-cpu.prof", "heapdiff: bad/other-cpu.prof: this is a gperftools CPU "
                                "profile (CPUPROFILE), not a heap profile"},
         {"bin/libleak.so", "heapdiff: bin/libleak.so: this is an ELF shared library, not a "
@@ -1398,4 +1394,79 @@ Test(cli, text_default_unit_suits_the_report_and_mb_is_jeprofs_layout)
                  "profiles/tc-run1.0003.heap", NULL);
     cr_expect(strstr(r->out, "Total: 1.3 MB  (current minus base"), "%s", r->out);
     cr_expect(strstr(r->out, "\n     0.1   6.2%"), "%s", r->out);
+}
+
+/* ---- pprof's profile.proto ---- */
+
+Test(cli, go_pprof_protos_diff_as_go_pprof_diffs_them)
+{
+    /* Go pprof -proto of tc-run1.0002 and .0004 (symbolized by Go pprof,
+     * with lines): the rows `pprof -text -base` prints for them. */
+    struct run *r = heapdiff("--show_bytes", "--base", "proto/gopprof-tc-run1.0002.pb.gz",
+                             "bin/leaky", "proto/gopprof-tc-run1.0004.pb.gz", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 1324800 B  (current minus base"), "%s", r->out);
+    cr_expect(strstr(r->out, " 1048576  79.1%  79.1%  1048576  79.1% recurse\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "   96000   7.2%  93.8%    96000   7.2% inlined_alloc (inline)\n"),
+              "%s", r->out);
+    cr_expect(strstr(r->out, "   81920   6.2% 100.0%    81920   6.2% linear_leak\n"), "%s",
+              r->out);
+    /* Named by Go pprof (from the symbol table), not looked up again. */
+    cr_expect(strstr(r->out, "% __libc_start_main\n"), "%s", r->out);
+}
+
+Test(cli, jemalloc_pprof_shaped_protos_are_symbolized_here)
+{
+    struct run *r = heapdiff("--lines", "bin/leaky", "proto/jepprof-run1.4.pb.gz", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 2731.50 KiB\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "% recurse src/leaky.c:130\n"), "%s", r->out);
+    /* inuse_space only: no object counts to show. */
+    expect_failure(heapdiff("--inuse_objects", "bin/leaky", "proto/jepprof-run1.4.pb.gz", NULL),
+                   "heapdiff: proto/jepprof-run1.4.pb.gz: has no object counts, only bytes");
+}
+
+Test(cli, bad_protos_exit_2)
+{
+    expect_failure(heapdiff("bin/leaky", "proto/bad/location-id-out-of-range.pb", NULL),
+                   "heapdiff: proto/bad/location-id-out-of-range.pb: sample 1: location id 9 "
+                   "does not exist\n");
+    expect_failure(heapdiff("bin/leaky", "proto/bad/truncated.pb", NULL),
+                   "heapdiff: proto/bad/truncated.pb: a pprof profile.proto that cannot be "
+                   "decoded: truncated or malformed\n");
+    expect_failure(heapdiff("--max-input-size=1M", "bin/leaky", "proto/bad/gzip-bomb.pb.gz",
+                            NULL),
+                   "heapdiff: proto/bad/gzip-bomb.pb.gz: gzip data inflates to more than "
+                   "1048576 bytes");
+}
+
+Test(cli, protos_of_two_builds_meet_by_their_frames)
+{
+    /* Go pprof -proto of tc-twobuilds-1.0002 and -2.0002, each named from
+     * its own build: leak_buffers' return addresses moved between the
+     * builds, the frames did not (testdata/README.md, "twobuilds"). */
+    struct run *r = heapdiff("--show_bytes", "--base", "proto/gopprof-twobuilds-1.0002.pb.gz",
+                             "proto/gopprof-twobuilds-2.0002.pb.gz", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, "Total: 66048 B  (current minus base"), "%s", r->out);
+    cr_expect(strstr(r->out, "   65536  99.2% leak_buffers\n"), "%s", r->out);
+    cr_expect(strstr(r->out, "     512   0.8% stamp (new)\n"), "%s", r->out);
+}
+
+Test(cli, heap_profiles_of_go_s_runtime_are_read_as_go_pprof_reads_them)
+{
+    /* testdata/src/goheap.go (MemProfileRate 1): Go's runtime writes
+     * period_type first, and runtime.main is the root of every stack, not
+     * an allocator frame. */
+    struct run *r = heapdiff("--show_bytes", "proto/go-heap-1.pb.gz", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, " 2097152  79.3%  79.3%  2097152  79.3% main.leakBig\n"), "%s",
+              r->out);
+    cr_expect(strstr(r->out, "  544768  20.6% 100.0%   544768  20.6% main.leakSmall\n"), "%s",
+              r->out);
+    r = heapdiff("--show_bytes", "--base", "proto/go-heap-1.pb.gz", "proto/go-heap-2.pb.gz",
+                 NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_expect(strstr(r->out, " 1048576  99.2%  99.2%  1048576  99.2% main.leakBig\n"), "%s",
+              r->out);
 }

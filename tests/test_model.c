@@ -4,10 +4,13 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
 #include "model.h"
 #include "parse.h"
+#include "symbolizer.h"
 
 static struct hd_model *parse_text(const char *name, const char *text)
 {
@@ -284,5 +287,174 @@ Test(model, addresses_crafted_to_collide_intern_quickly, .timeout = 60)
     for (uint64_t i = 1; i <= N; i++)
         cr_assert_eq(hd_model_intern_address(m, unmix(unmix(i << 20))), i - 1);
     cr_assert_eq(m->n_locations, N);
+    hd_model_free(m);
+}
+
+/* ---- locations whose frames the input gives ---- */
+
+/* A one-input model with a mapping of PATH at START and one sample of
+ * BYTES at a stack of given frames FRAMES[0..N) (leaf location) over the
+ * address location ROOT. */
+static struct hd_model *given_model(const char *path, uint64_t start, uint64_t address,
+                                    const struct hd_frame *frames, uint32_t n, uint64_t root,
+                                    double bytes)
+{
+    struct hd_model *m = hd_model_new();
+    hd_model_add_input(m, "given", HD_ROLE_CURRENT);
+    uint32_t map = hd_model_add_mapping(m, start, start + 0x10000, 0, path, true, false);
+    uint32_t stack[2] = {hd_model_intern_given_location(m, map, address, frames, n),
+                         hd_model_intern_address(m, root)};
+    hd_model_resolve_locations(m);
+    struct hd_values v = {1, bytes, 1, bytes};
+    hd_model_add_sample(m, 0, hd_model_intern_stack(m, stack, 2), HD_ALL_THREADS, &v);
+    return m;
+}
+
+Test(model, given_locations_are_unique_by_their_frames_and_copied)
+{
+    struct hd_model *m = hd_model_new();
+    char function[16] = "grow", file[16] = "vec.c";
+    struct hd_frame frames[2] = {{function, file, 12}, {"push", "vec.c", 40}};
+    uint32_t a = hd_model_intern_given_location(m, HD_NO_MAPPING, 0x1000, frames, 2);
+    /* The same frames at another address (another run): the same location. */
+    cr_assert_eq(hd_model_intern_given_location(m, HD_NO_MAPPING, 0x9000, frames, 2), a);
+    const struct hd_location *l = &m->locations[a];
+    cr_assert_eq(l->origin, HD_ORIGIN_INPUT);
+    cr_assert_eq(l->n_frames, 2);
+    cr_assert_eq(l->address, 0x1000, "the first input's address is shown");
+    /* Strings were copied into the model. */
+    strcpy(function, "other");
+    cr_assert_str_eq(m->locations[a].frames[0].function, "grow");
+    cr_assert_str_eq(m->locations[a].frames[1].file, "vec.c");
+    cr_assert_eq(m->locations[a].frames[1].line, 40);
+    strcpy(function, "grow");
+    /* Another line, another inlining, or a lone address: other locations. */
+    struct hd_frame other_line[2] = {{"grow", "vec.c", 13}, {"push", "vec.c", 40}};
+    uint32_t b = hd_model_intern_given_location(m, HD_NO_MAPPING, 0x1000, other_line, 2);
+    uint32_t c = hd_model_intern_given_location(m, HD_NO_MAPPING, 0x1000, frames + 1, 1);
+    uint32_t d = hd_model_intern_address(m, 0x1000);
+    cr_assert(a != b && a != c && b != c && d != a && d != b && d != c);
+    cr_assert_eq(m->locations[d].origin, HD_ORIGIN_SYMBOLIZER);
+    cr_assert_null(m->locations[d].frames);
+    /* Function names alone do not tell them apart from NULLs: no file. */
+    struct hd_frame bare = {"grow", NULL, 0};
+    uint32_t e = hd_model_intern_given_location(m, HD_NO_MAPPING, 0, &bare, 1);
+    cr_assert_null(m->locations[e].frames[0].file);
+    cr_assert_eq(hd_model_intern_given_location(m, HD_NO_MAPPING, 0, &bare, 1), e);
+    /* Identities set later rebuild the index: given keys survive it. */
+    hd_model_resolve_locations(m);
+    cr_assert_eq(hd_model_intern_given_location(m, HD_NO_MAPPING, 0x5, frames, 2), a);
+    cr_assert_eq(hd_model_intern_address(m, 0x1000), d);
+    hd_model_free(m);
+}
+
+Test(model, given_locations_of_two_inputs_align_by_frames_not_addresses)
+{
+    struct hd_frame frames[2] = {{"grow", "vec.c", 12}, {"push", "vec.c", 40}};
+    struct hd_frame moved[1] = {{"push", "vec.c", 41}};
+    /* Two builds: the same code at other addresses, other paths. */
+    struct hd_model *in[3] = {
+        given_model("/build/1/app", 0x400000, 0x401234, frames, 2, 0x402000, 100),
+        given_model("/build/2/app", 0x500000, 0x505678, frames, 2, 0x9000000, 300),
+        given_model("/build/2/app", 0x500000, 0x401234, moved, 1, 0x502000, 7),
+    };
+    enum hd_role roles[3] = {HD_ROLE_BASE, HD_ROLE_CURRENT, HD_ROLE_CURRENT};
+    struct hd_model *m = aligned(in, roles, 3);
+    size_t given = 0;
+    uint32_t grow = HD_NO_MAPPING;
+    for (size_t i = 0; i < m->n_locations; i++)
+        if (m->locations[i].origin == HD_ORIGIN_INPUT) {
+            given++;
+            if (m->locations[i].n_frames == 2)
+                grow = (uint32_t)i;
+        }
+    cr_assert_eq(given, 2, "grow+push once, push:41 once");
+    cr_assert_neq(grow, HD_NO_MAPPING);
+    cr_assert_str_eq(m->locations[grow].frames[0].function, "grow");
+    cr_assert_str_eq(m->locations[grow].given_frames[1].function, "push");
+    cr_assert_eq(m->locations[grow].address, 0x401234, "the first input's address");
+    /* The base's and the first current's leaves meet in one stack (their
+     * roots are other addresses, so look at samples by leaf). */
+    double base = 0, current = 0;
+    for (size_t s = 0; s < m->samples.n; s++)
+        if (m->stacks[m->samples.keys[s].stack].locations[0] == grow) {
+            base += m->samples.columns[0][s].inuse_bytes;
+            current += m->samples.columns[1][s].inuse_bytes;
+            cr_assert_eq(m->samples.columns[2][s].inuse_bytes, 0);
+        }
+    cr_assert_eq(base, 100);
+    cr_assert_eq(current, 300);
+    /* The base's and the second current's roots are one file offset of
+     * the main program (0x2000): one address location. */
+    size_t roots = 0;
+    for (size_t i = 0; i < m->n_locations; i++)
+        roots += m->locations[i].origin == HD_ORIGIN_SYMBOLIZER;
+    cr_assert_eq(roots, 2);
+    hd_model_free(m);
+}
+
+static const char *testdata_bin(const char *name)
+{
+    static char path[4096];
+    const char *root = getenv("HD_TESTDATA");
+    cr_assert(root, "HD_TESTDATA must point to testdata/");
+    snprintf(path, sizeof path, "%s/bin/%s", root, name);
+    return path;
+}
+
+Test(model, the_symbolizer_keeps_given_frames_and_cuts_their_allocator_by_name)
+{
+    /* churn() of testdata/bin/leaky starts at file offset 0x14a0. */
+    const char *leaky = testdata_bin("leaky");
+    struct hd_frame given[1] = {{"named_by_input", "input.c", 7}};
+    struct hd_frame with_malloc[3] = {
+        {"malloc", "malloc.c", 1}, {"xmalloc", "x.c", 2}, {"caller", "c.c", 3}};
+    struct hd_frame all_malloc[1] = {{"malloc", NULL, 0}};
+    struct hd_model *m = hd_model_new();
+    hd_model_add_input(m, "given", HD_ROLE_CURRENT);
+    uint32_t map = hd_model_add_mapping(m, 0x400000, 0x410000, 0, leaky, true, false);
+    uint32_t named = hd_model_intern_given_location(m, map, 0x4014a8, given, 1);
+    uint32_t wrapped = hd_model_intern_given_location(m, map, 0x4014b0, with_malloc, 3);
+    uint32_t alloc = hd_model_intern_given_location(m, map, 0x4014b8, all_malloc, 1);
+    uint32_t looked_up = hd_model_intern_address(m, 0x4014a8);
+    hd_model_resolve_locations(m);
+    uint32_t stack[3] = {alloc, wrapped, named};
+    struct hd_values v = {1, 10, 1, 10};
+    hd_model_add_sample(m, 0, hd_model_intern_stack(m, stack, 3), HD_ALL_THREADS, &v);
+
+    struct hd_sym_options o;
+    hd_sym_options_init(&o);
+    o.no_system_debug_dirs = true;
+    struct hd_symbolizer *sym = hd_sym_new(&o);
+    struct hd_wrappers *w;
+    struct hd_error err;
+    cr_assert_eq(hd_wrappers_new("xmalloc", true, &w, &err), 0);
+    hd_sym_annotate_model(sym, m, w);
+
+    /* The address is looked up; the given location at it is not. */
+    cr_assert_eq(m->locations[looked_up].origin, HD_ORIGIN_SYMBOLIZER);
+    cr_assert_geq(m->locations[looked_up].n_frames, 1);
+    cr_assert_str_eq(m->locations[looked_up].frames[m->locations[looked_up].n_frames - 1].function,
+                     "churn");
+    cr_assert_eq(m->locations[named].n_frames, 1);
+    cr_assert_str_eq(m->locations[named].frames[0].function, "named_by_input");
+    cr_assert_eq(m->locations[named].frames[0].line, 7);
+    /* malloc and the wrapper inlined over it are cut; the caller stays. */
+    cr_assert_eq(m->locations[wrapped].n_frames, 1);
+    cr_assert_str_eq(m->locations[wrapped].frames[0].function, "caller");
+    cr_assert_eq(m->locations[wrapped].n_given_frames, 3, "the input's frames are kept");
+    cr_assert_not(m->locations[wrapped].is_allocator);
+    /* A location that is all allocator is the allocator's: the stack is cut. */
+    cr_assert(m->locations[alloc].is_allocator);
+    cr_assert_eq(m->stacks[m->samples.keys[0].stack].allocator_frames, 1);
+    const char *const *charged;
+    cr_assert_eq(hd_wrappers_charged(w, &charged), 1);
+    cr_assert_str_eq(charged[0], "xmalloc");
+    /* Annotating again (a series adds snapshots) changes nothing. */
+    hd_sym_annotate_model(sym, m, w);
+    cr_assert_eq(m->locations[wrapped].n_frames, 1);
+    cr_assert_str_eq(m->locations[wrapped].frames[0].function, "caller");
+    hd_wrappers_free(w);
+    hd_sym_free(sym);
     hd_model_free(m);
 }

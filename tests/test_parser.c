@@ -484,8 +484,8 @@ Test(parser, elf_file_is_named_by_its_type)
     } cases[] = {
         {1, "this is an ELF object file, not a heap profile: give the linked program first"},
         {2, "this is an ELF executable, not a heap profile: give it first, as BINARY"},
-        {4, "this is an ELF core file, not a heap profile: heapdiff reads gperftools' and "
-            "jemalloc's heap profiles"},
+        {4, "this is an ELF core file, not a heap profile: heapdiff reads heap profiles "
+            "(gperftools, jemalloc, pprof's profile.proto)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         memcpy(data, elf, sizeof data);
@@ -514,13 +514,13 @@ Test(parser, pie_executable_and_shared_library_are_told_apart)
 Test(parser, profile_proto_is_recognized_by_its_first_fields)
 {
     /* A Profile message: sample_type {type 1, unit 2} (field 1), then
-     * string_table "" (field 6) and period 1 (field 12). */
+     * string_table "" (field 6) and period 1 (field 12): read as one,
+     * whose sample type names strings the table lacks. */
     static const char proto[] = "\x0a\x04\x08\x01\x10\x02\x32\x00\x60\x01";
     struct hd_error err;
     cr_assert_null(hd_parse_buffer("p.pb", proto, sizeof proto - 1, &err));
-    cr_expect_str_eq(err.message, "this is a pprof profile (profile.proto), not a heap profile: "
-                                  "heapdiff reads gperftools' and jemalloc's heap profiles; Go "
-                                  "pprof (go tool pprof) reads this one");
+    cr_expect_str_eq(err.message, "sample type: string index 1 is outside the string table "
+                                  "(1 strings)");
     /* The same bytes with a wire type that field 12 cannot have: not one. */
     static const char broken[] = "\x0a\x04\x08\x01\x10\x02\x32\x00\x62\x01";
     cr_assert_null(hd_parse_buffer("p.pb", broken, sizeof broken - 1, &err));
@@ -792,15 +792,31 @@ Test(parser, every_bad_fixture_gets_its_message)
         {"bad/truncated.heap.gz", 0, "truncated gzip data"},
         {"bad/corrupt-deflate.heap.gz", 0, "corrupt gzip data"},
         {"bad/crc-mismatch.heap.gz", 0, "corrupt gzip data"},
+        /* pprof's profile.proto (testdata/make-proto.py) */
+        {"proto/bad/truncated.pb", 0, "cannot be decoded: truncated or malformed"},
+        {"proto/bad/length-past-end.pb", 0, "cannot be decoded: truncated or malformed"},
+        {"proto/bad/varint-bomb.pb", 0, "cannot be decoded: truncated or malformed"},
+        {"proto/bad/location-id-out-of-range.pb", 0, "sample 1: location id 9 does not exist"},
+        {"proto/bad/mapping-id-out-of-range.pb", 0, "location 1: mapping id 7 does not exist"},
+        {"proto/bad/function-id-out-of-range.pb", 0,
+         "location 2: function id 5 does not exist"},
+        {"proto/bad/string-index-out-of-range.pb", 0,
+         "function: string index 99 is outside the string table (5 strings)"},
+        {"proto/bad/duplicate-location-id.pb", 0, "two locations have id 1"},
+        {"proto/bad/zero-location-id.pb", 0, "location 1 of 2 has id 0, which is reserved"},
+        {"proto/bad/negative-value.pb", 0, "sample 1 has the negative value -100"},
+        {"proto/bad/value-count.pb", 0, "sample 1 has 2 values for 1 sample types"},
+        {"proto/bad/cpu-profile.pb", 0,
+         "no heap sample type: heapdiff reads inuse_space/bytes, inuse_objects/count, "
+         "alloc_space/bytes, alloc_objects/count, space/bytes and objects/count; this "
+         "profile has samples/count, cpu/nanoseconds"},
         /* other kinds of file given in a profile's place */
         {"bad/other-core", 0, "this is an ELF core file, not a heap profile"},
         {"bad/other-perf.data", 0, "this is perf data (perf record), not a heap profile"},
-        {"bad/other-profile.pb", 0, "this is a pprof profile (profile.proto), not a heap "
-                                    "profile: heapdiff reads gperftools' and jemalloc's heap "
-                                    "profiles; Go pprof (go tool pprof) reads this one"},
-        {"bad/other-profile.pb.gz", 0, "this is a pprof profile (profile.proto)"},
-        {"bad/other-massif.out", 0, "this is valgrind massif output, not a heap profile"},
-        {"bad/other-memcheck.xml", 0, "this is valgrind XML output, not a heap profile"},
+        {"bad/other-massif.out", 0, "none of its 1 snapshots is detailed"},
+        /* valgrind memcheck's XML is read (parser/memcheck.c): this one is
+         * only its start */
+        {"bad/other-memcheck.xml", 14, "the XML ends before </valgrindoutput>"},
         {"bad/other-cpu.prof", 0, "this is a gperftools CPU profile (CPUPROFILE), not a heap "
                                   "profile"},
     };
@@ -1058,4 +1074,88 @@ Test(parser, missing_file_is_an_error_not_a_crash)
     struct hd_error err;
     cr_assert_null(hd_parse_file(fixture("no/such/file.heap"), NULL, &err));
     cr_assert(strstr(err.message, "cannot open"), "%s", err.message);
+}
+
+/* ---- pprof's profile.proto (parser/proto.c) ---- */
+
+Test(parser, profile_protos_are_bounded_by_the_limits)
+{
+    /* 64 KiB of gzip that inflate to 64 MiB: bounded by --max-input-size. */
+    struct hd_parse_limits limits;
+    hd_parse_limits_init(&limits);
+    limits.max_input_bytes = 1 << 20;
+    struct hd_error err;
+    cr_assert_null(hd_parse_file(fixture("proto/bad/gzip-bomb.pb.gz"), &limits, &err));
+    cr_assert(strstr(err.message, "gzip data inflates to more than 1048576 bytes"), "%s",
+              err.message);
+    /* The stated limits hold for protos too. */
+    hd_parse_limits_init(&limits);
+    limits.max_locations = 1;
+    cr_assert_null(hd_parse_file(fixture("proto/bad/negative-value.pb"), &limits, &err));
+    cr_assert(strstr(err.message, "more than 1 locations"), "%s", err.message);
+}
+
+Test(parser, jemalloc_pprof_shaped_profile_is_addresses_in_mappings_with_build_ids)
+{
+    struct hd_error err;
+    struct hd_model *p = hd_parse_file(fixture("proto/jepprof-run1.4.pb.gz"), NULL, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    struct hd_model *text = hd_parse_file(fixture("profiles/je-unsampled-run1.4.heap"), NULL, &err);
+    cr_assert_not_null(text, "%s", err.message);
+    const struct hd_model_input *in = &p->inputs[0];
+    cr_assert_eq(in->producer, HD_PRODUCER_PPROF);
+    cr_assert_eq(in->format, HD_FORMAT_PROTO);
+    cr_assert_eq(in->sampling, HD_SAMPLING_NONE, "period 1: exact");
+    cr_assert_not(in->has_alloc_values);
+    /* inuse_space only: the text profile's bytes, no objects. */
+    struct hd_values a = hd_model_input_total(p, 0), b = hd_model_input_total(text, 0);
+    cr_assert_eq(a.inuse_bytes, b.inuse_bytes);
+    cr_assert_eq(a.inuse_objects, 0);
+    cr_assert_eq(p->samples.n, text->samples.n);
+    /* Every location is an address, at the text profile's file offsets
+     * (the crate's return address - 1 is taken back). */
+    size_t matched = 0;
+    for (size_t i = 0; i < p->n_locations; i++) {
+        const struct hd_location *l = &p->locations[i];
+        cr_assert_eq(l->origin, HD_ORIGIN_SYMBOLIZER);
+        cr_assert_null(l->frames);
+        for (size_t k = 0; k < text->n_locations; k++)
+            matched += text->locations[k].address == l->address &&
+                       text->locations[k].offset == l->offset;
+    }
+    cr_assert_eq(matched, p->n_locations);
+    /* The build-ids recorded identify the modules. */
+    uint32_t main_mapping = hd_model_main_mapping(p);
+    cr_assert_neq(main_mapping, HD_NO_MAPPING);
+    cr_assert_not_null(p->mappings[main_mapping].build_id);
+    cr_assert_eq(strncmp(p->mappings[main_mapping].identity, "build-id:", 9), 0, "%s",
+                 p->mappings[main_mapping].identity);
+    cr_assert_str_eq(p->mappings[main_mapping].identity + 9, p->mappings[main_mapping].build_id);
+    hd_model_free(p);
+    hd_model_free(text);
+}
+
+Test(parser, proto_lines_are_given_frames_innermost_first)
+{
+    /* heapdiff --proto of tc-cpp.0004: app::Pool::make is inlined into
+     * app::Pool::fill; lines[0] is the innermost, as the model's. */
+    struct hd_error err;
+    struct hd_model *p = hd_parse_file(fixture("proto/heapdiff-tc-cpp.0004.pb.gz"), NULL, &err);
+    cr_assert_not_null(p, "%s", err.message);
+    bool found = false;
+    for (size_t i = 0; i < p->n_locations; i++) {
+        const struct hd_location *l = &p->locations[i];
+        cr_assert_eq(l->origin, HD_ORIGIN_INPUT, "every location has lines");
+        cr_assert_eq(l->n_frames, l->n_given_frames);
+        for (uint32_t f = 0; f + 1 < l->n_frames; f++)
+            if (strcmp(l->frames[f].function, "app::Pool::make") == 0 &&
+                strcmp(l->frames[f + 1].function, "app::Pool::fill") == 0) {
+                found = true;
+                cr_assert_str_eq(l->frames[f].file, "src/leaky_cpp.cc");
+                cr_assert_eq(l->frames[f].line, 60);
+            }
+    }
+    cr_assert(found);
+    cr_assert_eq(hd_model_input_total(p, 0).inuse_bytes, 736256);
+    hd_model_free(p);
 }

@@ -14,7 +14,7 @@ seconds=${1:-300}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
-                                     gzip elf dwarf options pipeline)
+                                     gzip elf dwarf options pipeline memory sym_cache)
 # "TARGET SECONDS" lines, longest first, so that the two slots finish
 # together; then the bare names.
 jobs=$(for t in "${targets[@]}"; do

@@ -10,7 +10,8 @@ out=$2
 shift 2
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(parse_gperftools parse_jemalloc3 parse_threaded maps
-                                     gzip elf dwarf options pipeline)
+                                     gzip elf dwarf options pipeline memory parse_massif parse_memcheck parse_lsan
+                                     parse_proto sym_cache)
 
 # Plain-text profiles of every kind (not the gzip'ed ones).
 text_profiles() {
@@ -48,6 +49,10 @@ seed() {
     parse_threaded)
       mapfile -t files < <(text_profiles)
       strip_prefix 'heap_v2/' "$dir" "${files[@]}" ;;
+    parse_massif)
+      # the real massif files and the bad ones derived from them
+      mapfile -t files < <(text_profiles)
+      strip_prefix 'desc: ' "$dir" "${files[@]}" ;;
     maps)
       for f in $(text_profiles); do
         awk 'found { print } /MAPPED_LIBRARIES:|--- Memory map: ---/ { found = 1 }' "$f" \
@@ -57,6 +62,13 @@ seed() {
     gzip)
       find "$testdata" -name '*.gz' -exec cp {} "$dir/" \;
       cp "$testdata/variants/tc-header-only.heap" "$dir/" ;;
+    sym_cache)
+      # the body after the header and key (fuzz_sym_cache.c): no address;
+      # and one address (vaddr 0x11cf) with one frame "main", line 7
+      printf '\0%.0s' {1..16} >"$dir/empty"
+      printf '\x01\0\0\0\x01\0\0\0\x01\0\0\0\x05\0\0\0%b%b%b%b%b' \
+        '\xcf\x11\0\0\0\0\0\0' '\0\0\0\0\x01\0\0\0' \
+        '\x01\0\0\0\0\0\0\0\x07\0\0\0\0\0\0\0' '\0\0\0\0' 'main\0' >"$dir/one" ;;
     elf | dwarf)
       for f in $(objects); do cp "$f" "$dir/$(basename "$f")"; done ;;
     options)
@@ -94,6 +106,37 @@ LINES
         { printf "\\$(printf '%03o' $((i % 6)))\\0"; cat "$name.tmp"; } >"$name"
         rm "$name.tmp"
         i=$((i + 1))
+      done ;;
+    memory)
+      # every capture file behind its reader's byte (fuzz_memory.c), and
+      # behind 9 (recognition by content)
+      local f byte
+      for f in $(find "$testdata/memory" -type f \( -path '*/snap.*' -o -path '*/formats/*' \) | sort); do
+        case $(basename "$f") in
+          smaps | maps) byte=0 ;; smaps_rollup) byte=1 ;; pmap-*) byte=2 ;; status) byte=3 ;;
+          malloc-info.xml) byte=4 ;; malloc-stats.txt) byte=5 ;;
+          jemalloc-stats.txt) byte=6 ;; jemalloc-stats.json) byte=7 ;;
+          tcmalloc-stats.txt) byte=8 ;; *) byte=9 ;;
+        esac
+        local base=${f#"$testdata/memory/"}
+        base=${base//\//-}
+        { printf "\\$(printf '%03o' $byte)"; cat "$f"; } >"$dir/$base"
+        { printf '\011'; cat "$f"; } >"$dir/any-$base"
+      done ;;
+    parse_memcheck)
+      mapfile -t files < <(find "$testdata/profiles" "$testdata/bad" -name '*.xml' | sort)
+      strip_prefix $'<?xml version="1.0"?>\n\n<valgrindoutput>' "$dir" "${files[@]}" ;;
+    parse_lsan)
+      # each log after its first report's first line (the target forces it)
+      for f in $(find "$testdata/profiles" -name 'lsan-*.log' | sort); do
+        sed '0,/ERROR: LeakSanitizer: detected memory leaks/d' "$f" >"$dir/$(basename "$f")"
+      done ;;
+    parse_proto)
+      # profile.proto, inflated: proto/bad/'s, and proto/'s (jemalloc_pprof-
+      # shaped ones, heapdiff --proto's and Go pprof -proto's, with lines)
+      for f in "$testdata"/proto/bad/*.pb "$testdata"/proto/*.pb*; do
+        case $f in *gzip-bomb*) continue ;; esac
+        if [[ $f == *.gz ]]; then gzip -dc "$f" >"$dir/$(basename "$f" .gz)"; else cp "$f" "$dir/"; fi
       done ;;
     *)
       echo "seed.sh: unknown target $target" >&2
