@@ -122,6 +122,8 @@ python3 -c 'import json, sys; print(json.dumps([json.loads(l) for l in open(sys.
 python3 "$here/table.py" "$work/results.jsonl" "$in/je-big.heap" "$in/je-big.heap.gz"
 
 if [ -z "$quick" ]; then
+  # Their own symbol cache, warm after their first run, and never ~/.cache.
+  export HEAPDIFF_CACHE_DIR=$cache/other
   echo
   echo "## --trend over 40 snapshots of 40k stacks (bench/bench_trend.sh)"
   bash "$here/bench_trend.sh" "$heapdiff" 3
