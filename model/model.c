@@ -13,33 +13,9 @@
 
 /* ---- strings ---- */
 
-static uint64_t string_rehash(const void *owner, uint32_t id)
-{
-    const struct hd_model *m = owner;
-    const char *s = m->index->string_pool[id];
-    return hd_hash_bytes(s, strlen(s));
-}
-
-static bool string_matches(const void *owner, uint32_t id, const void *key)
-{
-    const struct hd_model *m = owner;
-    return strcmp(m->index->string_pool[id], key) == 0;
-}
-
-static uint32_t string_create(void *owner, const void *key)
-{
-    struct hd_model *m = owner;
-    struct hd_model_index *x = m->index;
-    HD_ARRAY_RESERVE(x->string_pool, x->capacity_strings, x->n_strings + 1);
-    x->string_pool[x->n_strings] = hd_arena_strndup(m->arena, key, strlen(key));
-    return (uint32_t)x->n_strings++;
-}
-
 const char *hd_model_intern_string(struct hd_model *m, const char *str)
 {
-    struct hd_probe q = {hd_hash_bytes(str, strlen(str)), string_matches, string_rehash, m, str};
-    uint32_t id = hd_idtable_intern(&m->index->strings, &q, string_create, m);
-    return m->index->string_pool[id];
+    return hd_strpool_intern(&m->index->strings, str);
 }
 
 /* ---- the model ---- */
@@ -49,6 +25,7 @@ struct hd_model *hd_model_new(void)
     struct hd_model *m = hd_calloc(1, sizeof *m);
     m->arena = hd_arena_new();
     m->index = hd_calloc(1, sizeof *m->index);
+    hd_strpool_init(&m->index->strings, m->arena);
     return m;
 }
 
@@ -65,12 +42,11 @@ void hd_model_free(struct hd_model *m)
     if (!m)
         return;
     struct hd_model_index *x = m->index;
-    hd_idtable_free(&x->strings);
+    hd_strpool_free(&x->strings);
     hd_idtable_free(&x->locations);
     hd_idtable_free(&x->stacks);
     hd_idtable_free(&x->samples);
     hd_idtable_free(&x->thread_samples);
-    free(x->string_pool);
     free(x);
     free_sample_table(&m->samples, m->n_inputs);
     free_sample_table(&m->thread_samples, m->n_inputs);

@@ -5,14 +5,13 @@
 
 #include "idtable.h"
 #include "model.h"
+#include "strpool.h"
 
 #define HD_ADDRESS_CACHE_BITS 14
 #define HD_ADDRESS_CACHE_SIZE ((size_t)1 << HD_ADDRESS_CACHE_BITS)
 
 struct hd_model_index {
-    struct hd_idtable strings;   /* ids into string_pool */
-    const char **string_pool;
-    size_t n_strings, capacity_strings;
+    struct hd_strpool strings;   /* copies in the model's arena */
     struct hd_idtable locations; /* keyed by hd_location_key */
     struct hd_idtable stacks;    /* keyed by the location id sequence */
     struct hd_idtable samples;   /* keyed by (stack, thread) */

@@ -44,6 +44,7 @@
 #include "array.h"
 #include "emitter.h"
 #include "idtable.h"
+#include "strpool.h"
 #include "profile.pb-c.h"
 
 typedef Perftools__Profiles__Profile Profile;
@@ -67,40 +68,16 @@ struct function_key {
  * the arena and the arrays below. */
 struct builder {
     struct hd_arena *arena;
-    const char **strings; /* the string table; strings[0] = "" */
-    size_t n_strings, capacity_strings;
-    struct hd_idtable string_ids;
+    struct hd_strpool strings; /* the string table; strings[0] = "" */
     struct function_key *functions; /* function id = index + 1 */
     size_t n_functions, capacity_functions;
     struct hd_idtable function_ids;
 };
 
-static uint64_t string_rehash(const void *owner, uint32_t id)
-{
-    const struct builder *b = owner;
-    return hd_hash_bytes(b->strings[id], strlen(b->strings[id]));
-}
-
-static bool string_matches(const void *owner, uint32_t id, const void *key)
-{
-    const struct builder *b = owner;
-    return strcmp(b->strings[id], key) == 0;
-}
-
-static uint32_t string_create(void *owner, const void *key)
-{
-    struct builder *b = owner;
-    HD_ARRAY_RESERVE(b->strings, b->capacity_strings, b->n_strings + 1);
-    b->strings[b->n_strings] = hd_arena_strndup(b->arena, key, strlen(key));
-    return (uint32_t)b->n_strings++;
-}
-
 /* The string table index of TEXT, added if new. */
 static int64_t string_id(struct builder *b, const char *text)
 {
-    struct hd_probe q = {hd_hash_bytes(text, strlen(text)), string_matches, string_rehash, b,
-                         text};
-    return hd_idtable_intern(&b->string_ids, &q, string_create, b);
+    return hd_strpool_id(&b->strings, text);
 }
 
 static uint64_t function_hash(const struct function_key *k)
@@ -434,6 +411,7 @@ int hd_emit_proto(FILE *out, const struct hd_report *report, struct hd_error *er
 {
     const struct hd_model *model = report->model;
     struct builder b = {.arena = hd_arena_new()};
+    hd_strpool_init(&b.strings, b.arena);
     string_id(&b, ""); /* the format's string 0 */
     Profile profile = PERFTOOLS__PROFILES__PROFILE__INIT;
 
@@ -473,17 +451,16 @@ int hd_emit_proto(FILE *out, const struct hd_report *report, struct hd_error *er
     free(used);
 
     /* The string table last: every part above adds to it. */
-    profile.n_string_table = b.n_strings;
-    profile.string_table = (char **)b.strings;
+    profile.n_string_table = b.strings.n;
+    profile.string_table = (char **)b.strings.strings;
     size_t size = perftools__profiles__profile__get_packed_size(&profile);
     uint8_t *packed = hd_malloc(size + 1, 1);
     perftools__profiles__profile__pack(&profile, packed);
     int written = write_gzip(out, packed, size);
 
     free(packed);
-    free(b.strings);
+    hd_strpool_free(&b.strings);
     free(b.functions);
-    hd_idtable_free(&b.string_ids);
     hd_idtable_free(&b.function_ids);
     hd_arena_free(b.arena);
     if (written != 0)

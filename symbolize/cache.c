@@ -30,6 +30,7 @@
 #include "array.h"
 #include "error.h"
 #include "idtable.h"
+#include "strpool.h"
 #include "sym_elf.h"
 
 #define FORMAT_VERSION 1u
@@ -526,42 +527,11 @@ void hd_sym_cache_module_add(struct hd_sym_cache_module *m, uint64_t vaddr,
 
 /* ---- writing ---- */
 
-/* The strings of a file being written, distinct by content. */
-struct string_set {
-    const char **strings;
-    size_t n, cap;
-    size_t bytes;            /* their sizes with NULs */
-    struct hd_idtable index;
-};
-
-static uint64_t string_rehash(const void *owner, uint32_t id)
+/* S's reference (0: NULL, else index + 1) among the strings of a file
+ * being written, adding it (SET keeps the caller's pointers). */
+static uint32_t string_ref(struct hd_strpool *set, const char *s)
 {
-    const struct string_set *set = owner;
-    return hd_hash_bytes(set->strings[id], strlen(set->strings[id]));
-}
-
-static bool string_matches(const void *owner, uint32_t id, const void *key)
-{
-    const struct string_set *set = owner;
-    return strcmp(set->strings[id], key) == 0;
-}
-
-static uint32_t string_create(void *owner, const void *key)
-{
-    struct string_set *set = owner;
-    HD_ARRAY_RESERVE(set->strings, set->cap, set->n + 1);
-    set->strings[set->n] = key;
-    set->bytes += strlen(key) + 1;
-    return (uint32_t)set->n++;
-}
-
-/* S's reference (0: NULL, else index + 1) in SET, adding it. */
-static uint32_t string_ref(struct string_set *set, const char *s)
-{
-    if (!s)
-        return 0;
-    struct hd_probe q = {hd_hash_bytes(s, strlen(s)), string_matches, string_rehash, set, s};
-    return hd_idtable_intern(&set->index, &q, string_create, set) + 1;
+    return s ? hd_strpool_id(set, s) + 1 : 0;
 }
 
 /* One entry of the merged file, from the old file or from this run. */
@@ -597,7 +567,8 @@ static uint8_t *build_image(const struct hd_sym_cache_module *m, const struct ma
             list[n++] = (struct merged){b, NULL, &m->added[j++]};
         }
     }
-    struct string_set set = {0};
+    struct hd_strpool set;
+    hd_strpool_init(&set, NULL);
     uint64_t n_frames = 0;
     for (size_t k = 0; k < n; k++)
         n_frames += list[k].old ? list[k].old->n_frames : list[k].new->n_frames;
@@ -655,8 +626,7 @@ static uint8_t *build_image(const struct hd_sym_cache_module *m, const struct ma
         memcpy(image, &h, sizeof h);
         *size = total;
     }
-    hd_idtable_free(&set.index);
-    free(set.strings);
+    hd_strpool_free(&set);
     free(frames);
     free(entries);
     free(list);

@@ -19,6 +19,7 @@
 #include "array.h"
 #include "error.h"
 #include "idtable.h"
+#include "strpool.h"
 #include "path.h"
 
 #define MAX_FRAMES 64
@@ -100,9 +101,7 @@ struct hd_symbolizer {
     struct hd_idtable module_index;  /* ids into MODULES, by (kind, key) */
     struct address *addresses;     /* one per unique (module, offset) */
     size_t n_addresses, cap_addresses;
-    struct hd_idtable string_index; /* ids into STRINGS */
-    const char **strings;          /* interned strings (arena), distinct */
-    size_t n_strings, cap_strings;
+    struct hd_strpool strings;     /* interned strings, copied into ARENA */
     struct note *notes;            /* in the order found */
     size_t n_notes, cap_notes;
     size_t n_notes_said;           /* notes[0 .. n_notes_said) were said */
@@ -117,38 +116,13 @@ static char *arena_strdup(struct hd_arena *arena, const char *s)
     return hd_arena_strndup(arena, s, strlen(s));
 }
 
-/* STRING_INDEX's probe, OWNER being the symbolizer: the hash of string ID,
- * whether ID holds the string KEY, and a new id for a copy of KEY. */
-static uint64_t string_rehash(const void *owner, uint32_t id)
-{
-    const struct hd_symbolizer *sym = owner;
-    return hd_hash_bytes(sym->strings[id], strlen(sym->strings[id]));
-}
-
-static bool string_matches(const void *owner, uint32_t id, const void *key)
-{
-    const struct hd_symbolizer *sym = owner;
-    return strcmp(sym->strings[id], key) == 0;
-}
-
-static uint32_t string_create(void *owner, const void *key)
-{
-    struct hd_symbolizer *sym = owner;
-    HD_ARRAY_RESERVE(sym->strings, sym->cap_strings, sym->n_strings + 1);
-    sym->strings[sym->n_strings] = arena_strdup(sym->arena, key);
-    return (uint32_t)sym->n_strings++;
-}
-
 /* The interned copy of S: equal strings give the same pointer, which
  * lives as long as SYM.  NULL gives NULL. */
 static const char *intern(struct hd_symbolizer *sym, const char *s)
 {
     if (!s)
         return NULL;
-    struct hd_probe q = {hd_hash_bytes(s, strlen(s)), string_matches, string_rehash,
-                         sym, s};
-    uint32_t id = hd_idtable_intern(&sym->string_index, &q, string_create, sym);
-    return sym->strings[id];
+    return hd_strpool_intern(&sym->strings, s);
 }
 
 /* ---- options ---- */
@@ -172,6 +146,7 @@ struct hd_symbolizer *hd_sym_new(const struct hd_sym_options *options)
 {
     struct hd_symbolizer *sym = hd_calloc(1, sizeof *sym);
     sym->arena = hd_arena_new();
+    hd_strpool_init(&sym->strings, sym->arena);
     struct hd_sym_options *o = &sym->options;
     *o = *options;
     if (o->main_binary)
@@ -218,8 +193,7 @@ void hd_sym_free(struct hd_symbolizer *sym)
     hd_idtable_free(&sym->address_index);
     hd_idtable_free(&sym->module_index);
     free(sym->addresses);
-    hd_idtable_free(&sym->string_index);
-    free(sym->strings);
+    hd_strpool_free(&sym->strings);
     free(sym->notes);
     hd_arena_free(sym->arena);
     free(sym);
