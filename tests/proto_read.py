@@ -29,10 +29,11 @@ HEAPDIFF, TESTDATA = sys.argv[1], os.path.realpath(sys.argv[2])
 RESULTS = []
 
 
-def run(args):
-    """Standard output of ARGS run in TESTDATA (text); fails loudly."""
+def run(args, env=None):
+    """Standard output of ARGS run in TESTDATA (text), with ENV added to the
+    environment; fails loudly."""
     done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TESTDATA,
-                          check=False)
+                          env=dict(os.environ, **env) if env else None, check=False)
     if done.returncode != 0:
         raise RuntimeError("%s: exit %d: %s" % (" ".join(args), done.returncode,
                                                 done.stderr.decode(errors="replace")))
@@ -149,7 +150,10 @@ def go_protos(work, go):
         converted = []
         for i, path in enumerate([profile] + ([base] if base else [])):
             out = os.path.join(work, "go%d-%d.pb.gz" % (number, i))
-            run([go, "-proto", "-output", out, binary, path])
+            # the profiles' maps name the libraries where testdata was
+            # made; Go pprof finds them by name in PPROF_BINARY_PATH
+            run([go, "-proto", "-output", out, binary, path],
+                env={"PPROF_BINARY_PATH": os.path.join(TESTDATA, "bin")})
             converted.append(out)
         index = next((sample_index[o] for o in options if o in sample_index), "inuse_space")
         go_options = ["-lines"] if "--lines" in options else []
