@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "collect_warnings.h"
 #include "massif.h"
 #include "model.h"
 #include "parse.h"
@@ -18,28 +19,6 @@
 #include "sequence.h"
 
 /* ---- helpers ---- */
-
-static char warnings[4096];
-
-static void collect_warning(void *context, const char *text)
-{
-    (void)context;
-    strncat(warnings, text, sizeof warnings - strlen(warnings) - 2);
-    strcat(warnings, "\n");
-}
-
-static void setup(void)
-{
-    warnings[0] = '\0';
-    hd_warning_reset();
-    hd_warning_set_sink(collect_warning, NULL);
-}
-
-static void teardown(void)
-{
-    hd_warning_reset();
-    hd_warning_set_sink(NULL, NULL);
-}
 
 TestSuite(massif, .init = setup, .fini = teardown);
 

@@ -11,32 +11,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "collect_warnings.h"
 #include "parse.h"
 #include "model.h"
 
 /* ---- helpers ---- */
-
-static char warnings[4096];
-
-static void collect_warning(void *context, const char *text)
-{
-    (void)context;
-    strncat(warnings, text, sizeof warnings - strlen(warnings) - 2);
-    strcat(warnings, "\n");
-}
-
-static void setup(void)
-{
-    warnings[0] = '\0';
-    hd_warning_reset();
-    hd_warning_set_sink(collect_warning, NULL);
-}
-
-static void teardown(void)
-{
-    hd_warning_reset();
-    hd_warning_set_sink(NULL, NULL);
-}
 
 TestSuite(parser, .init = setup, .fini = teardown);
 
