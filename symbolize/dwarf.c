@@ -921,13 +921,18 @@ static void sort_rows(struct unit *u)
     }
 }
 
-/* Whether every file entry of the line table CTX has a name and, unless
- * the name is absolute, a directory index within the table's include
- * directories.  dwarf_srcfiles (libdwarf 20210528) fails on either and
- * then leaks the names it built ("This can leak some strings"), which
- * nothing can free while de-allocation tracking is off (open_object); so
- * it is called only on tables that pass. */
-static bool file_entries_are_sound(Dwarf_Line_Context ctx)
+/* Whether every file entry of the line table CTX (of line-table VERSION)
+ * has a name and, unless the name is absolute, a directory index within
+ * the table's include directories.  dwarf_srcfiles (libdwarf 20210528)
+ * fails on either and then leaks the names it built ("This can leak some
+ * strings"), which nothing can free while de-allocation tracking is off
+ * (open_object); so it is called only on tables that pass.  The bound
+ * depends on the version: up to DWARF 4 index 0 is the compilation
+ * directory and 1..N the N listed ones, while DWARF 5 lists directory 0
+ * too, so N is one past the end there.  libdwarf accepts N in both and
+ * then reads beyond its array of directories (a fuzz finding,
+ * tests/fuzz/regressions/dwarf/line-v5-dir-index-past-end). */
+static bool file_entries_are_sound(Dwarf_Line_Context ctx, Dwarf_Unsigned version)
 {
     Dwarf_Error err = NULL;
     Dwarf_Signed base = 0, count = 0, end = 0, n_dirs = 0;
@@ -942,7 +947,8 @@ static bool file_entries_are_sound(Dwarf_Line_Context ctx)
         Dwarf_Form_Data16 *md5 = NULL;
         if (dwarf_srclines_files_data_b(ctx, i, &name, &dir, &mtime, &length, &md5,
                                         &err) != DW_DLV_OK || !name ||
-            (name[0] != '/' && dir > (Dwarf_Unsigned)n_dirs)) {
+            (name[0] != '/' && (version >= 5 ? dir >= (Dwarf_Unsigned)n_dirs
+                                               : dir > (Dwarf_Unsigned)n_dirs))) {
             drop_error(NULL, &err);
             return false;
         }
@@ -990,7 +996,7 @@ static void read_lines_alone(struct hd_sym_dwarf *d, struct unit *u, Dwarf_Die c
         drop_error(dbg, &err);
         return;
     }
-    if (file_entries_are_sound(ctx))
+    if (file_entries_are_sound(ctx, version))
         read_files(d, u, cu);
     else
         note_problem(d, "bad line table header", NULL);
