@@ -217,7 +217,7 @@ static void print_usage(FILE *out, const struct hd_option *table)
     fputs("usage: heapdiff [OPTIONS] [BINARY] PROFILE...\n"
           "       heapdiff --base BASE [OPTIONS] [BINARY] PROFILE...\n"
           "       heapdiff --trend [OPTIONS] [BINARY] SNAPSHOT...\n"
-          "       heapdiff --memory [--trend] [--json|--html] CAPTURE...\n"
+          "       heapdiff --memory [--trend] [--json|--html] [BINARY] CAPTURE...\n"
           "\n"
           "Reads gperftools and jemalloc heap profiles (gzip'ed or not) and shows\n"
           "where memory is; with --base, where it grew.  Several PROFILEs are summed;\n"
@@ -372,7 +372,7 @@ static int make_request(struct hd_request *request, const char **positional, int
                             "--memory compares its captures in order: --base and the gates "
                             "do not apply");
     int first_profile = 0;
-    if (n > 0 && !settings.memory && hd_input_is_elf_program(positional[0]))
+    if (n > 0 && hd_input_is_elf_program(positional[0]))
         request->binary = positional[first_profile++];
     if (first_profile >= n)
         return -2;

@@ -1,7 +1,8 @@
 /* heapdiff --memory: read each snapshot (memory/), its heap profile with
  * the profile parser, break it down, analyze the series and write the
  * report (see core.h and README, "When RSS grows and the heap does
- * not"). */
+ * not").  With --html and heap profiles in the captures, the page is the
+ * profiles' HTML report with the memory section at its top. */
 #include "core.h"
 
 #include <stdlib.h>
@@ -35,6 +36,25 @@ static void read_profile(const struct hd_request *r, const char *path,
     hd_model_free(m);
 }
 
+/* --memory --html over captures with heap profiles: the HTML report of
+ * the growth from the first capture's profile (FIRST; NULL: none read)
+ * to the last's (LAST), or of LAST alone, as R would make it for
+ * "--base FIRST [BINARY] LAST", with A's section above it. */
+static enum hd_outcome write_html_over_profiles(const struct hd_request *r, const char *first,
+                                                const char *last, const struct hd_mem_analysis *a,
+                                                struct hd_error *err)
+{
+    struct hd_request profiles = *r;
+    profiles.memory = false;
+    profiles.trend = false;
+    profiles.currents = &last;
+    profiles.n_currents = 1;
+    profiles.bases = first ? &first : NULL;
+    profiles.n_bases = first ? 1 : 0;
+    profiles.report.memory = a;
+    return hd_core_run(&profiles, err);
+}
+
 /* Write A as EMITTER's format asks: text, json or html. */
 static int write_report(FILE *out, const struct hd_emitter *emitter,
                         const struct hd_mem_analysis *a)
@@ -62,6 +82,7 @@ enum hd_outcome hd_core_memory(const struct hd_request *r, struct hd_error *err)
     struct hd_mem_breakdown *breakdowns = hd_calloc(n, sizeof *breakdowns);
     size_t n_read = 0;
     int rc = 0;
+    bool first_profiled = false, last_profiled = false;
     for (; n_read < n; n_read++) {
         if (hd_mem_read_snapshot(r->currents[n_read], &snaps[n_read], err) != 0) {
             rc = -1;
@@ -70,6 +91,9 @@ enum hd_outcome hd_core_memory(const struct hd_request *r, struct hd_error *err)
         struct hd_mem_profile profile = {0};
         if (snaps[n_read].profile_path)
             read_profile(r, snaps[n_read].profile_path, &profile);
+        if (n_read == 0)
+            first_profiled = profile.present;
+        last_profiled = profile.present;
         hd_mem_breakdown_of(&snaps[n_read], &profile, &breakdowns[n_read]);
     }
     enum hd_outcome outcome = HD_OUTCOME_TROUBLE;
@@ -81,8 +105,17 @@ enum hd_outcome hd_core_memory(const struct hd_request *r, struct hd_error *err)
         struct hd_mem_analysis a;
         hd_mem_analyze(breakdowns, n, r->trend ? &r->thresholds : NULL, &a);
         breakdowns = NULL; /* the analysis has them */
+        bool over_profiles = strcmp(emitter->name, "html") == 0 && last_profiled;
+        if (r->binary && !over_profiles)
+            hd_warn("%s: --memory reads the program only for the heap profiles' report of "
+                    "--html",
+                    r->binary);
         struct hd_output out;
-        if (hd_output_open(&out, r->output, err) == 0) {
+        if (over_profiles) {
+            outcome = write_html_over_profiles(
+                r, n > 1 && first_profiled ? snaps[0].profile_path : NULL,
+                snaps[n - 1].profile_path, &a, err);
+        } else if (hd_output_open(&out, r->output, err) == 0) {
             int written = write_report(out.stream, emitter, &a);
             if (written != 0)
                 hd_error_set(err, out.final_path, 0, "cannot write the report");

@@ -32,6 +32,7 @@
 #include "html.h"
 #include "html_assets.h"
 #include "json.h"
+#include "memory_render.h"
 #include "sparkline.h"
 #include "walk.h"
 
@@ -274,7 +275,10 @@ static void put_summary(FILE *out, const struct hd_report *report, const struct 
     fprintf(out, ". Call graph: pruned as --svg's. Flame graph: frames narrower than half a "
                  "pixel merged, as --flame's. Embedded data: at most %d stacks.</p>\n",
             HD_HTML_MAX_STACKS);
-    fputs("<nav><a href=\"#table\">Rows</a><a href=\"#callgraph\">Call graph</a>"
+    fputs("<nav>", out);
+    if (report->memory)
+        fputs("<a href=\"#memory\">Where RSS went</a>", out);
+    fputs("<a href=\"#table\">Rows</a><a href=\"#callgraph\">Call graph</a>"
           "<a href=\"#flame\">Flame graph</a>", out);
     if (report->trend)
         fputs("<a href=\"#trend\">Trend</a>", out);
@@ -583,6 +587,9 @@ int hd_emit_html(FILE *out, const struct hd_report *report, struct hd_error *err
             hd_html_report_css);
     put_summary(out, report, &rows, mode);
     fputs("<main>\n", out);
+    /* --memory: where RSS went comes before where the heap grew. */
+    if (report->memory)
+        hd_mem_render_html_section(out, report->memory);
     put_table(out, report, &rows);
     /* A series' charts answer "is it a leak" first, before the graphs. */
     if (report->trend)

@@ -1,8 +1,9 @@
 /* --memory --html (memory_render.h): the memory section of the HTML
- * report, in a page of its own with the report's style.  Small on
- * purpose: the findings, the table of classes (one column per snapshot),
- * glibc's arenas and the notes; no script.  section#memory,
- * table#memory-classes and p.finding are its contract with the tests. */
+ * report, alone in a page with the report's style, or above the
+ * profiles' report (html.c).  Small on purpose: the findings, the table
+ * of classes (one column per snapshot), glibc's arenas and the notes; no
+ * script.  section#memory, table#memory-classes and p.finding are its
+ * contract with the tests. */
 #include "memory_render.h"
 
 #include "html.h"
@@ -64,28 +65,16 @@ static void put_table(FILE *out, const struct hd_mem_analysis *a)
     fputs("</tbody>\n</table>\n", out);
 }
 
-int hd_mem_render_html(FILE *out, const struct hd_mem_analysis *a)
+void hd_mem_render_html_section(FILE *out, const struct hd_mem_analysis *a)
 {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-          "style-src 'unsafe-inline'\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-          "<title>heapdiff memory report</title>\n<style>\n",
-          out);
-    fputs(hd_html_report_css, out);
-    fputs("table#memory-classes { border-collapse: collapse; background: #fff; }\n"
-          "table#memory-classes th, table#memory-classes td { padding: 3px 8px; "
-          "border-bottom: 1px solid #eee; }\np.finding { font-size: 15px; max-width: 60em; }\n"
-          "</style>\n</head>\n<body>\n<header id=\"summary\">\n"
-          "<h1>heapdiff: memory report</h1>\n<dl class=\"facts\">\n",
-          out);
+    fputs("<section id=\"memory\">\n<h2>Where RSS went</h2>\n<ol class=\"captures\">\n", out);
     for (size_t k = 0; k < a->n_snapshots; k++) {
         const struct hd_mem_breakdown *b = &a->snapshots[k];
-        fprintf(out, "<dt>Snapshot %zu</dt><dd>", k + 1);
+        fputs("<li>", out);
         hd_html_put_escaped(out, b->name);
-        fprintf(out, " (allocator: %s)</dd>\n", hd_mem_allocator_name(b->allocator));
+        fprintf(out, " (allocator: %s)</li>\n", hd_mem_allocator_name(b->allocator));
     }
-    fputs("</dl>\n</header>\n<main>\n<section id=\"memory\">\n<h2>Where RSS went</h2>\n", out);
+    fputs("</ol>\n", out);
     for (size_t i = 0; i < a->n_findings; i++) {
         fputs("<p class=\"finding\">", out);
         fputs(i == 0 ? "<b>Finding:</b> " : "Also: ", out);
@@ -110,6 +99,22 @@ int hd_mem_render_html(FILE *out, const struct hd_mem_analysis *a)
             hd_html_put_escaped(out, a->snapshots[k].notes[i]);
             fputs("</li>\n", out);
         }
-    fputs("</ul>\n</section>\n</main>\n</body>\n</html>\n", out);
+    fputs("</ul>\n</section>\n", out);
+}
+
+int hd_mem_render_html(FILE *out, const struct hd_mem_analysis *a)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+          "style-src 'unsafe-inline'\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<title>heapdiff memory report</title>\n<style>\n",
+          out);
+    fputs(hd_html_report_css, out);
+    fprintf(out, "</style>\n</head>\n<body>\n<header id=\"summary\">\n"
+                 "<h1>heapdiff: memory report, %zu capture%s</h1>\n</header>\n<main>\n",
+            a->n_snapshots, a->n_snapshots == 1 ? "" : "s");
+    hd_mem_render_html_section(out, a);
+    fputs("</main>\n</body>\n</html>\n", out);
     return ferror(out) ? -1 : 0;
 }

@@ -22,8 +22,13 @@ json_t *hd_mem_json(const struct hd_mem_analysis *a);
 /* hd_mem_json, written indented.  Returns 0, or -1 when writing failed. */
 int hd_mem_render_json(FILE *out, const struct hd_mem_analysis *a);
 
-/* The --html page's memory section, in a page of its own
- * (memory_html.c).  Returns 0, or -1 when writing failed. */
+/* The HTML report's memory section (memory_html.c): section#memory with
+ * the captures, the findings, the classes, glibc's arenas and the notes.
+ * The caller checks the stream for errors. */
+void hd_mem_render_html_section(FILE *out, const struct hd_mem_analysis *a);
+
+/* The memory section in a page of its own, for captures without heap
+ * profiles (memory_html.c).  Returns 0, or -1 when writing failed. */
 int hd_mem_render_html(FILE *out, const struct hd_mem_analysis *a);
 
 /* The last path component of a snapshot's NAME, without a trailing '/':

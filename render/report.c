@@ -228,6 +228,7 @@ void hd_report_prepare(struct hd_report *r, const struct hd_emitter *emitter,
     r->trend = o->trend;
     r->picture.trend = o->trend;
     r->inverted = o->inverted;
+    r->memory = o->memory;
     r->trend_table = (struct hd_trend_table_options){
         .value = o->value,
         .ascii = o->ascii,

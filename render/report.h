@@ -28,6 +28,7 @@
 #include "walk.h"
 
 struct hd_emitter;
+struct hd_mem_analysis;
 struct hd_source_options;
 
 /* Unset --unit, --nodecount, --nodefraction, --edgefraction: the emitter
@@ -67,6 +68,9 @@ struct hd_report_options {
     bool ascii;             /* --ascii: sparklines without Unicode */
     bool inverted;          /* --inverted: flame graphs as icicles, the
                                root at the top */
+    const struct hd_mem_analysis *memory; /* --memory --html: the captures'
+                               RSS by class, shown above the profiles'
+                               report; NULL: none */
 };
 
 /* The report as emitters read it.  Owns what it allocated; points into
@@ -86,6 +90,7 @@ struct hd_report {
     const struct hd_trend *trend;           /* --trend, or NULL */
     struct hd_trend_table_options trend_table; /* with TREND: the table */
     bool inverted;                          /* --flame: root at the top */
+    const struct hd_mem_analysis *memory;   /* --memory --html, or NULL */
     /* private */
     struct hd_report_input *inputs;         /* currents, then bases */
     char (*filter_text)[600];

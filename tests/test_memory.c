@@ -662,6 +662,37 @@ Test(memory_captures, html_page_has_the_memory_section)
               r->out);
 }
 
+Test(memory_captures, html_over_heap_profiles_puts_the_section_above_their_report)
+{
+    /* The leak captures hold heap profiles: the page is the report of
+     * --base snap.1's profile against snap.3's, with the memory section
+     * first.  mem_leak itself is not in testdata, so its frames stay
+     * addresses. */
+    struct hd_test_run *r =
+        hd_test_heapdiff("--memory", "--html", "memory/leak/snap.1", "memory/leak/snap.3", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    const char *memory = strstr(r->out, "<section id=\"memory\">");
+    const char *table = strstr(r->out, "<section id=\"table\">");
+    cr_assert(memory && table && memory < table, "%s", r->out);
+    cr_assert(strstr(r->out, "<a href=\"#memory\">Where RSS went</a>"), "%s", r->out);
+    cr_assert(strstr(r->out, "<dt>Base</dt><dd>memory/leak/snap.1/profile.heap (gperftools,"),
+              "%s", r->out);
+    cr_assert(strstr(r->out, "the heap in use grew 32.0 MiB (from the heap profile)"), "%s",
+              r->out);
+    cr_assert(strstr(r->out, "Total: 32772.00 KiB"), "%s", r->out);
+}
+
+Test(memory_captures, a_program_without_html_is_warned_about)
+{
+    struct hd_test_run *r = hd_test_heapdiff("--memory", "bin/leaky", "memory/mmap/snap.1",
+                                             "memory/mmap/snap.3", NULL);
+    cr_assert_eq(r->status, 0, "%s", r->err);
+    cr_assert(strstr(r->err, "heapdiff: warning: bin/leaky: --memory reads the program only for "
+                             "the heap profiles' report of --html\n"),
+              "%s", r->err);
+    cr_assert(strstr(r->out, "\nFinding: RSS grew "), "%s", r->out);
+}
+
 Test(memory_captures, bad_usage_is_exit_2)
 {
     struct hd_test_run *r = hd_test_heapdiff("--memory", "--svg", "memory/mmap/snap.1", NULL);
